@@ -1,0 +1,4 @@
+//! Multi-turn client. SKELETON (lead).
+
+/// A multi-turn client.
+pub struct ClaudeClient {}

@@ -1,0 +1,47 @@
+//! # claude-wire
+//!
+//! Drive the [Claude Code](https://docs.anthropic.com/en/docs/claude-code) CLI over its
+//! stream-json wire protocol: one-shot [`query`], a multi-turn [`ClaudeClient`], hooks,
+//! permission callbacks, in-process MCP tools and control methods.
+//!
+//! The crate is the single home of the protocol logic; the Python and Node packages are thin
+//! bindings over it.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod client;
+pub mod control;
+pub mod error;
+pub mod hooks;
+pub mod mcp;
+pub mod message;
+#[cfg(feature = "model-server")]
+pub mod model_server;
+pub mod options;
+pub mod permission;
+pub mod query;
+mod session;
+pub mod transport;
+
+pub use client::ClaudeClient;
+pub use error::{Error, Result};
+pub use message::Message;
+pub use options::ClaudeAgentOptions;
+pub use query::{query, query_stream, Prompt};
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, `Send` future: the return type of every user callback.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The error a user callback may return; it is reported to the CLI as an error answer and the
+/// session goes on.
+pub type CallbackError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Version of this crate, sent to the CLI as `CLAUDE_AGENT_SDK_VERSION`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Claude Code CLI version this release is tested against.
+pub const PINNED_CLI_VERSION: &str = "2.1.330";

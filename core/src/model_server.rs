@@ -1,0 +1,1 @@
+//! Scripted Messages API server. SKELETON: the model-server helper completes it.

@@ -1,0 +1,1 @@
+//! Session wiring. SKELETON (lead).

@@ -1,0 +1,65 @@
+//! Transports carry JSON frames between a session and the Claude Code CLI.
+//!
+//! [`SubprocessTransport`] runs the real CLI; tests and users can plug in their own
+//! implementation of [`Transport`].
+
+mod framing;
+mod subprocess;
+
+pub use framing::{FrameDecoder, DEFAULT_MAX_LINE_SIZE};
+pub use subprocess::{SubprocessConfig, SubprocessTransport};
+
+use crate::Result;
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The stream of frames read from the CLI.
+///
+/// Each item is one parsed JSON line. Recoverable problems (invalid JSON, an over-long line) are
+/// `Err` items after which the stream goes on. When the CLI exits with a failure, the last item
+/// is an [`Error::Process`](crate::Error::Process).
+pub type FrameStream = BoxStream<'static, Result<serde_json::Value>>;
+
+/// A bidirectional channel to the CLI.
+///
+/// All methods take `&self` so that one transport can be shared by a reader, a writer and the
+/// code that closes it.
+#[async_trait]
+pub trait Transport: Send + Sync {
+    /// Starts the peer (spawns the process). Called once before anything else.
+    async fn connect(&self) -> Result<()>;
+
+    /// Writes one complete frame (a JSON object followed by `\n`).
+    ///
+    /// Fails with [`Error::Connection`](crate::Error::Connection) once the peer is gone, never hangs.
+    async fn write(&self, frame: &[u8]) -> Result<()>;
+
+    /// Takes the frame stream. Returns `None` when it was already taken.
+    fn read_frames(&self) -> Option<FrameStream>;
+
+    /// Closes the peer's input (stdin EOF) and keeps reading.
+    async fn end_input(&self) -> Result<()>;
+
+    /// Shuts the peer down and releases it: end input, wait a grace period, then terminate and
+    /// kill, always reaping the process. Idempotent.
+    async fn close(&self) -> Result<()>;
+
+    /// True while frames can be written.
+    fn is_ready(&self) -> bool;
+}
+
+/// A fully resolved command line for the CLI: what [`crate::cli`] builds and what
+/// [`SubprocessTransport`] runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliCommand {
+    /// The CLI executable.
+    pub program: PathBuf,
+    /// Arguments after the program.
+    pub args: Vec<OsString>,
+    /// The complete environment of the child (the parent's is not inherited on top of it).
+    pub env: Vec<(OsString, OsString)>,
+    /// Working directory of the child.
+    pub cwd: Option<PathBuf>,
+}
