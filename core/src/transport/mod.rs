@@ -62,4 +62,6 @@ pub struct CliCommand {
     pub env: Vec<(OsString, OsString)>,
     /// Working directory of the child.
     pub cwd: Option<PathBuf>,
+    /// Run the child as this OS user (name or numeric uid), when set.
+    pub user: Option<String>,
 }
