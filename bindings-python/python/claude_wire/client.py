@@ -1,0 +1,122 @@
+"""Multi-turn client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
+
+from . import _native
+from ._errors import CLIConnectionError
+from .types import (
+    ClaudeAgentOptions,
+    ContextUsageResponse,
+    McpStatusResponse,
+    Message,
+    PermissionMode,
+)
+
+_NOT_CONNECTED = "Not connected. Call connect() first."
+
+
+class ClaudeSDKClient:
+    """A long-lived, bidirectional session with the Claude Code CLI.
+
+    Send prompts with :meth:`query` at any time, read with :meth:`receive_messages` or
+    :meth:`receive_response`, and steer the session (interrupt, model, permission mode, MCP
+    servers) while it runs. Use it as ``async with ClaudeSDKClient(options) as client:``.
+    Unlike the official SDK, a client is not bound to the task or task group that connected it.
+    """
+
+    def __init__(self, options: ClaudeAgentOptions | None = None, transport: Any | None = None):
+        if transport is not None:
+            raise NotImplementedError("claude_wire does not support custom transports")
+        self.options = options if options is not None else ClaudeAgentOptions()
+        self._native: Any | None = None
+
+    def _session(self) -> Any:
+        if self._native is None:
+            raise CLIConnectionError(_NOT_CONNECTED)
+        return self._native
+
+    async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
+        """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
+        if self._native is not None:
+            await self.disconnect()
+        session = _native.Client(self.options)
+        self._native = session
+        try:
+            await session.connect(prompt)
+        except BaseException:
+            await self.disconnect()
+            raise
+
+    async def query(
+        self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default"
+    ) -> None:
+        """Sends a prompt (a string, or an async iterable of user-message dicts)."""
+        await self._session().query(prompt, session_id)
+
+    def receive_messages(self) -> AsyncIterator[Message]:
+        """Every message of the session, until it ends."""
+        return self._session().receive_messages()
+
+    def receive_response(self) -> AsyncIterator[Message]:
+        """Messages up to and including the next :class:`ResultMessage`."""
+        return self._session().receive_response()
+
+    async def interrupt(self) -> None:
+        """Interrupts the running turn."""
+        await self._session().interrupt()
+
+    async def set_permission_mode(self, mode: PermissionMode) -> None:
+        """Changes the permission mode of the session."""
+        await self._session().set_permission_mode(mode)
+
+    async def set_model(self, model: str | None = None) -> None:
+        """Switches the model (``None`` restores the default)."""
+        await self._session().set_model(model)
+
+    async def rewind_files(self, user_message_id: str) -> None:
+        """Restores files to their state at a user message (needs ``enable_file_checkpointing``)."""
+        await self._session().rewind_files(user_message_id)
+
+    async def reconnect_mcp_server(self, server_name: str) -> None:
+        """Reconnects an MCP server."""
+        await self._session().reconnect_mcp_server(server_name)
+
+    async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
+        """Enables or disables an MCP server."""
+        await self._session().toggle_mcp_server(server_name, enabled)
+
+    async def stop_task(self, task_id: str) -> None:
+        """Stops a background task."""
+        await self._session().stop_task(task_id)
+
+    async def get_mcp_status(self) -> McpStatusResponse:
+        """Status of every MCP server (``{"mcpServers": [...]}``)."""
+        result: McpStatusResponse = await self._session().get_mcp_status()
+        return result
+
+    async def get_context_usage(self) -> ContextUsageResponse:
+        """Breakdown of the context window usage."""
+        result: ContextUsageResponse = await self._session().get_context_usage()
+        return result
+
+    async def get_server_info(self) -> dict[str, Any] | None:
+        """The CLI's answer to the initialize request (commands, models, ...)."""
+        info: dict[str, Any] | None = await self._session().get_server_info()
+        return info
+
+    async def disconnect(self) -> None:
+        """Ends the session and reaps the CLI. Safe to call more than once."""
+        session, self._native = self._native, None
+        if session is not None:
+            await session.disconnect()
+
+    async def __aenter__(self) -> ClaudeSDKClient:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:
+        await self.disconnect()
+        return False

@@ -1,0 +1,69 @@
+//! Mapping of core errors onto the package's Python exception classes.
+
+use crate::classes::classes;
+use crate::pyjson;
+use claude_wire::Error;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+/// Converts a core error into the matching Python exception.
+pub fn to_pyerr(err: Error) -> PyErr {
+    Python::attach(|py| build(py, &err).unwrap_or_else(|e| e))
+}
+
+/// Converts a core error, with the raw data of the last error `result` seen in the stream, into
+/// a `ResultError` when the CLI died right after reporting that result.
+pub fn to_pyerr_after_result(err: Error, result: Option<&serde_json::Value>) -> PyErr {
+    match (&err, result) {
+        (Error::Process { exit_code, .. }, Some(data)) => Python::attach(|py| {
+            result_error(py, &err.to_string(), data, *exit_code).unwrap_or_else(|e| e)
+        }),
+        _ => to_pyerr(err),
+    }
+}
+
+fn result_error(
+    py: Python<'_>,
+    message: &str,
+    data: &serde_json::Value,
+    exit_code: Option<i32>,
+) -> PyResult<PyErr> {
+    let cls = &classes(py)?.ResultError;
+    let value = cls.call1(py, (message, pyjson::to_py(py, data)?, exit_code))?;
+    Ok(PyErr::from_value(value.into_bound(py)))
+}
+
+fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let c = classes(py)?;
+    let text = err.to_string();
+    let value = match err {
+        Error::CliNotFound { .. } => c.CLINotFoundError.call1(py, (text,))?,
+        Error::InvalidOptions(_) => c.InvalidOptionsError.call1(py, (text,))?,
+        Error::CwdNotFound(_)
+        | Error::Spawn { .. }
+        | Error::Connection(_)
+        | Error::SessionClosed(_)
+        | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
+        Error::Process { exit_code, stderr, .. } => {
+            let message = "Command failed";
+            let stderr = (!stderr.is_empty()).then_some(stderr.as_str());
+            c.ProcessError.call1(py, (message, *exit_code, stderr))?
+        }
+        Error::JsonDecode { message, preview } => {
+            let cause = PyValueError::new_err(message.clone()).into_value(py);
+            c.CLIJSONDecodeError.call1(py, (preview.as_str(), cause))?
+        }
+        Error::LineTooLong { .. } => {
+            let cause = PyValueError::new_err(text.clone()).into_value(py);
+            c.CLIJSONDecodeError.call1(py, (text, cause))?
+        }
+        Error::MessageParse { raw, .. } => {
+            c.MessageParseError.call1(py, (text, pyjson::to_py(py, raw)?))?
+        }
+        Error::ControlRequest { .. } | Error::ControlTimeout { .. } => {
+            c.ControlRequestError.call1(py, (text,))?
+        }
+        _ => c.ClaudeSDKError.call1(py, (text,))?,
+    };
+    Ok(PyErr::from_value(value.into_bound(py)))
+}
