@@ -45,7 +45,13 @@ pub fn build_command(options: &ClaudeAgentOptions) -> Result<CliCommand> {
     let program = find_cli(options.cli_path.as_deref())?;
     let args = build_args(options)?;
     let env = env_with_cwd(options, std::env::vars_os(), cwd.as_deref());
-    Ok(CliCommand { program, args, env, cwd, user: options.user.clone() })
+    Ok(CliCommand {
+        program,
+        args,
+        env,
+        cwd,
+        user: options.user.clone(),
+    })
 }
 
 /// The child's complete environment: `parent` minus `CLAUDECODE`, then

@@ -23,7 +23,8 @@ pub type StderrCallback = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Answers a CLI request that needs the user (`elicitation`, `request_user_dialog`): receives the
 /// request body, returns the response body.
-pub type RequestHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, CallbackError>> + Send + Sync>;
+pub type RequestHandler =
+    Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, CallbackError>> + Send + Sync>;
 
 /// The `CLAUDE_CODE_ENTRYPOINT` value used when [`ClaudeAgentOptions::entrypoint`] is not set.
 pub const DEFAULT_ENTRYPOINT: &str = "sdk-rust";
@@ -41,7 +42,10 @@ impl fmt::Debug for McpServerConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             McpServerConfig::External(v) => f.debug_tuple("External").field(v).finish(),
-            McpServerConfig::Sdk(s) => f.debug_struct("Sdk").field("name", &s.name).finish_non_exhaustive(),
+            McpServerConfig::Sdk(s) => f
+                .debug_struct("Sdk")
+                .field("name", &s.name)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -173,12 +177,20 @@ pub enum SystemPrompt {
 impl SystemPrompt {
     /// Claude Code's preset prompt, unchanged.
     pub fn preset() -> Self {
-        SystemPrompt::Preset { append: None, exclude_dynamic_sections: None, snapshot: None }
+        SystemPrompt::Preset {
+            append: None,
+            exclude_dynamic_sections: None,
+            snapshot: None,
+        }
     }
 
     /// Claude Code's preset prompt with `text` appended.
     pub fn preset_append(text: impl Into<String>) -> Self {
-        SystemPrompt::Preset { append: Some(text.into()), exclude_dynamic_sections: None, snapshot: None }
+        SystemPrompt::Preset {
+            append: Some(text.into()),
+            exclude_dynamic_sections: None,
+            snapshot: None,
+        }
     }
 }
 
@@ -361,7 +373,11 @@ pub struct AgentDefinition {
 impl AgentDefinition {
     /// An agent with a description and a prompt; everything else unset.
     pub fn new(description: impl Into<String>, prompt: impl Into<String>) -> Self {
-        AgentDefinition { description: description.into(), prompt: prompt.into(), ..Default::default() }
+        AgentDefinition {
+            description: description.into(),
+            prompt: prompt.into(),
+            ..Default::default()
+        }
     }
 
     /// The wire JSON object sent in the `initialize` request.
@@ -495,7 +511,14 @@ impl fmt::Debug for ClaudeAgentOptions {
             .field("cwd", &self.cwd)
             .field("cli_path", &self.cli_path)
             .field("can_use_tool", &self.can_use_tool.is_some())
-            .field("hooks", &self.hooks.iter().map(|(e, m)| (e, m.len())).collect::<Vec<_>>())
+            .field(
+                "hooks",
+                &self
+                    .hooks
+                    .iter()
+                    .map(|(e, m)| (e, m.len()))
+                    .collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -842,11 +865,19 @@ impl ClaudeAgentOptions {
     pub fn initialize_fields(&self) -> Map<String, Value> {
         let mut fields = Map::new();
         if !self.agents.is_empty() {
-            let agents = self.agents.iter().map(|(name, a)| (name.clone(), a.to_wire())).collect();
+            let agents = self
+                .agents
+                .iter()
+                .map(|(name, a)| (name.clone(), a.to_wire()))
+                .collect();
             fields.insert("agents".into(), Value::Object(agents));
         }
         let (exclude, snapshot) = match &self.system_prompt {
-            SystemPrompt::Preset { exclude_dynamic_sections, snapshot, .. } => (*exclude_dynamic_sections, *snapshot),
+            SystemPrompt::Preset {
+                exclude_dynamic_sections,
+                snapshot,
+                ..
+            } => (*exclude_dynamic_sections, *snapshot),
             SystemPrompt::Custom { snapshot, .. } => (None, *snapshot),
             _ => (None, None),
         };
@@ -873,20 +904,40 @@ mod tests {
 
     #[test]
     fn permission_mode_round_trips_and_keeps_unknown() {
-        for s in ["default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto", "future"] {
+        for s in [
+            "default",
+            "acceptEdits",
+            "plan",
+            "bypassPermissions",
+            "dontAsk",
+            "auto",
+            "future",
+        ] {
             let mode: PermissionMode = s.parse().unwrap();
             assert_eq!(mode.as_str(), s);
         }
-        assert_eq!("future".parse::<PermissionMode>().unwrap(), PermissionMode::Other("future".into()));
-        assert_eq!("plan".parse::<PermissionMode>().unwrap(), PermissionMode::Plan);
+        assert_eq!(
+            "future".parse::<PermissionMode>().unwrap(),
+            PermissionMode::Other("future".into())
+        );
+        assert_eq!(
+            "plan".parse::<PermissionMode>().unwrap(),
+            PermissionMode::Plan
+        );
     }
 
     #[test]
     fn string_enums_parse_and_reject() {
         assert_eq!("xhigh".parse::<Effort>().unwrap(), Effort::XHigh);
-        assert_eq!("local".parse::<SettingSource>().unwrap(), SettingSource::Local);
+        assert_eq!(
+            "local".parse::<SettingSource>().unwrap(),
+            SettingSource::Local
+        );
         let err = "huge".parse::<Effort>().unwrap_err();
-        assert!(matches!(err, Error::InvalidOptions(ref m) if m.contains("huge") && m.contains("xhigh")), "{err}");
+        assert!(
+            matches!(err, Error::InvalidOptions(ref m) if m.contains("huge") && m.contains("xhigh")),
+            "{err}"
+        );
     }
 
     #[test]
@@ -909,15 +960,28 @@ mod tests {
                    "memory": "project", "mcpServers": ["fs"], "initialPrompt": "go", "maxTurns": 2,
                    "background": false, "effort": "high", "permissionMode": "acceptEdits"})
         );
-        assert_eq!(AgentDefinition::new("d", "p").to_wire(), json!({"description": "d", "prompt": "p"}));
+        assert_eq!(
+            AgentDefinition::new("d", "p").to_wire(),
+            json!({"description": "d", "prompt": "p"})
+        );
     }
 
     #[test]
     fn initialize_fields_cover_agents_prompt_flags_skills() {
         let opts = ClaudeAgentOptions::new()
-            .agent("b", AgentDefinition { effort: Some(AgentEffort::Value(3)), ..AgentDefinition::new("x", "y") })
+            .agent(
+                "b",
+                AgentDefinition {
+                    effort: Some(AgentEffort::Value(3)),
+                    ..AgentDefinition::new("x", "y")
+                },
+            )
             .agent("a", AgentDefinition::new("x", "y"))
-            .system_prompt(SystemPrompt::Preset { append: None, exclude_dynamic_sections: Some(true), snapshot: Some(false) })
+            .system_prompt(SystemPrompt::Preset {
+                append: None,
+                exclude_dynamic_sections: Some(true),
+                snapshot: Some(false),
+            })
             .skills(Skills::List(vec!["pdf".into()]))
             .forward_subagent_text(true);
         let fields = Value::Object(opts.initialize_fields());
@@ -929,15 +993,30 @@ mod tests {
             .to_string()
         );
         let custom = ClaudeAgentOptions::new()
-            .system_prompt(SystemPrompt::Custom { prompt: "p".into(), snapshot: Some(true) })
+            .system_prompt(SystemPrompt::Custom {
+                prompt: "p".into(),
+                snapshot: Some(true),
+            })
             .skills(Skills::All);
-        assert_eq!(Value::Object(custom.initialize_fields()), json!({"systemPromptSnapshot": true}));
+        assert_eq!(
+            Value::Object(custom.initialize_fields()),
+            json!({"systemPromptSnapshot": true})
+        );
         assert!(ClaudeAgentOptions::new().initialize_fields().is_empty());
     }
 
     #[test]
     fn env_var_setter_replaces_existing_key() {
-        let opts = ClaudeAgentOptions::new().env_var("A", "1").env_var("B", "2").env_var("A", "3");
-        assert_eq!(opts.env, vec![("A".to_string(), "3".to_string()), ("B".to_string(), "2".to_string())]);
+        let opts = ClaudeAgentOptions::new()
+            .env_var("A", "1")
+            .env_var("B", "2")
+            .env_var("A", "3");
+        assert_eq!(
+            opts.env,
+            vec![
+                ("A".to_string(), "3".to_string()),
+                ("B".to_string(), "2".to_string())
+            ]
+        );
     }
 }

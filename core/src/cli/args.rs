@@ -1,7 +1,8 @@
 //! Options → CLI arguments, in the order the official Python SDK 0.2.187 uses.
 
 use crate::options::{
-    ClaudeAgentOptions, McpServerConfig, Plugin, SettingSource, Skills, SystemPrompt, Thinking, Tools,
+    ClaudeAgentOptions, McpServerConfig, Plugin, SettingSource, Skills, SystemPrompt, Thinking,
+    Tools,
 };
 use crate::{Error, Result};
 use serde_json::{Map, Value};
@@ -44,20 +45,38 @@ pub fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> {
     argv.non_empty("--fallback-model", options.fallback_model.as_deref());
     argv.list("--betas", &options.betas);
     argv.non_empty("--permission-prompt-tool", permission_tool);
-    argv.non_empty("--permission-mode", options.permission_mode.as_ref().map(|m| m.as_str()));
+    argv.non_empty(
+        "--permission-mode",
+        options.permission_mode.as_ref().map(|m| m.as_str()),
+    );
     argv.flag_if("--continue", options.continue_conversation);
-    argv.joined("--resume", options.resume.as_deref().filter(|s| !s.is_empty()));
-    argv.joined("--session-id", options.session_id.as_deref().filter(|s| !s.is_empty()));
+    argv.joined(
+        "--resume",
+        options.resume.as_deref().filter(|s| !s.is_empty()),
+    );
+    argv.joined(
+        "--session-id",
+        options.session_id.as_deref().filter(|s| !s.is_empty()),
+    );
     argv.non_empty("--settings", settings.as_deref());
     for dir in &options.add_dirs {
         argv.pair("--add-dir", dir);
     }
     argv.non_empty("--mcp-config", mcp_config.as_deref());
-    argv.flag_if("--include-partial-messages", options.include_partial_messages);
+    argv.flag_if(
+        "--include-partial-messages",
+        options.include_partial_messages,
+    );
     argv.flag_if("--include-hook-events", options.include_hook_events);
     argv.flag_if("--strict-mcp-config", options.strict_mcp_config);
     argv.flag_if("--fork-session", options.fork_session);
-    argv.joined("--resume-session-at", options.resume_session_at.as_deref().filter(|s| !s.is_empty()));
+    argv.joined(
+        "--resume-session-at",
+        options
+            .resume_session_at
+            .as_deref()
+            .filter(|s| !s.is_empty()),
+    );
     argv.joined("--resume-drops-turn", options.resume_drops_turn.as_deref());
     if let Some(sources) = setting_sources {
         let names: Vec<&str> = sources.iter().map(SettingSource::as_str).collect();
@@ -121,7 +140,10 @@ impl Argv {
 }
 
 fn permission_prompt_tool(options: &ClaudeAgentOptions) -> Result<Option<&str>> {
-    let named = options.permission_prompt_tool_name.as_deref().filter(|s| !s.is_empty());
+    let named = options
+        .permission_prompt_tool_name
+        .as_deref()
+        .filter(|s| !s.is_empty());
     match (&options.can_use_tool, named) {
         (Some(_), Some(tool)) => Err(Error::InvalidOptions(format!(
             "can_use_tool cannot be combined with permission_prompt_tool_name ({tool:?}); use one or the other"
@@ -134,9 +156,13 @@ fn permission_prompt_tool(options: &ClaudeAgentOptions) -> Result<Option<&str>> 
 fn push_system_prompt(argv: &mut Argv, prompt: &SystemPrompt) {
     match prompt {
         SystemPrompt::None => argv.pair("--system-prompt", ""),
-        SystemPrompt::Text(text) | SystemPrompt::Custom { prompt: text, .. } => argv.pair("--system-prompt", text),
+        SystemPrompt::Text(text) | SystemPrompt::Custom { prompt: text, .. } => {
+            argv.pair("--system-prompt", text)
+        }
         SystemPrompt::File(path) => argv.pair("--system-prompt-file", path),
-        SystemPrompt::Preset { append: Some(text), .. } => argv.pair("--append-system-prompt", text),
+        SystemPrompt::Preset {
+            append: Some(text), ..
+        } => argv.pair("--append-system-prompt", text),
         SystemPrompt::Preset { append: None, .. } => {}
     }
 }
@@ -158,7 +184,10 @@ fn apply_skills(options: &ClaudeAgentOptions) -> Result<(Vec<String>, Option<Vec
     };
     let rules: Vec<String> = match skills {
         Skills::All => vec!["Skill".to_string()],
-        Skills::List(names) => names.iter().map(|n| check_skill_name(n).map(|()| format!("Skill({n})"))).collect::<Result<_>>()?,
+        Skills::List(names) => names
+            .iter()
+            .map(|n| check_skill_name(n).map(|()| format!("Skill({n})")))
+            .collect::<Result<_>>()?,
     };
     for rule in rules {
         if !allowed.contains(&rule) {
@@ -176,7 +205,10 @@ fn check_skill_name(name: &str) -> Result<()> {
         Some("it is empty")
     } else if name != name.trim() {
         Some("it has leading or trailing whitespace")
-    } else if name.chars().any(|c| matches!(c, '(' | ')' | ',' | '\u{feff}') || c.is_control()) {
+    } else if name
+        .chars()
+        .any(|c| matches!(c, '(' | ')' | ',' | '\u{feff}') || c.is_control())
+    {
         Some("parentheses, commas, control characters and byte-order marks are not allowed")
     } else if name == "*" || name.ends_with(":*") || name.ends_with(" *") {
         Some("wildcards are not allowed (use Skills::All for every skill)")
@@ -188,7 +220,9 @@ fn check_skill_name(name: &str) -> Result<()> {
         None
     };
     match problem {
-        Some(why) => Err(Error::InvalidOptions(format!("invalid skill name {name:?}: {why}"))),
+        Some(why) => Err(Error::InvalidOptions(format!(
+            "invalid skill name {name:?}: {why}"
+        ))),
         None => Ok(()),
     }
 }
@@ -197,7 +231,9 @@ fn budget_text(usd: f64) -> Result<String> {
     if usd.is_finite() {
         Ok(usd.to_string())
     } else {
-        Err(Error::InvalidOptions(format!("max_budget_usd must be a finite number, got {usd}")))
+        Err(Error::InvalidOptions(format!(
+            "max_budget_usd must be a finite number, got {usd}"
+        )))
     }
 }
 
@@ -218,7 +254,8 @@ fn settings_value(options: &ClaudeAgentOptions) -> Result<Option<String>> {
 fn load_settings(settings: &str, cwd: Option<&Path>) -> Result<Map<String, Value>> {
     let settings = settings.trim();
     let is_inline = settings.starts_with('{') && settings.ends_with('}');
-    let failed = |why: String| Error::InvalidOptions(format!("failed to load settings {settings:?}: {why}"));
+    let failed =
+        |why: String| Error::InvalidOptions(format!("failed to load settings {settings:?}: {why}"));
     let text = if is_inline {
         settings.to_string()
     } else {
@@ -240,14 +277,18 @@ fn mcp_config_value(options: &ClaudeAgentOptions) -> Result<Option<String>> {
         return Ok(given.cloned());
     }
     if given.is_some() {
-        return Err(Error::InvalidOptions("set either mcp_servers or mcp_config, not both".into()));
+        return Err(Error::InvalidOptions(
+            "set either mcp_servers or mcp_config, not both".into(),
+        ));
     }
     let servers: Map<String, Value> = options
         .mcp_servers
         .iter()
         .map(|(name, config)| (name.clone(), mcp_server_json(config)))
         .collect();
-    Ok(Some(serde_json::json!({ "mcpServers": servers }).to_string()))
+    Ok(Some(
+        serde_json::json!({ "mcpServers": servers }).to_string(),
+    ))
 }
 
 fn mcp_server_json(config: &McpServerConfig) -> Value {
@@ -260,7 +301,9 @@ fn mcp_server_json(config: &McpServerConfig) -> Value {
 fn push_extra_args(argv: &mut Argv, extra: &[(String, Option<String>)]) -> Result<()> {
     for (name, value) in extra {
         if name.is_empty() {
-            return Err(Error::InvalidOptions("extra_args contains an empty flag name".into()));
+            return Err(Error::InvalidOptions(
+                "extra_args contains an empty flag name".into(),
+            ));
         }
         match value {
             None => argv.flag(&format!("--{name}")),
@@ -277,7 +320,10 @@ fn push_thinking(argv: &mut Argv, options: &ClaudeAgentOptions) {
             argv.pair("--thinking", "adaptive");
             display
         }
-        Some(Thinking::Enabled { budget_tokens, display }) => {
+        Some(Thinking::Enabled {
+            budget_tokens,
+            display,
+        }) => {
             argv.pair("--max-thinking-tokens", budget_tokens.to_string());
             display
         }
@@ -303,5 +349,8 @@ fn json_schema(format: Option<&Value>) -> Option<String> {
     if format.get("type").and_then(Value::as_str) != Some("json_schema") {
         return None;
     }
-    format.get("schema").filter(|s| !s.is_null()).map(Value::to_string)
+    format
+        .get("schema")
+        .filter(|s| !s.is_null())
+        .map(Value::to_string)
 }

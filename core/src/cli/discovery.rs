@@ -37,7 +37,9 @@ impl CliLookup {
         CliLookup {
             cli_env: std::env::var_os(CLI_ENV_VAR).and_then(non_empty),
             path: std::env::var_os("PATH").and_then(non_empty),
-            home: std::env::var_os("HOME").and_then(non_empty).map(PathBuf::from),
+            home: std::env::var_os("HOME")
+                .and_then(non_empty)
+                .map(PathBuf::from),
         }
     }
 
@@ -50,10 +52,19 @@ impl CliLookup {
         }
         places.push(Path::new("/usr/local/bin").join(CLI_NAME));
         if let Some(home) = home {
-            for dir in [".local/bin", "node_modules/.bin", ".yarn/bin", ".claude/local"] {
+            for dir in [
+                ".local/bin",
+                "node_modules/.bin",
+                ".yarn/bin",
+                ".claude/local",
+            ] {
                 places.push(home.join(dir).join(CLI_NAME));
             }
-            places.push(home.join(".cache/claude-wire/cli").join(PINNED_CLI_VERSION).join(CLI_NAME));
+            places.push(
+                home.join(".cache/claude-wire/cli")
+                    .join(PINNED_CLI_VERSION)
+                    .join(CLI_NAME),
+            );
         }
         places
     }
@@ -93,6 +104,8 @@ fn require_file(path: &Path) -> Result<PathBuf> {
     if path.is_file() {
         Ok(path.to_path_buf())
     } else {
-        Err(Error::CliNotFound { searched: vec![path.to_path_buf()] })
+        Err(Error::CliNotFound {
+            searched: vec![path.to_path_buf()],
+        })
     }
 }
