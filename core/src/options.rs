@@ -387,7 +387,7 @@ impl AgentDefinition {
     }
 }
 
-/// Options for [`crate::query`] and [`crate::ClaudeClient`].
+/// Options for [`crate::query()`] and [`crate::ClaudeClient`].
 #[derive(Clone, Default)]
 pub struct ClaudeAgentOptions {
     /// System prompt (`--system-prompt`, `--system-prompt-file`, `--append-system-prompt`).
