@@ -133,12 +133,12 @@ class ModelServer:
 
 
 def pinned_cli_path() -> Path | None:
-    """The pinned Claude Code CLI in the claude-wire cache, if it was fetched."""
+    """The pinned Claude Code CLI: ``$CLAUDE_WIRE_CLI``, else the claude-wire cache, if fetched."""
     env = os.environ.get("CLAUDE_WIRE_CLI")
     if env and Path(env).is_file():
         return Path(env)
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    candidate = cache / "claude-wire" / "cli" / _native.PINNED_CLI_VERSION / "claude"
+    cache = Path(os.environ.get("CLAUDE_WIRE_CACHE", Path.home() / ".cache" / "claude-wire"))
+    candidate = cache / "cli" / _native.PINNED_CLI_VERSION / "claude"
     return candidate if candidate.is_file() else None
 
 

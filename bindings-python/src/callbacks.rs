@@ -1,0 +1,246 @@
+//! Python callables as core callbacks, awaited on the caller's asyncio loop.
+//!
+//! Every adapter does the same three steps: build the Python arguments (with the GIL), schedule
+//! the coroutine on the loop captured when the session started and await it without the GIL,
+//! then turn the returned Python value into JSON for the core, which owns the wire rules. A
+//! Python exception becomes a [`CallbackError`] carrying `str(exception)`.
+
+use crate::classes::classes;
+use crate::pyjson;
+use claude_wire::hooks::{HookCallback, HookMatcher, HookOutput};
+use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
+use claude_wire::options::StderrCallback;
+use claude_wire::permission::{CanUseTool, PermissionResult, ToolPermissionContext};
+use claude_wire::CallbackError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3_async_runtimes::TaskLocals;
+use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// The event loop (and context) callbacks of one session run on; set when the session starts.
+pub type LoopCell = Arc<OnceLock<TaskLocals>>;
+
+/// Captures the running loop of the calling thread into `cell` (first capture wins).
+pub fn capture_loop(py: Python<'_>, cell: &LoopCell) -> PyResult<()> {
+    if cell.get().is_none() {
+        let locals = TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let _ = cell.set(locals);
+    }
+    Ok(())
+}
+
+fn callback_error(py: Python<'_>, err: PyErr) -> CallbackError {
+    let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_else(|_| err.to_string());
+    text.into()
+}
+
+/// Calls `func(*args)`; when the result is awaitable, awaits it on the session's loop.
+async fn call<F>(cell: &LoopCell, func: &Py<PyAny>, args: F) -> Result<Py<PyAny>, CallbackError>
+where
+    F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
+{
+    let pending = Python::attach(|py| -> PyResult<Result<Py<PyAny>, _>> {
+        let result = func.bind(py).call1(args(py)?)?;
+        if !result.hasattr("__await__")? {
+            return Ok(Ok(result.unbind()));
+        }
+        let locals = cell
+            .get()
+            .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
+        Ok(Err(pyo3_async_runtimes::into_future_with_locals(locals, result)?))
+    });
+    let pending = pending.map_err(|e| Python::attach(|py| callback_error(py, e)))?;
+    match pending {
+        Ok(ready) => Ok(ready),
+        Err(future) => future.await.map_err(|e| Python::attach(|py| callback_error(py, e))),
+    }
+}
+
+fn json_of(value: Py<PyAny>) -> Result<Value, CallbackError> {
+    Python::attach(|py| pyjson::from_py(value.bind(py)).map_err(|e| callback_error(py, e)))
+}
+
+/// `can_use_tool(tool_name, input, context)` → [`CanUseTool`].
+pub fn can_use_tool(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<CanUseTool>> {
+    if func.is_none() {
+        return Ok(None);
+    }
+    let func = Arc::new(func.clone().unbind());
+    let cell = cell.clone();
+    Ok(Some(Arc::new(move |tool: String, input: Value, ctx: ToolPermissionContext| {
+        let (func, cell) = (func.clone(), cell.clone());
+        Box::pin(async move {
+            let result = call(&cell, &func, |py| {
+                let context = permission_context(py, &ctx)?;
+                PyTuple::new(py, [tool.into_pyobject(py)?.into_any(), pyjson::to_py(py, &input)?, context])
+            })
+            .await?;
+            let value = Python::attach(|py| permission_value(result.bind(py))).map_err(|e| Python::attach(|py| callback_error(py, e)))?;
+            PermissionResult::from_value(&value).map_err(|e| e.to_string().into())
+        })
+    })))
+}
+
+fn permission_context<'py>(py: Python<'py>, ctx: &ToolPermissionContext) -> PyResult<Bound<'py, PyAny>> {
+    let c = classes(py)?;
+    let from_dict = c.PermissionUpdate.bind(py).getattr("from_dict")?;
+    let suggestions = PyList::empty(py);
+    for update in &ctx.suggestions {
+        suggestions.append(from_dict.call1((pyjson::to_py(py, &update.to_value())?,))?)?;
+    }
+    let args = (
+        py.None(),
+        suggestions,
+        ctx.tool_use_id.as_deref(),
+        ctx.agent_id.as_deref(),
+        ctx.blocked_path.as_deref(),
+        ctx.decision_reason.as_deref(),
+        ctx.title.as_deref(),
+        ctx.display_name.as_deref(),
+        ctx.description.as_deref(),
+    );
+    c.ToolPermissionContext.bind(py).call1(args)
+}
+
+/// A `PermissionResultAllow` / `PermissionResultDeny` (or a plain dict) as JSON for the core.
+fn permission_value(result: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if result.is_instance_of::<PyDict>() {
+        return pyjson::from_py(result);
+    }
+    let behavior: String = result
+        .getattr("behavior")
+        .map_err(|_| PyTypeError::new_err("can_use_tool must return PermissionResultAllow or PermissionResultDeny"))?
+        .extract()?;
+    let mut out = serde_json::Map::new();
+    out.insert("behavior".into(), Value::String(behavior.clone()));
+    if behavior == "allow" {
+        out.insert("updated_input".into(), pyjson::from_py(&result.getattr("updated_input")?)?);
+        let updates = result.getattr("updated_permissions")?;
+        out.insert("updated_permissions".into(), pyjson::from_py(&updates).unwrap_or(Value::Null));
+    } else {
+        out.insert("message".into(), pyjson::from_py(&result.getattr("message")?)?);
+        out.insert("interrupt".into(), Value::Bool(result.getattr("interrupt")?.is_truthy()?));
+    }
+    Ok(Value::Object(out))
+}
+
+/// `{event: [HookMatcher(matcher, hooks=[fn(input, tool_use_id, context)], timeout)]}`.
+pub fn hooks(obj: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Vec<(String, Vec<HookMatcher>)>> {
+    if obj.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (event, matchers) in obj.cast::<PyDict>()?.iter() {
+        let mut list = Vec::new();
+        for m in matchers.try_iter()? {
+            list.push(hook_matcher(&m?, cell)?);
+        }
+        out.push((event.extract::<String>()?, list));
+    }
+    Ok(out)
+}
+
+fn hook_matcher(m: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<HookMatcher> {
+    let matcher: Option<String> = m.getattr("matcher")?.extract()?;
+    let timeout: Option<f64> = m.getattr("timeout")?.extract()?;
+    let on_failure: Option<String> = m.getattr("on_failure").ok().map(|v| v.extract()).transpose()?.flatten();
+    let mut hooks = Vec::new();
+    for func in m.getattr("hooks")?.try_iter()? {
+        hooks.push(hook_callback(func?.unbind(), cell.clone()));
+    }
+    Ok(HookMatcher {
+        matcher,
+        hooks,
+        timeout: timeout.map(Duration::from_secs_f64),
+        on_failure: on_failure.as_deref().map(|f| match f {
+            "block" => claude_wire::hooks::HookFailureMode::Block,
+            _ => claude_wire::hooks::HookFailureMode::Continue,
+        }),
+    })
+}
+
+fn hook_callback(func: Py<PyAny>, cell: LoopCell) -> HookCallback {
+    let func = Arc::new(func);
+    Arc::new(move |input, tool_use_id, _ctx| {
+        let (func, cell) = (func.clone(), cell.clone());
+        Box::pin(async move {
+            let result = call(&cell, &func, |py| {
+                let context = PyDict::new(py);
+                context.set_item("signal", py.None())?;
+                PyTuple::new(
+                    py,
+                    [pyjson::to_py(py, &input.raw)?, tool_use_id.into_pyobject(py)?.into_any(), context.into_any()],
+                )
+            })
+            .await?;
+            HookOutput::from_value(json_of(result)?).map_err(|e| e.to_string().into())
+        })
+    })
+}
+
+/// A stderr callback, called on the session's loop (`call_soon_threadsafe`) once it is known.
+pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<StderrCallback>> {
+    if func.is_none() {
+        return Ok(None);
+    }
+    let func = Arc::new(func.clone().unbind());
+    let cell = cell.clone();
+    Ok(Some(Arc::new(move |line: &str| {
+        Python::attach(|py| {
+            let done = match cell.get() {
+                Some(locals) => locals
+                    .event_loop(py)
+                    .call_method1("call_soon_threadsafe", (func.bind(py), line))
+                    .map(|_| ()),
+                None => func.bind(py).call1((line,)).map(|_| ()),
+            };
+            if let Err(e) = done {
+                e.write_unraisable(py, Some(func.bind(py)));
+            }
+        })
+    })))
+}
+
+/// An in-process server created by `create_sdk_mcp_server` → [`SdkMcpServer`].
+pub fn sdk_server(name: &str, instance: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<SdkMcpServer> {
+    if !instance.hasattr("tool_definitions")? {
+        return Err(PyTypeError::new_err(format!(
+            "MCP server {name:?}: only servers made by claude_wire.create_sdk_mcp_server are supported in-process"
+        )));
+    }
+    let version: String = instance.getattr("version")?.extract()?;
+    let server_name: String = instance.getattr("name")?.extract()?;
+    let mut tools = Vec::new();
+    for def in instance.call_method0("tool_definitions")?.try_iter()? {
+        let def = def?;
+        let field = |key: &str| -> PyResult<Bound<'_, PyAny>> { Ok(def.get_item(key)?) };
+        let json_or_none = |key: &str| -> PyResult<Option<Value>> {
+            let v = field(key)?;
+            if v.is_none() { Ok(None) } else { pyjson::from_py(&v).map(Some) }
+        };
+        let mut tool = SdkMcpTool::new(
+            field("name")?.extract::<String>()?,
+            field("description")?.extract::<String>()?,
+            pyjson::from_py(&field("input_schema")?)?,
+            tool_handler(field("handler")?.unbind(), cell.clone()),
+        );
+        tool.annotations = json_or_none("annotations")?;
+        tool.meta = json_or_none("meta")?;
+        tools.push(tool);
+    }
+    Ok(SdkMcpServer { name: server_name, version, tools })
+}
+
+fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {
+    let func = Arc::new(func);
+    Arc::new(move |args: Value| {
+        let (func, cell) = (func.clone(), cell.clone());
+        Box::pin(async move {
+            let result = call(&cell, &func, |py| PyTuple::new(py, [pyjson::to_py(py, &args)?])).await?;
+            ToolResult::from_value(&json_of(result)?).map_err(|e| e.to_string().into())
+        })
+    })
+}

@@ -1,0 +1,166 @@
+//! `Client`: the native side of `ClaudeSDKClient`, forwarding to `claude_wire::ClaudeClient`.
+
+use crate::callbacks::{capture_loop, LoopCell};
+use crate::errors::to_pyerr;
+use crate::stream::MessageStream;
+use crate::{options, prompt, pyjson};
+use claude_wire::ClaudeClient;
+use futures::StreamExt;
+use pyo3::prelude::*;
+use pyo3_async_runtimes::tokio::future_into_py;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+
+/// A multi-turn session.
+#[pyclass(module = "claude_wire._native")]
+pub struct Client {
+    client: Arc<ClaudeClient>,
+    cell: LoopCell,
+    /// Prompt pumps running on the caller's loop (cancelled on disconnect/drop).
+    pumps: Mutex<Vec<Py<PyAny>>>,
+}
+
+fn value_to_py(value: Option<Value>) -> PyResult<Py<PyAny>> {
+    Python::attach(|py| match value {
+        Some(v) => Ok(pyjson::to_py(py, &v)?.unbind()),
+        None => Ok(py.None()),
+    })
+}
+
+impl Client {
+    fn start_pump(&self, py: Python<'_>, pump: Option<prompt::Pump>) -> PyResult<()> {
+        if let Some(pump) = pump {
+            let task = pump.start(py)?;
+            if let Ok(mut pumps) = self.pumps.lock() {
+                pumps.push(task);
+            }
+        }
+        Ok(())
+    }
+
+    fn cancel_pumps(&self, py: Python<'_>) {
+        let tasks = self.pumps.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        for task in tasks {
+            let task = task.bind(py);
+            let done = task
+                .call_method0("get_loop")
+                .and_then(|lp| lp.call_method1("call_soon_threadsafe", (task.getattr("cancel")?,)));
+            if let Err(e) = done {
+                e.write_unraisable(py, Some(task));
+            }
+        }
+    }
+}
+
+macro_rules! forward {
+    ($py:expr, $client:expr, |$c:ident| $call:expr) => {{
+        let $c = $client.clone();
+        future_into_py($py, async move { $call.await.map_err(to_pyerr) })
+    }};
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let cell: LoopCell = Arc::default();
+        let core_options = options::convert(options, &cell)?;
+        Ok(Client { client: Arc::new(ClaudeClient::new(core_options)), cell, pumps: Mutex::new(Vec::new()) })
+    }
+
+    #[pyo3(signature = (prompt=None))]
+    fn connect<'py>(&self, py: Python<'py>, prompt: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        capture_loop(py, &self.cell)?;
+        let (core_prompt, pump) = match prompt.filter(|p| !p.is_none()) {
+            Some(p) => {
+                let (core, pump) = prompt::from_py(&p)?;
+                (Some(core), pump)
+            }
+            None => (None, None),
+        };
+        self.start_pump(py, pump)?;
+        forward!(py, self.client, |c| c.connect(core_prompt))
+    }
+
+    #[pyo3(signature = (prompt, session_id="default".to_string()))]
+    fn query<'py>(&self, py: Python<'py>, prompt: Bound<'py, PyAny>, session_id: String) -> PyResult<Bound<'py, PyAny>> {
+        capture_loop(py, &self.cell)?;
+        let (core_prompt, pump) = prompt::from_py(&prompt)?;
+        self.start_pump(py, pump)?;
+        let c = self.client.clone();
+        future_into_py(py, async move { c.query(core_prompt, &session_id).await.map_err(to_pyerr) })
+    }
+
+    fn receive_messages(&self) -> MessageStream {
+        MessageStream::new(self.client.receive_messages().boxed(), None)
+    }
+
+    fn receive_response(&self) -> MessageStream {
+        MessageStream::new(self.client.receive_response().boxed(), None)
+    }
+
+    fn interrupt<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        forward!(py, self.client, |c| c.interrupt())
+    }
+
+    fn set_permission_mode<'py>(&self, py: Python<'py>, mode: String) -> PyResult<Bound<'py, PyAny>> {
+        let mode = options::parse_mode(&mode);
+        forward!(py, self.client, |c| c.set_permission_mode(mode))
+    }
+
+    #[pyo3(signature = (model=None))]
+    fn set_model<'py>(&self, py: Python<'py>, model: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { c.set_model(model.as_deref()).await.map_err(to_pyerr) })
+    }
+
+    fn rewind_files<'py>(&self, py: Python<'py>, user_message_id: String) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { c.rewind_files(&user_message_id).await.map_err(to_pyerr) })
+    }
+
+    fn reconnect_mcp_server<'py>(&self, py: Python<'py>, server_name: String) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { c.reconnect_mcp_server(&server_name).await.map_err(to_pyerr) })
+    }
+
+    fn toggle_mcp_server<'py>(&self, py: Python<'py>, server_name: String, enabled: bool) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { c.toggle_mcp_server(&server_name, enabled).await.map_err(to_pyerr) })
+    }
+
+    fn stop_task<'py>(&self, py: Python<'py>, task_id: String) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { c.stop_task(&task_id).await.map_err(to_pyerr) })
+    }
+
+    fn get_mcp_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { value_to_py(Some(c.mcp_status().await.map_err(to_pyerr)?)) })
+    }
+
+    fn get_context_usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { value_to_py(Some(c.get_context_usage().await.map_err(to_pyerr)?)) })
+    }
+
+    fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.client.clone();
+        future_into_py(py, async move { value_to_py(c.server_info().await) })
+    }
+
+    fn disconnect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.cancel_pumps(py);
+        forward!(py, self.client, |c| c.disconnect())
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        Python::attach(|py| self.cancel_pumps(py));
+        let client = self.client.clone();
+        pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+            let _ = client.disconnect().await;
+        });
+    }
+}

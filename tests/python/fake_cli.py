@@ -1,0 +1,66 @@
+"""A stand-in for the Claude Code CLI that replays prepared stdout frames.
+
+Speaks just enough of the stream-json protocol for an SDK to accept it: answers every
+``control_request`` (``initialize`` included) with a success, waits for the first user message,
+writes the frames file (``FAKE_CLI_FRAMES``) to stdout in one go, then drains stdin until EOF and
+exits with ``FAKE_CLI_EXIT`` (default 0), after writing ``FAKE_CLI_STDERR`` to stderr if set.
+``FAKE_CLI_ARGV`` names a file that receives the command line (one argument per line).
+
+Use :func:`make_fake_cli` to get an executable path for ``cli_path``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+
+
+def answer(request: dict) -> None:
+    body = {}
+    if request.get("request", {}).get("subtype") == "initialize":
+        body = {"commands": [], "models": [], "pid": os.getpid(), "fake": True}
+    reply = {
+        "type": "control_response",
+        "response": {"subtype": "success", "request_id": request.get("request_id"), "response": body},
+    }
+    sys.stdout.write(json.dumps(reply) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    argv_file = os.environ.get("FAKE_CLI_ARGV")
+    if argv_file:
+        Path(argv_file).write_text("\n".join(sys.argv[1:]))
+    frames = Path(os.environ["FAKE_CLI_FRAMES"]).read_bytes() if os.environ.get("FAKE_CLI_FRAMES") else b""
+    dumped = False
+    for line in sys.stdin:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if message.get("type") == "control_request":
+            answer(message)
+        elif message.get("type") == "user" and not dumped:
+            sys.stdout.buffer.write(frames)
+            sys.stdout.flush()
+            dumped = True
+    if os.environ.get("FAKE_CLI_STDERR"):
+        sys.stderr.write(os.environ["FAKE_CLI_STDERR"] + "\n")
+    return int(os.environ.get("FAKE_CLI_EXIT", "0"))
+
+
+def make_fake_cli(directory: Path) -> Path:
+    """Writes an executable wrapper running this script with the current interpreter."""
+    path = directory / "fake-claude"
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{HERE}" "$@"\n')
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())
