@@ -5,8 +5,6 @@ against it runs unchanged. Message and block objects are created by the native m
 message, by calling these classes with positional arguments in field order.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -142,7 +140,7 @@ class PermissionUpdate:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PermissionUpdate:
+    def from_dict(cls, data: dict[str, Any]) -> "PermissionUpdate":
         """Builds an update from its wire form (the inverse of :meth:`to_dict`)."""
         rules = data.get("rules")
         return cls(
@@ -574,7 +572,7 @@ class McpSdkServerConfig(TypedDict):
 
     type: Literal["sdk"]
     name: str
-    instance: SdkMcpServer
+    instance: "SdkMcpServer"
 
 
 McpServerConfig = Union[

@@ -1,0 +1,202 @@
+"""The public API has the official SDK's names, fields, defaults and behaviours."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+
+import pytest
+
+import claude_wire
+from claude_wire import (
+    AssistantMessage,
+    ClaudeAgentOptions,
+    PermissionResultAllow,
+    PermissionResultDeny,
+    PermissionRuleValue,
+    PermissionUpdate,
+    ResultMessage,
+    SystemMessage,
+    TaskStartedMessage,
+    TextBlock,
+    ToolUseBlock,
+)
+
+official = pytest.importorskip("claude_agent_sdk")
+
+# Names the official package exports that claude_wire leaves out on purpose (session-file
+# management and custom transports are outside the wire protocol).
+NOT_PROVIDED = {
+    "Transport",
+    "InMemorySessionStore",
+    "fold_session_summary",
+    "project_key_for_directory",
+    "import_session_to_store",
+    "ForkSessionResult",
+}
+
+
+def is_session_function(name: str) -> bool:
+    return any(part in name for part in ("session", "subagent")) and name[0].islower()
+
+
+def shared_names() -> list[str]:
+    return sorted(set(official.__all__) & set(claude_wire.__all__))
+
+
+def test_every_official_export_is_provided() -> None:
+    missing = [
+        name
+        for name in official.__all__
+        if name not in claude_wire.__all__ and name not in NOT_PROVIDED and not is_session_function(name)
+    ]
+    assert missing == []
+    for name in claude_wire.__all__:
+        assert hasattr(claude_wire, name), name
+
+
+def dataclass_pairs() -> list[tuple[str, type, type]]:
+    pairs = []
+    for name in shared_names():
+        ours, theirs = getattr(claude_wire, name), getattr(official, name)
+        if dataclasses.is_dataclass(theirs) and isinstance(theirs, type):
+            pairs.append((name, ours, theirs))
+    return pairs
+
+
+def default_of(f: dataclasses.Field) -> object:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return "<required>"
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), dataclass_pairs(), ids=lambda v: v if isinstance(v, str) else "")
+def test_dataclass_fields_order_and_defaults_match(name: str, ours: type, theirs: type) -> None:
+    assert dataclasses.is_dataclass(ours), name
+    mine = [(f.name, default_of(f)) for f in dataclasses.fields(ours)]
+    ref = [(f.name, default_of(f)) for f in dataclasses.fields(theirs)]
+    assert mine == ref
+    assert getattr(ours, "__match_args__", None) == getattr(theirs, "__match_args__", None)
+
+
+def typeddict_pairs() -> list[tuple[str, type, type]]:
+    pairs = []
+    for name in shared_names():
+        ours, theirs = getattr(claude_wire, name), getattr(official, name)
+        if typing.is_typeddict(theirs):
+            pairs.append((name, ours, theirs))
+    return pairs
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), typeddict_pairs(), ids=lambda v: v if isinstance(v, str) else "")
+def test_typeddict_keys_match(name: str, ours: type, theirs: type) -> None:
+    assert typing.is_typeddict(ours), name
+    assert ours.__required_keys__ == theirs.__required_keys__
+    assert ours.__optional_keys__ == theirs.__optional_keys__
+
+
+def test_system_message_subclasses_and_match_statements() -> None:
+    started = TaskStartedMessage("task_started", {"raw": 1}, "t1", "desc", "u1", "s1")
+    assert isinstance(started, SystemMessage)
+    match started:
+        case SystemMessage(subtype, data):
+            assert (subtype, data) == ("task_started", {"raw": 1})
+        case _:
+            pytest.fail("SystemMessage pattern did not match")
+    message = AssistantMessage([TextBlock("hi"), ToolUseBlock("t", "Bash", {"command": "ls"})], "m")
+    match message:
+        case AssistantMessage([TextBlock(text), ToolUseBlock(name=tool)], model):
+            assert (text, tool, model) == ("hi", "Bash", "m")
+        case _:
+            pytest.fail("AssistantMessage pattern did not match")
+    assert message == AssistantMessage([TextBlock("hi"), ToolUseBlock("t", "Bash", {"command": "ls"})], "m")
+    assert "TextBlock(text='hi')" in repr(message)
+
+
+def test_options_defaults_equal_official() -> None:
+    mine, theirs = ClaudeAgentOptions(), official.ClaudeAgentOptions()
+    for f in dataclasses.fields(theirs):
+        if f.name == "debug_stderr":
+            continue
+        assert getattr(mine, f.name) == getattr(theirs, f.name), f.name
+
+
+def test_permission_update_round_trip_matches_official() -> None:
+    update = PermissionUpdate(
+        "addRules", rules=[PermissionRuleValue("Bash", "npm test"), PermissionRuleValue("Read")], behavior="allow"
+    )
+    theirs = official.PermissionUpdate(
+        "addRules",
+        rules=[official.types.PermissionRuleValue("Bash", "npm test"), official.types.PermissionRuleValue("Read")],
+        behavior="allow",
+    )
+    assert update.to_dict() == theirs.to_dict()
+    assert PermissionUpdate.from_dict(update.to_dict()) == update
+    with pytest.raises(ValueError):
+        PermissionUpdate("setMode").to_dict()
+    with pytest.raises(ValueError):
+        PermissionUpdate("bogus").to_dict()  # type: ignore[arg-type]
+
+
+def test_permission_results() -> None:
+    assert PermissionResultAllow().behavior == "allow"
+    deny = PermissionResultDeny(message="no", interrupt=True)
+    assert (deny.behavior, deny.message, deny.interrupt) == ("deny", "no", True)
+
+
+def test_error_classes_have_official_names_attributes_and_hierarchy() -> None:
+    for name in ("ClaudeSDKError", "CLIConnectionError", "CLINotFoundError", "ProcessError", "CLIJSONDecodeError", "ResultError"):
+        ours, theirs = getattr(claude_wire, name), getattr(official, name)
+        for base in theirs.__mro__[1:]:
+            if base.__module__.startswith("claude_agent_sdk"):
+                assert issubclass(ours, getattr(claude_wire, base.__name__)), (name, base.__name__)
+    err = claude_wire.ProcessError("Command failed", exit_code=2, stderr="boom")
+    ref = official.ProcessError("Command failed", exit_code=2, stderr="boom")
+    assert (err.exit_code, err.stderr, str(err)) == (ref.exit_code, ref.stderr, str(ref))
+    nf = claude_wire.CLINotFoundError("Claude Code not found", "/x/claude")
+    assert str(nf) == str(official.CLINotFoundError("Claude Code not found", "/x/claude"))
+    decode = claude_wire.CLIJSONDecodeError("{bad", ValueError("x"))
+    assert (decode.line, str(decode)) == ("{bad", str(official._errors.CLIJSONDecodeError("{bad", ValueError("x"))))
+    parse = claude_wire.MessageParseError("bad", {"type": "x"})
+    assert parse.data == {"type": "x"}
+    result = claude_wire.ResultError("failed", {"subtype": "error_max_turns", "errors": [" a ", 3]}, exit_code=1)
+    assert (result.subtype, result.errors, result.exit_code) == ("error_max_turns", ["a"], 1)
+    assert issubclass(claude_wire.InvalidOptionsError, ValueError)
+
+
+def test_client_and_query_signatures_match() -> None:
+    ours = inspect.signature(claude_wire.ClaudeSDKClient.query)
+    theirs = inspect.signature(official.ClaudeSDKClient.query)
+    assert list(ours.parameters) == list(theirs.parameters)
+    assert ours.parameters["session_id"].default == theirs.parameters["session_id"].default
+    for method in ("connect", "receive_messages", "receive_response", "interrupt", "set_permission_mode", "set_model",
+                   "rewind_files", "get_mcp_status", "reconnect_mcp_server", "toggle_mcp_server", "stop_task",
+                   "get_context_usage", "get_server_info", "disconnect", "__aenter__", "__aexit__"):
+        mine = inspect.signature(getattr(claude_wire.ClaudeSDKClient, method))
+        ref = inspect.signature(getattr(official.ClaudeSDKClient, method))
+        assert list(mine.parameters) == list(ref.parameters), method
+    assert list(inspect.signature(claude_wire.query).parameters) == list(inspect.signature(official.query).parameters)
+
+
+async def test_client_methods_before_connect_raise_cli_connection_error() -> None:
+    client = claude_wire.ClaudeSDKClient()
+    with pytest.raises(claude_wire.CLIConnectionError, match="Not connected"):
+        await client.interrupt()
+    with pytest.raises(claude_wire.CLIConnectionError):
+        client.receive_messages()
+    await client.disconnect()
+
+
+def test_result_message_fields() -> None:
+    result = ResultMessage("success", 1, 2, False, 1, "s")
+    assert result.structured_output is None and result.model_usage is None
+
+
+def test_package_ships_type_information() -> None:
+    from importlib import resources
+
+    assert resources.files("claude_wire").joinpath("py.typed").is_file()
+    assert resources.files("claude_wire").joinpath("_native.pyi").is_file()
