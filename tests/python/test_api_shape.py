@@ -126,7 +126,8 @@ def test_options_defaults_equal_official() -> None:
 
 def test_permission_update_round_trip_matches_official() -> None:
     update = PermissionUpdate(
-        "addRules", rules=[PermissionRuleValue("Bash", "npm test"), PermissionRuleValue("Read")], behavior="allow"
+        "addRules", rules=[PermissionRuleValue("Bash", "npm test"), PermissionRuleValue("Read")], behavior="allow",
+        destination="session",
     )
     theirs = official.PermissionUpdate(
         "addRules",
