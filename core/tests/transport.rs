@@ -1,6 +1,8 @@
 //! SubprocessTransport against the scripted fake CLI (tests/fake_cli/fake_claude.py).
 
-use claude_wire::transport::{CliCommand, FrameStream, SubprocessConfig, SubprocessTransport, Transport};
+use claude_wire::transport::{
+    CliCommand, FrameStream, SubprocessConfig, SubprocessTransport, Transport,
+};
 use claude_wire::Error;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -8,7 +10,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const FAKE_CLI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fake_cli/fake_claude.py");
+const FAKE_CLI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/fake_cli/fake_claude.py"
+);
 
 fn fake(steps: Value) -> CliCommand {
     let python = which::which("python3").expect("python3 on PATH");
@@ -33,7 +38,9 @@ async fn start(steps: Value, config: SubprocessConfig) -> (SubprocessTransport, 
 
 /// Collects the whole stream, failing the test if it does not end within `limit`.
 async fn collect(frames: FrameStream, limit: Duration) -> Vec<claude_wire::Result<Value>> {
-    tokio::time::timeout(limit, frames.collect::<Vec<_>>()).await.expect("stream ended in time")
+    tokio::time::timeout(limit, frames.collect::<Vec<_>>())
+        .await
+        .expect("stream ended in time")
 }
 
 fn proc_state(pid: u32) -> Option<char> {
@@ -56,7 +63,9 @@ async fn wait_gone(pid: u32, zombie_ok: bool, limit: Duration) -> bool {
 }
 
 async fn first_pid(frames: &mut FrameStream) -> u32 {
-    let frame = tokio::time::timeout(Duration::from_secs(5), frames.next()).await.expect("pid frame in time");
+    let frame = tokio::time::timeout(Duration::from_secs(5), frames.next())
+        .await
+        .expect("pid frame in time");
     let frame = frame.expect("a frame").expect("valid frame");
     frame["pid"].as_u64().expect("pid field") as u32
 }
@@ -77,7 +86,10 @@ async fn missing_program_is_a_spawn_error() {
     // The stream of a transport that never started ends at once.
     assert!(collect(frames, Duration::from_secs(1)).await.is_empty());
     assert!(!transport.is_ready());
-    assert!(matches!(transport.write(b"{}\n").await, Err(Error::Connection(_))));
+    assert!(matches!(
+        transport.write(b"{}\n").await,
+        Err(Error::Connection(_))
+    ));
 }
 
 #[tokio::test]
@@ -110,7 +122,11 @@ async fn immediate_exit_code_3_ends_with_process_error_and_stderr() {
     let items = collect(frames, Duration::from_secs(5)).await;
     assert_eq!(items.len(), 1);
     match &items[0] {
-        Err(Error::Process { exit_code, signal, stderr }) => {
+        Err(Error::Process {
+            exit_code,
+            signal,
+            stderr,
+        }) => {
             assert_eq!(*exit_code, Some(3));
             assert_eq!(*signal, None);
             assert_eq!(stderr, "fatal: no credentials");
@@ -128,12 +144,27 @@ async fn crash_mid_stream_gives_frames_then_signal() {
     for (i, item) in items[..3].iter().enumerate() {
         assert_eq!(item.as_ref().unwrap()["seq"], i);
     }
-    assert!(matches!(items[3], Err(Error::Process { exit_code: None, signal: Some(9), .. })), "{:?}", items[3]);
+    assert!(
+        matches!(
+            items[3],
+            Err(Error::Process {
+                exit_code: None,
+                signal: Some(9),
+                ..
+            })
+        ),
+        "{:?}",
+        items[3]
+    );
 }
 
 #[tokio::test]
 async fn clean_exit_ends_the_stream_without_error() {
-    let (_transport, frames) = start(json!([{"emit": {"type": "result"}}]), SubprocessConfig::default()).await;
+    let (_transport, frames) = start(
+        json!([{"emit": {"type": "result"}}]),
+        SubprocessConfig::default(),
+    )
+    .await;
     let items = collect(frames, Duration::from_secs(5)).await;
     assert_eq!(items.len(), 1);
     assert!(items[0].is_ok());
@@ -202,15 +233,27 @@ async fn echo_round_trip_and_end_input() {
     let steps = json!([{"expect_stdin": {"type": "user"}}, {"emit": {"type": "got_user"}}, {"echo_stdin": null}]);
     let (transport, mut frames) = start(steps, SubprocessConfig::default()).await;
     assert!(transport.is_ready());
-    transport.write(br#"{"type":"user","message":{"role":"user","content":"hi"}}"#).await.unwrap();
+    transport
+        .write(br#"{"type":"user","message":{"role":"user","content":"hi"}}"#)
+        .await
+        .unwrap();
     assert_eq!(frames.next().await.unwrap().unwrap()["type"], "got_user");
     transport.write(b"{\"k\":1}\n").await.unwrap();
     transport.write(b"{\"k\":2}\n").await.unwrap();
-    assert_eq!(frames.next().await.unwrap().unwrap(), json!({"type": "echo", "data": {"k": 1}}));
-    assert_eq!(frames.next().await.unwrap().unwrap(), json!({"type": "echo", "data": {"k": 2}}));
+    assert_eq!(
+        frames.next().await.unwrap().unwrap(),
+        json!({"type": "echo", "data": {"k": 1}})
+    );
+    assert_eq!(
+        frames.next().await.unwrap().unwrap(),
+        json!({"type": "echo", "data": {"k": 2}})
+    );
     transport.end_input().await.unwrap();
     assert!(!transport.is_ready());
-    assert!(matches!(transport.write(b"{}\n").await, Err(Error::Connection(_))));
+    assert!(matches!(
+        transport.write(b"{}\n").await,
+        Err(Error::Connection(_))
+    ));
     // stdin EOF ends the echo loop; the fake exits 0 and the stream ends cleanly.
     assert!(collect(frames, Duration::from_secs(5)).await.is_empty());
 }
@@ -219,7 +262,10 @@ async fn echo_round_trip_and_end_input() {
 async fn read_frames_is_taken_once_and_connect_once() {
     let (transport, _frames) = start(json!([]), SubprocessConfig::default()).await;
     assert!(transport.read_frames().is_none());
-    assert!(matches!(transport.connect().await, Err(Error::Connection(_))));
+    assert!(matches!(
+        transport.connect().await,
+        Err(Error::Connection(_))
+    ));
 }
 
 #[tokio::test]
@@ -236,28 +282,47 @@ async fn write_after_exit_fails_fast() {
 #[tokio::test]
 async fn blocked_write_fails_when_the_cli_exits() {
     // The fake never reads stdin; a write bigger than the pipe buffer blocks until it exits.
-    let (transport, _frames) = start(json!([{"sleep": 0.3}, {"exit": 0}]), SubprocessConfig::default()).await;
+    let (transport, _frames) = start(
+        json!([{"sleep": 0.3}, {"exit": 0}]),
+        SubprocessConfig::default(),
+    )
+    .await;
     let mut frame = vec![b' '; 4 * 1024 * 1024];
     frame.push(b'\n');
     let started = Instant::now();
-    let result = tokio::time::timeout(Duration::from_secs(5), transport.write(&frame)).await.expect("write returned");
+    let result = tokio::time::timeout(Duration::from_secs(5), transport.write(&frame))
+        .await
+        .expect("write returned");
     assert!(matches!(result, Err(Error::Connection(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(matches!(transport.write(b"{}\n").await, Err(Error::Connection(_))));
+    assert!(matches!(
+        transport.write(b"{}\n").await,
+        Err(Error::Connection(_))
+    ));
 }
 
 #[tokio::test]
 async fn close_kills_a_cli_that_ignores_sigterm() {
     let steps = json!([{"ignore_sigterm": true}, {"emit_pid": null}, {"hang": true}]);
-    let config = SubprocessConfig::default().with_graces(Duration::from_millis(200), Duration::from_millis(300));
+    let config = SubprocessConfig::default()
+        .with_graces(Duration::from_millis(200), Duration::from_millis(300));
     let (transport, mut frames) = start(steps, config).await;
     let pid = first_pid(&mut frames).await;
     let started = Instant::now();
-    tokio::time::timeout(Duration::from_secs(3), transport.close()).await.expect("close in time").unwrap();
+    tokio::time::timeout(Duration::from_secs(3), transport.close())
+        .await
+        .expect("close in time")
+        .unwrap();
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(500), "waited both graces, took {took:?}");
+    assert!(
+        took >= Duration::from_millis(500),
+        "waited both graces, took {took:?}"
+    );
     assert!(took < Duration::from_secs(2), "took {took:?}");
-    assert!(wait_gone(pid, false, Duration::from_secs(2)).await, "child {pid} still there");
+    assert!(
+        wait_gone(pid, false, Duration::from_secs(2)).await,
+        "child {pid} still there"
+    );
     // Our own close is not a failure: the stream just ends.
     assert!(collect(frames, Duration::from_secs(2)).await.is_empty());
     // Idempotent.
@@ -272,7 +337,10 @@ async fn close_lets_a_cli_exit_on_stdin_eof() {
     let pid = first_pid(&mut frames).await;
     let started = Instant::now();
     transport.close().await.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(1), "no signal needed");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "no signal needed"
+    );
     assert!(wait_gone(pid, false, Duration::from_secs(1)).await);
     let items = collect(frames, Duration::from_secs(2)).await;
     // The frame written after EOF still arrives; the non-zero exit during close is not an error.
@@ -285,7 +353,9 @@ async fn stderr_callback_gets_lines_and_tail_is_bounded() {
     let seen = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = seen.clone();
     let config = SubprocessConfig::default()
-        .with_stderr(Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_owned())))
+        .with_stderr(Arc::new(move |line: &str| {
+            sink.lock().unwrap().push(line.to_owned())
+        }))
         .with_stderr_tail_bytes(100);
     let steps = json!([{"stderr_many": {"count": 1000, "text": "warn"}}, {"exit": 2}]);
     let (_transport, frames) = start(steps, config).await;
@@ -295,7 +365,11 @@ async fn stderr_callback_gets_lines_and_tail_is_bounded() {
     assert_eq!(seen[0], "warn 0");
     assert_eq!(seen[999], "warn 999");
     match &items[..] {
-        [Err(Error::Process { exit_code: Some(2), stderr, .. })] => {
+        [Err(Error::Process {
+            exit_code: Some(2),
+            stderr,
+            ..
+        })] => {
             assert!(stderr.len() <= 100, "tail has {} bytes", stderr.len());
             assert!(stderr.ends_with("warn 998\nwarn 999"), "{stderr:?}");
         }
@@ -328,7 +402,11 @@ async fn dropping_transport_and_stream_leaves_no_process() {
     assert!(proc_state(pid).is_some());
     drop(frames);
     drop(transport);
-    assert!(wait_gone(pid, false, Duration::from_secs(2)).await, "child {pid} still there: {:?}", proc_state(pid));
+    assert!(
+        wait_gone(pid, false, Duration::from_secs(2)).await,
+        "child {pid} still there: {:?}",
+        proc_state(pid)
+    );
 }
 
 #[tokio::test]
@@ -349,7 +427,10 @@ async fn dropping_only_the_stream_does_not_block_the_cli() {
     let (transport, mut frames) = start(steps, SubprocessConfig::default()).await;
     let pid = first_pid(&mut frames).await;
     drop(frames);
-    assert!(wait_gone(pid, false, Duration::from_secs(5)).await, "the CLI blocked on a full stdout pipe");
+    assert!(
+        wait_gone(pid, false, Duration::from_secs(5)).await,
+        "the CLI blocked on a full stdout pipe"
+    );
     drop(transport);
 }
 
@@ -371,9 +452,15 @@ const HELPER_ENV: &str = "CLAUDE_WIRE_PDEATHSIG_PIDFILE";
 #[tokio::test]
 #[ignore = "helper process for child_dies_with_its_parent"]
 async fn pdeathsig_helper() {
-    let Some(pid_file) = std::env::var_os(HELPER_ENV) else { return };
+    let Some(pid_file) = std::env::var_os(HELPER_ENV) else {
+        return;
+    };
     let path = pid_file.to_string_lossy().into_owned();
-    let (transport, _frames) = start(json!([{"write_pid_file": path}, {"hang": true}]), SubprocessConfig::default()).await;
+    let (transport, _frames) = start(
+        json!([{"write_pid_file": path}, {"hang": true}]),
+        SubprocessConfig::default(),
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(30)).await;
     drop(transport);
 }
@@ -383,7 +470,13 @@ async fn child_dies_with_its_parent() {
     let dir = tempfile::tempdir().unwrap();
     let pid_file = dir.path().join("fake.pid");
     let mut helper = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "pdeathsig_helper", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "pdeathsig_helper",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(HELPER_ENV, &pid_file)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -394,7 +487,10 @@ async fn child_dies_with_its_parent() {
         if let Ok(text) = std::fs::read_to_string(&pid_file) {
             break text.trim().parse::<u32>().unwrap();
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "helper never started the fake CLI");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "helper never started the fake CLI"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(proc_state(pid).is_some());

@@ -54,7 +54,11 @@ impl Default for FrameDecoder {
 impl FrameDecoder {
     /// A decoder that accepts lines of up to `max_line` bytes (not counting the `\n`).
     pub fn new(max_line: usize) -> Self {
-        Self { buf: Vec::new(), max_line: max_line.max(1), skipping: None }
+        Self {
+            buf: Vec::new(),
+            max_line: max_line.max(1),
+            skipping: None,
+        }
     }
 
     /// The configured maximum line size.
@@ -136,7 +140,10 @@ impl FrameDecoder {
 
     fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<Value>)) {
         if !skip.silent {
-            out(Err(Error::LineTooLong { len: skip.len, limit: self.max_line }));
+            out(Err(Error::LineTooLong {
+                len: skip.len,
+                limit: self.max_line,
+            }));
         }
     }
 
@@ -165,7 +172,10 @@ fn emit_line(line: &[u8], out: &mut impl FnMut(Result<Value>)) {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     match serde_json::from_slice::<Value>(line) {
         Ok(value) => out(Ok(value)),
-        Err(e) => out(Err(Error::JsonDecode { message: e.to_string(), preview: preview(line) })),
+        Err(e) => out(Err(Error::JsonDecode {
+            message: e.to_string(),
+            preview: preview(line),
+        })),
     }
 }
 
@@ -189,14 +199,24 @@ mod tests {
     }
 
     fn values(items: &[Result<Value>]) -> Vec<Value> {
-        items.iter().filter_map(|i| i.as_ref().ok().cloned()).collect()
+        items
+            .iter()
+            .filter_map(|i| i.as_ref().ok().cloned())
+            .collect()
     }
 
     #[test]
     fn many_lines_in_one_chunk() {
         let mut dec = FrameDecoder::default();
         let items = decode_all(&mut dec, &[b"{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n"]);
-        assert_eq!(values(&items), vec![serde_json::json!({"a":1}), serde_json::json!({"a":2}), serde_json::json!({"a":3})]);
+        assert_eq!(
+            values(&items),
+            vec![
+                serde_json::json!({"a":1}),
+                serde_json::json!({"a":2}),
+                serde_json::json!({"a":3})
+            ]
+        );
         assert_eq!(items.len(), 3);
     }
 
@@ -206,7 +226,10 @@ mod tests {
         for cut1 in 0..input.len() {
             for cut2 in cut1..input.len() {
                 let mut dec = FrameDecoder::default();
-                let items = decode_all(&mut dec, &[&input[..cut1], &input[cut1..cut2], &input[cut2..]]);
+                let items = decode_all(
+                    &mut dec,
+                    &[&input[..cut1], &input[cut1..cut2], &input[cut2..]],
+                );
                 assert_eq!(items.len(), 2, "cuts {cut1} {cut2}");
                 assert_eq!(items[0].as_ref().unwrap()["text"], "héllo");
                 assert_eq!(items[1].as_ref().unwrap()["b"][1], 2);
@@ -222,7 +245,10 @@ mod tests {
         for b in input {
             dec.decode(std::slice::from_ref(b), &mut |i| items.push(i));
         }
-        assert_eq!(values(&items), vec![serde_json::json!({"x":"y"}), serde_json::json!({"z":null})]);
+        assert_eq!(
+            values(&items),
+            vec![serde_json::json!({"x":"y"}), serde_json::json!({"z":null})]
+        );
         assert_eq!(dec.buffered(), 0);
     }
 
@@ -234,14 +260,23 @@ mod tests {
             &[b"Debugger attached.\n\n   \n[1,2]\n  {\"ok\":true}\n\"str\"\n42\n{\"ok\":false}\n"],
         );
         assert_eq!(items.len(), 2);
-        assert_eq!(values(&items), vec![serde_json::json!({"ok":true}), serde_json::json!({"ok":false})]);
+        assert_eq!(
+            values(&items),
+            vec![
+                serde_json::json!({"ok":true}),
+                serde_json::json!({"ok":false})
+            ]
+        );
     }
 
     #[test]
     fn crlf_lines() {
         let mut dec = FrameDecoder::default();
         let items = decode_all(&mut dec, &[b"{\"a\":1}\r\n{\"a\":2}\r", b"\n"]);
-        assert_eq!(values(&items), vec![serde_json::json!({"a":1}), serde_json::json!({"a":2})]);
+        assert_eq!(
+            values(&items),
+            vec![serde_json::json!({"a":1}), serde_json::json!({"a":2})]
+        );
     }
 
     #[test]
@@ -276,7 +311,10 @@ mod tests {
     fn complete_tail_without_newline_is_parsed() {
         let mut dec = FrameDecoder::default();
         let items = decode_all(&mut dec, &[b"{\"a\":1}\n{\"a\"", b":2}"]);
-        assert_eq!(values(&items), vec![serde_json::json!({"a":1}), serde_json::json!({"a":2})]);
+        assert_eq!(
+            values(&items),
+            vec![serde_json::json!({"a":1}), serde_json::json!({"a":2})]
+        );
     }
 
     #[test]
@@ -284,7 +322,9 @@ mod tests {
         let mut dec = FrameDecoder::default();
         let items = decode_all(&mut dec, &[b"{\"a\":1}\n{\"a\":[1,"]);
         assert_eq!(items.len(), 2);
-        assert!(matches!(&items[1], Err(Error::JsonDecode { preview, .. }) if preview == "{\"a\":[1,"));
+        assert!(
+            matches!(&items[1], Err(Error::JsonDecode { preview, .. }) if preview == "{\"a\":[1,")
+        );
         assert_eq!(dec.buffered(), 0);
         // finish leaves the decoder empty: a second finish reports nothing.
         let mut again = Vec::new();
@@ -332,7 +372,10 @@ mod tests {
         let mut dec = FrameDecoder::new(10);
         let items = decode_all(&mut dec, &[b"{\"aaaaaaaaaaaaaa\":1}\n{\"b\":2}\n"]);
         assert_eq!(items.len(), 2);
-        assert!(matches!(items[0], Err(Error::LineTooLong { len: 20, limit: 10 })));
+        assert!(matches!(
+            items[0],
+            Err(Error::LineTooLong { len: 20, limit: 10 })
+        ));
         assert_eq!(items[1].as_ref().unwrap()["b"], 2);
     }
 
@@ -349,7 +392,10 @@ mod tests {
         let mut dec = FrameDecoder::new(4);
         let items = decode_all(&mut dec, &[b"{\"a\":", b"12345"]);
         assert_eq!(items.len(), 1);
-        assert!(matches!(items[0], Err(Error::LineTooLong { len: 10, limit: 4 })));
+        assert!(matches!(
+            items[0],
+            Err(Error::LineTooLong { len: 10, limit: 4 })
+        ));
     }
 
     #[test]

@@ -155,12 +155,19 @@ impl SubprocessTransport {
     }
 
     fn connected_child(&self) -> Result<&Arc<Child>> {
-        self.child.get().ok_or_else(|| Error::Connection("not connected".into()))
+        self.child
+            .get()
+            .ok_or_else(|| Error::Connection("not connected".into()))
     }
 
     async fn start(&self) -> Result<()> {
-        let spawn_error = |source| Error::Spawn { path: self.command.program.clone(), source };
-        let (child, pipes) = child::spawn(&self.command, self.closing.clone()).await.map_err(spawn_error)?;
+        let spawn_error = |source| Error::Spawn {
+            path: self.command.program.clone(),
+            source,
+        };
+        let (child, pipes) = child::spawn(&self.command, self.closing.clone())
+            .await
+            .map_err(spawn_error)?;
         let tokio_pipes = (
             ChildStdin::from_std(pipes.stdin),
             ChildStdout::from_std(pipes.stdout),
@@ -173,16 +180,28 @@ impl SubprocessTransport {
                 self.closing.store(true, Ordering::SeqCst);
                 child.signal_group(libc::SIGKILL);
                 let err = [i.err(), o.err(), e.err()].into_iter().flatten().next();
-                return Err(Error::Io(err.unwrap_or_else(|| std::io::Error::other("pipe setup failed"))));
+                return Err(Error::Io(
+                    err.unwrap_or_else(|| std::io::Error::other("pipe setup failed")),
+                ));
             }
         };
         *self.stdin.lock().await = Some(stdin);
         self.stdin_open.store(true, Ordering::SeqCst);
         let tail = Arc::new(Mutex::new(StderrTail::new(self.config.stderr_tail_bytes)));
         let (stderr_done_tx, stderr_done) = watch::channel(false);
-        tokio::spawn(stderr::drain(stderr, self.config.stderr.clone(), tail.clone(), stderr_done_tx));
+        tokio::spawn(stderr::drain(
+            stderr,
+            self.config.stderr.clone(),
+            tail.clone(),
+            stderr_done_tx,
+        ));
         if let Some(frames) = lock(&self.frames_tx).take() {
-            let reader = Reader { child, frames: Some(frames), tail, stderr_done };
+            let reader = Reader {
+                child,
+                frames: Some(frames),
+                tail,
+                stderr_done,
+            };
             tokio::spawn(reader.run(stdout, self.config.max_line_size));
         }
         Ok(())
@@ -190,7 +209,9 @@ impl SubprocessTransport {
 
     async fn write_frame(&self, child: &Child, frame: &[u8]) -> Result<()> {
         let mut guard = self.stdin.lock().await;
-        let stdin = guard.as_mut().ok_or_else(|| Error::Connection("stdin of the CLI is closed".into()))?;
+        let stdin = guard
+            .as_mut()
+            .ok_or_else(|| Error::Connection("stdin of the CLI is closed".into()))?;
         let mut exit = child.exit_watch();
         let needs_newline = !frame.ends_with(b"\n");
         let write = async {
@@ -250,7 +271,10 @@ impl Transport for SubprocessTransport {
 
     fn read_frames(&self) -> Option<FrameStream> {
         let rx = lock(&self.frames_rx).take()?;
-        Some(Box::pin(FrameReceiver { rx, current: Vec::new().into_iter() }))
+        Some(Box::pin(FrameReceiver {
+            rx,
+            current: Vec::new().into_iter(),
+        }))
     }
 
     async fn end_input(&self) -> Result<()> {
@@ -347,9 +371,14 @@ impl Reader {
         if exit.success() || exit.by_us {
             return None;
         }
-        let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, self.stderr_done.wait_for(|done| *done)).await;
+        let _ =
+            tokio::time::timeout(DRAIN_AFTER_EXIT, self.stderr_done.wait_for(|done| *done)).await;
         let stderr = lock(&self.tail).text();
-        Some(Error::Process { exit_code: exit.code, signal: exit.signal, stderr })
+        Some(Error::Process {
+            exit_code: exit.code,
+            signal: exit.signal,
+            stderr,
+        })
     }
 }
 

@@ -89,7 +89,10 @@ impl Child {
 }
 
 /// Starts `command` on its own waiter thread. `closing` tells whether an exit was caused by us.
-pub(super) async fn spawn(command: &CliCommand, closing: Arc<AtomicBool>) -> io::Result<(Arc<Child>, Pipes)> {
+pub(super) async fn spawn(
+    command: &CliCommand,
+    closing: Arc<AtomicBool>,
+) -> io::Result<(Arc<Child>, Pipes)> {
     let mut cmd = build_command(command)?;
     let (ready_tx, ready_rx) = oneshot::channel();
     let (exit_tx, exit_rx) = watch::channel(None);
@@ -99,10 +102,17 @@ pub(super) async fn spawn(command: &CliCommand, closing: Arc<AtomicBool>) -> io:
         .name("claude-wire-child".into())
         .stack_size(128 * 1024)
         .spawn(move || run_child(&mut cmd, ready_tx, &thread_ended, &closing, exit_tx))?;
-    let (pid, pipes) = ready_rx
-        .await
-        .map_err(|_| io::Error::other("the child waiter thread ended before starting the process"))??;
-    Ok((Arc::new(Child { pid, ended, exit: exit_rx }), pipes))
+    let (pid, pipes) = ready_rx.await.map_err(|_| {
+        io::Error::other("the child waiter thread ended before starting the process")
+    })??;
+    Ok((
+        Arc::new(Child {
+            pid,
+            ended,
+            exit: exit_rx,
+        }),
+        pipes,
+    ))
 }
 
 type Ready = io::Result<(u32, Pipes)>;
@@ -124,7 +134,14 @@ fn run_child(
     };
     let pid = child.id();
     let pipes = match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
-        (Some(stdin), Some(stdout), Some(stderr)) => Ok((pid, Pipes { stdin, stdout, stderr })),
+        (Some(stdin), Some(stdout), Some(stderr)) => Ok((
+            pid,
+            Pipes {
+                stdin,
+                stdout,
+                stderr,
+            },
+        )),
         _ => Err(io::Error::other("the child's pipes are missing")),
     };
     let handed_over = pipes.is_ok();
@@ -140,8 +157,16 @@ fn run_child(
     let status = child.wait();
     drop(ended);
     let exit = match status {
-        Ok(s) => Exit { code: s.code(), signal: s.signal(), by_us },
-        Err(_) => Exit { code: None, signal: None, by_us },
+        Ok(s) => Exit {
+            code: s.code(),
+            signal: s.signal(),
+            by_us,
+        },
+        Err(_) => Exit {
+            code: None,
+            signal: None,
+            by_us,
+        },
     };
     let _ = exit_tx.send(Some(exit));
 }
@@ -153,7 +178,12 @@ fn wait_without_reaping(pid: u32) {
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         // SAFETY: plain syscall with a valid out-pointer.
         let rc = unsafe {
-            libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
         };
         if rc == 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
             return;
@@ -192,7 +222,14 @@ fn set_death_signal(cmd: &mut Command) {
     // SAFETY: the closure only makes async-signal-safe syscalls (prctl, getppid).
     unsafe {
         cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
                 return Err(io::Error::last_os_error());
             }
             // The parent may have died before prctl took effect: then nobody would kill us.
@@ -215,19 +252,20 @@ pub(super) fn resolve_user(user: &str) -> io::Result<(u32, u32)> {
             // SAFETY: the pointers come from lookup_passwd and are valid for the call.
             unsafe { libc::getpwuid_r(uid, pwd, buf, len, res) }
         })?
-            .map_or(uid, |(_, gid)| gid);
+        .map_or(uid, |(_, gid)| gid);
         return Ok((uid, gid));
     }
-    let name = std::ffi::CString::new(user).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "user name contains NUL"))?;
+    let name = std::ffi::CString::new(user)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "user name contains NUL"))?;
     lookup_passwd(&|pwd, buf, len, res| {
         // SAFETY: as above; `name` outlives the call.
         unsafe { libc::getpwnam_r(name.as_ptr(), pwd, buf, len, res) }
     })?
-        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("unknown user {user:?}")))
+    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("unknown user {user:?}")))
 }
 
-type PasswdCall<'a> =
-    dyn Fn(*mut libc::passwd, *mut libc::c_char, libc::size_t, *mut *mut libc::passwd) -> libc::c_int + 'a;
+type PasswdCall<'a> = dyn Fn(*mut libc::passwd, *mut libc::c_char, libc::size_t, *mut *mut libc::passwd) -> libc::c_int
+    + 'a;
 
 /// Runs a `getpw*_r` call with a growing buffer; `Ok(None)` when there is no such entry.
 fn lookup_passwd(call: &PasswdCall<'_>) -> io::Result<Option<(u32, u32)>> {
@@ -264,6 +302,9 @@ mod tests {
         assert_eq!(resolve_user("3999999").unwrap(), (3_999_999, 3_999_999));
         let err = resolve_user("no-such-user-claude-wire").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
-        assert_eq!(resolve_user("a\0b").unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(
+            resolve_user("a\0b").unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
     }
 }

@@ -23,7 +23,11 @@ pub(super) struct StderrTail {
 
 impl StderrTail {
     pub fn new(cap: usize) -> Self {
-        Self { lines: VecDeque::new(), bytes: 0, cap }
+        Self {
+            lines: VecDeque::new(),
+            bytes: 0,
+            cap,
+        }
     }
 
     fn push(&mut self, line: &str) {
@@ -67,7 +71,11 @@ pub(super) async fn drain(
     tail: Arc<Mutex<StderrTail>>,
     done: watch::Sender<bool>,
 ) {
-    let mut sink = LineSink { partial: Vec::new(), callback, tail };
+    let mut sink = LineSink {
+        partial: Vec::new(),
+        callback,
+        tail,
+    };
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         match stderr.read(&mut buf).await {
@@ -106,7 +114,10 @@ impl LineSink {
         }
         let raw = self.partial.strip_suffix(b"\r").unwrap_or(&self.partial);
         let line = String::from_utf8_lossy(raw);
-        self.tail.lock().unwrap_or_else(|p| p.into_inner()).push(&line);
+        self.tail
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(&line);
         if let Some(cb) = &self.callback {
             // A panicking user callback must not stop the drain (a full stderr pipe would block the CLI).
             let _ = catch_unwind(AssertUnwindSafe(|| cb(&line)));
@@ -147,7 +158,11 @@ mod tests {
             seen2.lock().unwrap().push(line.to_owned());
         });
         let tail = Arc::new(Mutex::new(StderrTail::new(1024)));
-        let mut sink = LineSink { partial: Vec::new(), callback: Some(cb), tail: tail.clone() };
+        let mut sink = LineSink {
+            partial: Vec::new(),
+            callback: Some(cb),
+            tail: tail.clone(),
+        };
         sink.feed(b"one\r\ntw");
         sink.feed(b"o\nboom\nthree");
         sink.flush();
