@@ -4,7 +4,9 @@
 //! Run with `cargo bench -p claude-wire --bench framing`. Prints figures; asserts nothing but
 //! the frame counts.
 
-use claude_wire::transport::{CliCommand, FrameDecoder, SubprocessConfig, SubprocessTransport, Transport};
+use claude_wire::transport::{
+    CliCommand, FrameDecoder, SubprocessConfig, SubprocessTransport, Transport,
+};
 use futures::StreamExt;
 use serde_json::json;
 use std::io::Write;
@@ -17,7 +19,10 @@ const ROUNDS: usize = 3;
 fn main() {
     let stream = realistic_stream(MESSAGES);
     let mb = stream.len() as f64 / 1e6;
-    println!("input: {MESSAGES} lines, {mb:.1} MB (avg {} bytes/line)", stream.len() / MESSAGES);
+    println!(
+        "input: {MESSAGES} lines, {mb:.1} MB (avg {} bytes/line)",
+        stream.len() / MESSAGES
+    );
 
     let best = best_of(|| decode_in_memory(&stream));
     report("FrameDecoder + parse (in memory, 256 KiB chunks)", best, mb);
@@ -27,8 +32,13 @@ fn main() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("stream.ndjson");
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(&stream)).expect("write stream");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(&stream))
+        .expect("write stream");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let best = best_of(|| runtime.block_on(through_transport(&path)));
     report("SubprocessTransport (child cats the file)", best, mb);
 }
@@ -84,7 +94,12 @@ async fn through_transport(path: &std::path::Path) -> Duration {
     let transport = SubprocessTransport::new(command, SubprocessConfig::default());
     transport.connect().await.expect("spawn cat");
     let frames = transport.read_frames().expect("frames");
-    let count = frames.fold(0usize, |n, item| async move { n + usize::from(item.is_ok()) }).await;
+    let count = frames
+        .fold(
+            0usize,
+            |n, item| async move { n + usize::from(item.is_ok()) },
+        )
+        .await;
     let took = started.elapsed();
     transport.close().await.expect("close");
     assert_eq!(count, MESSAGES);
@@ -110,7 +125,11 @@ fn realistic_stream(n: usize) -> Vec<u8> {
 }
 
 fn uuid(i: usize) -> String {
-    format!("{:08x}-1b2c-4d3e-8f40-{:012x}", i * 2_654_435_761 % 0xffff_ffff, i)
+    format!(
+        "{:08x}-1b2c-4d3e-8f40-{:012x}",
+        i * 2_654_435_761 % 0xffff_ffff,
+        i
+    )
 }
 
 fn stream_event(i: usize, session: &str) -> serde_json::Value {
@@ -128,7 +147,8 @@ fn usage() -> serde_json::Value {
 }
 
 fn assistant_text(i: usize, session: &str) -> serde_json::Value {
-    let text = "Here is what I found in the repository: the transport module reads stdout in large \
+    let text =
+        "Here is what I found in the repository: the transport module reads stdout in large \
                 chunks, frames lines and parses each one once. Line ";
     json!({
         "type": "assistant",
@@ -155,7 +175,12 @@ fn assistant_tool_use(i: usize, session: &str) -> serde_json::Value {
 
 fn tool_result(i: usize, session: &str) -> serde_json::Value {
     let output: String = (0..12)
-        .map(|l| format!("core/src/transport/framing.rs:{}:    pub fn decode(&mut self, chunk: &[u8]) {{\n", l * 7 + i % 5))
+        .map(|l| {
+            format!(
+                "core/src/transport/framing.rs:{}:    pub fn decode(&mut self, chunk: &[u8]) {{\n",
+                l * 7 + i % 5
+            )
+        })
         .collect();
     json!({
         "type": "user",

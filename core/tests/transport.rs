@@ -436,14 +436,30 @@ async fn dropping_only_the_stream_does_not_block_the_cli() {
 
 #[tokio::test]
 async fn descendants_holding_stdout_do_not_keep_the_stream_open() {
-    let steps = json!([{"spawn_grandchild": 30}, {"emit": {"n": 1}}, {"exit": 0}]);
-    let (transport, frames) = start(steps, SubprocessConfig::default()).await;
+    let steps = json!([{"spawn_grandchild": 3}, {"emit": {"n": 1}}, {"exit": 0}]);
+    let (_transport, frames) = start(steps, SubprocessConfig::default()).await;
     let started = Instant::now();
     let items = collect(frames, Duration::from_secs(3)).await;
-    assert_eq!(items.len(), 1);
     assert!(started.elapsed() < Duration::from_secs(2));
-    // The grandchild is still in the CLI's process group; close kills what is left of it.
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].as_ref().unwrap()["type"], "grandchild");
+    assert_eq!(items[1].as_ref().unwrap()["n"], 1);
+}
+
+#[tokio::test]
+async fn close_kills_leftover_descendants() {
+    let steps = json!([{"spawn_grandchild": 30}, {"wait_stdin_eof": true}, {"exit": 0}]);
+    let (transport, mut frames) = start(steps, SubprocessConfig::default()).await;
+    let grandchild = first_pid(&mut frames).await;
+    assert!(proc_state(grandchild).is_some());
     transport.close().await.unwrap();
+    // Orphaned by the fake, the grandchild's reaper is not us: a zombie is dead enough.
+    let died = wait_gone(grandchild, true, Duration::from_secs(2)).await;
+    if !died {
+        // SAFETY: plain syscall.
+        unsafe { libc::kill(grandchild as libc::pid_t, libc::SIGKILL) };
+    }
+    assert!(died, "grandchild {grandchild} survived close");
 }
 
 const HELPER_ENV: &str = "CLAUDE_WIRE_PDEATHSIG_PIDFILE";

@@ -40,7 +40,8 @@ Control
   {"hang": true}               sleep forever
   {"ignore_sigterm": true}     ignore SIGTERM from now on
   {"spawn_grandchild": seconds}
-                               start a `sleep` child that inherits stdout/stderr and outlives us
+                               start a `sleep` child that inherits stdout/stderr and may outlive us;
+                               emits {"type": "grandchild", "pid": <its pid>}
   {"write_pid_file": "path"}   write own pid to the file (atomically)
 
 Every emitted line is flushed immediately. Extend by adding a branch to STEP_HANDLERS.
@@ -203,7 +204,8 @@ def step_ignore_sigterm(_arg):
 
 
 def step_spawn_grandchild(arg):
-    subprocess.Popen(["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    child = subprocess.Popen(["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    write_line({"type": "grandchild", "pid": child.pid})
 
 
 def step_write_pid_file(arg):

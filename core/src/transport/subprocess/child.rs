@@ -154,6 +154,12 @@ fn run_child(
     let mut ended = lock(ended);
     *ended = true;
     let by_us = closing.load(Ordering::SeqCst);
+    if by_us {
+        // Leftovers of a CLI we are shutting down (background commands, servers) would become
+        // orphans. The unreaped leader keeps the group id reserved, so this cannot hit strangers.
+        // SAFETY: plain syscall.
+        unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+    }
     let status = child.wait();
     drop(ended);
     let exit = match status {
