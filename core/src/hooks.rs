@@ -23,7 +23,11 @@ use std::time::Duration;
 
 /// A hook callback: `(input, tool_use_id, context) -> output`.
 pub type HookCallback = Arc<
-    dyn Fn(HookInput, Option<String>, HookContext) -> BoxFuture<'static, Result<HookOutput, CallbackError>>
+    dyn Fn(
+            HookInput,
+            Option<String>,
+            HookContext,
+        ) -> BoxFuture<'static, Result<HookOutput, CallbackError>>
         + Send
         + Sync,
 >;
@@ -168,7 +172,10 @@ pub struct HookMatcher {
 impl HookMatcher {
     /// A matcher for tool names matching `matcher`, or everything with `None`.
     pub fn new(matcher: Option<&str>) -> Self {
-        Self { matcher: matcher.map(str::to_string), ..Self::default() }
+        Self {
+            matcher: matcher.map(str::to_string),
+            ..Self::default()
+        }
     }
 
     /// Adds a callback.
@@ -216,7 +223,10 @@ impl HookRegistry {
         for (event, matchers) in hooks.iter().filter(|(_, m)| !m.is_empty()) {
             for matcher in matchers {
                 let entry = registry.register(matcher);
-                let list = registry.config.entry(event.clone()).or_insert_with(|| Value::Array(Vec::new()));
+                let list = registry
+                    .config
+                    .entry(event.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
                 if let Value::Array(items) = list {
                     items.push(entry);
                 }
@@ -273,21 +283,34 @@ impl HookRegistry {
     /// Answers a `hook_callback` request body (`{callback_id, input, tool_use_id}`): runs the
     /// callback (a panic becomes an error) and returns the response body for the CLI.
     pub async fn call(&self, request: &Map<String, Value>) -> Result<Value, CallbackError> {
-        let id = request.get("callback_id").and_then(Value::as_str).unwrap_or_default();
-        let callback = self.get(id).ok_or_else(|| format!("No hook callback found for ID: {id}"))?;
-        let input = HookInput::from_value(request.get("input").cloned().unwrap_or_else(|| json!({})));
-        let tool_use_id = request.get("tool_use_id").and_then(Value::as_str).map(str::to_string);
+        let id = request
+            .get("callback_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let callback = self
+            .get(id)
+            .ok_or_else(|| format!("No hook callback found for ID: {id}"))?;
+        let input =
+            HookInput::from_value(request.get("input").cloned().unwrap_or_else(|| json!({})));
+        let tool_use_id = request
+            .get("tool_use_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let output = AssertUnwindSafe(callback(input, tool_use_id, HookContext::default()))
             .catch_unwind()
             .await
-            .map_err(|panic| format!("hook callback {id} panicked: {}", panic_message(&*panic)))??;
+            .map_err(|panic| {
+                format!("hook callback {id} panicked: {}", panic_message(&*panic))
+            })??;
         Ok(output.to_wire())
     }
 }
 
 impl fmt::Debug for HookRegistry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HookRegistry").field("config", &self.config).finish()
+        f.debug_struct("HookRegistry")
+            .field("config", &self.config)
+            .finish()
     }
 }
 

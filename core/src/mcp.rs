@@ -29,7 +29,8 @@ const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_REQUEST: i64 = -32600;
 
 /// A tool handler: receives the validated arguments, returns the tool result.
-pub type ToolHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync>;
+pub type ToolHandler =
+    Arc<dyn Fn(Value) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync>;
 
 /// One tool of an in-process server.
 #[derive(Clone)]
@@ -61,7 +62,12 @@ pub struct SdkMcpTool {
 ///     });
 /// # let _ = add;
 /// ```
-pub fn tool<F, Fut>(name: impl Into<String>, description: impl Into<String>, input_schema: Value, handler: F) -> SdkMcpTool
+pub fn tool<F, Fut>(
+    name: impl Into<String>,
+    description: impl Into<String>,
+    input_schema: Value,
+    handler: F,
+) -> SdkMcpTool
 where
     F: Fn(Value) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<ToolResult, CallbackError>> + Send + 'static,
@@ -78,8 +84,19 @@ impl SdkMcpTool {
         input_schema: Value,
         handler: ToolHandler,
     ) -> Self {
-        let input_schema = if input_schema.is_null() { json!({"type": "object", "properties": {}}) } else { input_schema };
-        Self { name: name.into(), description: description.into(), input_schema, annotations: None, meta: None, handler }
+        let input_schema = if input_schema.is_null() {
+            json!({"type": "object", "properties": {}})
+        } else {
+            input_schema
+        };
+        Self {
+            name: name.into(),
+            description: description.into(),
+            input_schema,
+            annotations: None,
+            meta: None,
+            handler,
+        }
     }
 
     /// Sets the MCP annotations.
@@ -123,7 +140,11 @@ impl SdkMcpTool {
         };
         match AssertUnwindSafe(run).catch_unwind().await {
             Ok(result) => result,
-            Err(panic) => ToolResult::error(format!("Tool '{}' panicked: {}", self.name, panic_message(&*panic))),
+            Err(panic) => ToolResult::error(format!(
+                "Tool '{}' panicked: {}",
+                self.name,
+                panic_message(&*panic)
+            )),
         }
     }
 }
@@ -152,8 +173,16 @@ pub struct SdkMcpServer {
 }
 
 /// Creates an in-process MCP server with these tools.
-pub fn create_sdk_mcp_server(name: impl Into<String>, version: impl Into<String>, tools: Vec<SdkMcpTool>) -> SdkMcpServer {
-    SdkMcpServer { name: name.into(), version: version.into(), tools }
+pub fn create_sdk_mcp_server(
+    name: impl Into<String>,
+    version: impl Into<String>,
+    tools: Vec<SdkMcpTool>,
+) -> SdkMcpServer {
+    SdkMcpServer {
+        name: name.into(),
+        version: version.into(),
+        tools,
+    }
 }
 
 impl SdkMcpServer {
@@ -188,14 +217,22 @@ impl SdkMcpServer {
     /// responses get the ack `{"jsonrpc":"2.0","result":{}}`; an unknown method gets error -32601.
     pub async fn handle(&self, message: Value) -> Value {
         let Some(obj) = message.as_object() else {
-            return rpc_error(Value::Null, INVALID_REQUEST, "Invalid Request: not a JSON-RPC object");
+            return rpc_error(
+                Value::Null,
+                INVALID_REQUEST,
+                "Invalid Request: not a JSON-RPC object",
+            );
         };
         let method = obj.get("method").and_then(Value::as_str);
         let id = obj.get("id").filter(|id| !id.is_null()).cloned();
         let params = obj.get("params").and_then(Value::as_object);
         match (method, id) {
             (None, _) if obj.contains_key("result") || obj.contains_key("error") => ack(),
-            (None, id) => rpc_error(id.unwrap_or(Value::Null), INVALID_REQUEST, "Invalid Request: no method"),
+            (None, id) => rpc_error(
+                id.unwrap_or(Value::Null),
+                INVALID_REQUEST,
+                "Invalid Request: no method",
+            ),
             (Some(_), None) => ack(),
             (Some(m), Some(_)) if m.starts_with("notifications/") => ack(),
             (Some(m), Some(id)) => match m {
@@ -225,7 +262,10 @@ impl SdkMcpServer {
     }
 
     async fn call_tool(&self, params: Option<&Map<String, Value>>) -> ToolResult {
-        let name = params.and_then(|p| p.get("name")).and_then(Value::as_str).unwrap_or_default();
+        let name = params
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let Some(tool) = self.find_tool(name) else {
             return ToolResult::error(format!("Tool '{name}' not found"));
         };
@@ -254,7 +294,11 @@ pub async fn handle_mcp_message(
         Some((_, server)) => server.handle(message.clone()).await,
         None => {
             let id = message.get("id").cloned().unwrap_or(Value::Null);
-            rpc_error(id, METHOD_NOT_FOUND, &format!("Server '{server_name}' not found"))
+            rpc_error(
+                id,
+                METHOD_NOT_FOUND,
+                &format!("Server '{server_name}' not found"),
+            )
         }
     };
     Ok(json!({"mcp_response": reply}))

@@ -15,7 +15,11 @@ use std::sync::Arc;
 
 /// The permission callback: `(tool_name, input, context) -> allow | deny`.
 pub type CanUseTool = Arc<
-    dyn Fn(String, Value, ToolPermissionContext) -> BoxFuture<'static, Result<PermissionResult, CallbackError>>
+    dyn Fn(
+            String,
+            Value,
+            ToolPermissionContext,
+        ) -> BoxFuture<'static, Result<PermissionResult, CallbackError>>
         + Send
         + Sync,
 >;
@@ -73,19 +77,29 @@ pub struct PermissionRuleValue {
     #[serde(rename = "toolName")]
     pub tool_name: String,
     /// What the rule matches within the tool (`"npm test"` for Bash); `None` covers every use.
-    #[serde(rename = "ruleContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ruleContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_content: Option<String>,
 }
 
 impl PermissionRuleValue {
     /// A rule for every use of `tool_name`.
     pub fn tool(tool_name: impl Into<String>) -> Self {
-        Self { tool_name: tool_name.into(), rule_content: None }
+        Self {
+            tool_name: tool_name.into(),
+            rule_content: None,
+        }
     }
 
     /// A rule for uses of `tool_name` matching `content`.
     pub fn with_content(tool_name: impl Into<String>, content: impl Into<String>) -> Self {
-        Self { tool_name: tool_name.into(), rule_content: Some(content.into()) }
+        Self {
+            tool_name: tool_name.into(),
+            rule_content: Some(content.into()),
+        }
     }
 }
 
@@ -151,28 +165,59 @@ pub enum PermissionUpdate {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum WireUpdate {
-    AddRules { rules: Vec<PermissionRuleValue>, behavior: PermissionBehavior, destination: PermissionUpdateDestination },
-    ReplaceRules { rules: Vec<PermissionRuleValue>, behavior: PermissionBehavior, destination: PermissionUpdateDestination },
-    RemoveRules { rules: Vec<PermissionRuleValue>, behavior: PermissionBehavior, destination: PermissionUpdateDestination },
-    SetMode { mode: String, destination: PermissionUpdateDestination },
-    AddDirectories { directories: Vec<String>, destination: PermissionUpdateDestination },
-    RemoveDirectories { directories: Vec<String>, destination: PermissionUpdateDestination },
+    AddRules {
+        rules: Vec<PermissionRuleValue>,
+        behavior: PermissionBehavior,
+        destination: PermissionUpdateDestination,
+    },
+    ReplaceRules {
+        rules: Vec<PermissionRuleValue>,
+        behavior: PermissionBehavior,
+        destination: PermissionUpdateDestination,
+    },
+    RemoveRules {
+        rules: Vec<PermissionRuleValue>,
+        behavior: PermissionBehavior,
+        destination: PermissionUpdateDestination,
+    },
+    SetMode {
+        mode: String,
+        destination: PermissionUpdateDestination,
+    },
+    AddDirectories {
+        directories: Vec<String>,
+        destination: PermissionUpdateDestination,
+    },
+    RemoveDirectories {
+        directories: Vec<String>,
+        destination: PermissionUpdateDestination,
+    },
 }
 
 impl PermissionUpdate {
     /// `addRules` kept for this session.
     pub fn add_rules(rules: Vec<PermissionRuleValue>, behavior: PermissionBehavior) -> Self {
-        Self::AddRules { rules, behavior, destination: PermissionUpdateDestination::Session }
+        Self::AddRules {
+            rules,
+            behavior,
+            destination: PermissionUpdateDestination::Session,
+        }
     }
 
     /// `setMode` kept for this session.
     pub fn set_mode(mode: impl Into<String>) -> Self {
-        Self::SetMode { mode: mode.into(), destination: PermissionUpdateDestination::Session }
+        Self::SetMode {
+            mode: mode.into(),
+            destination: PermissionUpdateDestination::Session,
+        }
     }
 
     /// `addDirectories` kept for this session.
     pub fn add_directories(directories: Vec<String>) -> Self {
-        Self::AddDirectories { directories, destination: PermissionUpdateDestination::Session }
+        Self::AddDirectories {
+            directories,
+            destination: PermissionUpdateDestination::Session,
+        }
     }
 
     /// The same update kept at `destination` (no effect on [`PermissionUpdate::Other`]).
@@ -201,18 +246,57 @@ impl PermissionUpdate {
     pub fn to_value(&self) -> Value {
         match self {
             Self::Other(v) => v.clone(),
-            known => known.to_wire_update().and_then(|w| serde_json::to_value(w).ok()).unwrap_or(Value::Null),
+            known => known
+                .to_wire_update()
+                .and_then(|w| serde_json::to_value(w).ok())
+                .unwrap_or(Value::Null),
         }
     }
 
     fn to_wire_update(&self) -> Option<WireUpdate> {
         Some(match self.clone() {
-            Self::AddRules { rules, behavior, destination } => WireUpdate::AddRules { rules, behavior, destination },
-            Self::ReplaceRules { rules, behavior, destination } => WireUpdate::ReplaceRules { rules, behavior, destination },
-            Self::RemoveRules { rules, behavior, destination } => WireUpdate::RemoveRules { rules, behavior, destination },
+            Self::AddRules {
+                rules,
+                behavior,
+                destination,
+            } => WireUpdate::AddRules {
+                rules,
+                behavior,
+                destination,
+            },
+            Self::ReplaceRules {
+                rules,
+                behavior,
+                destination,
+            } => WireUpdate::ReplaceRules {
+                rules,
+                behavior,
+                destination,
+            },
+            Self::RemoveRules {
+                rules,
+                behavior,
+                destination,
+            } => WireUpdate::RemoveRules {
+                rules,
+                behavior,
+                destination,
+            },
             Self::SetMode { mode, destination } => WireUpdate::SetMode { mode, destination },
-            Self::AddDirectories { directories, destination } => WireUpdate::AddDirectories { directories, destination },
-            Self::RemoveDirectories { directories, destination } => WireUpdate::RemoveDirectories { directories, destination },
+            Self::AddDirectories {
+                directories,
+                destination,
+            } => WireUpdate::AddDirectories {
+                directories,
+                destination,
+            },
+            Self::RemoveDirectories {
+                directories,
+                destination,
+            } => WireUpdate::RemoveDirectories {
+                directories,
+                destination,
+            },
             Self::Other(_) => return None,
         })
     }
@@ -221,12 +305,48 @@ impl PermissionUpdate {
 impl From<WireUpdate> for PermissionUpdate {
     fn from(w: WireUpdate) -> Self {
         match w {
-            WireUpdate::AddRules { rules, behavior, destination } => Self::AddRules { rules, behavior, destination },
-            WireUpdate::ReplaceRules { rules, behavior, destination } => Self::ReplaceRules { rules, behavior, destination },
-            WireUpdate::RemoveRules { rules, behavior, destination } => Self::RemoveRules { rules, behavior, destination },
+            WireUpdate::AddRules {
+                rules,
+                behavior,
+                destination,
+            } => Self::AddRules {
+                rules,
+                behavior,
+                destination,
+            },
+            WireUpdate::ReplaceRules {
+                rules,
+                behavior,
+                destination,
+            } => Self::ReplaceRules {
+                rules,
+                behavior,
+                destination,
+            },
+            WireUpdate::RemoveRules {
+                rules,
+                behavior,
+                destination,
+            } => Self::RemoveRules {
+                rules,
+                behavior,
+                destination,
+            },
             WireUpdate::SetMode { mode, destination } => Self::SetMode { mode, destination },
-            WireUpdate::AddDirectories { directories, destination } => Self::AddDirectories { directories, destination },
-            WireUpdate::RemoveDirectories { directories, destination } => Self::RemoveDirectories { directories, destination },
+            WireUpdate::AddDirectories {
+                directories,
+                destination,
+            } => Self::AddDirectories {
+                directories,
+                destination,
+            },
+            WireUpdate::RemoveDirectories {
+                directories,
+                destination,
+            } => Self::RemoveDirectories {
+                directories,
+                destination,
+            },
         }
     }
 }
@@ -287,7 +407,9 @@ pub struct CanUseToolRequest {
 /// Parses the body of a `can_use_tool` control request into `(tool_name, input, context)`.
 ///
 /// Fails only when `tool_name` is missing or not a string.
-pub fn parse_can_use_tool(request: &Map<String, Value>) -> Result<(String, Value, ToolPermissionContext)> {
+pub fn parse_can_use_tool(
+    request: &Map<String, Value>,
+) -> Result<(String, Value, ToolPermissionContext)> {
     let tool_name = request
         .get("tool_name")
         .and_then(Value::as_str)
@@ -300,7 +422,11 @@ pub fn parse_can_use_tool(request: &Map<String, Value>) -> Result<(String, Value
     let input = request.get("input").cloned().unwrap_or_else(|| json!({}));
     let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_string);
     let suggestions = match request.get("permission_suggestions") {
-        Some(Value::Array(items)) => items.iter().cloned().map(PermissionUpdate::from_value).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .cloned()
+            .map(PermissionUpdate::from_value)
+            .collect(),
         _ => Vec::new(),
     };
     let context = ToolPermissionContext {
@@ -321,7 +447,11 @@ impl CanUseToolRequest {
     /// Parses the body of a `can_use_tool` control request (see [`parse_can_use_tool`]).
     pub fn parse(request: &Map<String, Value>) -> Result<Self> {
         let (tool_name, input, context) = parse_can_use_tool(request)?;
-        Ok(Self { tool_name, input, context })
+        Ok(Self {
+            tool_name,
+            input,
+            context,
+        })
     }
 }
 
@@ -347,32 +477,56 @@ pub enum PermissionResult {
 impl PermissionResult {
     /// Allow with the original input.
     pub fn allow() -> Self {
-        Self::Allow { updated_input: None, updated_permissions: None }
+        Self::Allow {
+            updated_input: None,
+            updated_permissions: None,
+        }
     }
 
     /// Deny with a reason shown to the model.
     pub fn deny(message: impl Into<String>) -> Self {
-        Self::Deny { message: message.into(), interrupt: false }
+        Self::Deny {
+            message: message.into(),
+            interrupt: false,
+        }
     }
 
     /// Deny and interrupt the whole turn.
     pub fn deny_and_interrupt(message: impl Into<String>) -> Self {
-        Self::Deny { message: message.into(), interrupt: true }
+        Self::Deny {
+            message: message.into(),
+            interrupt: true,
+        }
     }
 
     /// Allow with a replacement input (turns a deny into an allow).
     pub fn with_input(self, input: Value) -> Self {
         match self {
-            Self::Allow { updated_permissions, .. } => Self::Allow { updated_input: Some(input), updated_permissions },
-            Self::Deny { .. } => Self::Allow { updated_input: Some(input), updated_permissions: None },
+            Self::Allow {
+                updated_permissions,
+                ..
+            } => Self::Allow {
+                updated_input: Some(input),
+                updated_permissions,
+            },
+            Self::Deny { .. } => Self::Allow {
+                updated_input: Some(input),
+                updated_permissions: None,
+            },
         }
     }
 
     /// Allow and apply these permission updates (turns a deny into an allow).
     pub fn with_permissions(self, updates: Vec<PermissionUpdate>) -> Self {
         match self {
-            Self::Allow { updated_input, .. } => Self::Allow { updated_input, updated_permissions: Some(updates) },
-            Self::Deny { .. } => Self::Allow { updated_input: None, updated_permissions: Some(updates) },
+            Self::Allow { updated_input, .. } => Self::Allow {
+                updated_input,
+                updated_permissions: Some(updates),
+            },
+            Self::Deny { .. } => Self::Allow {
+                updated_input: None,
+                updated_permissions: Some(updates),
+            },
         }
     }
 
@@ -385,7 +539,10 @@ impl PermissionResult {
     /// when unchanged), as the CLI expects.
     pub fn to_wire(&self, original_input: &Value) -> Value {
         match self {
-            Self::Allow { updated_input, updated_permissions } => {
+            Self::Allow {
+                updated_input,
+                updated_permissions,
+            } => {
                 let mut out = Map::new();
                 out.insert("behavior".into(), "allow".into());
                 let input = updated_input.as_ref().unwrap_or(original_input);
@@ -410,28 +567,59 @@ impl PermissionResult {
     /// (`behavior`, `updatedInput`, `updatedPermissions`, `message`, `interrupt`) or the snake_case
     /// one (`updated_input`, `updated_permissions`).
     pub fn from_value(value: &Value) -> Result<Self> {
-        let obj = value.as_object().ok_or_else(|| bad_result("must be an object", value))?;
-        let pick = |wire: &str, snake: &str| obj.get(wire).or_else(|| obj.get(snake)).filter(|v| !v.is_null());
+        let obj = value
+            .as_object()
+            .ok_or_else(|| bad_result("must be an object", value))?;
+        let pick = |wire: &str, snake: &str| {
+            obj.get(wire)
+                .or_else(|| obj.get(snake))
+                .filter(|v| !v.is_null())
+        };
         match obj.get("behavior").and_then(Value::as_str) {
             Some("allow") => {
                 let updated_permissions = match pick("updatedPermissions", "updated_permissions") {
-                    Some(Value::Array(items)) => Some(items.iter().cloned().map(PermissionUpdate::from_value).collect()),
-                    Some(_) => return Err(bad_result("`updatedPermissions` must be a list", value)),
+                    Some(Value::Array(items)) => Some(
+                        items
+                            .iter()
+                            .cloned()
+                            .map(PermissionUpdate::from_value)
+                            .collect(),
+                    ),
+                    Some(_) => {
+                        return Err(bad_result("`updatedPermissions` must be a list", value))
+                    }
                     None => None,
                 };
-                Ok(Self::Allow { updated_input: pick("updatedInput", "updated_input").cloned(), updated_permissions })
+                Ok(Self::Allow {
+                    updated_input: pick("updatedInput", "updated_input").cloned(),
+                    updated_permissions,
+                })
             }
             Some("deny") => Ok(Self::Deny {
-                message: obj.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
-                interrupt: obj.get("interrupt").and_then(Value::as_bool).unwrap_or(false),
+                message: obj
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                interrupt: obj
+                    .get("interrupt")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             }),
-            _ => Err(bad_result("`behavior` must be \"allow\" or \"deny\"", value)),
+            _ => Err(bad_result(
+                "`behavior` must be \"allow\" or \"deny\"",
+                value,
+            )),
         }
     }
 }
 
 fn bad_result(why: &str, value: &Value) -> Error {
-    Error::MessageParse { kind: "permission result".into(), message: why.into(), raw: value.clone() }
+    Error::MessageParse {
+        kind: "permission result".into(),
+        message: why.into(),
+        raw: value.clone(),
+    }
 }
 
 /// Answers a `can_use_tool` request body with `callback`: parses it, runs the callback (a panic

@@ -227,12 +227,17 @@ fn event_data(event: &HookEvent, f: &Fields<'_>) -> HookEventData {
             error: f.text("error"),
             is_interrupt: f.0.get("is_interrupt").and_then(Value::as_bool),
         },
-        HookEvent::UserPromptSubmit => D::UserPromptSubmit { prompt: f.text("prompt") },
+        HookEvent::UserPromptSubmit => D::UserPromptSubmit {
+            prompt: f.text("prompt"),
+        },
         HookEvent::Stop => D::Stop {
             stop_hook_active: f.flag("stop_hook_active"),
             last_assistant_message: f.opt("last_assistant_message"),
         },
-        HookEvent::SubagentStart => D::SubagentStart { agent_id: f.text("agent_id"), agent_type: f.text("agent_type") },
+        HookEvent::SubagentStart => D::SubagentStart {
+            agent_id: f.text("agent_id"),
+            agent_type: f.text("agent_type"),
+        },
         HookEvent::SubagentStop => D::SubagentStop {
             stop_hook_active: f.flag("stop_hook_active"),
             agent_id: f.text("agent_id"),
@@ -252,12 +257,20 @@ fn event_data(event: &HookEvent, f: &Fields<'_>) -> HookEventData {
             tool_name: f.text("tool_name"),
             tool_input: f.value("tool_input"),
             permission_suggestions: match f.0.get("permission_suggestions") {
-                Some(Value::Array(items)) => items.iter().cloned().map(PermissionUpdate::from_value).collect(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .cloned()
+                    .map(PermissionUpdate::from_value)
+                    .collect(),
                 _ => Vec::new(),
             },
         },
-        HookEvent::SessionStart => D::SessionStart { source: f.text("source") },
-        HookEvent::SessionEnd => D::SessionEnd { reason: f.text("reason") },
+        HookEvent::SessionStart => D::SessionStart {
+            source: f.text("source"),
+        },
+        HookEvent::SessionEnd => D::SessionEnd {
+            reason: f.text("reason"),
+        },
         HookEvent::Other(_) => D::Other,
     }
 }

@@ -82,7 +82,11 @@ pub enum HookSpecificOutput {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         updated_tool_output: Option<Value>,
         /// Replacement output for MCP tools.
-        #[serde(rename = "updatedMCPToolOutput", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            rename = "updatedMCPToolOutput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         updated_mcp_tool_output: Option<Value>,
     },
     /// `PostToolUseFailure`.
@@ -162,9 +166,11 @@ impl HookSpecificOutput {
                 updated_input: None,
                 additional_context,
             },
-            HookEvent::PostToolUse => {
-                Self::PostToolUse { additional_context, updated_tool_output: None, updated_mcp_tool_output: None }
-            }
+            HookEvent::PostToolUse => Self::PostToolUse {
+                additional_context,
+                updated_tool_output: None,
+                updated_mcp_tool_output: None,
+            },
             HookEvent::PostToolUseFailure => Self::PostToolUseFailure { additional_context },
             HookEvent::UserPromptSubmit => Self::UserPromptSubmit { additional_context },
             HookEvent::SessionStart => Self::SessionStart { additional_context },
@@ -217,7 +223,11 @@ impl HookOutput {
 
     /// An async output (`{"async": true, "asyncTimeout": ms}`).
     pub fn async_output(timeout: Option<Duration>) -> Self {
-        Self { async_: true, async_timeout: timeout, ..Self::default() }
+        Self {
+            async_: true,
+            async_timeout: timeout,
+            ..Self::default()
+        }
     }
 
     /// A `PreToolUse` decision on the tool call.
@@ -274,12 +284,27 @@ impl HookOutput {
         put("continue", self.continue_.map(Value::Bool));
         put("suppressOutput", self.suppress_output.map(Value::Bool));
         put("stopReason", self.stop_reason.clone().map(Value::String));
-        put("decision", self.decision.as_ref().map(|d| d.as_str().into()));
-        put("systemMessage", self.system_message.clone().map(Value::String));
+        put(
+            "decision",
+            self.decision.as_ref().map(|d| d.as_str().into()),
+        );
+        put(
+            "systemMessage",
+            self.system_message.clone().map(Value::String),
+        );
         put("reason", self.reason.clone().map(Value::String));
-        put("hookSpecificOutput", self.hook_specific_output.as_ref().map(HookSpecificOutput::to_value));
+        put(
+            "hookSpecificOutput",
+            self.hook_specific_output
+                .as_ref()
+                .map(HookSpecificOutput::to_value),
+        );
         put("async", self.async_.then_some(Value::Bool(true)));
-        put("asyncTimeout", self.async_timeout.map(|d| Value::from(d.as_millis() as u64)));
+        put(
+            "asyncTimeout",
+            self.async_timeout
+                .map(|d| Value::from(d.as_millis() as u64)),
+        );
         for (key, value) in &self.extra {
             out.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -349,20 +374,32 @@ fn is_known(key: &str) -> bool {
 }
 
 fn as_bool(key: &str, v: &Value) -> Result<bool> {
-    v.as_bool().ok_or_else(|| bad_output(&format!("`{key}` must be a boolean"), v))
+    v.as_bool()
+        .ok_or_else(|| bad_output(&format!("`{key}` must be a boolean"), v))
 }
 
 fn as_string(key: &str, v: &Value) -> Result<String> {
-    v.as_str().map(str::to_string).ok_or_else(|| bad_output(&format!("`{key}` must be a string"), v))
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| bad_output(&format!("`{key}` must be a string"), v))
 }
 
 fn as_millis(key: &str, v: &Value) -> Result<Duration> {
     v.as_f64()
         .filter(|ms| ms.is_finite() && *ms >= 0.0)
         .map(|ms| Duration::from_secs_f64(ms / 1000.0))
-        .ok_or_else(|| bad_output(&format!("`{key}` must be a non-negative number of milliseconds"), v))
+        .ok_or_else(|| {
+            bad_output(
+                &format!("`{key}` must be a non-negative number of milliseconds"),
+                v,
+            )
+        })
 }
 
 fn bad_output(why: &str, value: &Value) -> Error {
-    Error::MessageParse { kind: "hook output".into(), message: why.into(), raw: value.clone() }
+    Error::MessageParse {
+        kind: "hook output".into(),
+        message: why.into(),
+        raw: value.clone(),
+    }
 }

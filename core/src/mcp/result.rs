@@ -44,20 +44,35 @@ impl ToolContent {
 
     /// An image block from base64 data.
     pub fn image(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
-        Self::Image { data: data.into(), mime_type: mime_type.into() }
+        Self::Image {
+            data: data.into(),
+            mime_type: mime_type.into(),
+        }
     }
 
     /// A resource link.
     pub fn resource_link(uri: impl Into<String>, name: impl Into<String>) -> Self {
-        Self::ResourceLink { uri: uri.into(), name: name.into(), description: None, mime_type: None }
+        Self::ResourceLink {
+            uri: uri.into(),
+            name: name.into(),
+            description: None,
+            mime_type: None,
+        }
     }
 
     /// The MCP JSON of this block.
     pub fn to_value(&self) -> Value {
         match self {
             Self::Text { text } => json!({"type": "text", "text": text}),
-            Self::Image { data, mime_type } => json!({"type": "image", "data": data, "mimeType": mime_type}),
-            Self::ResourceLink { uri, name, description, mime_type } => {
+            Self::Image { data, mime_type } => {
+                json!({"type": "image", "data": data, "mimeType": mime_type})
+            }
+            Self::ResourceLink {
+                uri,
+                name,
+                description,
+                mime_type,
+            } => {
                 let mut v = json!({"type": "resource_link", "uri": uri, "name": name});
                 if let Some(d) = description {
                     v["description"] = d.as_str().into();
@@ -84,8 +99,13 @@ impl ToolContent {
     fn parse_known(value: &Value) -> Option<Self> {
         let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
         Some(match value.get("type")?.as_str()? {
-            "text" => Self::Text { text: text("text")? },
-            "image" => Self::Image { data: text("data")?, mime_type: text("mimeType")? },
+            "text" => Self::Text {
+                text: text("text")?,
+            },
+            "image" => Self::Image {
+                data: text("data")?,
+                mime_type: text("mimeType")?,
+            },
             "resource_link" => Self::ResourceLink {
                 uri: text("uri")?,
                 name: text("name")?,
@@ -126,7 +146,10 @@ pub struct ToolResult {
 impl ToolResult {
     /// A result with these blocks.
     pub fn new(content: Vec<ToolContent>) -> Self {
-        Self { content, ..Self::default() }
+        Self {
+            content,
+            ..Self::default()
+        }
     }
 
     /// A result with one text block.
@@ -136,7 +159,10 @@ impl ToolResult {
 
     /// A failed result with one text block.
     pub fn error(text: impl Into<String>) -> Self {
-        Self { is_error: true, ..Self::text(text) }
+        Self {
+            is_error: true,
+            ..Self::text(text)
+        }
     }
 
     /// Adds a content block.
@@ -160,7 +186,10 @@ impl ToolResult {
     /// The MCP `CallToolResult` JSON.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
-        out.insert("content".into(), self.content.iter().map(ToolContent::to_value).collect());
+        out.insert(
+            "content".into(),
+            self.content.iter().map(ToolContent::to_value).collect(),
+        );
         out.insert("isError".into(), self.is_error.into());
         if let Some(s) = &self.structured_content {
             out.insert("structuredContent".into(), s.clone());
@@ -174,16 +203,27 @@ impl ToolResult {
     /// Reads the result user code returned: `{"content": [...], "is_error" | "isError",
     /// "structured_content" | "structuredContent", "_meta"}`. A missing `content` is empty.
     pub fn from_value(value: &Value) -> Result<Self> {
-        let obj = value.as_object().ok_or_else(|| bad_result("a tool must return an object", value))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| bad_result("a tool must return an object", value))?;
         let pick = |a: &str, b: &str| obj.get(a).or_else(|| obj.get(b)).filter(|v| !v.is_null());
         let content = match obj.get("content") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.iter().cloned().map(ToolContent::from_value).collect(),
-            Some(_) => return Err(bad_result("`content` must be a list of content blocks", value)),
+            Some(Value::Array(items)) => {
+                items.iter().cloned().map(ToolContent::from_value).collect()
+            }
+            Some(_) => {
+                return Err(bad_result(
+                    "`content` must be a list of content blocks",
+                    value,
+                ))
+            }
         };
         let is_error = match pick("isError", "is_error") {
             None => false,
-            Some(v) => v.as_bool().ok_or_else(|| bad_result("`is_error` must be a boolean", value))?,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| bad_result("`is_error` must be a boolean", value))?,
         };
         Ok(Self {
             content,
@@ -195,5 +235,9 @@ impl ToolResult {
 }
 
 fn bad_result(why: &str, value: &Value) -> Error {
-    Error::MessageParse { kind: "tool result".into(), message: why.into(), raw: value.clone() }
+    Error::MessageParse {
+        kind: "tool result".into(),
+        message: why.into(),
+        raw: value.clone(),
+    }
 }

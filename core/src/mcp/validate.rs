@@ -7,7 +7,8 @@ const MAX_LISTED: usize = 5;
 
 /// Checks `arguments` against `schema`; the error is a text for the model.
 pub(crate) fn check_arguments(schema: &Value, arguments: &Value) -> Result<(), String> {
-    let validator = jsonschema::validator_for(schema).map_err(|e| format!("the tool's input schema is invalid: {e}"))?;
+    let validator = jsonschema::validator_for(schema)
+        .map_err(|e| format!("The tool's input schema is invalid: {e}"))?;
     let problems: Vec<String> = validator
         .iter_errors(arguments)
         .take(MAX_LISTED)
