@@ -1,23 +1,36 @@
 //! In-process MCP servers: tools implemented in the host program, called by the CLI through the
 //! control channel.
 //!
-//! SKELETON: the callbacks helper completes this module keeping these public names.
+//! The CLI sends `mcp_message {server_name, message}` control requests carrying JSON-RPC;
+//! [`SdkMcpServer::handle`] answers one message and [`handle_mcp_message`] answers the whole
+//! control request. Tool failures (unknown tool, invalid input, handler error or panic) are
+//! results with `isError: true` the model can read, never protocol errors.
 
+mod result;
+mod validate;
+
+pub use result::{ToolContent, ToolResult};
+
+use crate::permission::panic_message;
 use crate::{BoxFuture, CallbackError};
-use serde_json::Value;
+use futures::FutureExt;
+use serde_json::{json, Map, Value};
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-/// A tool handler: receives the validated arguments, returns the tool result.
-pub type ToolHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync>;
+/// The MCP protocol version answered when the client does not name one.
+pub const MCP_PROTOCOL_VERSION: &str = "2025-11-25";
 
-/// The result of a tool call.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolResult {
-    /// Content blocks (MCP JSON shape).
-    pub content: Vec<Value>,
-    /// Marks the result as a failure.
-    pub is_error: bool,
-}
+/// JSON-RPC "method not found".
+const METHOD_NOT_FOUND: i64 = -32601;
+/// JSON-RPC "invalid request".
+const INVALID_REQUEST: i64 = -32600;
+
+/// A tool handler: receives the validated arguments, returns the tool result.
+pub type ToolHandler =
+    Arc<dyn Fn(Value) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync>;
 
 /// One tool of an in-process server.
 #[derive(Clone)]
@@ -26,14 +39,130 @@ pub struct SdkMcpTool {
     pub name: String,
     /// Description shown to the model.
     pub description: String,
-    /// JSON Schema of the input.
+    /// JSON Schema of the input (an object schema); arguments are checked against it.
     pub input_schema: Value,
+    /// MCP tool annotations (`readOnlyHint`, `destructiveHint`, ...), sent as is.
+    pub annotations: Option<Value>,
+    /// `_meta` of the tool (e.g. `{"anthropic/maxResultSizeChars": 500000}`), sent as is.
+    pub meta: Option<Value>,
     /// The handler.
     pub handler: ToolHandler,
 }
 
+/// Defines a tool from a plain async closure.
+///
+/// ```
+/// use claude_wire::mcp::{tool, ToolResult};
+/// use serde_json::json;
+/// let add = tool("add", "Add two numbers",
+///     json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}),
+///     |args| async move {
+///         let sum = args["a"].as_f64().unwrap_or(0.0) + args["b"].as_f64().unwrap_or(0.0);
+///         Ok(ToolResult::text(sum.to_string()))
+///     });
+/// # let _ = add;
+/// ```
+pub fn tool<F, Fut>(
+    name: impl Into<String>,
+    description: impl Into<String>,
+    input_schema: Value,
+    handler: F,
+) -> SdkMcpTool
+where
+    F: Fn(Value) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<ToolResult, CallbackError>> + Send + 'static,
+{
+    let handler: ToolHandler = Arc::new(move |args| Box::pin(handler(args)));
+    SdkMcpTool::new(name, description, input_schema, handler)
+}
+
+impl SdkMcpTool {
+    /// A tool from a ready [`ToolHandler`]. A `null` schema means "an object, any properties".
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        input_schema: Value,
+        handler: ToolHandler,
+    ) -> Self {
+        let input_schema = if input_schema.is_null() {
+            json!({"type": "object", "properties": {}})
+        } else {
+            input_schema
+        };
+        Self {
+            name: name.into(),
+            description: description.into(),
+            input_schema,
+            annotations: None,
+            meta: None,
+            handler,
+        }
+    }
+
+    /// Sets the MCP annotations.
+    pub fn annotations(mut self, annotations: Value) -> Self {
+        self.annotations = Some(annotations);
+        self
+    }
+
+    /// Sets `_meta`.
+    pub fn meta(mut self, meta: Value) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+
+    /// The entry of this tool in a `tools/list` answer.
+    pub fn to_list_entry(&self) -> Value {
+        let mut entry = json!({
+            "name": self.name,
+            "description": self.description,
+            "inputSchema": self.input_schema,
+        });
+        if let Some(a) = &self.annotations {
+            entry["annotations"] = a.clone();
+        }
+        if let Some(m) = &self.meta {
+            entry["_meta"] = m.clone();
+        }
+        entry
+    }
+
+    /// Validates `arguments` and runs the handler; every failure becomes an `isError` result.
+    pub async fn call(&self, arguments: Value) -> ToolResult {
+        let run = async {
+            if let Err(message) = validate::check_arguments(&self.input_schema, &arguments) {
+                return ToolResult::error(message);
+            }
+            match (self.handler)(arguments).await {
+                Ok(result) => result,
+                Err(error) => ToolResult::error(error.to_string()),
+            }
+        };
+        match AssertUnwindSafe(run).catch_unwind().await {
+            Ok(result) => result,
+            Err(panic) => ToolResult::error(format!(
+                "Tool '{}' panicked: {}",
+                self.name,
+                panic_message(&*panic)
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for SdkMcpTool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SdkMcpTool")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("input_schema", &self.input_schema)
+            .field("annotations", &self.annotations)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An in-process MCP server.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SdkMcpServer {
     /// Server name.
     pub name: String,
@@ -43,10 +172,146 @@ pub struct SdkMcpServer {
     pub tools: Vec<SdkMcpTool>,
 }
 
-impl SdkMcpServer {
-    /// Answers one JSON-RPC message from the CLI; returns the JSON-RPC reply.
-    pub async fn handle(&self, message: Value) -> Value {
-        let _ = message;
-        Value::Null
+/// Creates an in-process MCP server with these tools.
+pub fn create_sdk_mcp_server(
+    name: impl Into<String>,
+    version: impl Into<String>,
+    tools: Vec<SdkMcpTool>,
+) -> SdkMcpServer {
+    SdkMcpServer {
+        name: name.into(),
+        version: version.into(),
+        tools,
     }
+}
+
+impl SdkMcpServer {
+    /// An empty server with version `1.0.0`.
+    pub fn new(name: impl Into<String>) -> Self {
+        create_sdk_mcp_server(name, "1.0.0", Vec::new())
+    }
+
+    /// Sets the version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Adds a tool.
+    pub fn tool(mut self, tool: SdkMcpTool) -> Self {
+        self.tools.push(tool);
+        self
+    }
+
+    /// The tool called `name`.
+    pub fn find_tool(&self, name: &str) -> Option<&SdkMcpTool> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+
+    /// The server's entry in the CLI's `--mcp-config`: `{"type":"sdk","name":...}`.
+    pub fn cli_config(&self) -> Value {
+        json!({"type": "sdk", "name": self.name})
+    }
+
+    /// Answers one JSON-RPC message from the CLI; returns the JSON-RPC reply. Notifications and
+    /// responses get the ack `{"jsonrpc":"2.0","result":{}}`; an unknown method gets error -32601.
+    pub async fn handle(&self, message: Value) -> Value {
+        let Some(obj) = message.as_object() else {
+            return rpc_error(
+                Value::Null,
+                INVALID_REQUEST,
+                "Invalid Request: not a JSON-RPC object",
+            );
+        };
+        let method = obj.get("method").and_then(Value::as_str);
+        let id = obj.get("id").filter(|id| !id.is_null()).cloned();
+        let params = obj.get("params").and_then(Value::as_object);
+        match (method, id) {
+            (None, _) if obj.contains_key("result") || obj.contains_key("error") => ack(),
+            (None, id) => rpc_error(
+                id.unwrap_or(Value::Null),
+                INVALID_REQUEST,
+                "Invalid Request: no method",
+            ),
+            (Some(_), None) => ack(),
+            (Some(m), Some(_)) if m.starts_with("notifications/") => ack(),
+            (Some(m), Some(id)) => match m {
+                "initialize" => rpc_result(id, self.initialize_result(params)),
+                "ping" => rpc_result(id, json!({})),
+                "tools/list" => rpc_result(id, self.list_tools()),
+                "tools/call" => rpc_result(id, self.call_tool(params).await.to_value()),
+                other => rpc_error(id, METHOD_NOT_FOUND, &format!("Method not found: {other}")),
+            },
+        }
+    }
+
+    fn initialize_result(&self, params: Option<&Map<String, Value>>) -> Value {
+        let version = params
+            .and_then(|p| p.get("protocolVersion"))
+            .and_then(Value::as_str)
+            .unwrap_or(MCP_PROTOCOL_VERSION);
+        json!({
+            "protocolVersion": version,
+            "capabilities": {"tools": {"listChanged": false}},
+            "serverInfo": {"name": self.name, "version": self.version},
+        })
+    }
+
+    fn list_tools(&self) -> Value {
+        json!({"tools": self.tools.iter().map(SdkMcpTool::to_list_entry).collect::<Vec<_>>()})
+    }
+
+    async fn call_tool(&self, params: Option<&Map<String, Value>>) -> ToolResult {
+        let name = params
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some(tool) = self.find_tool(name) else {
+            return ToolResult::error(format!("Tool '{name}' not found"));
+        };
+        let arguments = match params.and_then(|p| p.get("arguments")) {
+            None | Some(Value::Null) => json!({}),
+            Some(args) => args.clone(),
+        };
+        tool.call(arguments).await
+    }
+}
+
+/// Answers an `mcp_message` control request body (`{server_name, message}`) with the server of
+/// that name among `servers`: returns the response body `{"mcp_response": <JSON-RPC reply>}`. An
+/// unknown server gets a JSON-RPC error reply; a body without `server_name` or `message` is an
+/// error.
+pub async fn handle_mcp_message(
+    servers: &[(String, SdkMcpServer)],
+    request: &Map<String, Value>,
+) -> Result<Value, CallbackError> {
+    let server_name = request.get("server_name").and_then(Value::as_str);
+    let message = request.get("message").filter(|m| !m.is_null());
+    let (Some(server_name), Some(message)) = (server_name, message) else {
+        return Err("Missing server_name or message for MCP request".into());
+    };
+    let reply = match servers.iter().find(|(name, _)| name == server_name) {
+        Some((_, server)) => server.handle(message.clone()).await,
+        None => {
+            let id = message.get("id").cloned().unwrap_or(Value::Null);
+            rpc_error(
+                id,
+                METHOD_NOT_FOUND,
+                &format!("Server '{server_name}' not found"),
+            )
+        }
+    };
+    Ok(json!({"mcp_response": reply}))
+}
+
+fn ack() -> Value {
+    json!({"jsonrpc": "2.0", "result": {}})
+}
+
+fn rpc_result(id: Value, result: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "result": result})
+}
+
+fn rpc_error(id: Value, code: i64, message: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
 }

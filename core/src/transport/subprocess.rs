@@ -1,13 +1,433 @@
-//! The subprocess transport. SKELETON: the transport helper completes it.
+//! The subprocess transport: runs the CLI as a child process and talks over its pipes.
+//!
+//! Unix only. Needs a tokio runtime with I/O and time enabled.
 
-use super::CliCommand;
+mod child;
+mod stderr;
+
+use super::{CliCommand, FrameDecoder, FrameStream, Transport, DEFAULT_MAX_LINE_SIZE};
+use crate::options::StderrCallback;
+use crate::{Error, Result};
+use async_trait::async_trait;
+use child::{Child, Exit};
+use futures::Stream;
+use serde_json::Value;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use stderr::StderrTail;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{ChildStderr, ChildStdin, ChildStdout};
+use tokio::sync::{mpsc, watch};
+
+/// Bytes asked for per read of stdout.
+const READ_CHUNK: usize = 256 * 1024;
+/// Batches of frames buffered between the reader task and the stream (backpressure beyond).
+const FRAME_BATCHES: usize = 16;
+/// After the child ended, how long pipes still held open by its descendants are read.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 
 /// Settings of the subprocess transport besides the command.
-#[derive(Clone, Default)]
-pub struct SubprocessConfig {}
+#[derive(Clone)]
+pub struct SubprocessConfig {
+    /// Longest accepted stdout line in bytes (see [`FrameDecoder`]).
+    pub max_line_size: usize,
+    /// Receives every stderr line. A panic in it is caught and ignored.
+    pub stderr: Option<StderrCallback>,
+    /// How many bytes of stderr to keep for [`Error::Process`] messages.
+    pub stderr_tail_bytes: usize,
+    /// On [`close`](Transport::close): how long to wait for the CLI to exit after stdin EOF
+    /// before sending SIGTERM.
+    pub close_grace: Duration,
+    /// On close: how long to wait after SIGTERM before SIGKILL.
+    pub term_grace: Duration,
+}
+
+impl Default for SubprocessConfig {
+    fn default() -> Self {
+        Self {
+            max_line_size: DEFAULT_MAX_LINE_SIZE,
+            stderr: None,
+            stderr_tail_bytes: 64 * 1024,
+            close_grace: Duration::from_secs(2),
+            term_grace: Duration::from_secs(2),
+        }
+    }
+}
+
+impl std::fmt::Debug for SubprocessConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubprocessConfig")
+            .field("max_line_size", &self.max_line_size)
+            .field("stderr", &self.stderr.as_ref().map(|_| "<callback>"))
+            .field("stderr_tail_bytes", &self.stderr_tail_bytes)
+            .field("close_grace", &self.close_grace)
+            .field("term_grace", &self.term_grace)
+            .finish()
+    }
+}
+
+impl SubprocessConfig {
+    /// Sets [`max_line_size`](Self::max_line_size).
+    pub fn with_max_line_size(mut self, bytes: usize) -> Self {
+        self.max_line_size = bytes;
+        self
+    }
+
+    /// Sets the [`stderr`](Self::stderr) callback.
+    pub fn with_stderr(mut self, callback: StderrCallback) -> Self {
+        self.stderr = Some(callback);
+        self
+    }
+
+    /// Sets [`stderr_tail_bytes`](Self::stderr_tail_bytes).
+    pub fn with_stderr_tail_bytes(mut self, bytes: usize) -> Self {
+        self.stderr_tail_bytes = bytes;
+        self
+    }
+
+    /// Sets both grace periods of [`close`](Transport::close).
+    pub fn with_graces(mut self, close_grace: Duration, term_grace: Duration) -> Self {
+        self.close_grace = close_grace;
+        self.term_grace = term_grace;
+        self
+    }
+}
+
+type Batch = Vec<Result<Value>>;
 
 /// Runs the CLI as a child process.
+///
+/// The child runs with exactly the command's environment, in its own process group, and (on
+/// Linux) is killed when this process dies. stdout is framed by a reader task, stderr drained by
+/// another. Dropping the transport without [`close`](Transport::close) kills the process group;
+/// the child is always reaped.
 pub struct SubprocessTransport {
-    #[allow(dead_code)]
     command: CliCommand,
+    config: SubprocessConfig,
+    child: OnceLock<Arc<Child>>,
+    connecting: AtomicBool,
+    /// Set by close and drop: a failing exit after this point is not reported.
+    closing: Arc<AtomicBool>,
+    stdin: tokio::sync::Mutex<Option<ChildStdin>>,
+    stdin_open: AtomicBool,
+    frames_tx: Mutex<Option<mpsc::Sender<Batch>>>,
+    frames_rx: Mutex<Option<mpsc::Receiver<Batch>>>,
+}
+
+impl std::fmt::Debug for SubprocessTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubprocessTransport")
+            .field("program", &self.command.program)
+            .field("pid", &self.pid())
+            .field("ready", &self.is_ready())
+            .finish()
+    }
+}
+
+impl SubprocessTransport {
+    /// A transport that will run `command` when connected.
+    pub fn new(command: CliCommand, config: SubprocessConfig) -> Self {
+        let (tx, rx) = mpsc::channel(FRAME_BATCHES);
+        Self {
+            command,
+            config,
+            child: OnceLock::new(),
+            connecting: AtomicBool::new(false),
+            closing: Arc::new(AtomicBool::new(false)),
+            stdin: tokio::sync::Mutex::new(None),
+            stdin_open: AtomicBool::new(false),
+            frames_tx: Mutex::new(Some(tx)),
+            frames_rx: Mutex::new(Some(rx)),
+        }
+    }
+
+    /// The command this transport runs.
+    pub fn command(&self) -> &CliCommand {
+        &self.command
+    }
+
+    /// The process id of the child, once connected.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.get().map(|c| c.pid())
+    }
+
+    fn connected_child(&self) -> Result<&Arc<Child>> {
+        self.child
+            .get()
+            .ok_or_else(|| Error::Connection("not connected".into()))
+    }
+
+    async fn start(&self) -> Result<()> {
+        let spawn_error = |source| Error::Spawn {
+            path: self.command.program.clone(),
+            source,
+        };
+        let (child, pipes) = child::spawn(&self.command, self.closing.clone())
+            .await
+            .map_err(spawn_error)?;
+        let tokio_pipes = (
+            ChildStdin::from_std(pipes.stdin),
+            ChildStdout::from_std(pipes.stdout),
+            ChildStderr::from_std(pipes.stderr),
+        );
+        let _ = self.child.set(child.clone());
+        let (stdin, stdout, stderr) = match tokio_pipes {
+            (Ok(i), Ok(o), Ok(e)) => (i, o, e),
+            (i, o, e) => {
+                self.closing.store(true, Ordering::SeqCst);
+                child.signal_group(libc::SIGKILL);
+                let err = [i.err(), o.err(), e.err()].into_iter().flatten().next();
+                return Err(Error::Io(
+                    err.unwrap_or_else(|| std::io::Error::other("pipe setup failed")),
+                ));
+            }
+        };
+        *self.stdin.lock().await = Some(stdin);
+        self.stdin_open.store(true, Ordering::SeqCst);
+        let tail = Arc::new(Mutex::new(StderrTail::new(self.config.stderr_tail_bytes)));
+        let (stderr_done_tx, stderr_done) = watch::channel(false);
+        tokio::spawn(stderr::drain(
+            stderr,
+            self.config.stderr.clone(),
+            tail.clone(),
+            stderr_done_tx,
+        ));
+        if let Some(frames) = lock(&self.frames_tx).take() {
+            let reader = Reader {
+                child,
+                frames: Some(frames),
+                tail,
+                stderr_done,
+            };
+            tokio::spawn(reader.run(stdout, self.config.max_line_size));
+        }
+        Ok(())
+    }
+
+    async fn write_frame(&self, child: &Child, frame: &[u8]) -> Result<()> {
+        let mut guard = self.stdin.lock().await;
+        let stdin = guard
+            .as_mut()
+            .ok_or_else(|| Error::Connection("stdin of the CLI is closed".into()))?;
+        let mut exit = child.exit_watch();
+        let needs_newline = !frame.ends_with(b"\n");
+        let write = async {
+            stdin.write_all(frame).await?;
+            if needs_newline {
+                stdin.write_all(b"\n").await?;
+            }
+            stdin.flush().await
+        };
+        let outcome = tokio::select! {
+            r = write => r.map_err(|e| format!("writing to the CLI failed: {e}")),
+            _ = exit.wait_for(Option::is_some) => Err("the CLI process has exited".to_string()),
+        };
+        outcome.map_err(|message| {
+            *guard = None;
+            self.stdin_open.store(false, Ordering::SeqCst);
+            Error::Connection(message)
+        })
+    }
+
+    /// Closes stdin, giving up after `limit` if a blocked writer holds it.
+    async fn close_stdin(&self, limit: Option<Duration>) {
+        self.stdin_open.store(false, Ordering::SeqCst);
+        let guard = match limit {
+            Some(limit) => tokio::time::timeout(limit, self.stdin.lock()).await.ok(),
+            None => Some(self.stdin.lock().await),
+        };
+        if let Some(mut guard) = guard {
+            if let Some(mut stdin) = guard.take() {
+                let _ = stdin.shutdown().await;
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for SubprocessTransport {
+    async fn connect(&self) -> Result<()> {
+        if self.connecting.swap(true, Ordering::SeqCst) {
+            return Err(Error::Connection("already connected".into()));
+        }
+        let started = self.start().await;
+        if started.is_err() {
+            // No reader will ever run: end the frame stream.
+            lock(&self.frames_tx).take();
+        }
+        started
+    }
+
+    async fn write(&self, frame: &[u8]) -> Result<()> {
+        let child = self.connected_child()?;
+        if child.has_exited() {
+            return Err(Error::Connection("the CLI process has exited".into()));
+        }
+        self.write_frame(child, frame).await
+    }
+
+    fn read_frames(&self) -> Option<FrameStream> {
+        let rx = lock(&self.frames_rx).take()?;
+        Some(Box::pin(FrameReceiver {
+            rx,
+            current: Vec::new().into_iter(),
+        }))
+    }
+
+    async fn end_input(&self) -> Result<()> {
+        self.close_stdin(None).await;
+        Ok(())
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.closing.store(true, Ordering::SeqCst);
+        lock(&self.frames_tx).take();
+        let Some(child) = self.child.get() else {
+            return Ok(());
+        };
+        let grace = self.config.close_grace;
+        self.close_stdin(Some(grace)).await;
+        if child.wait_exit(Some(grace)).await {
+            return Ok(());
+        }
+        child.signal_group(libc::SIGTERM);
+        if child.wait_exit(Some(self.config.term_grace)).await {
+            return Ok(());
+        }
+        child.signal_group(libc::SIGKILL);
+        child.wait_exit(None).await;
+        Ok(())
+    }
+
+    fn is_ready(&self) -> bool {
+        self.child.get().is_some_and(|c| !c.has_exited())
+            && self.stdin_open.load(Ordering::SeqCst)
+            && !self.closing.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for SubprocessTransport {
+    fn drop(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
+        if let Some(child) = self.child.get() {
+            // The child's waiter thread reaps it.
+            child.signal_group(libc::SIGKILL);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The stdout reader task.
+struct Reader {
+    child: Arc<Child>,
+    /// `None` once the stream was dropped: stdout is then drained and discarded.
+    frames: Option<mpsc::Sender<Batch>>,
+    tail: Arc<Mutex<StderrTail>>,
+    stderr_done: watch::Receiver<bool>,
+}
+
+impl Reader {
+    async fn run(mut self, mut stdout: ChildStdout, max_line: usize) {
+        let mut decoder = FrameDecoder::new(max_line);
+        let mut buf = vec![0u8; READ_CHUNK];
+        let mut exit = self.child.exit_watch();
+        let mut deadline = None;
+        while let Some(n) = read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline).await {
+            if self.frames.is_some() {
+                let mut batch = Vec::new();
+                decoder.decode(&buf[..n], &mut |item| batch.push(item));
+                self.send(batch).await;
+            }
+        }
+        let mut batch = Vec::new();
+        decoder.finish(&mut |item| batch.push(item));
+        self.child.wait_exit(None).await;
+        if let Some(error) = self.exit_error().await {
+            batch.push(Err(error));
+        }
+        self.send(batch).await;
+    }
+
+    async fn send(&mut self, batch: Batch) {
+        if batch.is_empty() {
+            return;
+        }
+        if let Some(frames) = &self.frames {
+            if frames.send(batch).await.is_err() {
+                self.frames = None;
+            }
+        }
+    }
+
+    /// The error for a failed exit that we did not cause.
+    async fn exit_error(&mut self) -> Option<Error> {
+        let exit: Exit = self.child.exit()?;
+        if exit.success() || exit.by_us {
+            return None;
+        }
+        let _ =
+            tokio::time::timeout(DRAIN_AFTER_EXIT, self.stderr_done.wait_for(|done| *done)).await;
+        let stderr = lock(&self.tail).text();
+        Some(Error::Process {
+            exit_code: exit.code,
+            signal: exit.signal,
+            stderr,
+        })
+    }
+}
+
+/// Reads the next chunk of stdout; `None` at EOF (or on a read error). Once the child has
+/// exited, stops when the pipe stays empty past a short deadline, so descendants holding stdout
+/// open cannot keep the stream alive.
+async fn read_chunk(
+    stdout: &mut ChildStdout,
+    buf: &mut [u8],
+    exit: &mut watch::Receiver<Option<Exit>>,
+    deadline: &mut Option<tokio::time::Instant>,
+) -> Option<usize> {
+    loop {
+        let read = match *deadline {
+            Some(at) => tokio::time::timeout_at(at, stdout.read(buf)).await.ok()?,
+            None => tokio::select! {
+                r = stdout.read(buf) => r,
+                _ = exit.wait_for(Option::is_some) => {
+                    *deadline = Some(tokio::time::Instant::now() + DRAIN_AFTER_EXIT);
+                    continue;
+                }
+            },
+        };
+        return match read {
+            Ok(0) | Err(_) => None,
+            Ok(n) => Some(n),
+        };
+    }
+}
+
+/// The [`FrameStream`] of a subprocess transport: flattens the reader's batches.
+struct FrameReceiver {
+    rx: mpsc::Receiver<Batch>,
+    current: std::vec::IntoIter<Result<Value>>,
+}
+
+impl Stream for FrameReceiver {
+    type Item = Result<Value>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.current.next() {
+                return Poll::Ready(Some(item));
+            }
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(batch)) => self.current = batch.into_iter(),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
 }

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""A scripted stand-in for the Claude Code CLI, for deterministic transport and protocol tests.
+
+It ignores its command-line arguments (so it can be given the real CLI's argv) and runs a
+*scenario*: a JSON list of steps, taken from the first of
+
+  FAKE_CLI_SCENARIO       inline JSON text
+  FAKE_CLI_SCENARIO_FILE  path to a JSON file
+
+A scenario is either a list of steps or an object {"steps": [...]}. Each step is an object with
+exactly one key (the action); its value is the argument. Steps run in order; after the last step
+the program exits with code 0.
+
+Output
+  {"emit": {...}}              write the object as one compact JSON line on stdout
+  {"emit_raw": "text"}         write text to stdout as is (no newline added): garbage, CRLF, partial lines
+  {"emit_many": {"count": N, "message": {...}}}
+                               write N lines; each is the message with "seq": i (0-based) added
+  {"emit_huge": {"bytes": N, "type": "huge"}}
+                               write one JSON line {"type": T, "data": "xxx..."} of at least N bytes,
+                               in pieces, without building it in memory
+  {"emit_pid": {...}}          write the object (default {"type": "pid"}) with "pid": <own pid>
+  {"stderr": "text"}           write text plus a newline to stderr
+  {"stderr_many": {"count": N, "text": "line"}}
+                               write N stderr lines "line <i>"
+
+Input
+  {"expect_stdin": {...}}      read one stdin line; it must be a JSON object containing the given
+                               keys with equal values (recursively for nested objects). On a mismatch
+                               or EOF: message on stderr, exit 97. {"expect_stdin": null} reads any line.
+  {"echo_stdin": N}            read up to N stdin lines (null: until EOF) and emit each back as
+                               {"type": "echo", "data": <parsed line>} (or "raw": <text> if not JSON)
+  {"wait_stdin_eof": true}     read and discard stdin until EOF
+
+Control
+  {"sleep": seconds}           sleep (float)
+  {"exit": code}               exit at once with the code (stdout flushed)
+  {"crash": "SIGKILL"}         kill itself with the named signal (mid-stream crash)
+  {"abort": code}              os._exit(code) without flushing anything
+  {"hang": true}               sleep forever
+  {"ignore_sigterm": true}     ignore SIGTERM from now on
+  {"spawn_grandchild": seconds}
+                               start a `sleep` child that inherits stdout/stderr and may outlive us;
+                               emits {"type": "grandchild", "pid": <its pid>}
+  {"write_pid_file": "path"}   write own pid to the file (atomically)
+
+Every emitted line is flushed immediately. Extend by adding a branch to STEP_HANDLERS.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+OUT = sys.stdout.buffer
+ERR = sys.stderr.buffer
+
+
+def load_scenario():
+    text = os.environ.get("FAKE_CLI_SCENARIO")
+    if text is None:
+        path = os.environ.get("FAKE_CLI_SCENARIO_FILE")
+        if path is None:
+            fail("no scenario: set FAKE_CLI_SCENARIO or FAKE_CLI_SCENARIO_FILE", 98)
+        with open(path, "rb") as f:
+            text = f.read()
+    scenario = json.loads(text)
+    if isinstance(scenario, dict):
+        scenario = scenario.get("steps", [])
+    return scenario
+
+
+def fail(message, code):
+    ERR.write(("fake_claude: " + message + "\n").encode())
+    ERR.flush()
+    OUT.flush()
+    sys.exit(code)
+
+
+def write_line(obj):
+    OUT.write(json.dumps(obj, separators=(",", ":")).encode() + b"\n")
+    OUT.flush()
+
+
+def read_stdin_line():
+    line = sys.stdin.buffer.readline()
+    return None if line == b"" else line
+
+
+def contains(actual, expected):
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and contains(actual[k], v) for k, v in expected.items()
+        )
+    return actual == expected
+
+
+def step_emit(arg):
+    write_line(arg)
+
+
+def step_emit_raw(arg):
+    OUT.write(arg.encode())
+    OUT.flush()
+
+
+def step_emit_many(arg):
+    message = arg.get("message", {"type": "line"})
+    for i in range(int(arg["count"])):
+        write_line(dict(message, seq=i))
+
+
+def step_emit_huge(arg):
+    size = int(arg["bytes"])
+    OUT.write(b'{"type":' + json.dumps(arg.get("type", "huge")).encode() + b',"data":"')
+    piece = b"x" * (1 << 20)
+    left = size
+    while left > 0:
+        n = min(left, len(piece))
+        OUT.write(piece[:n])
+        left -= n
+    OUT.write(b'"}\n')
+    OUT.flush()
+
+
+def step_emit_pid(arg):
+    write_line(dict(arg or {"type": "pid"}, pid=os.getpid()))
+
+
+def step_stderr(arg):
+    ERR.write(arg.encode() + b"\n")
+    ERR.flush()
+
+
+def step_stderr_many(arg):
+    text = arg.get("text", "line")
+    for i in range(int(arg["count"])):
+        ERR.write(("%s %d\n" % (text, i)).encode())
+    ERR.flush()
+
+
+def step_expect_stdin(arg):
+    line = read_stdin_line()
+    if line is None:
+        fail("expected a stdin line, got EOF", 97)
+    if arg is None:
+        return
+    try:
+        actual = json.loads(line)
+    except ValueError:
+        fail("stdin line is not JSON: %r" % line[:200], 97)
+    if not contains(actual, arg):
+        fail("stdin mismatch: expected %s, got %s" % (json.dumps(arg), json.dumps(actual)), 97)
+
+
+def step_echo_stdin(arg):
+    count = 0
+    while arg is None or count < int(arg):
+        line = read_stdin_line()
+        if line is None:
+            return
+        count += 1
+        try:
+            write_line({"type": "echo", "data": json.loads(line)})
+        except ValueError:
+            write_line({"type": "echo", "raw": line.decode("utf-8", "replace")})
+
+
+def step_wait_stdin_eof(_arg):
+    while read_stdin_line() is not None:
+        pass
+
+
+def step_sleep(arg):
+    time.sleep(float(arg))
+
+
+def step_exit(arg):
+    OUT.flush()
+    ERR.flush()
+    os._exit(int(arg))
+
+
+def step_crash(arg):
+    OUT.flush()
+    ERR.flush()
+    os.kill(os.getpid(), getattr(signal, arg or "SIGKILL"))
+    time.sleep(10)
+
+
+def step_abort(arg):
+    os._exit(int(arg))
+
+
+def step_hang(_arg):
+    while True:
+        time.sleep(3600)
+
+
+def step_ignore_sigterm(_arg):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def step_spawn_grandchild(arg):
+    child = subprocess.Popen(["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    write_line({"type": "grandchild", "pid": child.pid})
+
+
+def step_write_pid_file(arg):
+    tmp = arg + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(os.getpid()))
+    os.rename(tmp, arg)
+
+
+STEP_HANDLERS = {
+    "emit": step_emit,
+    "emit_raw": step_emit_raw,
+    "emit_many": step_emit_many,
+    "emit_huge": step_emit_huge,
+    "emit_pid": step_emit_pid,
+    "stderr": step_stderr,
+    "stderr_many": step_stderr_many,
+    "expect_stdin": step_expect_stdin,
+    "echo_stdin": step_echo_stdin,
+    "wait_stdin_eof": step_wait_stdin_eof,
+    "sleep": step_sleep,
+    "exit": step_exit,
+    "crash": step_crash,
+    "abort": step_abort,
+    "hang": step_hang,
+    "ignore_sigterm": step_ignore_sigterm,
+    "spawn_grandchild": step_spawn_grandchild,
+    "write_pid_file": step_write_pid_file,
+}
+
+
+def main():
+    for step in load_scenario():
+        if not isinstance(step, dict) or len(step) != 1:
+            fail("a step must be an object with one key: %r" % (step,), 98)
+        (action, arg), = step.items()
+        handler = STEP_HANDLERS.get(action)
+        if handler is None:
+            fail("unknown step %r" % action, 98)
+        handler(arg)
+    OUT.flush()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:
+        os._exit(1)
