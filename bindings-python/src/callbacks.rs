@@ -6,7 +6,7 @@
 //! Python exception becomes a [`CallbackError`] carrying `str(exception)`.
 
 use crate::classes::classes;
-use crate::pyjson;
+use crate::{pyfuture, pyjson};
 use claude_wire::hooks::{HookCallback, HookMatcher, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
 use claude_wire::options::StderrCallback;
@@ -42,7 +42,7 @@ async fn call<F>(cell: &LoopCell, func: &Py<PyAny>, args: F) -> Result<Py<PyAny>
 where
     F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
 {
-    let pending = Python::attach(|py| -> PyResult<Result<Py<PyAny>, _>> {
+    let pending = gil(|py| -> PyResult<Result<Py<PyAny>, _>> {
         let result = func.bind(py).call1(args(py)?)?;
         if !result.hasattr("__await__")? {
             return Ok(Ok(result.unbind()));
@@ -52,15 +52,24 @@ where
             .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
         Ok(Err(pyo3_async_runtimes::into_future_with_locals(locals, result)?))
     });
-    let pending = pending.map_err(|e| Python::attach(|py| callback_error(py, e)))?;
+    let pending = pending?.map_err(py_error)?;
     match pending {
         Ok(ready) => Ok(ready),
-        Err(future) => future.await.map_err(|e| Python::attach(|py| callback_error(py, e))),
+        Err(future) => future.await.map_err(py_error),
     }
 }
 
+fn py_error(err: PyErr) -> CallbackError {
+    gil(|py| callback_error(py, err)).unwrap_or_else(|e| e)
+}
+
+/// The GIL from a runtime thread, or an error once the interpreter is shutting down.
+fn gil<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Result<R, CallbackError> {
+    pyfuture::attach(f).ok_or_else(|| "the Python interpreter is shutting down".into())
+}
+
 fn json_of(value: Py<PyAny>) -> Result<Value, CallbackError> {
-    Python::attach(|py| pyjson::from_py(value.bind(py)).map_err(|e| callback_error(py, e)))
+    gil(|py| pyjson::from_py(value.bind(py)).map_err(|e| callback_error(py, e)))?
 }
 
 /// `can_use_tool(tool_name, input, context)` → [`CanUseTool`].
@@ -78,7 +87,7 @@ pub fn can_use_tool(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option
                 PyTuple::new(py, [tool.into_pyobject(py)?.into_any(), pyjson::to_py(py, &input)?, context])
             })
             .await?;
-            let value = Python::attach(|py| permission_value(result.bind(py))).map_err(|e| Python::attach(|py| callback_error(py, e)))?;
+            let value = gil(|py| permission_value(result.bind(py)).map_err(|e| callback_error(py, e)))??;
             PermissionResult::from_value(&value).map_err(|e| e.to_string().into())
         })
     })))
@@ -189,7 +198,7 @@ pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<Stder
     let func = Arc::new(func.clone().unbind());
     let cell = cell.clone();
     Ok(Some(Arc::new(move |line: &str| {
-        Python::attach(|py| {
+        pyfuture::attach(|py| {
             let done = match cell.get() {
                 Some(locals) => locals
                     .event_loop(py)
@@ -200,7 +209,7 @@ pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<Stder
             if let Err(e) = done {
                 e.write_unraisable(py, Some(func.bind(py)));
             }
-        })
+        });
     })))
 }
 

@@ -7,7 +7,7 @@ use crate::{options, prompt, pyjson};
 use claude_wire::ClaudeClient;
 use futures::StreamExt;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::tokio::future_into_py;
+use crate::pyfuture::{self, Completion};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -20,11 +20,21 @@ pub struct Client {
     pumps: Mutex<Vec<Py<PyAny>>>,
 }
 
-fn value_to_py(value: Option<Value>) -> PyResult<Py<PyAny>> {
-    Python::attach(|py| match value {
-        Some(v) => Ok(pyjson::to_py(py, &v)?.unbind()),
-        None => Ok(py.None()),
-    })
+fn done(result: claude_wire::Result<()>) -> Completion {
+    match result {
+        Ok(()) => pyfuture::unit(),
+        Err(e) => Box::new(move |py| Err(to_pyerr(py, e))),
+    }
+}
+
+fn value(result: claude_wire::Result<Option<Value>>) -> Completion {
+    match result {
+        Ok(v) => Box::new(move |py| match v {
+            Some(v) => Ok(pyjson::to_py(py, &v)?.unbind()),
+            None => Ok(py.None()),
+        }),
+        Err(e) => Box::new(move |py| Err(to_pyerr(py, e))),
+    }
 }
 
 impl Client {
@@ -52,10 +62,11 @@ impl Client {
     }
 }
 
+/// Runs a unit-returning client call as an asyncio future.
 macro_rules! forward {
     ($py:expr, $client:expr, |$c:ident| $call:expr) => {{
         let $c = $client.clone();
-        future_into_py($py, async move { $call.await.map_err(to_pyerr) })
+        pyfuture::spawn($py, async move { done($call.await) })
     }};
 }
 
@@ -87,8 +98,7 @@ impl Client {
         capture_loop(py, &self.cell)?;
         let (core_prompt, pump) = prompt::from_py(&prompt)?;
         self.start_pump(py, pump)?;
-        let c = self.client.clone();
-        future_into_py(py, async move { c.query(core_prompt, &session_id).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.query(core_prompt, &session_id))
     }
 
     fn receive_messages(&self) -> MessageStream {
@@ -110,43 +120,38 @@ impl Client {
 
     #[pyo3(signature = (model=None))]
     fn set_model<'py>(&self, py: Python<'py>, model: Option<String>) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.client.clone();
-        future_into_py(py, async move { c.set_model(model.as_deref()).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.set_model(model.as_deref()))
     }
 
     fn rewind_files<'py>(&self, py: Python<'py>, user_message_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.client.clone();
-        future_into_py(py, async move { c.rewind_files(&user_message_id).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.rewind_files(&user_message_id))
     }
 
     fn reconnect_mcp_server<'py>(&self, py: Python<'py>, server_name: String) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.client.clone();
-        future_into_py(py, async move { c.reconnect_mcp_server(&server_name).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.reconnect_mcp_server(&server_name))
     }
 
     fn toggle_mcp_server<'py>(&self, py: Python<'py>, server_name: String, enabled: bool) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.client.clone();
-        future_into_py(py, async move { c.toggle_mcp_server(&server_name, enabled).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.toggle_mcp_server(&server_name, enabled))
     }
 
     fn stop_task<'py>(&self, py: Python<'py>, task_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.client.clone();
-        future_into_py(py, async move { c.stop_task(&task_id).await.map_err(to_pyerr) })
+        forward!(py, self.client, |c| c.stop_task(&task_id))
     }
 
     fn get_mcp_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let c = self.client.clone();
-        future_into_py(py, async move { value_to_py(Some(c.mcp_status().await.map_err(to_pyerr)?)) })
+        pyfuture::spawn(py, async move { value(c.mcp_status().await.map(Some)) })
     }
 
     fn get_context_usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let c = self.client.clone();
-        future_into_py(py, async move { value_to_py(Some(c.get_context_usage().await.map_err(to_pyerr)?)) })
+        pyfuture::spawn(py, async move { value(c.get_context_usage().await.map(Some)) })
     }
 
     fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let c = self.client.clone();
-        future_into_py(py, async move { value_to_py(c.server_info().await) })
+        pyfuture::spawn(py, async move { value(Ok(c.server_info().await)) })
     }
 
     fn disconnect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -7,18 +7,18 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 /// Converts a core error into the matching Python exception.
-pub fn to_pyerr(err: Error) -> PyErr {
-    Python::attach(|py| build(py, &err).unwrap_or_else(|e| e))
+pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
+    build(py, &err).unwrap_or_else(|e| e)
 }
 
 /// Converts a core error, with the raw data of the last error `result` seen in the stream, into
 /// a `ResultError` when the CLI died right after reporting that result.
-pub fn to_pyerr_after_result(err: Error, result: Option<&serde_json::Value>) -> PyErr {
+pub fn to_pyerr_after_result(py: Python<'_>, err: Error, result: Option<&serde_json::Value>) -> PyErr {
     match (&err, result) {
-        (Error::Process { exit_code, .. }, Some(data)) => Python::attach(|py| {
+        (Error::Process { exit_code, .. }, Some(data)) => {
             result_error(py, &err.to_string(), data, *exit_code).unwrap_or_else(|e| e)
-        }),
-        _ => to_pyerr(err),
+        }
+        _ => to_pyerr(py, err),
     }
 }
 

@@ -7,7 +7,8 @@
 //! core stream, which stops the CLI and reaps it.
 
 use crate::convert::message_to_py;
-use crate::errors::{to_pyerr, to_pyerr_after_result};
+use crate::errors::to_pyerr_after_result;
+use crate::pyfuture;
 use crate::ready::Ready;
 use claude_wire::{Message, Result as CoreResult};
 use futures::stream::BoxStream;
@@ -90,7 +91,7 @@ impl Inner {
 fn finish(py: Python<'_>, step: Step) -> PyResult<Py<PyAny>> {
     match step {
         Step::Message(message) => message_to_py(py, message),
-        Step::Error(err, result) => Err(to_pyerr_after_result(err, result.as_ref())),
+        Step::Error(err, result) => Err(to_pyerr_after_result(py, err, result.as_ref())),
         Step::End => Err(PyStopAsyncIteration::new_err(())),
     }
 }
@@ -112,7 +113,7 @@ impl MessageStream {
             return Ok(Py::new(py, Ready::new(value))?.into_any());
         }
         let inner = self.inner.clone();
-        let future = pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let future = pyfuture::spawn(py, async move {
             let mut guard = inner.lock().await;
             let item = match guard.stream.as_mut() {
                 Some(stream) => stream.next().await,
@@ -120,7 +121,7 @@ impl MessageStream {
             };
             let step = guard.record(item);
             drop(guard);
-            Python::attach(|py| finish(py, step))
+            Box::new(move |py: Python<'_>| finish(py, step)) as pyfuture::Completion
         })?;
         Ok(future.unbind())
     }
@@ -129,10 +130,10 @@ impl MessageStream {
     fn aclose<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.cancel_pump(py);
         let inner = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        pyfuture::spawn(py, async move {
             let stream = inner.lock().await.stream.take();
             drop(stream);
-            Ok(())
+            pyfuture::unit()
         })
     }
 }
@@ -178,9 +179,4 @@ impl Drop for MessageStream {
             drop(stream);
         });
     }
-}
-
-/// Turns a core error into the Python exception (for callers outside a stream).
-pub fn core_err(err: claude_wire::Error) -> PyErr {
-    to_pyerr(err)
 }

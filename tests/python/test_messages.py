@@ -65,7 +65,7 @@ FRAMES: list[dict[str, Any]] = [
     {"type": "rate_limit_event", "uuid": "u11", **S,
      "rate_limit_info": {"status": "allowed_warning", "resetsAt": 1700000000, "rateLimitType": "five_hour",
                          "utilization": 0.9, "extraField": True}},
-    {"type": "tool_progress", "tool_use_id": "toolu_1", "elapsed_time_seconds": 2, **S},
+    {"type": "tool_progress", "tool_use_id": "toolu_1", "tool_name": "Bash", "elapsed_time_seconds": 2, **S},
     {"type": "conversation_reset", "new_conversation_id": "c2", "uuid": "u12", **S},
     {"type": "result", "subtype": "success", "is_error": False, "duration_ms": 10, "duration_api_ms": 8,
      "num_turns": 2, "result": "done", "stop_reason": "end_turn", "total_cost_usd": 0.5,

@@ -1,0 +1,128 @@
+//! Rust futures as asyncio futures, and GIL access from runtime threads that is safe at exit.
+//!
+//! A runtime thread that takes the GIL while the interpreter finalizes aborts the process, and
+//! waking an asyncio future from another thread needs the GIL. So every GIL access from a
+//! runtime thread goes through [`attach`], which counts itself in and is refused once shutdown
+//! began; an `atexit` hook ([`shutdown`]) marks shutdown and waits, GIL released, until the
+//! accesses in progress are over.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::task::AbortHandle;
+
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Runs `f` with the GIL from any thread; `None` once the interpreter is shutting down.
+pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    let result = if SHUTTING_DOWN.load(Ordering::SeqCst) { None } else { Some(Python::attach(f)) };
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
+/// The `atexit` hook: refuse new GIL accesses from runtime threads, wait for running ones.
+#[pyfunction]
+pub fn _shutdown(py: Python<'_>) {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        for _ in 0..2000 {
+            if IN_FLIGHT.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// What a finished future hands to the loop: built under the GIL.
+pub type Completion = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
+
+static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let get = GET_RUNNING_LOOP.get_or_try_init(py, || -> PyResult<_> {
+        Ok(py.import("asyncio")?.getattr("get_running_loop")?.unbind())
+    })?;
+    get.bind(py).call0()
+}
+
+/// Runs `fut` on the tokio runtime and returns an asyncio future (of the running loop) that
+/// resolves with the value its completion builds. Cancelling the asyncio future aborts `fut`.
+pub fn spawn<'py, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Completion> + Send + 'static,
+{
+    let event_loop = running_loop(py)?;
+    let py_future = event_loop.call_method0("create_future")?;
+    let target = py_future.clone().unbind();
+    let loop_ref = event_loop.unbind();
+    let task = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+        let completion = fut.await;
+        attach(|py| {
+            let result = completion(py);
+            let resolve = Resolve { future: target, result: Some(result) };
+            if let Err(e) = loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolve,)) {
+                // The loop is closed: nobody waits for this future any more.
+                drop(e);
+            }
+        });
+    });
+    py_future.call_method1("add_done_callback", (AbortOnCancel { task: Some(task.abort_handle()) },))?;
+    Ok(py_future)
+}
+
+/// Sets the result (or exception) of an asyncio future, on its loop, unless it is already done.
+#[pyclass]
+struct Resolve {
+    future: Py<PyAny>,
+    result: Option<PyResult<Py<PyAny>>>,
+}
+
+#[pymethods]
+impl Resolve {
+    fn __call__(&mut self, py: Python<'_>) -> PyResult<()> {
+        let future = self.future.bind(py);
+        if future.call_method0("done")?.is_truthy()? {
+            return Ok(());
+        }
+        match self.result.take() {
+            Some(Ok(value)) => future.call_method1("set_result", (value,))?,
+            Some(Err(err)) => future.call_method1("set_exception", (err.into_value(py),))?,
+            None => future.call_method1("set_exception", (PyRuntimeError::new_err("resolved twice"),))?,
+        };
+        Ok(())
+    }
+}
+
+/// Aborts the tokio task when the asyncio future is cancelled.
+#[pyclass]
+struct AbortOnCancel {
+    task: Option<AbortHandle>,
+}
+
+#[pymethods]
+impl AbortOnCancel {
+    fn __call__(&mut self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future.call_method0("cancelled")?.is_truthy()? {
+            if let Some(task) = self.task.take() {
+                task.abort();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A completion returning `None`.
+pub fn unit() -> Completion {
+    Box::new(|py| Ok(py.None()))
+}
+
+/// A completion raising `err`.
+pub fn error(err: PyErr) -> Completion {
+    Box::new(move |_| Err(err))
+}
