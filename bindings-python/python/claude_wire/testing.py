@@ -26,7 +26,10 @@ from typing import Any
 from . import _native
 
 Reply = dict[str, Any]
-"""One scripted reply (build it with :func:`text`, :func:`tool_use`, :func:`api_error`, ...)."""
+"""One scripted reply, in the core's JSON script format (build it with :func:`text`,
+:func:`tool_use`, :func:`api_error`, ... or write the dict yourself: keys ``text``, ``tool_use``,
+``thinking``, ``blocks``, ``error``, ``delay_ms``, ``delta_delay_ms``, ``chunk_chars``,
+``stop_reason``, ``usage``, ``model``, ``id``, ``when``, ``repeat``)."""
 
 __all__ = [
     "ModelServer",
@@ -42,14 +45,20 @@ __all__ = [
 ]
 
 
+def _timing(reply: Reply, delay: float | None) -> Reply:
+    if delay is not None:
+        reply["delta_delay_ms"] = int(delay * 1000)
+    return reply
+
+
 def text(content: str, *, delay: float | None = None) -> Reply:
-    """A reply with one text block (``stop_reason: end_turn``); ``delay`` pauses before each chunk."""
-    return blocks({"type": "text", "text": content}, delay=delay)
+    """A reply with one text block; ``delay`` (seconds) paces the streamed events (slow reply)."""
+    return _timing({"text": content}, delay)
 
 
 def thinking(content: str, then: str) -> Reply:
     """A reply with a thinking block followed by a text block."""
-    return blocks({"type": "thinking", "thinking": content}, {"type": "text", "text": then})
+    return {"thinking": content, "text": then}
 
 
 def tool_use(
@@ -61,22 +70,19 @@ def tool_use(
     delay: float | None = None,
 ) -> Reply:
     """A reply that calls a tool (``stop_reason: tool_use``), optionally after some text."""
-    parts: list[dict[str, Any]] = []
-    if text is not None:
-        parts.append({"type": "text", "text": text})
-    call: dict[str, Any] = {"type": "tool_use", "name": name, "input": dict(input)}
+    call: dict[str, Any] = {"name": name, "input": dict(input)}
     if id is not None:
         call["id"] = id
-    parts.append(call)
-    return blocks(*parts, delay=delay)
+    reply: Reply = {"tool_use": call}
+    if text is not None:
+        reply["text"] = text
+    return _timing(reply, delay)
 
 
 def blocks(*content: dict[str, Any], delay: float | None = None) -> Reply:
-    """A reply made of the given content blocks (``text``, ``thinking``, ``tool_use``)."""
-    reply: Reply = {"kind": "message", "content": list(content)}
-    if delay is not None:
-        reply["delay_ms"] = int(delay * 1000)
-    return reply
+    """A reply made of blocks in this order: ``{"text": ...}``, ``{"thinking": ...}``,
+    ``{"tool_use": {"name": ..., "input": ...}}``."""
+    return _timing({"blocks": list(content)}, delay)
 
 
 def structured_output(value: Mapping[str, Any]) -> Reply:
@@ -84,12 +90,14 @@ def structured_output(value: Mapping[str, Any]) -> Reply:
     return tool_use("StructuredOutput", value)
 
 
-def api_error(status: int, message: str, error_type: str | None = None) -> Reply:
+def api_error(status: int, message: str | None = None, error_type: str | None = None) -> Reply:
     """An HTTP error answer with the API's JSON error body."""
-    default_types = {400: "invalid_request_error", 401: "authentication_error", 429: "rate_limit_error",
-                     500: "api_error", 529: "overloaded_error"}
-    kind = error_type or default_types.get(status, "api_error")
-    return {"kind": "error", "status": status, "error_type": kind, "message": message}
+    error: dict[str, Any] = {"status": status}
+    if message is not None:
+        error["message"] = message
+    if error_type is not None:
+        error["type"] = error_type
+    return {"error": error}
 
 
 class ModelServer:
@@ -106,9 +114,16 @@ class ModelServer:
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """The JSON body of every request received so far, in order."""
-        requests: list[dict[str, Any]] = self._server.requests()
-        return requests
+        """The JSON body of every conversation request received so far, in order (side requests
+        such as prompt suggestions are left out; see :meth:`all_requests`)."""
+        return [r["body"] for r in self._server.requests() if r["kind"] in ("main",)]
+
+    def all_requests(self) -> list[dict[str, Any]]:
+        """Every request received, as records: ``index``, ``method``, ``path``, ``headers``,
+        ``body``, ``kind`` (``main``, ``prompt_suggestion``, ``resend``, ...), ``reply_index``,
+        ``outcome``."""
+        records: list[dict[str, Any]] = self._server.requests()
+        return records
 
     def push(self, *replies: Reply) -> None:
         """Appends replies to the script."""

@@ -1,0 +1,66 @@
+//! `ModelServer`: the core's scripted Messages API server, for `claude_wire.testing`.
+
+use crate::errors::to_pyerr;
+use crate::pyjson;
+use claude_wire::model_server::{ModelServer as CoreServer, Reply, Script};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+/// A running scripted server (stopped by `close()` or when garbage-collected).
+#[pyclass(module = "claude_wire._native")]
+pub struct ModelServer {
+    server: Option<CoreServer>,
+    url: String,
+}
+
+fn running(server: &Option<CoreServer>) -> PyResult<&CoreServer> {
+    server.as_ref().ok_or_else(|| PyRuntimeError::new_err("the model server was closed"))
+}
+
+#[pymethods]
+impl ModelServer {
+    /// Starts a server answering with `script` (a list of replies, or the script object form).
+    #[new]
+    fn new(py: Python<'_>, script: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let script = Script::from_value(pyjson::from_py(script)?).map_err(|e| to_pyerr(py, e))?;
+        let runtime = pyo3_async_runtimes::tokio::get_runtime();
+        let server = py.detach(|| runtime.block_on(CoreServer::start(script))).map_err(|e| to_pyerr(py, e))?;
+        let url = server.url();
+        Ok(ModelServer { server: Some(server), url })
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    #[getter]
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every request received so far, as records (`index`, `method`, `path`, `headers`, `body`,
+    /// `kind`, `reply_index`, `received_after`, `outcome`).
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let records = running(&self.server)?.requests();
+        let value = serde_json::to_value(&records).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        pyjson::to_py(py, &value)
+    }
+
+    /// Appends a reply to the script.
+    fn push(&self, reply: &Bound<'_, PyAny>) -> PyResult<()> {
+        let reply: Reply = serde_json::from_value(pyjson::from_py(reply)?)
+            .map_err(|e| PyValueError::new_err(format!("invalid reply: {e}")))?;
+        running(&self.server)?.push_reply(reply);
+        Ok(())
+    }
+
+    /// Stops the server.
+    fn close(&mut self) {
+        if let Some(server) = self.server.take() {
+            pyo3_async_runtimes::tokio::get_runtime().spawn(server.shutdown());
+        }
+    }
+}
+
+impl Drop for ModelServer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
