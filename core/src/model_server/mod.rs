@@ -39,7 +39,17 @@
 //! suggestions, compaction summaries, tiny probes, `count_tokens`); see [`RequestKind`]. A reply
 //! without a `when` matcher only answers main requests, so side requests never eat the script.
 //! A reply with a `when` matcher answers the first request (main or side) it accepts. Side
-//! requests no reply accepts get [`Script::side_reply`] or a harmless default. When the script
+//! requests no reply accepts get [`Script::side_reply`] or a harmless default.
+//!
+//! After a client error (a 4xx other than 408, 409, 429) the CLI sends the same conversation
+//! again, up to five times, dropping beta features each time. These are
+//! [`RequestKind::Resend`] side requests and get the same error, so a scripted `400` reaches
+//! the agent as one error. Retryable errors (429, 5xx, 529) are different: the CLI's retry
+//! is a main request and takes the next reply, which is how "fail once, then succeed" is
+//! scripted (set `CLAUDE_CODE_MAX_RETRIES` ≥ 1 and, to skip the backoff, a `retry-after: 0`
+//! header).
+//!
+//! When the script
 //! is used up, main requests get [`Script::exhausted_reply`], by default the text
 //! `[model-server: script exhausted]`, so a runaway agent ends instead of hanging.
 //!
@@ -63,7 +73,7 @@
 //! | `usage` | fields merged over `{"input_tokens": 10, "output_tokens": 5, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}` |
 //! | `model` | model name echoed back (default: the requested one) |
 //! | `id` | message id (default: a random `msg_01…`) |
-//! | `when` | matcher, all keys optional and all must hold: `user_text_contains`, `has_tool_result` (bool), `tool_result_contains`, `model`, `system_contains`, `kind` (`main`, `prompt_suggestion`, `compact`, `probe`, `count_tokens`, `other`), `side` (bool) |
+//! | `when` | matcher, all keys optional and all must hold: `user_text_contains`, `has_tool_result` (bool), `tool_result_contains`, `model`, `system_contains`, `kind` (`main`, `prompt_suggestion`, `compact`, `probe`, `resend`, `count_tokens`, `other`), `side` (bool) |
 //! | `repeat` | `true`: stays in the script and answers every request it is eligible for |
 //!
 //! `text`, `tool_use`, `thinking` and `redacted_thinking` may be combined in one reply; the

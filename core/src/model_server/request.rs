@@ -9,8 +9,9 @@ use std::time::Duration;
 /// The CLI sends its conversation turns ("main" requests) and, depending on options, extra
 /// requests of its own ("side" requests: prompt suggestions, compaction summaries, probes). Side
 /// requests never consume unconditional script replies; they get a reply whose `when` matcher
-/// accepts them, or the script's side reply, or a default: an empty text for prompt suggestions
-/// (the CLI then suggests nothing), the text `[model-server: side request]` otherwise.
+/// accepts them, or else a default: resends get the error again; other side requests get the
+/// script's side reply, or an empty text for prompt suggestions (the CLI then suggests nothing)
+/// and the text `[model-server: side request]` for the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -23,6 +24,11 @@ pub enum RequestKind {
     Compact,
     /// A tiny request (`max_tokens` ≤ 16) such as a model or quota probe.
     Probe,
+    /// The same conversation sent again after a client error (a 4xx other than 408, 409 and
+    /// 429). The CLI does this after a 400, up to five times, each time without some beta
+    /// headers or features. Answered with the same error unless a `when` reply accepts it, so
+    /// a scripted 400 reaches the agent as one error.
+    Resend,
     /// `POST /v1/messages/count_tokens`, answered with `{"input_tokens": …}`.
     CountTokens,
     /// Any other method or path, answered with an Anthropic `not_found_error` (HEAD gets 200).
@@ -42,6 +48,7 @@ impl RequestKind {
             RequestKind::PromptSuggestion => "prompt_suggestion",
             RequestKind::Compact => "compact",
             RequestKind::Probe => "probe",
+            RequestKind::Resend => "resend",
             RequestKind::CountTokens => "count_tokens",
             RequestKind::Other => "other",
         }
@@ -132,6 +139,15 @@ impl RecordedRequest {
                 .map(str::to_string),
             _ => None,
         }
+    }
+
+    /// The `messages` without `system` role entries: what identifies a conversation state
+    /// (the CLI edits its system entries between resends).
+    pub(crate) fn conversation(&self) -> Vec<&Value> {
+        self.messages()
+            .iter()
+            .filter(|m| m.get("role").and_then(Value::as_str) != Some("system"))
+            .collect()
     }
 
     /// Every text written by the user, in order (strings and `text` blocks of `user` messages).

@@ -24,6 +24,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 struct Shared {
     script: Mutex<Script>,
+    /// The conversation and reply of the last main request answered with a client error.
+    last_client_error: Mutex<Option<(Vec<Value>, Reply)>>,
     requests: Mutex<Vec<RecordedRequest>>,
     changed: watch::Sender<()>,
     started: Instant,
@@ -72,6 +74,7 @@ impl ModelServer {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             script: Mutex::new(script.into()),
+            last_client_error: Mutex::new(None),
             requests: Mutex::new(Vec::new()),
             changed: watch::Sender::new(()),
             started: Instant::now(),
@@ -304,10 +307,28 @@ fn record(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body
     };
     request.kind = classify(&request);
     let mut script = shared.script();
-    let (reply_index, reply) = match script.take_for(&request) {
-        Some((i, reply)) => (Some(i), reply),
-        None => (None, fallback_reply(&script, request.kind)),
+    let mut last_error = shared.last_client_error.lock().unwrap_or_else(|p| p.into_inner());
+    let resent = match &*last_error {
+        Some((conversation, reply)) if request.kind == RequestKind::Main => {
+            let same = request.conversation().into_iter().eq(conversation.iter());
+            same.then(|| reply.clone())
+        }
+        _ => None,
     };
+    if resent.is_some() {
+        request.kind = RequestKind::Resend;
+    }
+    let (reply_index, reply) = match (script.take_for(&request), resent) {
+        (Some((i, reply)), _) => (Some(i), reply),
+        (None, Some(reply)) => (None, reply),
+        (None, None) => (None, fallback_reply(&script, request.kind)),
+    };
+    if request.kind == RequestKind::Main {
+        *last_error = is_client_error(&reply).then(|| {
+            (request.conversation().into_iter().cloned().collect(), reply.clone())
+        });
+    }
+    drop(last_error);
     request.reply_index = reply_index;
     let mut requests = shared.requests();
     request.index = requests.len();
@@ -317,6 +338,12 @@ fn record(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body
     drop(script);
     shared.changed.send_replace(());
     (index, reply)
+}
+
+/// A 4xx the CLI would get again for the same conversation (not a timeout, conflict or rate limit).
+fn is_client_error(reply: &Reply) -> bool {
+    matches!(&reply.body, ReplyBody::Error(e)
+        if (400..500).contains(&e.status) && ![408, 409, 429].contains(&e.status))
 }
 
 fn fallback_reply(script: &Script, kind: RequestKind) -> Reply {
