@@ -111,17 +111,27 @@ impl RecordedRequest {
 
     /// True when the request asked for an SSE stream.
     pub fn is_stream(&self) -> bool {
-        self.body.get("stream").and_then(Value::as_bool).unwrap_or(false)
+        self.body
+            .get("stream")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 
     /// The `messages` array (empty when absent).
     pub fn messages(&self) -> &[Value] {
-        self.body.get("messages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.body
+            .get("messages")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The last message with role `user` (messages with role `system` are skipped).
     pub fn last_user_message(&self) -> Option<&Value> {
-        self.messages().iter().rev().find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        self.messages()
+            .iter()
+            .rev()
+            .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
     }
 
     /// The last text of the last user message: the prompt of a new turn.
@@ -174,7 +184,8 @@ impl RecordedRequest {
 
     /// The `tool_result` blocks of the last user message.
     pub fn tool_results(&self) -> Vec<&Value> {
-        let Some(Value::Array(blocks)) = self.last_user_message().and_then(|m| m.get("content")) else {
+        let Some(Value::Array(blocks)) = self.last_user_message().and_then(|m| m.get("content"))
+        else {
             return Vec::new();
         };
         blocks
@@ -190,7 +201,10 @@ impl RecordedRequest {
 
     /// The text of each `tool_result` of the last user message (text blocks joined by newlines).
     pub fn tool_result_texts(&self) -> Vec<String> {
-        self.tool_results().into_iter().map(|b| content_text(b.get("content"))).collect()
+        self.tool_results()
+            .into_iter()
+            .map(|b| content_text(b.get("content")))
+            .collect()
     }
 
     /// The `tool_result` for a given tool use id, anywhere in the conversation.
@@ -210,7 +224,12 @@ impl RecordedRequest {
         self.body
             .get("tools")
             .and_then(Value::as_array)
-            .map(|tools| tools.iter().filter_map(|t| t.get("name").and_then(Value::as_str)).collect())
+            .map(|tools| {
+                tools
+                    .iter()
+                    .filter_map(|t| t.get("name").and_then(Value::as_str))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

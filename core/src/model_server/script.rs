@@ -78,18 +78,23 @@ impl Script {
                     script.replies = parse_replies(items)?;
                 }
                 if let Some(v) = map.remove("side_reply") {
-                    script.side_reply = Some(Reply::from_value(v).map_err(|e| prefix("side_reply", e))?);
+                    script.side_reply =
+                        Some(Reply::from_value(v).map_err(|e| prefix("side_reply", e))?);
                 }
                 if let Some(v) = map.remove("exhausted_reply") {
                     script.exhausted_reply =
                         Some(Reply::from_value(v).map_err(|e| prefix("exhausted_reply", e))?);
                 }
                 match map.keys().next() {
-                    Some(k) => Err(invalid(format!("unknown key `{k}` (expected replies, side_reply, exhausted_reply)"))),
+                    Some(k) => Err(invalid(format!(
+                        "unknown key `{k}` (expected replies, side_reply, exhausted_reply)"
+                    ))),
                     None => Ok(script),
                 }
             }
-            other => Err(invalid(format!("a script is an array or an object, not {other}"))),
+            other => Err(invalid(format!(
+                "a script is an array or an object, not {other}"
+            ))),
         }
     }
 
@@ -118,7 +123,10 @@ impl Script {
 
 impl From<Vec<Reply>> for Script {
     fn from(replies: Vec<Reply>) -> Self {
-        Script { replies, ..Script::default() }
+        Script {
+            replies,
+            ..Script::default()
+        }
     }
 }
 
@@ -149,7 +157,10 @@ fn invalid(msg: impl Into<String>) -> Error {
 fn prefix(what: &str, e: Error) -> Error {
     match e {
         Error::InvalidOptions(m) => {
-            let m = m.strip_prefix("model-server script: ").unwrap_or(&m).to_string();
+            let m = m
+                .strip_prefix("model-server script: ")
+                .unwrap_or(&m)
+                .to_string();
             invalid(format!("{what}: {m}"))
         }
         other => other,
@@ -294,12 +305,19 @@ impl Reply {
 
     /// A message with one `tool_use` block (its id is generated).
     pub fn tool_use(name: impl Into<String>, input: Value) -> Self {
-        Self::blocks(vec![Block::ToolUse { id: None, name: name.into(), input }])
+        Self::blocks(vec![Block::ToolUse {
+            id: None,
+            name: name.into(),
+            input,
+        }])
     }
 
     /// A message with one thinking block.
     pub fn thinking(thinking: impl Into<String>, signature: impl Into<String>) -> Self {
-        Self::blocks(vec![Block::Thinking { thinking: thinking.into(), signature: signature.into() }])
+        Self::blocks(vec![Block::Thinking {
+            thinking: thinking.into(),
+            signature: signature.into(),
+        }])
     }
 
     /// A message made of several blocks, in order.
@@ -332,7 +350,11 @@ impl Reply {
 
     /// Appends a `tool_use` block.
     pub fn then_tool_use(self, name: impl Into<String>, input: Value) -> Self {
-        self.then(Block::ToolUse { id: None, name: name.into(), input })
+        self.then(Block::ToolUse {
+            id: None,
+            name: name.into(),
+            input,
+        })
     }
 
     /// Sets the id of every `tool_use` block that has none yet (useful with a single tool use).
@@ -340,7 +362,10 @@ impl Reply {
         let id = id.into();
         if let ReplyBody::Message(blocks) = &mut self.body {
             for block in blocks {
-                if let Block::ToolUse { id: slot @ None, .. } = block {
+                if let Block::ToolUse {
+                    id: slot @ None, ..
+                } = block
+                {
                     *slot = Some(id.clone());
                 }
             }
@@ -479,11 +504,19 @@ impl When {
             None => true,
         };
         contains(request.last_user_text(), &self.user_text_contains)
-            && self.has_tool_result.is_none_or(|want| request.has_tool_result() == want)
+            && self
+                .has_tool_result
+                .is_none_or(|want| request.has_tool_result() == want)
             && self.tool_result_contains.as_ref().is_none_or(|n| {
-                request.tool_result_texts().iter().any(|t| t.contains(n.as_str()))
+                request
+                    .tool_result_texts()
+                    .iter()
+                    .any(|t| t.contains(n.as_str()))
             })
-            && self.model.as_deref().is_none_or(|m| request.model() == Some(m))
+            && self
+                .model
+                .as_deref()
+                .is_none_or(|m| request.model() == Some(m))
             && contains(Some(request.system_text()), &self.system_contains)
             && self.kind.is_none_or(|k| request.kind == k)
             && self.side.is_none_or(|s| request.kind.is_side() == s)
@@ -564,8 +597,14 @@ const DEFAULT_SIGNATURE: &str = "model-server-signature";
 
 fn thinking_block(spec: ThinkingSpec) -> Block {
     match spec {
-        ThinkingSpec::Text(thinking) => Block::Thinking { thinking, signature: DEFAULT_SIGNATURE.into() },
-        ThinkingSpec::Full { thinking, signature } => Block::Thinking {
+        ThinkingSpec::Text(thinking) => Block::Thinking {
+            thinking,
+            signature: DEFAULT_SIGNATURE.into(),
+        },
+        ThinkingSpec::Full {
+            thinking,
+            signature,
+        } => Block::Thinking {
             thinking,
             signature: signature.unwrap_or_else(|| DEFAULT_SIGNATURE.into()),
         },
@@ -573,7 +612,11 @@ fn thinking_block(spec: ThinkingSpec) -> Block {
 }
 
 fn tool_block(spec: ToolUseSpec) -> Block {
-    Block::ToolUse { id: spec.id, name: spec.name, input: spec.input }
+    Block::ToolUse {
+        id: spec.id,
+        name: spec.name,
+        input: spec.input,
+    }
 }
 
 /// Shorthand blocks in their natural order: thinking, redacted thinking, text, tool use.
@@ -593,17 +636,29 @@ fn shorthand_blocks(
 
 impl BlockSpec {
     fn into_block(self) -> Result<Block> {
-        let mut blocks = shorthand_blocks(self.thinking, self.redacted_thinking, self.text, self.tool_use);
+        let mut blocks = shorthand_blocks(
+            self.thinking,
+            self.redacted_thinking,
+            self.text,
+            self.tool_use,
+        );
         match (blocks.pop(), blocks.is_empty()) {
             (Some(block), true) => Ok(block),
-            _ => Err(invalid("a block holds exactly one of text, tool_use, thinking, redacted_thinking")),
+            _ => Err(invalid(
+                "a block holds exactly one of text, tool_use, thinking, redacted_thinking",
+            )),
         }
     }
 }
 
 impl ReplySpec {
     fn into_reply(self) -> Result<Reply> {
-        let shorthand = shorthand_blocks(self.thinking, self.redacted_thinking, self.text, self.tool_use);
+        let shorthand = shorthand_blocks(
+            self.thinking,
+            self.redacted_thinking,
+            self.text,
+            self.tool_use,
+        );
         let body = match (self.error, self.blocks) {
             (Some(_), Some(_)) => return Err(invalid("`error` and `blocks` cannot be combined")),
             (Some(_), None) if !shorthand.is_empty() => {
@@ -611,13 +666,20 @@ impl ReplySpec {
             }
             (Some(e), None) => ReplyBody::Error(error_from_spec(e)?),
             (None, Some(_)) if !shorthand.is_empty() => {
-                return Err(invalid("use either `blocks` or text/tool_use/thinking, not both"))
+                return Err(invalid(
+                    "use either `blocks` or text/tool_use/thinking, not both",
+                ))
             }
-            (None, Some(specs)) => {
-                ReplyBody::Message(specs.into_iter().map(BlockSpec::into_block).collect::<Result<_>>()?)
-            }
+            (None, Some(specs)) => ReplyBody::Message(
+                specs
+                    .into_iter()
+                    .map(BlockSpec::into_block)
+                    .collect::<Result<_>>()?,
+            ),
             (None, None) if shorthand.is_empty() => {
-                return Err(invalid("a reply needs text, tool_use, thinking, blocks or error"))
+                return Err(invalid(
+                    "a reply needs text, tool_use, thinking, blocks or error",
+                ))
             }
             (None, None) => ReplyBody::Message(shorthand),
         };
@@ -639,10 +701,17 @@ impl ReplySpec {
 fn error_from_spec(spec: ErrorSpec) -> Result<ApiError> {
     let (status, error_type, message, headers) = match spec {
         ErrorSpec::Status(s) => (s, None, None, Default::default()),
-        ErrorSpec::Full { status, error_type, message, headers } => (status, error_type, message, headers),
+        ErrorSpec::Full {
+            status,
+            error_type,
+            message,
+            headers,
+        } => (status, error_type, message, headers),
     };
     if !(400..=599).contains(&status) {
-        return Err(invalid(format!("error status {status} is not a 4xx/5xx status")));
+        return Err(invalid(format!(
+            "error status {status} is not a 4xx/5xx status"
+        )));
     }
     let headers = headers
         .into_iter()
@@ -651,5 +720,10 @@ fn error_from_spec(spec: ErrorSpec) -> Result<ApiError> {
             other => (k, other.to_string()),
         })
         .collect();
-    Ok(ApiError { status, error_type, message, headers })
+    Ok(ApiError {
+        status,
+        error_type,
+        message,
+        headers,
+    })
 }

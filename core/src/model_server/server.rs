@@ -33,11 +33,15 @@ struct Shared {
 
 impl Shared {
     fn script(&self) -> MutexGuard<'_, Script> {
-        self.script.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.script
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
-        self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.requests
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn set_outcome(&self, index: usize, outcome: ResponseOutcome) {
@@ -61,7 +65,9 @@ pub struct ModelServer {
 
 impl std::fmt::Debug for ModelServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ModelServer").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("ModelServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -95,7 +101,12 @@ impl ModelServer {
             // An I/O error of the accept loop ends the server; requests then fail to connect.
             let _ = serve.await;
         });
-        Ok(ModelServer { shared, addr, stop: Some(stop), task: Some(task) })
+        Ok(ModelServer {
+            shared,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// The base URL, `http://127.0.0.1:<port>`: the value for `ANTHROPIC_BASE_URL`.
@@ -120,7 +131,12 @@ impl ModelServer {
 
     /// A snapshot of the main (conversation) requests received so far.
     pub fn main_requests(&self) -> Vec<RecordedRequest> {
-        self.shared.requests().iter().filter(|r| !r.kind.is_side()).cloned().collect()
+        self.shared
+            .requests()
+            .iter()
+            .filter(|r| !r.kind.is_side())
+            .cloned()
+            .collect()
     }
 
     /// The most recent request, if any.
@@ -146,17 +162,32 @@ impl ModelServer {
     /// Waits until at least `n` requests (main or side) arrived, and returns them all.
     ///
     /// Fails with an [`Error::Io`](crate::Error::Io) of kind `TimedOut` after `timeout`.
-    pub async fn wait_for_requests(&self, n: usize, timeout: Duration) -> Result<Vec<RecordedRequest>> {
-        self.wait_until(timeout, |reqs| reqs.len() >= n, || format!("{n} request(s)")).await?;
+    pub async fn wait_for_requests(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<RecordedRequest>> {
+        self.wait_until(
+            timeout,
+            |reqs| reqs.len() >= n,
+            || format!("{n} request(s)"),
+        )
+        .await?;
         Ok(self.requests())
     }
 
     /// Waits until at least `n` main requests arrived, and returns the main requests.
     ///
     /// Fails with an [`Error::Io`](crate::Error::Io) of kind `TimedOut` after `timeout`.
-    pub async fn wait_for_main_requests(&self, n: usize, timeout: Duration) -> Result<Vec<RecordedRequest>> {
-        let enough = |reqs: &[RecordedRequest]| reqs.iter().filter(|r| !r.kind.is_side()).count() >= n;
-        self.wait_until(timeout, enough, || format!("{n} main request(s)")).await?;
+    pub async fn wait_for_main_requests(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<RecordedRequest>> {
+        let enough =
+            |reqs: &[RecordedRequest]| reqs.iter().filter(|r| !r.kind.is_side()).count() >= n;
+        self.wait_until(timeout, enough, || format!("{n} main request(s)"))
+            .await?;
         Ok(self.main_requests())
     }
 
@@ -169,7 +200,8 @@ impl ModelServer {
         timeout: Duration,
         done: impl Fn(&[RecordedRequest]) -> bool,
     ) -> Result<Vec<RecordedRequest>> {
-        self.wait_until(timeout, done, || "the condition".to_string()).await?;
+        self.wait_until(timeout, done, || "the condition".to_string())
+            .await?;
         Ok(self.requests())
     }
 
@@ -194,7 +226,10 @@ impl ModelServer {
             let seen = self.shared.requests().len();
             std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
-                format!("model server: waited {timeout:?} for {} but got {seen} request(s)", what()),
+                format!(
+                    "model server: waited {timeout:?} for {} but got {seen} request(s)",
+                    what()
+                ),
             )
             .into()
         })
@@ -206,7 +241,10 @@ impl ModelServer {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
                 task.abort();
             }
         }
@@ -231,14 +269,16 @@ struct OutcomeGuard {
 impl OutcomeGuard {
     fn complete(&mut self) {
         self.done = true;
-        self.shared.set_outcome(self.index, ResponseOutcome::Completed);
+        self.shared
+            .set_outcome(self.index, ResponseOutcome::Completed);
     }
 }
 
 impl Drop for OutcomeGuard {
     fn drop(&mut self) {
         if !self.done {
-            self.shared.set_outcome(self.index, ResponseOutcome::Disconnected);
+            self.shared
+                .set_outcome(self.index, ResponseOutcome::Disconnected);
         }
     }
 }
@@ -251,7 +291,11 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let (index, reply) = record(&shared, &method, &uri, &headers, &body);
-    let mut guard = OutcomeGuard { shared: shared.clone(), index, done: false };
+    let mut guard = OutcomeGuard {
+        shared: shared.clone(),
+        index,
+        done: false,
+    };
     let (kind, model, stream) = {
         let reqs = shared.requests();
         let r = &reqs[index];
@@ -268,8 +312,16 @@ async fn handle(
     match kind {
         RequestKind::CountTokens => {
             guard.complete();
-            let tokens = reply.usage.as_ref().and_then(|u| u.get("input_tokens")).cloned();
-            json_response(StatusCode::OK, &json!({"input_tokens": tokens.unwrap_or(json!(10))}), &request_id)
+            let tokens = reply
+                .usage
+                .as_ref()
+                .and_then(|u| u.get("input_tokens"))
+                .cloned();
+            json_response(
+                StatusCode::OK,
+                &json!({"input_tokens": tokens.unwrap_or(json!(10))}),
+                &request_id,
+            )
         }
         RequestKind::Other => {
             guard.complete();
@@ -290,14 +342,27 @@ async fn handle(
 
 /// Records the request and picks its reply, atomically so that concurrent requests see the
 /// script in arrival order.
-fn record(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> (usize, Reply) {
+fn record(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (usize, Reply) {
     let mut request = RecordedRequest {
         index: 0,
         method: method.to_string(),
-        path: uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.to_string()),
+        path: uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_string(), |p| p.to_string()),
         headers: headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: serde_json::from_slice(body).unwrap_or(Value::Null),
         kind: RequestKind::Main,
@@ -307,7 +372,10 @@ fn record(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body
     };
     request.kind = classify(&request);
     let mut script = shared.script();
-    let mut last_error = shared.last_client_error.lock().unwrap_or_else(|p| p.into_inner());
+    let mut last_error = shared
+        .last_client_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let resent = match &*last_error {
         Some((conversation, reply)) if request.kind == RequestKind::Main => {
             let same = request.conversation().into_iter().eq(conversation.iter());
@@ -325,7 +393,10 @@ fn record(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body
     };
     if request.kind == RequestKind::Main {
         *last_error = is_client_error(&reply).then(|| {
-            (request.conversation().into_iter().cloned().collect(), reply.clone())
+            (
+                request.conversation().into_iter().cloned().collect(),
+                reply.clone(),
+            )
         });
     }
     drop(last_error);
@@ -348,7 +419,10 @@ fn is_client_error(reply: &Reply) -> bool {
 
 fn fallback_reply(script: &Script, kind: RequestKind) -> Reply {
     match kind {
-        RequestKind::Main => script.exhausted_reply.clone().unwrap_or_else(|| Reply::text(EXHAUSTED_TEXT)),
+        RequestKind::Main => script
+            .exhausted_reply
+            .clone()
+            .unwrap_or_else(|| Reply::text(EXHAUSTED_TEXT)),
         _ => script.side_reply.clone().unwrap_or_else(|| match kind {
             RequestKind::PromptSuggestion => Reply::text(""),
             _ => Reply::text(SIDE_TEXT),
@@ -356,7 +430,12 @@ fn fallback_reply(script: &Script, kind: RequestKind) -> Reply {
     }
 }
 
-fn base_response(status: StatusCode, content_type: &'static str, request_id: &str, body: Body) -> Response {
+fn base_response(
+    status: StatusCode,
+    content_type: &'static str,
+    request_id: &str,
+    body: Body,
+) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -368,26 +447,41 @@ fn base_response(status: StatusCode, content_type: &'static str, request_id: &st
 }
 
 fn json_response(status: StatusCode, body: &Value, request_id: &str) -> Response {
-    base_response(status, "application/json", request_id, Body::from(body.to_string()))
+    base_response(
+        status,
+        "application/json",
+        request_id,
+        Body::from(body.to_string()),
+    )
 }
 
 fn error_response(error: &super::script::ApiError, request_id: &str) -> Response {
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = json_response(status, &error_body(error, request_id), request_id);
     for (name, value) in &error.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::from_str(value),
+        ) {
             response.headers_mut().insert(n, v);
         }
     }
     if error.status == 529 || error.status == 429 || error.status >= 500 {
-        response.headers_mut().insert("x-should-retry", HeaderValue::from_static("true"));
+        response
+            .headers_mut()
+            .insert("x-should-retry", HeaderValue::from_static("true"));
     }
     response
 }
 
 fn other_response(method: &Method, request_id: &str) -> Response {
     if method == Method::HEAD {
-        return base_response(StatusCode::OK, "application/json", request_id, Body::empty());
+        return base_response(
+            StatusCode::OK,
+            "application/json",
+            request_id,
+            Body::empty(),
+        );
     }
     let error = super::script::ApiError {
         status: 404,
@@ -398,7 +492,12 @@ fn other_response(method: &Method, request_id: &str) -> Response {
     error_response(&error, request_id)
 }
 
-fn sse_response(events: Vec<Bytes>, gap: Duration, guard: OutcomeGuard, request_id: &str) -> Response {
+fn sse_response(
+    events: Vec<Bytes>,
+    gap: Duration,
+    guard: OutcomeGuard,
+    request_id: &str,
+) -> Response {
     let state = (events.into_iter(), guard, true);
     let stream = futures::stream::unfold(state, move |(mut events, mut guard, first)| async move {
         let Some(event) = events.next() else {
@@ -408,9 +507,19 @@ fn sse_response(events: Vec<Bytes>, gap: Duration, guard: OutcomeGuard, request_
         if !first && !gap.is_zero() {
             tokio::time::sleep(gap).await;
         }
-        Some((Ok::<_, std::convert::Infallible>(event), (events, guard, false)))
+        Some((
+            Ok::<_, std::convert::Infallible>(event),
+            (events, guard, false),
+        ))
     });
-    let mut response = base_response(StatusCode::OK, "text/event-stream", request_id, Body::from_stream(stream));
-    response.headers_mut().insert("cache-control", HeaderValue::from_static("no-cache"));
+    let mut response = base_response(
+        StatusCode::OK,
+        "text/event-stream",
+        request_id,
+        Body::from_stream(stream),
+    );
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
     response
 }

@@ -45,7 +45,11 @@ impl Rendered {
         let blocks = blocks
             .iter()
             .map(|b| match b {
-                Block::ToolUse { id: None, name, input } => Block::ToolUse {
+                Block::ToolUse {
+                    id: None,
+                    name,
+                    input,
+                } => Block::ToolUse {
                     id: Some(random_id("toolu")),
                     name: name.clone(),
                     input: input.clone(),
@@ -118,7 +122,10 @@ impl Rendered {
             &json!({"type": "content_block_start", "index": index, "content_block": start_block(block)}),
         ));
         let delta = |d: Value| {
-            frame("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": d}))
+            frame(
+                "content_block_delta",
+                &json!({"type": "content_block_delta", "index": index, "delta": d}),
+            )
         };
         match block {
             Block::Text(text) => out.extend(
@@ -131,23 +138,33 @@ impl Rendered {
                         .map(|c| delta(json!({"type": "input_json_delta", "partial_json": c}))),
                 );
             }
-            Block::Thinking { thinking, signature } => {
+            Block::Thinking {
+                thinking,
+                signature,
+            } => {
                 out.extend(
                     chunks(thinking, self.chunk)
                         .map(|c| delta(json!({"type": "thinking_delta", "thinking": c}))),
                 );
-                out.push(delta(json!({"type": "signature_delta", "signature": signature})));
+                out.push(delta(
+                    json!({"type": "signature_delta", "signature": signature}),
+                ));
             }
             Block::RedactedThinking(_) => {}
         }
-        out.push(frame("content_block_stop", &json!({"type": "content_block_stop", "index": index})));
+        out.push(frame(
+            "content_block_stop",
+            &json!({"type": "content_block_stop", "index": index}),
+        ));
     }
 }
 
 fn start_block(block: &Block) -> Value {
     match block {
         Block::Text(_) => json!({"type": "text", "text": ""}),
-        Block::ToolUse { id, name, .. } => json!({"type": "tool_use", "id": id, "name": name, "input": {}}),
+        Block::ToolUse { id, name, .. } => {
+            json!({"type": "tool_use", "id": id, "name": name, "input": {}})
+        }
         Block::Thinking { .. } => json!({"type": "thinking", "thinking": "", "signature": ""}),
         Block::RedactedThinking(data) => json!({"type": "redacted_thinking", "data": data}),
     }
@@ -156,8 +173,13 @@ fn start_block(block: &Block) -> Value {
 fn full_block(block: &Block) -> Value {
     match block {
         Block::Text(text) => json!({"type": "text", "text": text}),
-        Block::ToolUse { id, name, input } => json!({"type": "tool_use", "id": id, "name": name, "input": input}),
-        Block::Thinking { thinking, signature } => {
+        Block::ToolUse { id, name, input } => {
+            json!({"type": "tool_use", "id": id, "name": name, "input": input})
+        }
+        Block::Thinking {
+            thinking,
+            signature,
+        } => {
             json!({"type": "thinking", "thinking": thinking, "signature": signature})
         }
         Block::RedactedThinking(data) => json!({"type": "redacted_thinking", "data": data}),

@@ -42,7 +42,9 @@ fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CLAUDE_WIRE_CACHE").filter(|p| !p.is_empty()) {
         return PathBuf::from(dir);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     home.join(".cache").join("claude-wire")
 }
 
@@ -142,8 +144,14 @@ pub fn isolated_env(server_url: &str, sandbox: &Sandbox) -> Vec<(String, String)
     let path = |p: PathBuf| p.to_string_lossy().into_owned();
     let mut env = vec![
         ("ANTHROPIC_BASE_URL".to_string(), server_url.to_string()),
-        ("ANTHROPIC_API_KEY".to_string(), "claude-wire-test-key".to_string()),
-        ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(), "1".to_string()),
+        (
+            "ANTHROPIC_API_KEY".to_string(),
+            "claude-wire-test-key".to_string(),
+        ),
+        (
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(),
+            "1".to_string(),
+        ),
         ("CLAUDE_CONFIG_DIR".to_string(), path(sandbox.config())),
         ("TMPDIR".to_string(), path(sandbox.tmp())),
         ("CLAUDE_CODE_TMPDIR".to_string(), path(sandbox.tmp())),
