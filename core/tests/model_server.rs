@@ -786,6 +786,15 @@ async fn wait_for_requests_times_out_with_a_clear_error() {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 
+#[test]
+fn server_and_script_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<ModelServer>();
+    send_sync::<Script>();
+    send_sync::<Reply>();
+    send_sync::<RecordedRequest>();
+}
+
 #[tokio::test]
 async fn starts_fast_on_fresh_ports_and_shuts_down() {
     let mut ports = std::collections::HashSet::new();

@@ -46,8 +46,8 @@
 //! [`RequestKind::Resend`] side requests and get the same error, so a scripted `400` reaches
 //! the agent as one error. Retryable errors (429, 5xx, 529) are different: the CLI's retry
 //! is a main request and takes the next reply, which is how "fail once, then succeed" is
-//! scripted (set `CLAUDE_CODE_MAX_RETRIES` ≥ 1 and, to skip the backoff, a `retry-after: 0`
-//! header).
+//! scripted (set `CLAUDE_CODE_MAX_RETRIES` ≥ 1; the CLI 2.1.330 waits about half a second
+//! before its first retry).
 //!
 //! When the script
 //! is used up, main requests get [`Script::exhausted_reply`], by default the text

@@ -74,6 +74,9 @@ impl std::fmt::Debug for ModelServer {
 impl ModelServer {
     /// Starts a server on a free port of `127.0.0.1`, answering with `script`.
     ///
+    /// Must be called within a Tokio runtime: the server runs as a task on it (and stops when
+    /// that runtime shuts down). Takes well under a millisecond.
+    ///
     /// Fails only when no loopback port can be bound ([`Error::Io`](crate::Error::Io)).
     pub async fn start(script: impl Into<Script>) -> Result<ModelServer> {
         let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
