@@ -2,18 +2,17 @@
 //! user dialogs. Every request gets exactly one answer.
 
 use crate::hooks::HookRegistry;
-use crate::mcp::SdkMcpServer;
+use crate::mcp::{self, SdkMcpServer};
 use crate::options::{ClaudeAgentOptions, McpServerConfig, RequestHandler};
 use crate::permission::{self, CanUseTool};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 
 /// The user's callbacks, looked up by the handler tasks.
 #[derive(Default)]
 pub(crate) struct Handlers {
     can_use_tool: Option<CanUseTool>,
     pub(crate) hooks: HookRegistry,
-    mcp_servers: HashMap<String, SdkMcpServer>,
+    mcp_servers: Vec<(String, SdkMcpServer)>,
     on_elicitation: Option<RequestHandler>,
     on_user_dialog: Option<RequestHandler>,
 }
@@ -75,17 +74,9 @@ impl Handlers {
         self.hooks.call(&request).await.map_err(|e| e.to_string())
     }
 
-    async fn mcp_message(&self, mut request: Map<String, Value>) -> Result<Value, String> {
-        let name = request.get("server_name").and_then(Value::as_str).unwrap_or_default().to_string();
-        let message = request.remove("message").unwrap_or(Value::Null);
-        let reply = match self.mcp_servers.get(&name) {
-            Some(server) => server.handle(message).await,
-            None => json!({
-                "jsonrpc": "2.0",
-                "id": message.get("id").cloned().unwrap_or(Value::Null),
-                "error": {"code": -32601, "message": format!("Server '{name}' not found")},
-            }),
-        };
-        Ok(json!({"mcp_response": reply}))
+    async fn mcp_message(&self, request: Map<String, Value>) -> Result<Value, String> {
+        mcp::handle_mcp_message(&self.mcp_servers, &request)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

@@ -117,6 +117,36 @@ impl ModelServer {
         format!("http://{}", self.addr)
     }
 
+    /// Environment that runs the Claude Code CLI offline against this server, with its state
+    /// kept under `scratch` (created if missing): `ANTHROPIC_BASE_URL`, a dummy
+    /// `ANTHROPIC_API_KEY`, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`,
+    /// `CLAUDE_CODE_MAX_RETRIES=0`, fresh `CLAUDE_CONFIG_DIR`, `TMPDIR`, `CLAUDE_CODE_TMPDIR` and
+    /// `XDG_RUNTIME_DIR`, and `IS_SANDBOX=1` when running as root (the CLI refuses
+    /// `bypassPermissions` as root otherwise). Put it in `ClaudeAgentOptions::env`.
+    pub fn cli_env(&self, scratch: &std::path::Path) -> std::io::Result<Vec<(String, String)>> {
+        let dir = |name: &str| -> std::io::Result<String> {
+            let path = scratch.join(name);
+            std::fs::create_dir_all(&path)?;
+            Ok(path.to_string_lossy().into_owned())
+        };
+        let tmp = dir("tmp")?;
+        let mut env = vec![
+            ("ANTHROPIC_BASE_URL".to_string(), self.url()),
+            ("ANTHROPIC_API_KEY".to_string(), "model-server-key".to_string()),
+            ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(), "1".to_string()),
+            ("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()),
+            ("CLAUDE_CONFIG_DIR".to_string(), dir("config")?),
+            ("TMPDIR".to_string(), tmp.clone()),
+            ("CLAUDE_CODE_TMPDIR".to_string(), tmp),
+            ("XDG_RUNTIME_DIR".to_string(), dir("runtime")?),
+        ];
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            env.push(("IS_SANDBOX".to_string(), "1".to_string()));
+        }
+        Ok(env)
+    }
+
     /// The socket address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
