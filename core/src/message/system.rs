@@ -22,7 +22,6 @@ macro_rules! system_bodies {
     ($( $(#[$doc:meta])* $variant:ident($wrap:ty => $ty:ident) = $($sub:literal)|+ ),* $(,)?) => {
         /// The subtype-specific part of a [`SystemMessage`].
         #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
         pub enum SystemBody {
             $( $(#[$doc])* $variant($wrap), )*
             /// A subtype this version does not model: every field but `type`, `subtype`,
