@@ -96,8 +96,7 @@ impl Session {
         };
         let mut request = config.initialize;
         request.insert("subtype".into(), "initialize".into());
-        let timeout = session.shared.control_timeout.max(control::DEFAULT_CONTROL_TIMEOUT);
-        let info = session.request(Value::Object(request), Some(timeout)).await?;
+        let info = session.request(Value::Object(request), None).await?;
         let _ = session.server_info.set(info);
         Ok(session)
     }

@@ -140,6 +140,9 @@ impl ModelServer {
             ("CLAUDE_CODE_TMPDIR".to_string(), tmp),
             ("XDG_RUNTIME_DIR".to_string(), dir("runtime")?),
         ];
+        // XDG_RUNTIME_DIR must be private to its owner.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(scratch.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
         // SAFETY: geteuid has no preconditions and cannot fail.
         if unsafe { libc::geteuid() } == 0 {
             env.push(("IS_SANDBOX".to_string(), "1".to_string()));

@@ -169,3 +169,16 @@ pub fn set_env(env: &mut Vec<(String, String)>, key: &str, value: &str) {
     env.retain(|(k, _)| k != key);
     env.push((key.to_string(), value.to_string()));
 }
+
+/// Options that run the real CLI offline against `server`, inside `sandbox` (cwd = `work/`).
+pub fn options(
+    server: &claude_wire::model_server::ModelServer,
+    sandbox: &Sandbox,
+) -> claude_wire::ClaudeAgentOptions {
+    let mut options = claude_wire::ClaudeAgentOptions::new()
+        .cli_path(cli_path())
+        .model(model())
+        .cwd(sandbox.work());
+    options.env = server.cli_env(sandbox.root()).expect("sandbox env");
+    options
+}
