@@ -1,4 +1,294 @@
-//! Multi-turn client. SKELETON (lead).
+//! The multi-turn client and the control methods of a running session.
 
-/// A multi-turn client.
-pub struct ClaudeClient {}
+use crate::message::Message;
+use crate::options::{ClaudeAgentOptions, PermissionMode};
+use crate::query::{write_all, Prompt};
+use crate::session::Session;
+use crate::transport::Transport;
+use crate::{Error, Result};
+use futures::stream::{self, Stream, StreamExt};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+/// A multi-turn conversation with the CLI.
+///
+/// Methods take `&self` and may run concurrently (for example `interrupt` while another task
+/// receives messages); the client is `Send + Sync` and can be shared in an `Arc`. Dropping it
+/// stops the CLI and reaps it.
+///
+/// ```no_run
+/// # async fn demo() -> claude_wire::Result<()> {
+/// use futures::StreamExt;
+/// let client = claude_wire::ClaudeClient::new(claude_wire::ClaudeAgentOptions::default());
+/// client.connect(None).await?;
+/// client.query("Hello", "default").await?;
+/// let mut reply = client.receive_response();
+/// while let Some(message) = reply.next().await {
+///     println!("{:?}", message?);
+/// }
+/// client.disconnect().await?;
+/// # Ok(()) }
+/// ```
+pub struct ClaudeClient {
+    options: ClaudeAgentOptions,
+    transport: Mutex<Option<Arc<dyn Transport>>>,
+    session: RwLock<Option<Arc<Session>>>,
+}
+
+impl ClaudeClient {
+    /// A client that will run the CLI with `options`.
+    pub fn new(options: ClaudeAgentOptions) -> Self {
+        ClaudeClient { options, transport: Mutex::new(None), session: RwLock::new(None) }
+    }
+
+    /// A client over a caller-provided transport (tests, remote CLIs).
+    pub fn with_transport(options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Self {
+        ClaudeClient { options, transport: Mutex::new(Some(transport)), session: RwLock::new(None) }
+    }
+
+    /// Starts the CLI and performs the `initialize` handshake, optionally sending a first prompt.
+    pub async fn connect(&self, prompt: Option<Prompt>) -> Result<()> {
+        if self.current().is_ok() {
+            return Err(Error::Connection("already connected".into()));
+        }
+        let transport = self.transport.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let session = Arc::new(Session::open(&self.options, transport).await?);
+        match prompt {
+            Some(Prompt::Text(text)) => session.io().send_user(Value::String(text), "").await?,
+            Some(Prompt::Stream(messages)) => {
+                let io = session.io();
+                session.spawn(async move {
+                    write_all(&io, messages).await;
+                });
+            }
+            None => {}
+        }
+        *self.session.write().unwrap_or_else(|e| e.into_inner()) = Some(session);
+        Ok(())
+    }
+
+    /// Sends a new user turn: a text, or a stream of user-message objects.
+    pub async fn query(&self, prompt: impl Into<Prompt>, session_id: &str) -> Result<()> {
+        let session = self.current()?;
+        match prompt.into() {
+            Prompt::Text(text) => session.io().send_user(Value::String(text), session_id).await,
+            Prompt::Stream(messages) => {
+                let session_id = session_id.to_string();
+                let stamped = messages.map(move |mut message| {
+                    if let Some(object) = message.as_object_mut() {
+                        object.entry("session_id").or_insert_with(|| session_id.clone().into());
+                    }
+                    message
+                });
+                write_all(&session.io(), stamped.boxed()).await;
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends a new user turn made of content blocks (text, images, documents, ...).
+    pub async fn query_blocks(&self, content: Vec<Value>, session_id: &str) -> Result<()> {
+        self.current()?.io().send_user(Value::Array(content), session_id).await
+    }
+
+    /// The next message of the session; `None` once it ended.
+    pub async fn next_message(&self) -> Option<Result<Message>> {
+        match self.current() {
+            Ok(session) => session.next_message().await,
+            Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// Every message of the session from now on, until it ends.
+    pub fn receive_messages(&self) -> impl Stream<Item = Result<Message>> + Send + 'static {
+        match self.current() {
+            Ok(session) => session_messages_open(session).left_stream(),
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        }
+    }
+
+    /// The messages of the current turn, ending after its [`Message::Result`].
+    pub fn receive_response(&self) -> impl Stream<Item = Result<Message>> + Send + 'static {
+        let messages = self.receive_messages().boxed();
+        stream::unfold((messages, false), |(mut messages, done)| async move {
+            if done {
+                return None;
+            }
+            let message = messages.next().await?;
+            let done = matches!(&message, Ok(m) if m.is_result());
+            Some((message, (messages, done)))
+        })
+    }
+
+    /// Control methods of the connected session.
+    pub fn control(&self) -> Result<Control> {
+        self.current().map(Control::new)
+    }
+
+    /// Interrupts the current turn.
+    pub async fn interrupt(&self) -> Result<()> {
+        self.control()?.interrupt().await
+    }
+
+    /// Changes the permission mode (`default`, `acceptEdits`, `plan`, `bypassPermissions`, ...).
+    pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<()> {
+        self.control()?.set_permission_mode(mode).await
+    }
+
+    /// Changes the model for the following requests (`None`: the default model).
+    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
+        self.control()?.set_model(model).await
+    }
+
+    /// Sets the thinking budget (`None`: no limit set by the SDK).
+    pub async fn set_max_thinking_tokens(&self, tokens: Option<u32>) -> Result<()> {
+        self.control()?.set_max_thinking_tokens(tokens).await
+    }
+
+    /// Restores files to their state at a user message (needs file checkpointing).
+    pub async fn rewind_files(&self, user_message_id: &str) -> Result<()> {
+        self.control()?.rewind_files(user_message_id).await
+    }
+
+    /// Status of every MCP server.
+    pub async fn mcp_status(&self) -> Result<Value> {
+        self.control()?.mcp_status().await
+    }
+
+    /// Reconnects one MCP server.
+    pub async fn reconnect_mcp_server(&self, name: &str) -> Result<()> {
+        self.control()?.reconnect_mcp_server(name).await
+    }
+
+    /// Enables or disables one MCP server.
+    pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<()> {
+        self.control()?.toggle_mcp_server(name, enabled).await
+    }
+
+    /// Replaces the set of dynamically added MCP servers.
+    pub async fn set_mcp_servers(&self, servers: Value) -> Result<Value> {
+        self.control()?.set_mcp_servers(servers).await
+    }
+
+    /// Stops a running background task.
+    pub async fn stop_task(&self, task_id: &str) -> Result<()> {
+        self.control()?.stop_task(task_id).await
+    }
+
+    /// How the context window is used.
+    pub async fn get_context_usage(&self) -> Result<Value> {
+        self.control()?.get_context_usage().await
+    }
+
+    /// The CLI's answer to `initialize` (commands, models, agents, account, version), once connected.
+    pub fn server_info(&self) -> Option<Value> {
+        self.current().ok().and_then(|s| s.server_info().cloned())
+    }
+
+    /// Ends the session: closes stdin, waits for the CLI to exit (terminating it if needed), reaps it.
+    pub async fn disconnect(&self) -> Result<()> {
+        let session = self.session.write().unwrap_or_else(|e| e.into_inner()).take();
+        match session {
+            Some(session) => session.close().await,
+            None => Ok(()),
+        }
+    }
+
+    fn current(&self) -> Result<Arc<Session>> {
+        self.session
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| Error::Connection("not connected; call connect() first".into()))
+    }
+}
+
+/// Messages of a client session: unlike a one-shot query, the end of one receiver does not close it.
+fn session_messages_open(session: Arc<Session>) -> impl Stream<Item = Result<Message>> + Send + 'static {
+    stream::unfold(session, |session| async move {
+        let message = session.next_message().await?;
+        Some((message, session))
+    })
+}
+
+/// Control methods of a running session, shared by [`ClaudeClient`] and [`crate::query::Query`].
+#[derive(Clone)]
+pub struct Control {
+    session: Arc<Session>,
+}
+
+impl Control {
+    pub(crate) fn new(session: Arc<Session>) -> Self {
+        Control { session }
+    }
+
+    /// Sends any control request (`{"subtype": ..., ...}`) and returns the CLI's answer.
+    pub async fn request(&self, request: Value, timeout: Option<Duration>) -> Result<Value> {
+        self.session.request(request, timeout).await
+    }
+
+    async fn send(&self, request: Value) -> Result<()> {
+        self.request(request, None).await.map(drop)
+    }
+
+    /// Interrupts the current turn.
+    pub async fn interrupt(&self) -> Result<()> {
+        self.send(json!({"subtype": "interrupt"})).await
+    }
+
+    /// Changes the permission mode.
+    pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<()> {
+        self.send(json!({"subtype": "set_permission_mode", "mode": mode.as_str()})).await
+    }
+
+    /// Changes the model (`None`: the default model).
+    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
+        self.send(json!({"subtype": "set_model", "model": model})).await
+    }
+
+    /// Sets the thinking budget.
+    pub async fn set_max_thinking_tokens(&self, tokens: Option<u32>) -> Result<()> {
+        self.send(json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": tokens})).await
+    }
+
+    /// Restores files to their state at a user message.
+    pub async fn rewind_files(&self, user_message_id: &str) -> Result<()> {
+        self.send(json!({"subtype": "rewind_files", "user_message_id": user_message_id})).await
+    }
+
+    /// Status of every MCP server.
+    pub async fn mcp_status(&self) -> Result<Value> {
+        self.request(json!({"subtype": "mcp_status"}), None).await
+    }
+
+    /// Reconnects one MCP server.
+    pub async fn reconnect_mcp_server(&self, name: &str) -> Result<()> {
+        self.send(json!({"subtype": "mcp_reconnect", "serverName": name})).await
+    }
+
+    /// Enables or disables one MCP server.
+    pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<()> {
+        self.send(json!({"subtype": "mcp_toggle", "serverName": name, "enabled": enabled})).await
+    }
+
+    /// Replaces the set of dynamically added MCP servers.
+    pub async fn set_mcp_servers(&self, servers: Value) -> Result<Value> {
+        self.request(json!({"subtype": "mcp_set_servers", "servers": servers}), None).await
+    }
+
+    /// Stops a running background task.
+    pub async fn stop_task(&self, task_id: &str) -> Result<()> {
+        self.send(json!({"subtype": "stop_task", "task_id": task_id})).await
+    }
+
+    /// How the context window is used.
+    pub async fn get_context_usage(&self) -> Result<Value> {
+        self.request(json!({"subtype": "get_context_usage"}), None).await
+    }
+
+    /// The CLI's answer to `initialize`.
+    pub fn server_info(&self) -> Option<Value> {
+        self.session.server_info().cloned()
+    }
+}

@@ -1,1 +1,196 @@
-//! Control protocol. SKELETON (lead).
+//! The control protocol: request ids, envelopes and the table of requests awaiting an answer.
+//!
+//! Envelopes (both directions):
+//! `{"type":"control_request","request_id":ID,"request":{"subtype":S,..}}`,
+//! `{"type":"control_response","response":{"subtype":"success"|"error","request_id":ID,..}}` and
+//! `{"type":"control_cancel_request","request_id":ID}`.
+
+use crate::{Error, Result};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// Default time to wait for the CLI's answer to a control request.
+pub const DEFAULT_CONTROL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Request ids of the form `req_<counter>_<random hex>`, unique within a process.
+pub(crate) fn next_request_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("req_{n}_{:08x}", fastrand::u32(..))
+}
+
+/// One frame ready to write: JSON followed by a newline.
+pub(crate) fn frame(value: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("a serde_json::Value always serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+pub(crate) fn request_frame(request_id: &str, request: Value) -> Vec<u8> {
+    frame(&json!({"type": "control_request", "request_id": request_id, "request": request}))
+}
+
+pub(crate) fn success_frame(request_id: &str, response: Value) -> Vec<u8> {
+    frame(&json!({
+        "type": "control_response",
+        "response": {"subtype": "success", "request_id": request_id, "response": response},
+    }))
+}
+
+pub(crate) fn error_frame(request_id: &str, message: &str) -> Vec<u8> {
+    frame(&json!({
+        "type": "control_response",
+        "response": {"subtype": "error", "request_id": request_id, "error": message},
+    }))
+}
+
+pub(crate) fn cancel_frame(request_id: &str) -> Vec<u8> {
+    frame(&json!({"type": "control_cancel_request", "request_id": request_id}))
+}
+
+type Reply = oneshot::Sender<Result<Value>>;
+
+/// Control requests we sent that await the CLI's answer.
+#[derive(Default)]
+pub(crate) struct Pending {
+    inner: Mutex<PendingState>,
+}
+
+#[derive(Default)]
+struct PendingState {
+    waiting: HashMap<String, (String, Reply)>,
+    /// Set once the session is over: every later request fails at once with this reason.
+    closed: Option<ClosedReason>,
+}
+
+/// Why the session ended, kept so late callers get the same typed error.
+#[derive(Debug, Clone)]
+pub(crate) enum ClosedReason {
+    Process { exit_code: Option<i32>, signal: Option<i32>, stderr: String },
+    Other(String),
+}
+
+impl ClosedReason {
+    pub(crate) fn from_error(error: &Error) -> Self {
+        match error {
+            Error::Process { exit_code, signal, stderr } => ClosedReason::Process {
+                exit_code: *exit_code,
+                signal: *signal,
+                stderr: stderr.clone(),
+            },
+            other => ClosedReason::Other(other.to_string()),
+        }
+    }
+
+    pub(crate) fn to_error(&self) -> Error {
+        match self {
+            ClosedReason::Process { exit_code, signal, stderr } => Error::Process {
+                exit_code: *exit_code,
+                signal: *signal,
+                stderr: stderr.clone(),
+            },
+            ClosedReason::Other(text) => Error::SessionClosed(text.clone()),
+        }
+    }
+}
+
+impl Pending {
+    /// Registers a request; fails at once when the session is already over.
+    pub(crate) fn register(&self, id: &str, subtype: &str) -> Result<oneshot::Receiver<Result<Value>>> {
+        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(reason) = &state.closed {
+            return Err(reason.to_error());
+        }
+        let (tx, rx) = oneshot::channel();
+        state.waiting.insert(id.to_string(), (subtype.to_string(), tx));
+        Ok(rx)
+    }
+
+    /// Forgets a request (timed out or abandoned by its caller). True when it was still waiting.
+    pub(crate) fn forget(&self, id: &str) -> bool {
+        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        state.waiting.remove(id).is_some()
+    }
+
+    /// Delivers the CLI's `response` object (the inner envelope) to its waiter.
+    pub(crate) fn resolve(&self, mut response: Map<String, Value>) {
+        let Some(id) = response.get("request_id").and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        let entry = {
+            let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            state.waiting.remove(&id)
+        };
+        let Some((subtype, reply)) = entry else { return };
+        let outcome = if response.get("subtype").and_then(Value::as_str) == Some("error") {
+            let message = match response.remove("error") {
+                Some(Value::String(s)) => s,
+                Some(other) => other.to_string(),
+                None => "unknown error".to_string(),
+            };
+            Err(Error::ControlRequest { subtype, message })
+        } else {
+            Ok(response.remove("response").unwrap_or(Value::Null))
+        };
+        let _ = reply.send(outcome);
+    }
+
+    /// Fails every waiting request and all later ones with `reason`.
+    pub(crate) fn close(&self, reason: ClosedReason) {
+        let waiting = {
+            let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            state.closed.get_or_insert(reason.clone());
+            std::mem::take(&mut state.waiting)
+        };
+        for (_, (_, reply)) in waiting {
+            let _ = reply.send(Err(reason.to_error()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_the_sdk_shape_and_are_unique() {
+        let a = next_request_id();
+        let b = next_request_id();
+        assert_ne!(a, b);
+        let parts: Vec<&str> = a.split('_').collect();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0], "req");
+        assert!(parts[1].parse::<u64>().is_ok());
+        assert!(parts[2].chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[tokio::test]
+    async fn success_and_error_answers_reach_their_waiters() {
+        let pending = Pending::default();
+        let ok = pending.register("a", "interrupt").unwrap();
+        let err = pending.register("b", "set_model").unwrap();
+        pending.resolve(json!({"subtype": "success", "request_id": "a", "response": {"x": 1}}).as_object().unwrap().clone());
+        pending.resolve(json!({"subtype": "error", "request_id": "b", "error": "nope"}).as_object().unwrap().clone());
+        assert_eq!(ok.await.unwrap().unwrap(), json!({"x": 1}));
+        match err.await.unwrap() {
+            Err(Error::ControlRequest { subtype, message }) => {
+                assert_eq!(subtype, "set_model");
+                assert_eq!(message, "nope");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn close_fails_waiting_and_later_requests() {
+        let pending = Pending::default();
+        let rx = pending.register("a", "interrupt").unwrap();
+        pending.close(ClosedReason::Process { exit_code: Some(1), signal: None, stderr: "boom".into() });
+        assert!(matches!(rx.await.unwrap(), Err(Error::Process { exit_code: Some(1), .. })));
+        assert!(matches!(pending.register("b", "interrupt"), Err(Error::Process { .. })));
+    }
+}

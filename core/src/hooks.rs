@@ -212,6 +212,7 @@ impl fmt::Debug for HookMatcher {
 #[derive(Clone, Default)]
 pub struct HookRegistry {
     callbacks: HashMap<String, HookCallback>,
+    timeouts: HashMap<String, Duration>,
     config: Map<String, Value>,
 }
 
@@ -242,6 +243,9 @@ impl HookRegistry {
             .map(|callback| {
                 let id = format!("hook_{}", self.callbacks.len());
                 self.callbacks.insert(id.clone(), callback.clone());
+                if let Some(timeout) = matcher.timeout {
+                    self.timeouts.insert(id.clone(), timeout);
+                }
                 Value::String(id)
             })
             .collect();
@@ -296,12 +300,16 @@ impl HookRegistry {
             .get("tool_use_id")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let output = AssertUnwindSafe(callback(input, tool_use_id, HookContext::default()))
-            .catch_unwind()
-            .await
-            .map_err(|panic| {
-                format!("hook callback {id} panicked: {}", panic_message(&*panic))
-            })??;
+        let call = AssertUnwindSafe(callback(input, tool_use_id, HookContext::default())).catch_unwind();
+        let outcome = match self.timeouts.get(id) {
+            Some(limit) => tokio::time::timeout(*limit, call)
+                .await
+                .map_err(|_| format!("hook callback {id} timed out after {limit:?}"))?,
+            None => call.await,
+        };
+        let output = outcome.map_err(|panic| {
+            format!("hook callback {id} panicked: {}", panic_message(&*panic))
+        })??;
         Ok(output.to_wire())
     }
 }

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod client;
 pub mod control;
 pub mod error;
+mod handlers;
 pub mod hooks;
 pub mod mcp;
 pub mod message;
@@ -28,7 +29,8 @@ pub use client::ClaudeClient;
 pub use error::{Error, Result};
 pub use message::Message;
 pub use options::ClaudeAgentOptions;
-pub use query::{query, query_stream, Prompt};
+pub use client::Control;
+pub use query::{query, query_stream, query_with_transport, Prompt, Query};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,13 +1,190 @@
-//! One-shot queries. SKELETON (lead).
+//! One-shot queries: send a prompt, stream the messages until the CLI is done.
 
-/// The prompt of a query.
+use crate::client::Control;
+use crate::message::Message;
+use crate::options::ClaudeAgentOptions;
+use crate::session::{Session, Shared};
+use crate::transport::Transport;
+use crate::{Error, Result};
+use futures::stream::{self, BoxStream, Stream, StreamExt};
+use serde_json::Value;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::OnceCell;
+
+/// What to send to the CLI.
 pub enum Prompt {
-    /// A text prompt.
+    /// One user message with this text.
     Text(String),
+    /// User-message objects (`{"type":"user","message":{"role":"user","content":..},..}`),
+    /// written to the CLI as they arrive.
+    Stream(BoxStream<'static, Value>),
 }
 
-/// Runs a one-shot query.
-pub fn query() {}
+impl From<&str> for Prompt {
+    fn from(text: &str) -> Self {
+        Prompt::Text(text.to_string())
+    }
+}
 
-/// Runs a one-shot query with a message stream.
-pub fn query_stream() {}
+impl From<String> for Prompt {
+    fn from(text: String) -> Self {
+        Prompt::Text(text)
+    }
+}
+
+impl std::fmt::Debug for Prompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prompt::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Prompt::Stream(_) => f.write_str("Stream(..)"),
+        }
+    }
+}
+
+/// Runs a one-shot query and streams its messages.
+///
+/// The CLI starts when the stream is first polled. Errors come as `Err` items: a bad line or
+/// message is reported and the stream goes on; a failed start or a failed CLI ends the stream.
+/// Dropping the [`Query`] stops the CLI and reaps it.
+///
+/// ```no_run
+/// # async fn demo() -> claude_wire::Result<()> {
+/// use futures::StreamExt;
+/// let mut messages = claude_wire::query("What is 2 + 2?", claude_wire::ClaudeAgentOptions::default());
+/// while let Some(message) = messages.next().await {
+///     println!("{:?}", message?);
+/// }
+/// # Ok(()) }
+/// ```
+pub fn query(prompt: impl Into<Prompt>, options: ClaudeAgentOptions) -> Query {
+    Query::new(prompt.into(), options, None)
+}
+
+/// Like [`query`], over a caller-provided [`Transport`] instead of the CLI subprocess.
+pub fn query_with_transport(prompt: impl Into<Prompt>, options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Query {
+    Query::new(prompt.into(), options, Some(transport))
+}
+
+/// Like [`query`] with a stream of user-message objects as the prompt.
+pub fn query_stream(prompt: impl Stream<Item = Value> + Send + 'static, options: ClaudeAgentOptions) -> Query {
+    query(Prompt::Stream(prompt.boxed()), options)
+}
+
+/// The messages of a one-shot query, plus control methods usable while it runs.
+pub struct Query {
+    session: Arc<OnceCell<Arc<Session>>>,
+    messages: BoxStream<'static, Result<Message>>,
+}
+
+impl Query {
+    fn new(prompt: Prompt, options: ClaudeAgentOptions, transport: Option<Arc<dyn Transport>>) -> Query {
+        let cell = Arc::new(OnceCell::new());
+        let started = cell.clone();
+        let messages = stream::once(async move {
+            let session = Arc::new(Session::open(&options, transport).await?);
+            let io = session.io();
+            let bidirectional = session.bidirectional();
+            session.spawn(feed_prompt(io, prompt, bidirectional));
+            let _ = started.set(session.clone());
+            Ok::<_, Error>(session)
+        })
+        .flat_map(|started| match started {
+            Ok(session) => session_messages(session).left_stream(),
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        })
+        .boxed();
+        Query { session: cell, messages }
+    }
+
+    /// The next message; `None` when the query is over.
+    pub async fn next_message(&mut self) -> Option<Result<Message>> {
+        self.messages.next().await
+    }
+
+    /// Control methods of the running session (interrupt, set model, MCP status, ...).
+    ///
+    /// Fails with [`Error::Connection`] before the first message was polled.
+    pub fn control(&self) -> Result<Control> {
+        self.session
+            .get()
+            .map(|session| Control::new(session.clone()))
+            .ok_or_else(|| Error::Connection("the query has not started yet; poll it first".into()))
+    }
+
+    /// Interrupts the current turn.
+    pub async fn interrupt(&self) -> Result<()> {
+        self.control()?.interrupt().await
+    }
+
+    /// Changes the model for the following requests (`None`: the default model).
+    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
+        self.control()?.set_model(model).await
+    }
+
+    /// The CLI's answer to `initialize`, once started.
+    pub fn server_info(&self) -> Option<Value> {
+        self.session.get().and_then(|s| s.server_info().cloned())
+    }
+
+    /// Stops the CLI gracefully and reaps it.
+    pub async fn close(&self) -> Result<()> {
+        match self.session.get() {
+            Some(session) => session.close().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Stream for Query {
+    type Item = Result<Message>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.messages.poll_next_unpin(cx)
+    }
+}
+
+/// Messages of a session until it ends; then the CLI is closed and reaped.
+pub(crate) fn session_messages(session: Arc<Session>) -> impl Stream<Item = Result<Message>> + Send + 'static {
+    stream::unfold(Some(session), |session| async move {
+        let session = session?;
+        match session.next_message().await {
+            Some(message) => Some((message, Some(session))),
+            None => {
+                let _ = session.close().await;
+                None
+            }
+        }
+    })
+}
+
+/// Writes the prompt, then closes stdin when the CLI no longer needs it (REFERENCE §4).
+async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: bool) {
+    let fed = match prompt {
+        Prompt::Text(text) => {
+            let results_before = io.results_seen();
+            io.send_user(Value::String(text), "").await.ok().map(|_| results_before)
+        }
+        Prompt::Stream(messages) => write_all(&io, messages).await,
+    };
+    if let (true, Some(results_before)) = (bidirectional, fed) {
+        io.wait_run_over(results_before).await;
+    }
+    let _ = io.end_input().await;
+}
+
+/// Writes each message of a prompt stream. Returns the number of results seen just before the
+/// last message was written (the run to wait for is the one after it), or `None` if nothing was
+/// written.
+pub(crate) async fn write_all(io: &Shared, mut messages: BoxStream<'static, Value>) -> Option<u64> {
+    let mut before_last = None;
+    while let Some(message) = messages.next().await {
+        let results_before = io.results_seen();
+        if io.send_raw(&message).await.is_err() {
+            break;
+        }
+        before_last = Some(results_before);
+    }
+    before_last
+}

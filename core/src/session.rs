@@ -1,1 +1,419 @@
-//! Session wiring. SKELETON (lead).
+//! One live session with the CLI: the reader task, the handler tasks for the CLI's requests, and
+//! the control requests we send.
+//!
+//! ```text
+//! reader task ◄── frames ── route: control_response → pending map
+//!                                  control_request  → one handler task each
+//!                                  everything else  → message channel
+//! ```
+//! Nothing on the reader path awaits a user callback.
+
+use crate::control::{self, ClosedReason, Pending};
+use crate::handlers::Handlers;
+use crate::message::Message;
+use crate::cli;
+use crate::options::ClaudeAgentOptions;
+use crate::transport::{FrameStream, SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
+use crate::{Error, Result};
+use futures::{FutureExt, StreamExt};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::{AbortHandle, JoinHandle};
+
+/// Where the current run stands; drives when a one-shot query may close stdin.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunState {
+    /// Results seen so far.
+    pub results: u64,
+    /// The CLI's latest `session_state_changed` state, when it reports one.
+    pub session_state: Option<String>,
+    /// The reader has stopped: no more frames will come.
+    pub finished: bool,
+}
+
+impl RunState {
+    /// True once a result arrived and the CLI is not still busy with work it owes.
+    fn run_over(&self, results_before: u64) -> bool {
+        self.finished
+            || (self.results > results_before
+                && matches!(self.session_state.as_deref(), None | Some("idle")))
+    }
+}
+
+/// State shared by the session handle, the reader and the handler tasks.
+pub(crate) struct Shared {
+    transport: Arc<dyn Transport>,
+    pending: Pending,
+    inflight: Mutex<HashMap<String, AbortHandle>>,
+    handlers: Handlers,
+    run: watch::Sender<RunState>,
+    control_timeout: Duration,
+}
+
+/// A running session. Dropping it stops every task it started; the transport then kills and
+/// reaps the CLI once the last reference to it is gone.
+pub(crate) struct Session {
+    shared: Arc<Shared>,
+    messages: tokio::sync::Mutex<mpsc::UnboundedReceiver<Result<Message>>>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+    server_info: OnceLock<Value>,
+}
+
+/// What a session needs besides its transport.
+pub(crate) struct SessionConfig {
+    pub handlers: Handlers,
+    pub control_timeout: Duration,
+    /// The body of the `initialize` request (without `subtype`).
+    pub initialize: Map<String, Value>,
+}
+
+impl Session {
+    /// Connects the transport, starts the reader and sends `initialize`.
+    pub(crate) async fn start(transport: Arc<dyn Transport>, config: SessionConfig) -> Result<Session> {
+        transport.connect().await?;
+        let frames = transport
+            .read_frames()
+            .ok_or_else(|| Error::Connection("the transport's output was already taken".into()))?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            transport,
+            pending: Pending::default(),
+            inflight: Mutex::new(HashMap::new()),
+            handlers: config.handlers,
+            run: watch::Sender::new(RunState::default()),
+            control_timeout: config.control_timeout,
+        });
+        let reader = tokio::spawn(read_loop(shared.clone(), frames, tx));
+        let session = Session {
+            shared,
+            messages: tokio::sync::Mutex::new(rx),
+            tasks: Mutex::new(vec![reader]),
+            server_info: OnceLock::new(),
+        };
+        let mut request = config.initialize;
+        request.insert("subtype".into(), "initialize".into());
+        let info = session.request(Value::Object(request), None).await?;
+        let _ = session.server_info.set(info);
+        Ok(session)
+    }
+
+    /// The answer to `initialize`: commands, models, agents, account, version, ...
+    pub(crate) fn server_info(&self) -> Option<&Value> {
+        self.server_info.get()
+    }
+
+    /// The next message, `None` once the session is over.
+    pub(crate) async fn next_message(&self) -> Option<Result<Message>> {
+        self.messages.lock().await.recv().await
+    }
+
+    /// Sends a control request and waits for its answer.
+    pub(crate) async fn request(&self, request: Value, timeout: Option<Duration>) -> Result<Value> {
+        self.shared.request(request, timeout).await
+    }
+
+    /// The part of the session that background tasks may hold without keeping it alive.
+    pub(crate) fn io(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    /// True when the CLI may ask us something mid-run (see [`Handlers::bidirectional`]).
+    pub(crate) fn bidirectional(&self) -> bool {
+        self.shared.handlers.bidirectional()
+    }
+
+    /// Runs `task` for as long as the session lives. The task must not hold the `Session`
+    /// itself (only [`Session::io`]), or the session could never be dropped.
+    pub(crate) fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let handle = tokio::spawn(task);
+        self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+    }
+
+    /// Shuts the CLI down gracefully and reaps it.
+    pub(crate) async fn close(&self) -> Result<()> {
+        self.shared.pending.close(ClosedReason::Other("the session was closed".into()));
+        let result = self.shared.transport.close().await;
+        self.abort_tasks();
+        result
+    }
+
+    fn abort_tasks(&self) {
+        for task in self.tasks.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            task.abort();
+        }
+        self.shared.abort_handlers();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.shared.pending.close(ClosedReason::Other("the session was dropped".into()));
+        self.abort_tasks();
+    }
+}
+
+impl Shared {
+    /// Writes one user message.
+    pub(crate) async fn send_user(&self, content: Value, session_id: &str) -> Result<()> {
+        let message = json!({
+            "type": "user",
+            "session_id": session_id,
+            "message": {"role": "user", "content": content},
+            "parent_tool_use_id": null,
+        });
+        self.transport.write(&control::frame(&message)).await
+    }
+
+    /// Writes a caller-built message object (from a prompt stream) as is.
+    pub(crate) async fn send_raw(&self, message: &Value) -> Result<()> {
+        self.transport.write(&control::frame(message)).await
+    }
+
+    /// Results seen so far.
+    pub(crate) fn results_seen(&self) -> u64 {
+        self.run.borrow().results
+    }
+
+    /// Waits until the run that follows `results_before` results is over (REFERENCE §4, stdin
+    /// lifetime), or the session ended.
+    pub(crate) async fn wait_run_over(&self, results_before: u64) {
+        let mut run = self.run.subscribe();
+        let _ = run.wait_for(|state| state.run_over(results_before)).await;
+    }
+
+    /// Closes stdin; the CLI finishes its work and exits.
+    pub(crate) async fn end_input(&self) -> Result<()> {
+        self.transport.end_input().await
+    }
+
+    async fn request(&self, mut request: Value, timeout: Option<Duration>) -> Result<Value> {
+        let subtype = request
+            .get("subtype")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        let id = control::next_request_id();
+        let reply = self.pending.register(&id, &subtype)?;
+        if let Err(error) = self.transport.write(&control::request_frame(&id, request.take())).await {
+            self.pending.forget(&id);
+            return Err(error);
+        }
+        // Forgets the request and tells the CLI when the caller gives up (timeout or drop).
+        let mut guard = CancelOnDrop { shared: self, id: &id, armed: true };
+        let timeout = timeout.unwrap_or(self.control_timeout);
+        let outcome = tokio::time::timeout(timeout, reply).await;
+        match outcome {
+            Ok(Ok(answer)) => {
+                guard.armed = false;
+                answer
+            }
+            Ok(Err(_)) => {
+                guard.armed = false;
+                Err(Error::SessionClosed("the session ended before the CLI answered".into()))
+            }
+            Err(_) => Err(Error::ControlTimeout { subtype, timeout }),
+        }
+    }
+
+    fn abort_handlers(&self) {
+        for (_, task) in self.inflight.lock().unwrap_or_else(|e| e.into_inner()).drain() {
+            task.abort();
+        }
+    }
+
+    fn route(self: &Arc<Self>, frame: Value, last_error_result: &mut Option<String>) -> Option<Value> {
+        let Value::Object(mut map) = frame else {
+            return Some(frame);
+        };
+        let kind = map.get("type").and_then(Value::as_str).unwrap_or_default();
+        match kind {
+            "control_response" => {
+                if let Some(Value::Object(response)) = map.remove("response") {
+                    self.pending.resolve(response);
+                }
+                None
+            }
+            "control_request" => {
+                self.spawn_handler(map);
+                None
+            }
+            "control_cancel_request" => {
+                if let Some(id) = map.get("request_id").and_then(Value::as_str) {
+                    let task = self.inflight.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+                    if let Some(task) = task {
+                        task.abort();
+                    }
+                }
+                None
+            }
+            "transcript_mirror" => None,
+            "system" if map.get("subtype").and_then(Value::as_str) == Some("session_state_changed") => {
+                let state = map.get("state").and_then(Value::as_str).map(str::to_owned);
+                self.run.send_modify(|run| run.session_state = state);
+                let host_only = map.get("sdk_host_only").and_then(Value::as_bool) == Some(true);
+                (!host_only).then_some(Value::Object(map))
+            }
+            "result" => {
+                *last_error_result = (map.get("is_error").and_then(Value::as_bool) == Some(true))
+                    .then(|| error_result_text(&map));
+                self.run.send_modify(|run| run.results += 1);
+                Some(Value::Object(map))
+            }
+            _ => {
+                *last_error_result = None;
+                Some(Value::Object(map))
+            }
+        }
+    }
+
+    fn spawn_handler(self: &Arc<Self>, mut frame: Map<String, Value>) {
+        let Some(id) = frame.get("request_id").and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        let request = match frame.remove("request") {
+            Some(Value::Object(request)) => request,
+            _ => Map::new(),
+        };
+        let shared = self.clone();
+        // Holding the lock while spawning keeps the task from finishing before it is registered.
+        let mut inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
+        let task_id = id.clone();
+        let task = tokio::spawn(async move {
+            let outcome = AssertUnwindSafe(shared.handlers.handle(request)).catch_unwind().await;
+            let answer = match outcome {
+                Ok(Ok(response)) => control::success_frame(&task_id, response),
+                Ok(Err(message)) => control::error_frame(&task_id, &message),
+                Err(panic) => control::error_frame(&task_id, &format!("callback panicked: {}", crate::permission::panic_message(&*panic))),
+            };
+            let still_wanted = shared
+                .inflight
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&task_id)
+                .is_some();
+            if still_wanted {
+                let _ = shared.transport.write(&answer).await;
+            }
+        });
+        inflight.insert(id, task.abort_handle());
+    }
+}
+
+/// Removes an abandoned request from the pending table and sends `control_cancel_request`.
+struct CancelOnDrop<'a> {
+    shared: &'a Shared,
+    id: &'a str,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.armed || !self.shared.pending.forget(self.id) {
+            return;
+        }
+        let transport = self.shared.transport.clone();
+        let frame = control::cancel_frame(self.id);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _ = transport.write(&frame).await;
+            });
+        }
+    }
+}
+
+async fn read_loop(shared: Arc<Shared>, mut frames: FrameStream, tx: mpsc::UnboundedSender<Result<Message>>) {
+    let mut last_error_result = None;
+    let mut terminal = None;
+    while let Some(item) = frames.next().await {
+        match item {
+            Ok(frame) => {
+                if let Some(message) = shared.route(frame, &mut last_error_result) {
+                    let _ = tx.send(Message::from_value(message));
+                }
+            }
+            Err(error) if error.is_recoverable() => {
+                let _ = tx.send(Err(error));
+            }
+            Err(error) => {
+                terminal = Some(explain_exit(error, last_error_result.take()));
+                break;
+            }
+        }
+    }
+    let reason = match &terminal {
+        Some(error) => ClosedReason::from_error(error),
+        None => ClosedReason::Other("the CLI closed its output".into()),
+    };
+    shared.pending.close(reason);
+    shared.run.send_modify(|run| run.finished = true);
+    if let Some(error) = terminal {
+        let _ = tx.send(Err(error));
+    }
+}
+
+/// A non-zero exit right after an error result is explained by that result, not by stderr.
+fn explain_exit(error: Error, last_error_result: Option<String>) -> Error {
+    match (error, last_error_result) {
+        (Error::Process { exit_code, signal, .. }, Some(text)) => Error::Process {
+            exit_code,
+            signal,
+            stderr: format!("Claude Code returned an error result: {text}"),
+        },
+        (error, _) => error,
+    }
+}
+
+fn error_result_text(result: &Map<String, Value>) -> String {
+    if let Some(text) = result.get("result").and_then(Value::as_str).filter(|t| !t.is_empty()) {
+        return text.to_string();
+    }
+    if let Some(errors) = result.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
+        return errors
+            .iter()
+            .map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string()))
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    result
+        .get("subtype")
+        .and_then(Value::as_str)
+        .unwrap_or("error")
+        .to_string()
+}
+
+
+impl Session {
+    /// Starts a session for `options`, over `transport` or else the CLI as a subprocess.
+    pub(crate) async fn open(options: &ClaudeAgentOptions, transport: Option<Arc<dyn Transport>>) -> Result<Session> {
+        let transport = match transport {
+            Some(transport) => transport,
+            None => subprocess_for(options)?,
+        };
+        let handlers = Handlers::from_options(options);
+        let mut initialize = options.initialize_fields();
+        initialize.insert("hooks".into(), handlers.hooks.initialize_hooks());
+        let config = SessionConfig {
+            handlers,
+            control_timeout: options.control_timeout.unwrap_or(control::DEFAULT_CONTROL_TIMEOUT),
+            initialize,
+        };
+        Session::start(transport, config).await
+    }
+}
+
+fn subprocess_for(options: &ClaudeAgentOptions) -> Result<Arc<dyn Transport>> {
+    let command = cli::build_command(options)?;
+    let config = SubprocessConfig {
+        max_line_size: options.max_buffer_size.unwrap_or(DEFAULT_MAX_LINE_SIZE),
+        stderr: options.stderr.clone(),
+        ..SubprocessConfig::default()
+    };
+    Ok(Arc::new(SubprocessTransport::new(command, config)))
+}

@@ -20,6 +20,10 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     ("retry_529.jsonl", include_str!("fixtures/retry_529.jsonl")),
     ("max_turns.jsonl", include_str!("fixtures/max_turns.jsonl")),
+    (
+        "hooks_session_state.jsonl",
+        include_str!("fixtures/hooks_session_state.jsonl"),
+    ),
 ];
 
 fn lines(fixture: &str) -> Vec<Value> {
@@ -88,7 +92,7 @@ fn every_fixture_line_is_typed_and_round_trips() {
             count += 1;
         }
     }
-    assert_eq!(count, 70);
+    assert_eq!(count, 80);
 }
 
 #[test]
@@ -301,6 +305,53 @@ fn max_turns() {
         .as_object()
         .unwrap()
         .contains_key("result"));
+}
+
+#[test]
+fn hook_events_and_session_state() {
+    let messages = parse_all("hooks_session_state.jsonl");
+    let states: Vec<(&str, Option<bool>)> = messages
+        .iter()
+        .filter_map(|m| match m {
+            Message::System(SystemMessage {
+                body: SystemBody::SessionStateChanged(s),
+                ..
+            }) => Some((s.state.as_deref().unwrap_or(""), s.sdk_host_only)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(states, [("running", Some(true)), ("idle", Some(true))]);
+    assert!(
+        matches!(messages.last(), Some(Message::System(_))),
+        "idle comes after the result"
+    );
+
+    let started = messages
+        .iter()
+        .find_map(|m| match m {
+            Message::System(SystemMessage {
+                body: SystemBody::HookStarted(h),
+                ..
+            }) => Some(h),
+            _ => None,
+        })
+        .expect("hook_started");
+    assert_eq!(started.hook_event.as_deref(), Some("PreToolUse"));
+    assert_eq!(started.hook_name.as_deref(), Some("PreToolUse:Bash"));
+    let response = messages
+        .iter()
+        .find_map(|m| match m {
+            Message::System(SystemMessage {
+                body: SystemBody::HookResponse(h),
+                ..
+            }) => Some(h),
+            _ => None,
+        })
+        .expect("hook_response");
+    assert_eq!(response.hook_id, started.hook_id);
+    assert_eq!(response.stdout.as_deref(), Some("hook-ok\n"));
+    assert_eq!(response.exit_code, Some(0));
+    assert_eq!(response.outcome.as_deref(), Some("success"));
 }
 
 fn assistant_frame() -> Value {
@@ -587,6 +638,20 @@ fn null_absent_and_mistyped_optional_fields() {
         Message::Assistant(a).into_value()["parent_tool_use_id"],
         "toolu_parent"
     );
+}
+
+#[test]
+fn content_block_from_value() {
+    let block = ContentBlock::from_value(json!({"type": "text", "text": "t"})).unwrap();
+    assert_eq!(block.as_text(), Some("t"));
+    assert_eq!(block.to_value(), json!({"type": "text", "text": "t"}));
+    match ContentBlock::from_value(json!({"type": "thinking", "thinking": "x"})) {
+        Err(Error::MessageParse { kind, message, .. }) => {
+            assert_eq!(kind, "content block");
+            assert_eq!(message, "signature: missing");
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
 }
 
 #[test]

@@ -31,6 +31,8 @@ Input
   {"echo_stdin": N}            read up to N stdin lines (null: until EOF) and emit each back as
                                {"type": "echo", "data": <parsed line>} (or "raw": <text> if not JSON)
   {"wait_stdin_eof": true}     read and discard stdin until EOF
+  {"answer_initialize": {...}} read one stdin line; it must be the SDK's initialize control request;
+                               answer it with a success control_response carrying the given object
 
 Control
   {"sleep": seconds}           sleep (float)
@@ -215,7 +217,21 @@ def step_write_pid_file(arg):
     os.rename(tmp, arg)
 
 
+def step_answer_initialize(arg):
+    line = read_stdin_line()
+    if line is None:
+        fail("fake_claude: stdin closed before initialize", 97)
+    request = json.loads(line)
+    if request.get("type") != "control_request" or request["request"].get("subtype") != "initialize":
+        fail("fake_claude: expected initialize, got " + line.decode(errors="replace"), 97)
+    write_line({
+        "type": "control_response",
+        "response": {"subtype": "success", "request_id": request["request_id"], "response": arg or {}},
+    })
+
+
 STEP_HANDLERS = {
+    "answer_initialize": step_answer_initialize,
     "emit": step_emit,
     "emit_raw": step_emit_raw,
     "emit_many": step_emit_many,

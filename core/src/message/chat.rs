@@ -105,7 +105,6 @@ impl UserMessage {
 
 /// Why an assistant message reports a failed API call (also used by `system/api_retry`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum AssistantError {
     /// `authentication_failed`
     AuthenticationFailed,

@@ -147,9 +147,15 @@ const SKIP_TYPE: &[&str] = &["type"];
 impl ContentBlock {
     /// Parses one block. A known block type with a missing or mistyped required field is an
     /// error; an unknown type is kept as [`ContentBlock::Unknown`].
-    pub fn from_value(value: Value) -> Result<ContentBlock, String> {
-        <ContentBlock as Wire>::check(&value).map_err(|e| e.to_string())?;
-        Ok(<ContentBlock as Wire>::take(value))
+    pub fn from_value(value: Value) -> crate::Result<ContentBlock> {
+        match <ContentBlock as Wire>::check(&value) {
+            Ok(()) => Ok(<ContentBlock as Wire>::take(value)),
+            Err(misfit) => Err(crate::Error::MessageParse {
+                kind: "content block".to_owned(),
+                message: misfit.to_string(),
+                raw: value,
+            }),
+        }
     }
 
     /// The block `type` as it appears on the wire.

@@ -45,7 +45,9 @@ pub use system::{
     TaskProgress, TaskStarted, TaskUpdated, TaskUsage, ThinkingTokens,
 };
 
-use wire::{Misfit, Object};
+pub use wire::Object;
+
+use wire::Misfit;
 
 /// One message of a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,7 +225,7 @@ impl Message {
         }
     }
 
-    /// The system `subtype`, for system messages.
+    /// The `subtype` of system and result messages.
     pub fn subtype(&self) -> Option<&str> {
         match self {
             Message::System(m) => Some(&m.subtype),

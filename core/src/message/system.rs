@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::chat::AssistantError;
-use super::wire::{remove_key, wire_struct, Misfit, Object, Wire};
+use super::wire::{wire_struct, Misfit, Object};
 
 /// A `type: "system"` message.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -22,7 +22,6 @@ macro_rules! system_bodies {
     ($( $(#[$doc:meta])* $variant:ident($wrap:ty => $ty:ident) = $($sub:literal)|+ ),* $(,)?) => {
         /// The subtype-specific part of a [`SystemMessage`].
         #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
         pub enum SystemBody {
             $( $(#[$doc])* $variant($wrap), )*
             /// A subtype this version does not model: every field but `type`, `subtype`,
@@ -38,10 +37,13 @@ macro_rules! system_bodies {
                 }
             }
 
-            fn from_map(subtype: &str, map: Object) -> SystemBody {
+            fn from_map(subtype: &str, mut map: Object, skip: &[&str]) -> SystemBody {
                 match subtype {
-                    $( $($sub)|+ => SystemBody::$variant($ty::from_map(map, SKIP).into()), )*
-                    _ => SystemBody::Other(map),
+                    $( $($sub)|+ => SystemBody::$variant($ty::from_map(map, skip).into()), )*
+                    _ => {
+                        map.retain(|k, _| !skip.contains(&k.as_str()));
+                        SystemBody::Other(map)
+                    }
                 }
             }
 
@@ -54,8 +56,6 @@ macro_rules! system_bodies {
         }
     };
 }
-
-const SKIP: &[&str] = &["type", "subtype"];
 
 system_bodies! {
     /// `init`: session metadata, sent at the start of each turn.
@@ -113,14 +113,31 @@ impl SystemMessage {
         SystemBody::check(subtype, map)
     }
 
-    pub(crate) fn from_map(mut map: Object) -> SystemMessage {
-        let subtype = remove_key(&mut map, "subtype")
-            .map(String::take)
-            .unwrap_or_default();
-        let uuid = take_string(&mut map, "uuid");
-        let session_id = take_string(&mut map, "session_id");
-        map.shift_remove("type");
-        let body = SystemBody::from_map(&subtype, map);
+    pub(crate) fn from_map(map: Object) -> SystemMessage {
+        // The common fields are copied (short strings) and skipped while the body is built,
+        // which is cheaper than removing them from an order-preserving map.
+        let subtype = map
+            .get("subtype")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let uuid = map.get("uuid").and_then(Value::as_str).map(str::to_owned);
+        let session_id = map
+            .get("session_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut skip: [&str; 4] = ["type", "subtype", "", ""];
+        let mut n = 2;
+        for (key, present) in [
+            ("uuid", uuid.is_some()),
+            ("session_id", session_id.is_some()),
+        ] {
+            if present {
+                skip[n] = key;
+                n += 1;
+            }
+        }
+        let body = SystemBody::from_map(&subtype, map, &skip[..n]);
         SystemMessage {
             subtype,
             uuid,
@@ -146,14 +163,6 @@ impl SystemMessage {
             SystemBody::Init(init) => Some(init),
             _ => None,
         }
-    }
-}
-
-/// Takes a string field out; anything else stays in the map.
-fn take_string(map: &mut Object, key: &str) -> Option<String> {
-    match map.get(key) {
-        Some(Value::String(_)) => remove_key(map, key).map(String::take),
-        _ => None,
     }
 }
 
@@ -405,6 +414,8 @@ wire_struct! {
     pub struct SessionStateChanged {
         /// `idle`, `running` or `requires_action`.
         opt state: String = "state",
+        /// True on frames meant for the SDK host only (not shown to users).
+        opt sdk_host_only: bool = "sdk_host_only",
     }
 }
 

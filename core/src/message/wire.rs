@@ -265,11 +265,6 @@ pub(crate) fn take_required<T: Wire + Default>(slot: Option<Value>) -> T {
     slot.map(T::take).unwrap_or_default()
 }
 
-/// Removes a key keeping the order of the others (`Map::remove` would swap the last key in).
-pub(crate) fn remove_key(map: &mut Object, key: &str) -> Option<Value> {
-    map.shift_remove(key)
-}
-
 /// Adds the `extra` entries after the typed ones; a typed field wins over an `extra` entry of
 /// the same name (which can only be there if the caller put it there).
 pub(crate) fn merge_extra(out: &mut Object, extra: Object) {

@@ -3,9 +3,11 @@
 //! [`SubprocessTransport`] runs the real CLI; tests and users can plug in their own
 //! implementation of [`Transport`].
 
+mod channel;
 mod framing;
 mod subprocess;
 
+pub use channel::{channel_transport, ChannelTransport, CliPeer};
 pub use framing::{FrameDecoder, DEFAULT_MAX_LINE_SIZE};
 pub use subprocess::{SubprocessConfig, SubprocessTransport};
 

@@ -1,0 +1,28 @@
+# claude-wire: `make demo` runs a real session, `make test` runs every test.
+# Both install what they need (the pinned Claude Code CLI, Python build tools) by themselves.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: demo test test-rust test-python cli bench
+
+## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
+cli:
+	@bash scripts/fetch-cli.sh >/dev/null
+
+## A real CLI session: against the scripted model server, or your account if ANTHROPIC_API_KEY is set.
+demo: cli
+	$(CARGO) run --quiet -p claude-wire --example demo
+
+## Every test: Rust unit, protocol and real-CLI end-to-end tests, then the Python package and parity suites.
+test: test-rust test-python
+
+test-rust: cli
+	$(CARGO) test --workspace --exclude claude-wire-python --no-fail-fast
+
+test-python: cli
+	bash scripts/test-python.sh
+
+## Benchmarks (not tests): framing/parse throughput, control round trips, Python vs official SDK.
+bench: cli
+	$(CARGO) bench -p claude-wire

@@ -1,0 +1,82 @@
+//! Answers to the CLI's control requests: permissions, hooks, in-process MCP, elicitation and
+//! user dialogs. Every request gets exactly one answer.
+
+use crate::hooks::HookRegistry;
+use crate::mcp::{self, SdkMcpServer};
+use crate::options::{ClaudeAgentOptions, McpServerConfig, RequestHandler};
+use crate::permission::{self, CanUseTool};
+use serde_json::{json, Map, Value};
+
+/// The user's callbacks, looked up by the handler tasks.
+#[derive(Default)]
+pub(crate) struct Handlers {
+    can_use_tool: Option<CanUseTool>,
+    pub(crate) hooks: HookRegistry,
+    mcp_servers: Vec<(String, SdkMcpServer)>,
+    on_elicitation: Option<RequestHandler>,
+    on_user_dialog: Option<RequestHandler>,
+}
+
+impl Handlers {
+    pub(crate) fn from_options(options: &ClaudeAgentOptions) -> Self {
+        let mcp_servers = options
+            .mcp_servers
+            .iter()
+            .filter_map(|(name, config)| match config {
+                McpServerConfig::Sdk(server) => Some((name.clone(), server.clone())),
+                _ => None,
+            })
+            .collect();
+        Handlers {
+            can_use_tool: options.can_use_tool.clone(),
+            hooks: HookRegistry::new(&options.hooks),
+            mcp_servers,
+            on_elicitation: options.on_elicitation.clone(),
+            on_user_dialog: options.on_user_dialog.clone(),
+        }
+    }
+
+    /// True when the CLI may ask us something mid-run, so stdin must outlive the turn.
+    pub(crate) fn bidirectional(&self) -> bool {
+        self.can_use_tool.is_some() || !self.hooks.is_empty() || !self.mcp_servers.is_empty()
+    }
+
+    /// Computes the answer to one request; `Err` becomes an error response.
+    pub(crate) async fn handle(&self, request: Map<String, Value>) -> Result<Value, String> {
+        let subtype = request.get("subtype").and_then(Value::as_str).unwrap_or_default();
+        match subtype {
+            "can_use_tool" => self.can_use_tool(request).await,
+            "hook_callback" => self.hook_callback(request).await,
+            "mcp_message" => self.mcp_message(request).await,
+            "elicitation" => match &self.on_elicitation {
+                Some(handler) => handler(Value::Object(request)).await.map_err(|e| e.to_string()),
+                None => Ok(json!({"action": "decline"})),
+            },
+            "request_user_dialog" => match &self.on_user_dialog {
+                Some(handler) => handler(Value::Object(request)).await.map_err(|e| e.to_string()),
+                None => Err("no user dialog handler is configured".to_string()),
+            },
+            other => Err(format!("Unsupported control request subtype: {other}")),
+        }
+    }
+
+    async fn can_use_tool(&self, request: Map<String, Value>) -> Result<Value, String> {
+        let callback = self
+            .can_use_tool
+            .as_ref()
+            .ok_or("canUseTool callback is not provided")?;
+        permission::handle_can_use_tool(callback, &request)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn hook_callback(&self, request: Map<String, Value>) -> Result<Value, String> {
+        self.hooks.call(&request).await.map_err(|e| e.to_string())
+    }
+
+    async fn mcp_message(&self, request: Map<String, Value>) -> Result<Value, String> {
+        mcp::handle_mcp_message(&self.mcp_servers, &request)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,1 +1,0 @@
-//! Scripted Messages API server. SKELETON: the model-server helper completes it.
