@@ -1,4 +1,5 @@
 //! The Python classes the native module instantiates, imported once and cached.
+#![allow(non_snake_case)]
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

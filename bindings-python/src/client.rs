@@ -151,7 +151,7 @@ impl Client {
 
     fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let c = self.client.clone();
-        pyfuture::spawn(py, async move { value(Ok(c.server_info().await)) })
+        pyfuture::spawn(py, async move { value(Ok(c.server_info())) })
     }
 
     fn disconnect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

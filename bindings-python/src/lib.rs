@@ -5,14 +5,18 @@
 
 mod callbacks;
 mod classes;
+mod client;
 mod convert;
+mod entry;
 mod errors;
 mod options;
+mod prompt;
 mod pyfuture;
 mod pyjson;
 mod ready;
 mod replay;
 mod stream;
+mod testing;
 
 use pyo3::prelude::*;
 
@@ -23,6 +27,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PINNED_CLI_VERSION", claude_wire::PINNED_CLI_VERSION)?;
     m.add_class::<ready::Ready>()?;
     m.add_class::<stream::MessageStream>()?;
+    m.add_class::<prompt::PromptSink>()?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<testing::ModelServer>()?;
+    m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(replay::_replay, m)?)?;
     m.add_function(wrap_pyfunction!(pyfuture::_shutdown, m)?)?;
     m.py().import("atexit")?.call_method1("register", (m.getattr("_shutdown")?,))?;

@@ -122,7 +122,3 @@ pub fn unit() -> Completion {
     Box::new(|py| Ok(py.None()))
 }
 
-/// A completion raising `err`.
-pub fn error(err: PyErr) -> Completion {
-    Box::new(move |_| Err(err))
-}

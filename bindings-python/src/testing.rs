@@ -44,10 +44,11 @@ impl ModelServer {
     }
 
     /// Appends a reply to the script.
-    fn push(&self, reply: &Bound<'_, PyAny>) -> PyResult<()> {
-        let reply: Reply = serde_json::from_value(pyjson::from_py(reply)?)
-            .map_err(|e| PyValueError::new_err(format!("invalid reply: {e}")))?;
-        running(&self.server)?.push_reply(reply);
+    fn push(&self, py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = serde_json::Value::Array(vec![pyjson::from_py(reply)?]);
+        let script = Script::from_value(value).map_err(|e| to_pyerr(py, e))?;
+        let replies: Vec<Reply> = script.replies().to_vec();
+        running(&self.server)?.push_replies(replies);
         Ok(())
     }
 
