@@ -15,8 +15,9 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
 /// a `ResultError` when the CLI died right after reporting that result.
 pub fn to_pyerr_after_result(py: Python<'_>, err: Error, result: Option<&serde_json::Value>) -> PyErr {
     match (&err, result) {
-        (Error::Process { exit_code, .. }, Some(data)) => {
-            result_error(py, &err.to_string(), data, *exit_code).unwrap_or_else(|e| e)
+        (Error::Process { exit_code, stderr, .. }, Some(data)) => {
+            // The core reports the error result's text in `stderr` in this case.
+            result_error(py, stderr, data, *exit_code).unwrap_or_else(|e| e)
         }
         _ => to_pyerr(py, err),
     }

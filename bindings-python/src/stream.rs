@@ -81,9 +81,13 @@ impl Inner {
         }
     }
 
+    /// Tracks the last error `result`; any later message but the post-turn state change means
+    /// the session moved on, so a failure after it is a fresh one.
     fn note_result(&mut self, message: &Message) {
-        if let Some(raw) = crate::convert::error_result_raw(message) {
-            self.last_error_result = Some(raw);
+        match message {
+            Message::Result(_) => self.last_error_result = crate::convert::error_result_raw(message),
+            Message::System(m) if m.subtype == "session_state_changed" => {}
+            _ => self.last_error_result = None,
         }
     }
 }

@@ -46,6 +46,7 @@ VOLATILE_KEYS = frozenset(
         "memory_paths",
         "metadata",
         "fast_mode_state",
+        "messaging_socket_path",
     }
 )
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
