@@ -2,7 +2,7 @@
 
 use crate::errors::to_pyerr;
 use crate::pyjson;
-use claude_wire::model_server::{ModelServer as CoreServer, Reply, Script};
+use claude_wire::model_server::{ModelServer as CoreServer, RecordedRequest, Reply, Script};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -11,6 +11,8 @@ use pyo3::prelude::*;
 pub struct ModelServer {
     server: Option<CoreServer>,
     url: String,
+    /// What the server had recorded when it was closed.
+    recorded: Vec<RecordedRequest>,
 }
 
 fn running(server: &Option<CoreServer>) -> PyResult<&CoreServer> {
@@ -26,7 +28,7 @@ impl ModelServer {
         let runtime = pyo3_async_runtimes::tokio::get_runtime();
         let server = py.detach(|| runtime.block_on(CoreServer::start(script))).map_err(|e| to_pyerr(py, e))?;
         let url = server.url();
-        Ok(ModelServer { server: Some(server), url })
+        Ok(ModelServer { server: Some(server), url, recorded: Vec::new() })
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -35,10 +37,13 @@ impl ModelServer {
         &self.url
     }
 
-    /// Every request received so far, as records (`index`, `method`, `path`, `headers`, `body`,
-    /// `kind`, `reply_index`, `received_after`, `outcome`).
+    /// Every request received so far (also after `close()`), as records (`index`, `method`,
+    /// `path`, `headers`, `body`, `kind`, `reply_index`, `received_after`, `outcome`).
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let records = running(&self.server)?.requests();
+        let records = match &self.server {
+            Some(server) => server.requests(),
+            None => self.recorded.clone(),
+        };
         let value = serde_json::to_value(&records).map_err(|e| PyValueError::new_err(e.to_string()))?;
         pyjson::to_py(py, &value)
     }
@@ -55,6 +60,7 @@ impl ModelServer {
     /// Stops the server.
     fn close(&mut self) {
         if let Some(server) = self.server.take() {
+            self.recorded = server.requests();
             pyo3_async_runtimes::tokio::get_runtime().spawn(server.shutdown());
         }
     }

@@ -7,7 +7,6 @@ Intended differences (applied by :func:`comparable` before comparing, each with 
 * ``UnknownMessage`` entries are dropped from claude_wire's record: claude_wire delivers message
   types it does not model as ``UnknownMessage`` instead of silently dropping them as the official
   SDK does.
-* Errors are compared by exception class only: the wording of messages comes from the Rust core.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def comparable(record: Record, sdk: str) -> dict[str, Any]:
         "calls": record.calls,
         "requests": record.requests,
         "files": record.files,
-        "error": None if record.error is None else record.error.split(":", 1)[0],
+        "error": record.error,
         "extra": record.extra,
     }
 
