@@ -1,0 +1,68 @@
+"""Failures surface as the official exception classes with their attributes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import claude_wire
+from claude_wire import ClaudeAgentOptions, ClaudeSDKClient
+
+
+async def drain(options: ClaudeAgentOptions, prompt: str = "go") -> list[Any]:
+    return [m async for m in claude_wire.query(prompt=prompt, options=options)]
+
+
+async def test_missing_cli_path(tmp_path: Path) -> None:
+    with pytest.raises(claude_wire.CLINotFoundError) as info:
+        await drain(ClaudeAgentOptions(cli_path=str(tmp_path / "no-such-claude")))
+    assert "no-such-claude" in str(info.value)
+
+
+async def test_missing_cwd(fake_options, tmp_path: Path) -> None:
+    with pytest.raises(claude_wire.CLIConnectionError, match="does-not-exist"):
+        await drain(fake_options([], cwd=str(tmp_path / "does-not-exist")))
+
+
+async def test_cli_failure_is_process_error_with_exit_code_and_stderr(fake_options) -> None:
+    options = fake_options([], env={"FAKE_CLI_EXIT": "3", "FAKE_CLI_STDERR": "fatal: something broke"})
+    with pytest.raises(claude_wire.ProcessError) as info:
+        await drain(options)
+    assert info.value.exit_code == 3
+    assert "something broke" in (info.value.stderr or "")
+    assert not isinstance(info.value, claude_wire.ResultError)
+
+
+async def test_can_use_tool_with_permission_prompt_tool_is_a_value_error(fake_options) -> None:
+    async def allow(*_: Any) -> Any:
+        return claude_wire.PermissionResultAllow()
+
+    options = fake_options([], can_use_tool=allow, permission_prompt_tool_name="mcp__x__y")
+    with pytest.raises(ValueError):
+        await drain(options)
+
+
+def test_badly_typed_option_is_reported_with_its_name() -> None:
+    with pytest.raises(TypeError, match="max_turns"):
+        claude_wire.query(prompt="x", options=ClaudeAgentOptions(max_turns="many"))  # type: ignore[arg-type]
+
+
+def test_unsupported_mcp_instance_is_rejected() -> None:
+    options = ClaudeAgentOptions(mcp_servers={"x": {"type": "sdk", "name": "x", "instance": object()}})
+    with pytest.raises(TypeError, match="create_sdk_mcp_server"):
+        claude_wire.query(prompt="x", options=options)
+
+
+async def test_client_connect_failure_leaves_client_disconnected(tmp_path: Path) -> None:
+    client = ClaudeSDKClient(ClaudeAgentOptions(cli_path=str(tmp_path / "missing")))
+    with pytest.raises(claude_wire.CLIConnectionError):
+        await client.connect()
+    with pytest.raises(claude_wire.CLIConnectionError, match="Not connected"):
+        await client.query("hi")
+
+
+async def test_custom_transport_is_refused() -> None:
+    with pytest.raises(NotImplementedError):
+        claude_wire.query(prompt="x", transport=object())
