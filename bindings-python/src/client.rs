@@ -52,12 +52,8 @@ impl Client {
         let tasks = self.pumps.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
         for task in tasks {
             let task = task.bind(py);
-            let done = task
-                .call_method0("get_loop")
-                .and_then(|lp| lp.call_method1("call_soon_threadsafe", (task.getattr("cancel")?,)));
-            if let Err(e) = done {
-                e.write_unraisable(py, Some(task));
-            }
+            // Fails only when the loop closed meanwhile, and then the task is gone anyway.
+            let _ = crate::prompt::cancel_task(task);
         }
     }
 }

@@ -161,12 +161,8 @@ impl MessageStream {
     fn cancel_pump(&mut self, py: Python<'_>) {
         if let Some(task) = self.pump_task.take() {
             let task = task.bind(py);
-            let cancelled = task
-                .call_method0("get_loop")
-                .and_then(|lp| lp.call_method1("call_soon_threadsafe", (task.getattr("cancel")?,)));
-            if let Err(e) = cancelled {
-                e.write_unraisable(py, Some(task));
-            }
+            // Fails only when the loop closed meanwhile, and then the task is gone anyway.
+            let _ = crate::prompt::cancel_task(task);
         }
     }
 }
