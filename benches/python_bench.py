@@ -6,7 +6,8 @@
 * throughput: messages/s of ``async for message in query(...)`` over a fake CLI
   (tests/python/fake_cli.py) that answers ``initialize`` and then writes N assistant messages and
   a result in one go, so the figure measures the SDK, not the CLI. Both SDKs get the same
-  ``cli_path``. Peak RSS of the consuming process is reported too.
+  ``cli_path``. CPU time (all threads of the consuming process) and its peak RSS are reported too.
+  Build claude_wire with ``maturin develop --release`` first: a debug build is much slower.
 """
 
 from __future__ import annotations
@@ -72,13 +73,16 @@ import asyncio, json, resource, time
 import {package} as sdk
 async def main():
     options = sdk.ClaudeAgentOptions(cli_path={str(cli)!r}, env={{"FAKE_CLI_FRAMES": {str(frames)!r}}})
-    start = time.perf_counter()
+    def cpu():
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+    start, cpu_start = time.perf_counter(), cpu()
     count = 0
     async for message in sdk.query(prompt="go", options=options):
         count += 1
-    elapsed = time.perf_counter() - start
+    elapsed, cpu_used = time.perf_counter() - start, cpu() - cpu_start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({{"count": count, "seconds": elapsed, "rss_mb": rss}}))
+    print(json.dumps({{"count": count, "seconds": elapsed, "cpu": cpu_used, "rss_mb": rss}}))
 asyncio.run(main())
 """
     out = subprocess.check_output([sys.executable, "-c", code], text=True)
@@ -107,6 +111,8 @@ def main() -> None:
           f"   ratio {imports[official] / imports[wire]:.1f}x faster")
     print(f"messages/s ({args.messages} msgs) {official}: {runs[official]['per_second']:10.0f}   "
           f"{wire}: {runs[wire]['per_second']:10.0f}   ratio {runs[wire]['per_second'] / runs[official]['per_second']:.1f}x")
+    print(f"CPU s per 100k msgs {official}: {runs[official]['cpu'] * 1e5 / args.messages:7.2f}   "
+          f"{wire}: {runs[wire]['cpu'] * 1e5 / args.messages:7.2f}   ratio {runs[official]['cpu'] / runs[wire]['cpu']:.1f}x less")
     print(f"peak RSS           {official}: {runs[official]['rss_mb']:8.1f} MB   {wire}: {runs[wire]['rss_mb']:8.1f} MB")
 
 
