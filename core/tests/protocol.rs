@@ -533,3 +533,14 @@ async fn a_hook_that_outlives_its_matcher_timeout_gets_an_error_answer() {
     assert!(answer["error"].as_str().unwrap().contains("timed out"));
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn sessions_are_usable_from_any_task() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<ClaudeClient>();
+    send_sync::<ClaudeAgentOptions>();
+    send_sync::<claude_wire::Control>();
+    send_sync::<Message>();
+    send::<claude_wire::Query>();
+}
