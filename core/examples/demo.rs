@@ -95,12 +95,10 @@ fn show(message: &Message, streamed_text: &mut bool) {
                     init.model.as_deref().unwrap_or("?"), init.claude_code_version.as_deref().unwrap_or("?"));
             }
         }
-        Message::StreamEvent(event) => {
-            if event.event["delta"]["type"] == "text_delta" {
-                print!("{}", event.event["delta"]["text"].as_str().unwrap_or_default());
-                let _ = std::io::stdout().flush();
-                *streamed_text = true;
-            }
+        Message::StreamEvent(event) if event.event["delta"]["type"] == "text_delta" => {
+            print!("{}", event.event["delta"]["text"].as_str().unwrap_or_default());
+            let _ = std::io::stdout().flush();
+            *streamed_text = true;
         }
         Message::Assistant(assistant) => {
             if *streamed_text {

@@ -6,7 +6,7 @@ use crate::query::{write_all, Prompt};
 use crate::session::Session;
 use crate::transport::Transport;
 use crate::{Error, Result};
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -101,16 +101,16 @@ impl ClaudeClient {
     }
 
     /// Every message of the session from now on, until it ends.
-    pub fn receive_messages(&self) -> impl Stream<Item = Result<Message>> + Send + 'static {
+    pub fn receive_messages(&self) -> BoxStream<'static, Result<Message>> {
         match self.current() {
-            Ok(session) => session_messages_open(session).left_stream(),
-            Err(error) => stream::iter([Err(error)]).right_stream(),
+            Ok(session) => session_messages_open(session).boxed(),
+            Err(error) => stream::iter([Err(error)]).boxed(),
         }
     }
 
     /// The messages of the current turn, ending after its [`Message::Result`].
-    pub fn receive_response(&self) -> impl Stream<Item = Result<Message>> + Send + 'static {
-        let messages = self.receive_messages().boxed();
+    pub fn receive_response(&self) -> BoxStream<'static, Result<Message>> {
+        let messages = self.receive_messages();
         stream::unfold((messages, false), |(mut messages, done)| async move {
             if done {
                 return None;
@@ -119,6 +119,7 @@ impl ClaudeClient {
             let done = matches!(&message, Ok(m) if m.is_result());
             Some((message, (messages, done)))
         })
+        .boxed()
     }
 
     /// Control methods of the connected session.

@@ -471,3 +471,76 @@ async fn a_hundred_concurrent_clients() {
     }
     assert_eq!(done.load(Ordering::SeqCst), 100);
 }
+
+#[tokio::test]
+async fn control_methods_send_the_wire_requests_of_the_reference() {
+    use claude_wire::options::{AgentDefinition, PermissionMode};
+    let options = ClaudeAgentOptions::default().agent("reviewer", AgentDefinition::new("Reviews code", "You review code."));
+    let (client, mut peer, init) = connect(options).await;
+    assert_eq!(init["agents"]["reviewer"]["description"], "Reviews code");
+    assert_eq!(init["agents"]["reviewer"]["prompt"], "You review code.");
+
+    let cli = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while let Some(frame) = peer.recv().await {
+            let id = frame["request_id"].clone();
+            seen.push(frame["request"].clone());
+            peer.send(json!({"type": "control_response", "response": {"subtype": "success", "request_id": id, "response": {"ok": seen.len()}}}));
+        }
+        seen
+    });
+    client.interrupt().await.unwrap();
+    client.set_permission_mode(PermissionMode::AcceptEdits).await.unwrap();
+    client.set_model(None).await.unwrap();
+    client.set_max_thinking_tokens(Some(2048)).await.unwrap();
+    client.rewind_files("user-uuid-1").await.unwrap();
+    assert_eq!(client.mcp_status().await.unwrap(), json!({"ok": 6}));
+    client.reconnect_mcp_server("docs").await.unwrap();
+    client.toggle_mcp_server("docs", false).await.unwrap();
+    client.set_mcp_servers(json!({"extra": {"type": "http", "url": "http://127.0.0.1:1"}})).await.unwrap();
+    client.stop_task("task-7").await.unwrap();
+    assert_eq!(client.get_context_usage().await.unwrap(), json!({"ok": 11}));
+    client.disconnect().await.unwrap();
+    let seen = cli.await.unwrap();
+    assert_eq!(seen, vec![
+        json!({"subtype": "interrupt"}),
+        json!({"subtype": "set_permission_mode", "mode": "acceptEdits"}),
+        json!({"subtype": "set_model", "model": null}),
+        json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": 2048}),
+        json!({"subtype": "rewind_files", "user_message_id": "user-uuid-1"}),
+        json!({"subtype": "mcp_status"}),
+        json!({"subtype": "mcp_reconnect", "serverName": "docs"}),
+        json!({"subtype": "mcp_toggle", "serverName": "docs", "enabled": false}),
+        json!({"subtype": "mcp_set_servers", "servers": {"extra": {"type": "http", "url": "http://127.0.0.1:1"}}}),
+        json!({"subtype": "stop_task", "task_id": "task-7"}),
+        json!({"subtype": "get_context_usage"}),
+    ]);
+}
+
+#[tokio::test]
+async fn a_hook_that_outlives_its_matcher_timeout_gets_an_error_answer() {
+    let slow = claude_wire::hooks::hook(|_input, _id, _ctx| async {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(HookOutput::default())
+    });
+    let mut options = ClaudeAgentOptions::default();
+    options.hooks = vec![("Stop".into(), vec![HookMatcher::new(None).hook(slow).timeout(Duration::from_millis(100))])];
+    let (_client, mut peer, _) = connect(options).await;
+    let started = Instant::now();
+    peer.send(request("slow", json!({"subtype": "hook_callback", "callback_id": "hook_0", "input": {"hook_event_name": "Stop"}})));
+    let answer = answer_to(&mut peer, "slow").await;
+    assert_eq!(answer["subtype"], "error");
+    assert!(answer["error"].as_str().unwrap().contains("timed out"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn sessions_are_usable_from_any_task() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<ClaudeClient>();
+    send_sync::<ClaudeAgentOptions>();
+    send_sync::<claude_wire::Control>();
+    send_sync::<Message>();
+    send::<claude_wire::Query>();
+}

@@ -160,7 +160,7 @@ impl Message {
             other => {
                 return Err(crate::Error::MessageParse {
                     kind: "message".to_owned(),
-                    message: format!("expected a JSON object, got {}", json_kind(&other)),
+                    message: format!("expected a JSON object, got {}", wire::json_kind(&other)),
                     raw: other,
                 })
             }
@@ -244,17 +244,6 @@ fn kind_label(type_name: &str, map: &Object) -> String {
     match (type_name, map.get("subtype").and_then(Value::as_str)) {
         ("system", Some(sub)) => format!("system/{sub}"),
         _ => type_name.to_owned(),
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

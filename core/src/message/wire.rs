@@ -29,7 +29,7 @@ impl Misfit {
     }
 
     pub(crate) fn expected(what: &str, got: &Value) -> Self {
-        Misfit::new(format!("expected {what}, got {}", kind_of(got)))
+        Misfit::new(format!("expected {what}, got {}", json_kind(got)))
     }
 
     pub(crate) fn missing(key: &str) -> Self {
@@ -72,7 +72,7 @@ impl fmt::Display for Misfit {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
