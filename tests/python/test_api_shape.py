@@ -201,3 +201,27 @@ def test_package_ships_type_information() -> None:
 
     assert resources.files("claude_wire").joinpath("py.typed").is_file()
     assert resources.files("claude_wire").joinpath("_native.pyi").is_file()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "warns"),
+    [
+        ({"allowed_tools": ["Read", "Bash(ls:*)"]}, True),
+        ({"allowed_tools": ["Read(*)"]}, True),
+        ({"allowed_tools": ["Bash(ls:*)"]}, False),
+        ({"permission_mode": "bypassPermissions"}, True),
+        ({"skills": "all"}, True),
+        ({}, False),
+    ],
+)
+def test_can_use_tool_shadowed_warning(overrides: dict, warns: bool) -> None:
+    import warnings
+
+    async def callback(*_: object) -> PermissionResultAllow:
+        return PermissionResultAllow()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claude_wire.query(prompt="x", options=ClaudeAgentOptions(can_use_tool=callback, **overrides))
+    shadowed = [w for w in caught if issubclass(w.category, claude_wire.CanUseToolShadowedWarning)]
+    assert bool(shadowed) == warns
