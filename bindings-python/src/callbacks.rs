@@ -33,7 +33,11 @@ pub fn capture_loop(py: Python<'_>, cell: &LoopCell) -> PyResult<()> {
 }
 
 fn callback_error(py: Python<'_>, err: PyErr) -> CallbackError {
-    let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_else(|_| err.to_string());
+    let text = err
+        .value(py)
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| err.to_string());
     text.into()
 }
 
@@ -50,7 +54,9 @@ where
         let locals = cell
             .get()
             .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
-        Ok(Err(pyo3_async_runtimes::into_future_with_locals(locals, result)?))
+        Ok(Err(pyo3_async_runtimes::into_future_with_locals(
+            locals, result,
+        )?))
     });
     let pending = pending?.map_err(py_error)?;
     match pending {
@@ -79,21 +85,35 @@ pub fn can_use_tool(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option
     }
     let func = Arc::new(func.clone().unbind());
     let cell = cell.clone();
-    Ok(Some(Arc::new(move |tool: String, input: Value, ctx: ToolPermissionContext| {
-        let (func, cell) = (func.clone(), cell.clone());
-        Box::pin(async move {
-            let result = call(&cell, &func, |py| {
-                let context = permission_context(py, &ctx)?;
-                PyTuple::new(py, [tool.into_pyobject(py)?.into_any(), pyjson::to_py(py, &input)?, context])
+    Ok(Some(Arc::new(
+        move |tool: String, input: Value, ctx: ToolPermissionContext| {
+            let (func, cell) = (func.clone(), cell.clone());
+            Box::pin(async move {
+                let result = call(&cell, &func, |py| {
+                    let context = permission_context(py, &ctx)?;
+                    PyTuple::new(
+                        py,
+                        [
+                            tool.into_pyobject(py)?.into_any(),
+                            pyjson::to_py(py, &input)?,
+                            context,
+                        ],
+                    )
+                })
+                .await?;
+                let value = gil(|py| {
+                    permission_value(result.bind(py)).map_err(|e| callback_error(py, e))
+                })??;
+                PermissionResult::from_value(&value).map_err(|e| e.to_string().into())
             })
-            .await?;
-            let value = gil(|py| permission_value(result.bind(py)).map_err(|e| callback_error(py, e)))??;
-            PermissionResult::from_value(&value).map_err(|e| e.to_string().into())
-        })
-    })))
+        },
+    )))
 }
 
-fn permission_context<'py>(py: Python<'py>, ctx: &ToolPermissionContext) -> PyResult<Bound<'py, PyAny>> {
+fn permission_context<'py>(
+    py: Python<'py>,
+    ctx: &ToolPermissionContext,
+) -> PyResult<Bound<'py, PyAny>> {
     let c = classes(py)?;
     let from_dict = c.PermissionUpdate.bind(py).getattr("from_dict")?;
     let suggestions = PyList::empty(py);
@@ -121,17 +141,33 @@ fn permission_value(result: &Bound<'_, PyAny>) -> PyResult<Value> {
     }
     let behavior: String = result
         .getattr("behavior")
-        .map_err(|_| PyTypeError::new_err("can_use_tool must return PermissionResultAllow or PermissionResultDeny"))?
+        .map_err(|_| {
+            PyTypeError::new_err(
+                "can_use_tool must return PermissionResultAllow or PermissionResultDeny",
+            )
+        })?
         .extract()?;
     let mut out = serde_json::Map::new();
     out.insert("behavior".into(), Value::String(behavior.clone()));
     if behavior == "allow" {
-        out.insert("updated_input".into(), pyjson::from_py(&result.getattr("updated_input")?)?);
+        out.insert(
+            "updated_input".into(),
+            pyjson::from_py(&result.getattr("updated_input")?)?,
+        );
         let updates = result.getattr("updated_permissions")?;
-        out.insert("updated_permissions".into(), pyjson::from_py(&updates).unwrap_or(Value::Null));
+        out.insert(
+            "updated_permissions".into(),
+            pyjson::from_py(&updates).unwrap_or(Value::Null),
+        );
     } else {
-        out.insert("message".into(), pyjson::from_py(&result.getattr("message")?)?);
-        out.insert("interrupt".into(), Value::Bool(result.getattr("interrupt")?.is_truthy()?));
+        out.insert(
+            "message".into(),
+            pyjson::from_py(&result.getattr("message")?)?,
+        );
+        out.insert(
+            "interrupt".into(),
+            Value::Bool(result.getattr("interrupt")?.is_truthy()?),
+        );
     }
     Ok(Value::Object(out))
 }
@@ -155,7 +191,12 @@ pub fn hooks(obj: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Vec<(String, V
 fn hook_matcher(m: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<HookMatcher> {
     let matcher: Option<String> = m.getattr("matcher")?.extract()?;
     let timeout: Option<f64> = m.getattr("timeout")?.extract()?;
-    let on_failure: Option<String> = m.getattr("on_failure").ok().map(|v| v.extract()).transpose()?.flatten();
+    let on_failure: Option<String> = m
+        .getattr("on_failure")
+        .ok()
+        .map(|v| v.extract())
+        .transpose()?
+        .flatten();
     let mut hooks = Vec::new();
     for func in m.getattr("hooks")?.try_iter()? {
         hooks.push(hook_callback(func?.unbind(), cell.clone()));
@@ -181,7 +222,11 @@ fn hook_callback(func: Py<PyAny>, cell: LoopCell) -> HookCallback {
                 context.set_item("signal", py.None())?;
                 PyTuple::new(
                     py,
-                    [pyjson::to_py(py, &input.raw)?, tool_use_id.into_pyobject(py)?.into_any(), context.into_any()],
+                    [
+                        pyjson::to_py(py, &input.raw)?,
+                        tool_use_id.into_pyobject(py)?.into_any(),
+                        context.into_any(),
+                    ],
                 )
             })
             .await?;
@@ -214,7 +259,11 @@ pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<Stder
 }
 
 /// An in-process server created by `create_sdk_mcp_server` → [`SdkMcpServer`].
-pub fn sdk_server(name: &str, instance: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<SdkMcpServer> {
+pub fn sdk_server(
+    name: &str,
+    instance: &Bound<'_, PyAny>,
+    cell: &LoopCell,
+) -> PyResult<SdkMcpServer> {
     if !instance.hasattr("tool_definitions")? {
         return Err(PyTypeError::new_err(format!(
             "MCP server {name:?}: only servers made by claude_wire.create_sdk_mcp_server are supported in-process"
@@ -225,10 +274,14 @@ pub fn sdk_server(name: &str, instance: &Bound<'_, PyAny>, cell: &LoopCell) -> P
     let mut tools = Vec::new();
     for def in instance.call_method0("tool_definitions")?.try_iter()? {
         let def = def?;
-        let field = |key: &str| -> PyResult<Bound<'_, PyAny>> { Ok(def.get_item(key)?) };
+        let field = |key: &str| -> PyResult<Bound<'_, PyAny>> { def.get_item(key) };
         let json_or_none = |key: &str| -> PyResult<Option<Value>> {
             let v = field(key)?;
-            if v.is_none() { Ok(None) } else { pyjson::from_py(&v).map(Some) }
+            if v.is_none() {
+                Ok(None)
+            } else {
+                pyjson::from_py(&v).map(Some)
+            }
         };
         let mut tool = SdkMcpTool::new(
             field("name")?.extract::<String>()?,
@@ -240,7 +293,11 @@ pub fn sdk_server(name: &str, instance: &Bound<'_, PyAny>, cell: &LoopCell) -> P
         tool.meta = json_or_none("meta")?;
         tools.push(tool);
     }
-    Ok(SdkMcpServer { name: server_name, version, tools })
+    Ok(SdkMcpServer {
+        name: server_name,
+        version,
+        tools,
+    })
 }
 
 fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {
@@ -248,7 +305,10 @@ fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {
     Arc::new(move |args: Value| {
         let (func, cell) = (func.clone(), cell.clone());
         Box::pin(async move {
-            let result = call(&cell, &func, |py| PyTuple::new(py, [pyjson::to_py(py, &args)?])).await?;
+            let result = call(&cell, &func, |py| {
+                PyTuple::new(py, [pyjson::to_py(py, &args)?])
+            })
+            .await?;
             ToolResult::from_value(&json_of(result)?).map_err(|e| e.to_string().into())
         })
     })

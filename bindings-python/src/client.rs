@@ -2,12 +2,12 @@
 
 use crate::callbacks::{capture_loop, LoopCell};
 use crate::errors::to_pyerr;
+use crate::pyfuture::{self, Completion};
 use crate::stream::MessageStream;
 use crate::{options, prompt, pyjson};
 use claude_wire::ClaudeClient;
 use futures::StreamExt;
 use pyo3::prelude::*;
-use crate::pyfuture::{self, Completion};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -49,7 +49,11 @@ impl Client {
     }
 
     fn cancel_pumps(&self, py: Python<'_>) {
-        let tasks = self.pumps.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        let tasks = self
+            .pumps
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
         for task in tasks {
             let task = task.bind(py);
             // Fails only when the loop closed meanwhile, and then the task is gone anyway.
@@ -72,11 +76,19 @@ impl Client {
     fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
         let cell: LoopCell = Arc::default();
         let core_options = options::convert(options, &cell)?;
-        Ok(Client { client: Arc::new(ClaudeClient::new(core_options)), cell, pumps: Mutex::new(Vec::new()) })
+        Ok(Client {
+            client: Arc::new(ClaudeClient::new(core_options)),
+            cell,
+            pumps: Mutex::new(Vec::new()),
+        })
     }
 
     #[pyo3(signature = (prompt=None))]
-    fn connect<'py>(&self, py: Python<'py>, prompt: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn connect<'py>(
+        &self,
+        py: Python<'py>,
+        prompt: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         capture_loop(py, &self.cell)?;
         let (core_prompt, pump) = match prompt.filter(|p| !p.is_none()) {
             Some(p) => {
@@ -90,7 +102,12 @@ impl Client {
     }
 
     #[pyo3(signature = (prompt, session_id="default".to_string()))]
-    fn query<'py>(&self, py: Python<'py>, prompt: Bound<'py, PyAny>, session_id: String) -> PyResult<Bound<'py, PyAny>> {
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        prompt: Bound<'py, PyAny>,
+        session_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         capture_loop(py, &self.cell)?;
         let (core_prompt, pump) = prompt::from_py(&prompt)?;
         self.start_pump(py, pump)?;
@@ -109,26 +126,48 @@ impl Client {
         forward!(py, self.client, |c| c.interrupt())
     }
 
-    fn set_permission_mode<'py>(&self, py: Python<'py>, mode: String) -> PyResult<Bound<'py, PyAny>> {
+    fn set_permission_mode<'py>(
+        &self,
+        py: Python<'py>,
+        mode: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let mode = options::parse_mode(&mode);
         forward!(py, self.client, |c| c.set_permission_mode(mode))
     }
 
     #[pyo3(signature = (model=None))]
-    fn set_model<'py>(&self, py: Python<'py>, model: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn set_model<'py>(
+        &self,
+        py: Python<'py>,
+        model: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         forward!(py, self.client, |c| c.set_model(model.as_deref()))
     }
 
-    fn rewind_files<'py>(&self, py: Python<'py>, user_message_id: String) -> PyResult<Bound<'py, PyAny>> {
+    fn rewind_files<'py>(
+        &self,
+        py: Python<'py>,
+        user_message_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         forward!(py, self.client, |c| c.rewind_files(&user_message_id))
     }
 
-    fn reconnect_mcp_server<'py>(&self, py: Python<'py>, server_name: String) -> PyResult<Bound<'py, PyAny>> {
+    fn reconnect_mcp_server<'py>(
+        &self,
+        py: Python<'py>,
+        server_name: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         forward!(py, self.client, |c| c.reconnect_mcp_server(&server_name))
     }
 
-    fn toggle_mcp_server<'py>(&self, py: Python<'py>, server_name: String, enabled: bool) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self.client, |c| c.toggle_mcp_server(&server_name, enabled))
+    fn toggle_mcp_server<'py>(
+        &self,
+        py: Python<'py>,
+        server_name: String,
+        enabled: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        forward!(py, self.client, |c| c
+            .toggle_mcp_server(&server_name, enabled))
     }
 
     fn stop_task<'py>(&self, py: Python<'py>, task_id: String) -> PyResult<Bound<'py, PyAny>> {
@@ -142,7 +181,10 @@ impl Client {
 
     fn get_context_usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let c = self.client.clone();
-        pyfuture::spawn(py, async move { value(c.get_context_usage().await.map(Some)) })
+        pyfuture::spawn(
+            py,
+            async move { value(c.get_context_usage().await.map(Some)) },
+        )
     }
 
     fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

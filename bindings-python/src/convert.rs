@@ -73,13 +73,26 @@ pub fn error_result_raw(message: &Message) -> Option<Value> {
     }
 }
 
-fn block<'py>(py: Python<'py>, c: &Classes, b: ContentBlock, assistant: bool) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn block<'py>(
+    py: Python<'py>,
+    c: &Classes,
+    b: ContentBlock,
+    assistant: bool,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     Ok(Some(match b {
-        ContentBlock::Text(t) => build(py, &c.TextBlock, vec![PyString::new(py, &t.text).into_any()])?,
+        ContentBlock::Text(t) => build(
+            py,
+            &c.TextBlock,
+            vec![PyString::new(py, &t.text).into_any()],
+        )?,
         ContentBlock::ToolUse(t) => build(
             py,
             &c.ToolUseBlock,
-            vec![PyString::new(py, &t.id).into_any(), PyString::new(py, &t.name).into_any(), to_py(py, &t.input)?],
+            vec![
+                PyString::new(py, &t.id).into_any(),
+                PyString::new(py, &t.name).into_any(),
+                to_py(py, &t.input)?,
+            ],
         )?,
         ContentBlock::ToolResult(t) => build(
             py,
@@ -87,23 +100,36 @@ fn block<'py>(py: Python<'py>, c: &Classes, b: ContentBlock, assistant: bool) ->
             vec![
                 PyString::new(py, &t.tool_use_id).into_any(),
                 value(py, t.content.as_ref())?,
-                t.is_error.map_or_else(|| Ok(none(py)), |e| e.into_pyobject(py).map(|b| b.to_owned().into_any()))?,
+                t.is_error.map_or_else(
+                    || Ok(none(py)),
+                    |e| e.into_pyobject(py).map(|b| b.to_owned().into_any()),
+                )?,
             ],
         )?,
         ContentBlock::Thinking(t) if assistant => build(
             py,
             &c.ThinkingBlock,
-            vec![PyString::new(py, &t.thinking).into_any(), PyString::new(py, &t.signature).into_any()],
+            vec![
+                PyString::new(py, &t.thinking).into_any(),
+                PyString::new(py, &t.signature).into_any(),
+            ],
         )?,
         ContentBlock::ServerToolUse(t) if assistant => build(
             py,
             &c.ServerToolUseBlock,
-            vec![PyString::new(py, &t.id).into_any(), PyString::new(py, &t.name).into_any(), to_py(py, &t.input)?],
+            vec![
+                PyString::new(py, &t.id).into_any(),
+                PyString::new(py, &t.name).into_any(),
+                to_py(py, &t.input)?,
+            ],
         )?,
         ContentBlock::ServerToolResult(t) if assistant => build(
             py,
             &c.ServerToolResultBlock,
-            vec![PyString::new(py, &t.tool_use_id).into_any(), value(py, t.content.as_ref())?],
+            vec![
+                PyString::new(py, &t.tool_use_id).into_any(),
+                value(py, t.content.as_ref())?,
+            ],
         )?,
         // Blocks the official SDK does not model (images, documents, redacted thinking, ...)
         // are left out of `content`, as it does.
@@ -111,7 +137,12 @@ fn block<'py>(py: Python<'py>, c: &Classes, b: ContentBlock, assistant: bool) ->
     }))
 }
 
-fn blocks<'py>(py: Python<'py>, c: &Classes, content: Vec<ContentBlock>, assistant: bool) -> PyResult<Bound<'py, PyAny>> {
+fn blocks<'py>(
+    py: Python<'py>,
+    c: &Classes,
+    content: Vec<ContentBlock>,
+    assistant: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let list = PyList::empty(py);
     for b in content {
         if let Some(obj) = block(py, c, b, assistant)? {
@@ -121,7 +152,11 @@ fn blocks<'py>(py: Python<'py>, c: &Classes, content: Vec<ContentBlock>, assista
     Ok(list.into_any())
 }
 
-fn assistant<'py>(py: Python<'py>, c: &Classes, m: AssistantMessage) -> PyResult<Bound<'py, PyAny>> {
+fn assistant<'py>(
+    py: Python<'py>,
+    c: &Classes,
+    m: AssistantMessage,
+) -> PyResult<Bound<'py, PyAny>> {
     let body = m.message;
     let args = vec![
         blocks(py, c, body.content, true)?,
@@ -229,8 +264,16 @@ fn stream_event<'py>(py: Python<'py>, c: &Classes, m: StreamEvent) -> PyResult<B
 }
 
 fn unknown<'py>(py: Python<'py>, c: &Classes, frame: Value) -> PyResult<Bound<'py, PyAny>> {
-    let type_name = frame.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
-    build(py, &c.UnknownMessage, vec![PyString::new(py, &type_name).into_any(), to_py(py, &frame)?])
+    let type_name = frame
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    build(
+        py,
+        &c.UnknownMessage,
+        vec![PyString::new(py, &type_name).into_any(), to_py(py, &frame)?],
+    )
 }
 
 /// Messages whose Python form is keyed on the raw frame (system messages and the small events).
@@ -257,7 +300,11 @@ fn from_frame<'py>(py: Python<'py>, c: &Classes, frame: Value) -> PyResult<Bound
                     to_py(py, &info)?,
                 ],
             )?;
-            build(py, &c.RateLimitEvent, vec![info_obj, s("uuid"), s("session_id")])
+            build(
+                py,
+                &c.RateLimitEvent,
+                vec![info_obj, s("uuid"), s("session_id")],
+            )
         }
         Some("conversation_reset") => build(
             py,
@@ -268,7 +315,12 @@ fn from_frame<'py>(py: Python<'py>, c: &Classes, frame: Value) -> PyResult<Bound
     }
 }
 
-fn system<'py>(py: Python<'py>, c: &Classes, map: &Map<String, Value>, frame: &Value) -> PyResult<Bound<'py, PyAny>> {
+fn system<'py>(
+    py: Python<'py>,
+    c: &Classes,
+    map: &Map<String, Value>,
+    frame: &Value,
+) -> PyResult<Bound<'py, PyAny>> {
     let s = |key: &str| string(py, extra_str(map, key));
     let v = |key: &str| value(py, extra(map, key));
     let subtype = extra_str(map, "subtype").unwrap_or("");
@@ -279,11 +331,22 @@ fn system<'py>(py: Python<'py>, c: &Classes, map: &Map<String, Value>, frame: &V
                 .iter()
                 .find_map(|k| extra_str(map, k).filter(|s| !s.is_empty()))
                 .unwrap_or("");
-            args.extend([PyString::new(py, name).into_any(), s("session_id"), s("uuid")]);
+            args.extend([
+                PyString::new(py, name).into_any(),
+                s("session_id"),
+                s("uuid"),
+            ]);
             &c.HookEventMessage
         }
         "task_started" => {
-            args.extend([s("task_id"), s("description"), s("uuid"), s("session_id"), s("tool_use_id"), s("task_type")]);
+            args.extend([
+                s("task_id"),
+                s("description"),
+                s("uuid"),
+                s("session_id"),
+                s("tool_use_id"),
+                s("task_type"),
+            ]);
             &c.TaskStartedMessage
         }
         "task_progress" => {
@@ -312,7 +375,11 @@ fn system<'py>(py: Python<'py>, c: &Classes, map: &Map<String, Value>, frame: &V
             &c.TaskNotificationMessage
         }
         "task_updated" => {
-            let patch = map.get("patch").filter(|p| p.is_object()).cloned().unwrap_or_else(|| Value::Object(Map::new()));
+            let patch = map
+                .get("patch")
+                .filter(|p| p.is_object())
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()));
             let task_id = extra_str(map, "task_id").unwrap_or("");
             args.extend([
                 PyString::new(py, task_id).into_any(),
@@ -324,7 +391,10 @@ fn system<'py>(py: Python<'py>, c: &Classes, map: &Map<String, Value>, frame: &V
             &c.TaskUpdatedMessage
         }
         "mirror_error" => {
-            args.extend([v("key")?, PyString::new(py, extra_str(map, "error").unwrap_or("")).into_any()]);
+            args.extend([
+                v("key")?,
+                PyString::new(py, extra_str(map, "error").unwrap_or("")).into_any(),
+            ]);
             &c.MirrorErrorMessage
         }
         _ => &c.SystemMessage,

@@ -13,9 +13,18 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
 
 /// Converts a core error, with the raw data of the last error `result` seen in the stream, into
 /// a `ResultError` when the CLI died right after reporting that result.
-pub fn to_pyerr_after_result(py: Python<'_>, err: Error, result: Option<&serde_json::Value>) -> PyErr {
+pub fn to_pyerr_after_result(
+    py: Python<'_>,
+    err: Error,
+    result: Option<&serde_json::Value>,
+) -> PyErr {
     match (&err, result) {
-        (Error::Process { exit_code, stderr, .. }, Some(data)) => {
+        (
+            Error::Process {
+                exit_code, stderr, ..
+            },
+            Some(data),
+        ) => {
             // The core reports the error result's text in `stderr` in this case.
             result_error(py, stderr, data, *exit_code).unwrap_or_else(|e| e)
         }
@@ -45,7 +54,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         | Error::Connection(_)
         | Error::SessionClosed(_)
         | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
-        Error::Process { exit_code, stderr, .. } => {
+        Error::Process {
+            exit_code, stderr, ..
+        } => {
             let message = "Command failed";
             let stderr = (!stderr.is_empty()).then_some(stderr.as_str());
             c.ProcessError.call1(py, (message, *exit_code, stderr))?
@@ -58,9 +69,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             let cause = PyValueError::new_err(text.clone()).into_value(py);
             c.CLIJSONDecodeError.call1(py, (text, cause))?
         }
-        Error::MessageParse { raw, .. } => {
-            c.MessageParseError.call1(py, (text, pyjson::to_py(py, raw)?))?
-        }
+        Error::MessageParse { raw, .. } => c
+            .MessageParseError
+            .call1(py, (text, pyjson::to_py(py, raw)?))?,
         Error::ControlRequest { .. } | Error::ControlTimeout { .. } => {
             c.ControlRequestError.call1(py, (text,))?
         }

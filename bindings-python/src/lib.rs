@@ -38,6 +38,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(replay::_replay, m)?)?;
     m.add_function(wrap_pyfunction!(pyfuture::_shutdown, m)?)?;
-    m.py().import("atexit")?.call_method1("register", (m.getattr("_shutdown")?,))?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (m.getattr("_shutdown")?,))?;
     Ok(())
 }

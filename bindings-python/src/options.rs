@@ -52,7 +52,11 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
         plugins: plugins(&o.get("plugins")?)?,
         thinking: thinking(&o.get("thinking")?)?,
         max_thinking_tokens: o.opt("max_thinking_tokens")?,
-        effort: o.opt::<String>("effort")?.map(|e| Effort::from_str(&e)).transpose().map_err(value_err)?,
+        effort: o
+            .opt::<String>("effort")?
+            .map(|e| Effort::from_str(&e))
+            .transpose()
+            .map_err(value_err)?,
         output_format: o.json("output_format")?,
         extra_args: extra_args(&o.get("extra_args")?)?,
         agents: agents(&o.get("agents")?)?,
@@ -89,11 +93,13 @@ impl<'py> Attrs<'_, 'py> {
         if v.is_none() {
             return Ok(None);
         }
-        v.extract::<T>().map(Some).map_err(|e| field_err(name, e.into()))
+        v.extract::<T>()
+            .map(Some)
+            .map_err(|e| field_err(name, e.into()))
     }
 
     fn flag(&self, name: &str) -> PyResult<bool> {
-        Ok(self.get(name)?.is_truthy()?)
+        self.get(name)?.is_truthy()
     }
 
     fn list(&self, name: &str) -> PyResult<Vec<String>> {
@@ -105,7 +111,9 @@ impl<'py> Attrs<'_, 'py> {
         if v.is_none() {
             return Ok(None);
         }
-        pyjson::from_py(&v).map(Some).map_err(|e| field_err(name, e))
+        pyjson::from_py(&v)
+            .map(Some)
+            .map_err(|e| field_err(name, e))
     }
 
     fn path(&self, name: &str) -> PyResult<Option<PathBuf>> {
@@ -148,7 +156,9 @@ pub fn parse_mode(mode: &str) -> PermissionMode {
 }
 
 fn dict_get<'py>(d: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let d = d.cast::<PyDict>().map_err(|_| PyTypeError::new_err("expected a dict"))?;
+    let d = d
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("expected a dict"))?;
     Ok(d.get_item(key)?.filter(|v| !v.is_none()))
 }
 
@@ -177,8 +187,12 @@ fn system_prompt(v: &Bound<'_, PyAny>) -> PyResult<SystemPrompt> {
             prompt: str_field(v, "prompt")?.unwrap_or_default(),
             snapshot: bool_field(v, "snapshot")?,
         }),
-        Some("file") => Ok(SystemPrompt::File(PathBuf::from(str_field(v, "path")?.unwrap_or_default()))),
-        other => Err(PyValueError::new_err(format!("unknown system_prompt type {other:?}"))),
+        Some("file") => Ok(SystemPrompt::File(PathBuf::from(
+            str_field(v, "path")?.unwrap_or_default(),
+        ))),
+        other => Err(PyValueError::new_err(format!(
+            "unknown system_prompt type {other:?}"
+        ))),
     }
 }
 
@@ -199,7 +213,9 @@ fn skills(v: &Bound<'_, PyAny>) -> PyResult<Option<Skills>> {
     if let Ok(s) = v.cast::<PyString>() {
         return match s.to_str()? {
             "all" => Ok(Some(Skills::All)),
-            other => Err(PyValueError::new_err(format!("skills must be 'all' or a list, not {other:?}"))),
+            other => Err(PyValueError::new_err(format!(
+                "skills must be 'all' or a list, not {other:?}"
+            ))),
         };
     }
     Ok(Some(Skills::List(v.extract::<Vec<String>>()?)))
@@ -209,7 +225,9 @@ fn task_budget(v: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     if v.is_none() {
         return Ok(None);
     }
-    dict_get(v, "total")?.map(|t| t.extract::<u64>()).transpose()
+    dict_get(v, "total")?
+        .map(|t| t.extract::<u64>())
+        .transpose()
 }
 
 fn setting_sources(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<SettingSource>>> {
@@ -232,8 +250,14 @@ fn plugins(v: &Bound<'_, PyAny>) -> PyResult<Vec<Plugin>> {
     for item in v.try_iter()? {
         let item = item?;
         match str_field(&item, "type")?.as_deref() {
-            Some("local") => out.push(Plugin::Local(PathBuf::from(str_field(&item, "path")?.unwrap_or_default()))),
-            other => return Err(PyValueError::new_err(format!("unsupported plugin type {other:?}"))),
+            Some("local") => out.push(Plugin::Local(PathBuf::from(
+                str_field(&item, "path")?.unwrap_or_default(),
+            ))),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unsupported plugin type {other:?}"
+                )))
+            }
         }
     }
     Ok(out)
@@ -249,11 +273,19 @@ fn thinking(v: &Bound<'_, PyAny>) -> PyResult<Option<Thinking>> {
     match str_field(v, "type")?.as_deref() {
         Some("adaptive") => Ok(Some(Thinking::Adaptive { display })),
         Some("enabled") => {
-            let budget_tokens = dict_get(v, "budget_tokens")?.map(|b| b.extract::<u32>()).transpose()?.unwrap_or(0);
-            Ok(Some(Thinking::Enabled { budget_tokens, display }))
+            let budget_tokens = dict_get(v, "budget_tokens")?
+                .map(|b| b.extract::<u32>())
+                .transpose()?
+                .unwrap_or(0);
+            Ok(Some(Thinking::Enabled {
+                budget_tokens,
+                display,
+            }))
         }
         Some("disabled") => Ok(Some(Thinking::Disabled)),
-        other => Err(PyValueError::new_err(format!("unknown thinking type {other:?}"))),
+        other => Err(PyValueError::new_err(format!(
+            "unknown thinking type {other:?}"
+        ))),
     }
 }
 
@@ -263,7 +295,16 @@ fn extra_args(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
     }
     let d = v.cast::<PyDict>()?;
     d.iter()
-        .map(|(k, val)| Ok((k.extract::<String>()?, if val.is_none() { None } else { Some(val.str()?.to_str()?.to_owned()) })))
+        .map(|(k, val)| {
+            Ok((
+                k.extract::<String>()?,
+                if val.is_none() {
+                    None
+                } else {
+                    Some(val.str()?.to_str()?.to_owned())
+                },
+            ))
+        })
         .collect()
 }
 
@@ -272,7 +313,9 @@ fn env(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
         return Ok(Vec::new());
     }
     let d = v.cast::<PyDict>()?;
-    d.iter().map(|(k, val)| Ok((k.extract::<String>()?, val.str()?.to_str()?.to_owned()))).collect()
+    d.iter()
+        .map(|(k, val)| Ok((k.extract::<String>()?, val.str()?.to_str()?.to_owned())))
+        .collect()
 }
 
 fn agents(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, AgentDefinition)>> {
@@ -280,7 +323,9 @@ fn agents(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, AgentDefinition)>> {
         return Ok(Vec::new());
     }
     let d = v.cast::<PyDict>()?;
-    d.iter().map(|(name, def)| Ok((name.extract::<String>()?, agent(&def)?))).collect()
+    d.iter()
+        .map(|(name, def)| Ok((name.extract::<String>()?, agent(&def)?)))
+        .collect()
 }
 
 fn agent(def: &Bound<'_, PyAny>) -> PyResult<AgentDefinition> {
@@ -292,7 +337,9 @@ fn agent(def: &Bound<'_, PyAny>) -> PyResult<AgentDefinition> {
         } else if let Ok(n) = e.extract::<u32>() {
             Some(AgentEffort::Value(n))
         } else {
-            Some(AgentEffort::Level(Effort::from_str(&e.extract::<String>()?).map_err(value_err)?))
+            Some(AgentEffort::Level(
+                Effort::from_str(&e.extract::<String>()?).map_err(value_err)?,
+            ))
         }
     };
     let mcp = a.get("mcpServers")?;
@@ -329,7 +376,11 @@ fn agent(def: &Bound<'_, PyAny>) -> PyResult<AgentDefinition> {
     })
 }
 
-fn mcp_servers(v: &Bound<'_, PyAny>, loop_cell: &LoopCell, out: &mut ClaudeAgentOptions) -> PyResult<()> {
+fn mcp_servers(
+    v: &Bound<'_, PyAny>,
+    loop_cell: &LoopCell,
+    out: &mut ClaudeAgentOptions,
+) -> PyResult<()> {
     if v.is_none() {
         return Ok(());
     }

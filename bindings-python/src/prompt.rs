@@ -26,7 +26,10 @@ impl PromptSink {
             .cast::<PyDict>()
             .map_err(|_| PyTypeError::new_err("prompt messages must be dicts"))?;
         let value = Value::Object(pyjson::dict_from_py(dict)?);
-        let guard = self.tx.lock().map_err(|_| PyValueError::new_err("prompt sink poisoned"))?;
+        let guard = self
+            .tx
+            .lock()
+            .map_err(|_| PyValueError::new_err("prompt sink poisoned"))?;
         if let Some(tx) = guard.as_ref() {
             // The receiver is gone only when the session ended; later messages have nowhere to go.
             let _ = tx.send(value);
@@ -51,8 +54,12 @@ pub struct Pump {
 impl Pump {
     /// Starts the pump as a task on the running loop; returns the task.
     pub fn start(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let coro = classes(py)?.pump_prompt.call1(py, (self.iterable, self.sink))?;
-        let task = py.import("asyncio")?.call_method1("ensure_future", (coro,))?;
+        let coro = classes(py)?
+            .pump_prompt
+            .call1(py, (self.iterable, self.sink))?;
+        let task = py
+            .import("asyncio")?
+            .call_method1("ensure_future", (coro,))?;
         Ok(task.unbind())
     }
 }
@@ -63,12 +70,25 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<(Prompt, Option<Pump>)> {
         return Ok((Prompt::Text(text.to_str()?.to_owned()), None));
     }
     if !obj.hasattr("__aiter__")? {
-        return Err(PyTypeError::new_err("prompt must be a str or an async iterable of message dicts"));
+        return Err(PyTypeError::new_err(
+            "prompt must be a str or an async iterable of message dicts",
+        ));
     }
     let (tx, mut rx) = unbounded_channel::<Value>();
     let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx)).boxed();
-    let sink = Py::new(obj.py(), PromptSink { tx: Mutex::new(Some(tx)) })?;
-    Ok((Prompt::Stream(stream), Some(Pump { iterable: obj.clone().unbind(), sink })))
+    let sink = Py::new(
+        obj.py(),
+        PromptSink {
+            tx: Mutex::new(Some(tx)),
+        },
+    )?;
+    Ok((
+        Prompt::Stream(stream),
+        Some(Pump {
+            iterable: obj.clone().unbind(),
+            sink,
+        }),
+    ))
 }
 
 /// Cancels a pump task from any thread, unless it is finished or its loop is closed.

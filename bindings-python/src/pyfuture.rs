@@ -20,7 +20,11 @@ static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
 /// Runs `f` with the GIL from any thread; `None` once the interpreter is shutting down.
 pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-    let result = if SHUTTING_DOWN.load(Ordering::SeqCst) { None } else { Some(Python::attach(f)) };
+    let result = if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        None
+    } else {
+        Some(Python::attach(f))
+    };
     IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     result
 }
@@ -65,14 +69,25 @@ where
         let completion = fut.await;
         attach(|py| {
             let result = completion(py);
-            let resolve = Resolve { future: target, result: Some(result) };
-            if let Err(e) = loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolve,)) {
+            let resolve = Resolve {
+                future: target,
+                result: Some(result),
+            };
+            if let Err(e) = loop_ref
+                .bind(py)
+                .call_method1("call_soon_threadsafe", (resolve,))
+            {
                 // The loop is closed: nobody waits for this future any more.
                 drop(e);
             }
         });
     });
-    py_future.call_method1("add_done_callback", (AbortOnCancel { task: Some(task.abort_handle()) },))?;
+    py_future.call_method1(
+        "add_done_callback",
+        (AbortOnCancel {
+            task: Some(task.abort_handle()),
+        },),
+    )?;
     Ok(py_future)
 }
 
@@ -93,7 +108,10 @@ impl Resolve {
         match self.result.take() {
             Some(Ok(value)) => future.call_method1("set_result", (value,))?,
             Some(Err(err)) => future.call_method1("set_exception", (err.into_value(py),))?,
-            None => future.call_method1("set_exception", (PyRuntimeError::new_err("resolved twice"),))?,
+            None => future.call_method1(
+                "set_exception",
+                (PyRuntimeError::new_err("resolved twice"),),
+            )?,
         };
         Ok(())
     }
@@ -121,4 +139,3 @@ impl AbortOnCancel {
 pub fn unit() -> Completion {
     Box::new(|py| Ok(py.None()))
 }
-

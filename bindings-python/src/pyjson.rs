@@ -67,10 +67,18 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         return dict_from_py(dict).map(Value::Object);
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        return list.iter().map(|item| from_py(&item)).collect::<PyResult<_>>().map(Value::Array);
+        return list
+            .iter()
+            .map(|item| from_py(&item))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return tuple.iter().map(|item| from_py(&item)).collect::<PyResult<_>>().map(Value::Array);
+        return tuple
+            .iter()
+            .map(|item| from_py(&item))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
     }
     if obj.hasattr("to_dict")? {
         return from_py(&obj.call_method0("to_dict")?);

@@ -37,7 +37,12 @@ impl Ready {
     }
 
     #[pyo3(signature = (typ, val=None, _tb=None))]
-    fn throw(&mut self, typ: Bound<'_, PyAny>, val: Option<Bound<'_, PyAny>>, _tb: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+    fn throw(
+        &mut self,
+        typ: Bound<'_, PyAny>,
+        val: Option<Bound<'_, PyAny>>,
+        _tb: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         self.value = None;
         let exc = match val {
             Some(v) if !v.is_none() => v,

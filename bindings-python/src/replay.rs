@@ -17,7 +17,9 @@ pub fn _replay(frames: &Bound<'_, PyAny>, delay_ms: u64) -> PyResult<MessageStre
     let mut values = Vec::new();
     for frame in frames.try_iter()? {
         let frame = frame?;
-        values.push(serde_json::Value::Object(pyjson::dict_from_py(frame.cast::<PyDict>()?)?));
+        values.push(serde_json::Value::Object(pyjson::dict_from_py(
+            frame.cast::<PyDict>()?,
+        )?));
     }
     let stream = futures::stream::iter(values).then(move |v| async move {
         if delay_ms > 0 {

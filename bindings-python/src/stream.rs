@@ -45,7 +45,10 @@ impl MessageStream {
     /// cancel when the stream is dropped).
     pub fn new(stream: BoxStream<'static, CoreResult<Message>>, on_start: Option<OnStart>) -> Self {
         MessageStream {
-            inner: Arc::new(Mutex::new(Inner { stream: Some(stream), last_error_result: None })),
+            inner: Arc::new(Mutex::new(Inner {
+                stream: Some(stream),
+                last_error_result: None,
+            })),
             on_start,
             pump_task: None,
             started: false,
@@ -53,7 +56,8 @@ impl MessageStream {
     }
 }
 
-/// The outcome of one step of the stream, before conversion.
+/// The outcome of one step of the stream, before conversion (short-lived, so its size is moot).
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Message(Message),
     Error(claude_wire::Error, Option<Value>),
@@ -68,7 +72,11 @@ impl Inner {
                 Step::Message(message)
             }
             Some(Err(err)) => {
-                let result = if err.is_recoverable() { None } else { self.last_error_result.take() };
+                let result = if err.is_recoverable() {
+                    None
+                } else {
+                    self.last_error_result.take()
+                };
                 if !err.is_recoverable() {
                     self.stream = None;
                 }
@@ -85,7 +93,9 @@ impl Inner {
     /// the session moved on, so a failure after it is a fresh one.
     fn note_result(&mut self, message: &Message) {
         match message {
-            Message::Result(_) => self.last_error_result = crate::convert::error_result_raw(message),
+            Message::Result(_) => {
+                self.last_error_result = crate::convert::error_result_raw(message)
+            }
             Message::System(m) if m.subtype == "session_state_changed" => {}
             _ => self.last_error_result = None,
         }

@@ -16,7 +16,9 @@ pub struct ModelServer {
 }
 
 fn running(server: &Option<CoreServer>) -> PyResult<&CoreServer> {
-    server.as_ref().ok_or_else(|| PyRuntimeError::new_err("the model server was closed"))
+    server
+        .as_ref()
+        .ok_or_else(|| PyRuntimeError::new_err("the model server was closed"))
 }
 
 #[pymethods]
@@ -26,9 +28,15 @@ impl ModelServer {
     fn new(py: Python<'_>, script: &Bound<'_, PyAny>) -> PyResult<Self> {
         let script = Script::from_value(pyjson::from_py(script)?).map_err(|e| to_pyerr(py, e))?;
         let runtime = pyo3_async_runtimes::tokio::get_runtime();
-        let server = py.detach(|| runtime.block_on(CoreServer::start(script))).map_err(|e| to_pyerr(py, e))?;
+        let server = py
+            .detach(|| runtime.block_on(CoreServer::start(script)))
+            .map_err(|e| to_pyerr(py, e))?;
         let url = server.url();
-        Ok(ModelServer { server: Some(server), url, recorded: Vec::new() })
+        Ok(ModelServer {
+            server: Some(server),
+            url,
+            recorded: Vec::new(),
+        })
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -44,7 +52,8 @@ impl ModelServer {
             Some(server) => server.requests(),
             None => self.recorded.clone(),
         };
-        let value = serde_json::to_value(&records).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let value =
+            serde_json::to_value(&records).map_err(|e| PyValueError::new_err(e.to_string()))?;
         pyjson::to_py(py, &value)
     }
 
