@@ -15,8 +15,14 @@ VENV="${CLAUDE_WIRE_PY_VENV:-.venv-test}"
 PY="${PYTHON:-python3}"
 
 if [[ ! -x "$VENV/bin/python" ]]; then
-    "$PY" -m venv "$VENV"
+    # Some distributions ship Python without ensurepip: fall back to virtualenv from PyPI.
+    "$PY" -m venv "$VENV" 2>/dev/null || {
+        rm -rf "$VENV"
+        "$PY" -m pip install --quiet --user virtualenv
+        "$PY" -m virtualenv --quiet "$VENV"
+    }
 fi
+VENV="$(cd "$VENV" && pwd)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.7,<2" "pytest>=8" "pytest-asyncio>=0.23" "claude-agent-sdk==0.2.187"
 
@@ -25,6 +31,6 @@ export CLAUDE_WIRE_CLI
 
 build_args=(--quiet)
 [[ "${CLAUDE_WIRE_PY_RELEASE:-0}" == 1 ]] && build_args+=(--release)
-VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/maturin" develop "${build_args[@]}"
+VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop "${build_args[@]}"
 
 exec "$VENV/bin/python" -m pytest tests/python tests/parity -q "$@"

@@ -178,7 +178,7 @@ SCENARIOS: dict[str, tuple[list[Reply], Program]] = {
     ),
     "mcp_tool": ([tool_use("mcp__calc__add", {"a": 2, "b": 3}), text("the sum is 5")], mcp_tool),
     "multi_turn": ([text("first answer"), text("second answer")], multi_turn),
-    "interrupt": ([text("once upon a time " * 40, delay=0.2)], interrupt),
+    "interrupt": ([text("once upon a time " * 40, delay=0.4)], interrupt),
     "set_model": ([text("I am the other model")], set_model),
     "structured_output": ([structured_output({"answer": 42}), text("done")], structured),
     "api_error": ([api_error(400, "scripted failure")], api_error_result),

@@ -196,7 +196,7 @@ async def test_client_multi_turn_and_controls(real_options) -> None:
 
 
 async def test_client_interrupt(real_options) -> None:
-    with ModelServer([text("long story " * 50, delay=0.2)]) as server:
+    with ModelServer([text("long story " * 50, delay=0.4)]) as server:
         async with ClaudeSDKClient(real_options(server)) as client:
             await client.query("tell me a story")
             messages = []
