@@ -60,9 +60,26 @@ pub fn message_to_py(py: Python<'_>, message: Message) -> PyResult<Py<PyAny>> {
         Message::System(_) | Message::RateLimit(_) | Message::ConversationReset(_) => {
             from_frame(py, c, message.into_value())?
         }
+        // An unknown type, or a frame the core could not type but the official SDK accepts.
+        Message::Unknown(frame) => from_frame(py, c, frame)?,
         other => unknown(py, c, other.into_value())?,
     };
     Ok(obj.unbind())
+}
+
+/// True when the official SDK would accept `frame` even though the core rejected its shape:
+/// it validates only the kinds it models (and, among system messages, the task ones).
+pub fn accepted_without_validation(frame: &Value) -> bool {
+    let kind = frame.get("type").and_then(Value::as_str).unwrap_or("");
+    match kind {
+        "user" | "assistant" | "result" | "stream_event" | "rate_limit_event"
+        | "conversation_reset" => false,
+        "system" => !matches!(
+            frame.get("subtype").and_then(Value::as_str),
+            Some("task_started" | "task_progress" | "task_notification") | None
+        ),
+        _ => frame.is_object(),
+    }
 }
 
 /// The frame of a `result` with `is_error: true` (kept to build a `ResultError`).
@@ -311,7 +328,8 @@ fn from_frame<'py>(py: Python<'py>, c: &Classes, frame: Value) -> PyResult<Bound
             &c.ConversationResetMessage,
             vec![s("new_conversation_id"), s("uuid"), s("session_id")],
         ),
-        _ => system(py, c, map, &frame),
+        Some("system") => system(py, c, map, &frame),
+        _ => unknown(py, c, frame),
     }
 }
 

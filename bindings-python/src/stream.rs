@@ -71,6 +71,12 @@ impl Inner {
                 self.note_result(&message);
                 Step::Message(message)
             }
+            Some(Err(claude_wire::Error::MessageParse { raw, .. }))
+                if crate::convert::accepted_without_validation(&raw) =>
+            {
+                self.last_error_result = None;
+                Step::Message(Message::Unknown(raw))
+            }
             Some(Err(err)) => {
                 let result = if err.is_recoverable() {
                     None

@@ -134,3 +134,33 @@ async def test_invalid_json_line_raises_cli_json_decode_error(fake_options) -> N
     # the stream goes on after a bad line
     rest = [m async for m in stream]
     assert [type(m) for m in rest] == [ResultMessage]
+
+
+async def test_shapes_the_official_sdk_does_not_check_are_delivered_not_raised() -> None:
+    from claude_wire import _native
+
+    frames = [
+        {"type": "tool_progress", "tool_use_id": "t"},  # the core wants tool_name
+        {"type": "system", "subtype": "api_retry", "attempt": "not-a-number", **S},
+        {"type": "system", "subtype": "hook_response", "hook_event": "Stop", "exit_code": "x", **S},
+    ]
+    messages = [m async for m in _native._replay(frames)]
+    assert [type(m) for m in messages] == [UnknownMessage, SystemMessage, HookEventMessage]
+    assert messages[1].data["attempt"] == "not-a-number"
+    assert messages[2].hook_event_name == "Stop"
+
+
+async def test_shapes_the_official_sdk_checks_raise_message_parse_error() -> None:
+    from claude_wire import _native
+
+    official = pytest.importorskip("claude_agent_sdk")
+    from claude_agent_sdk._internal.message_parser import parse_message
+
+    bad = {"type": "assistant", "message": {"content": []}, **S}  # no model
+    with pytest.raises(official._errors.MessageParseError):
+        parse_message(bad)
+    stream = _native._replay([bad, {"type": "keep_alive"}])
+    with pytest.raises(claude_wire.MessageParseError) as info:
+        await stream.__anext__()
+    assert info.value.data == bad
+    assert isinstance(await stream.__anext__(), UnknownMessage)  # the stream goes on
