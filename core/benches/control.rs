@@ -14,10 +14,15 @@ const ROUNDS: usize = 5_000;
 
 #[tokio::main]
 async fn main() {
-    let mut options = ClaudeAgentOptions::default()
-        .can_use_tool(can_use_tool(|_name, _input, _ctx| async { Ok(PermissionResult::allow()) }));
+    let mut options =
+        ClaudeAgentOptions::default().can_use_tool(can_use_tool(|_name, _input, _ctx| async {
+            Ok(PermissionResult::allow())
+        }));
     let noop = hook(|_input, _id, _ctx| async { Ok(HookOutput::default()) });
-    options.hooks = vec![("PreToolUse".into(), vec![HookMatcher::new(Some("Bash")).hook(noop)])];
+    options.hooks = vec![(
+        "PreToolUse".into(),
+        vec![HookMatcher::new(Some("Bash")).hook(noop)],
+    )];
 
     let (transport, mut peer) = channel_transport();
     let client = Arc::new(ClaudeClient::with_transport(options, Arc::new(transport)));

@@ -39,12 +39,20 @@ pub struct ClaudeClient {
 impl ClaudeClient {
     /// A client that will run the CLI with `options`.
     pub fn new(options: ClaudeAgentOptions) -> Self {
-        ClaudeClient { options, transport: Mutex::new(None), session: RwLock::new(None) }
+        ClaudeClient {
+            options,
+            transport: Mutex::new(None),
+            session: RwLock::new(None),
+        }
     }
 
     /// A client over a caller-provided transport (tests, remote CLIs).
     pub fn with_transport(options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Self {
-        ClaudeClient { options, transport: Mutex::new(Some(transport)), session: RwLock::new(None) }
+        ClaudeClient {
+            options,
+            transport: Mutex::new(Some(transport)),
+            session: RwLock::new(None),
+        }
     }
 
     /// Starts the CLI and performs the `initialize` handshake, optionally sending a first prompt.
@@ -52,7 +60,11 @@ impl ClaudeClient {
         if self.current().is_ok() {
             return Err(Error::Connection("already connected".into()));
         }
-        let transport = self.transport.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let transport = self
+            .transport
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         let session = Arc::new(Session::open(&self.options, transport).await?);
         match prompt {
             Some(Prompt::Text(text)) => session.io().send_user(Value::String(text), "").await?,
@@ -72,12 +84,19 @@ impl ClaudeClient {
     pub async fn query(&self, prompt: impl Into<Prompt>, session_id: &str) -> Result<()> {
         let session = self.current()?;
         match prompt.into() {
-            Prompt::Text(text) => session.io().send_user(Value::String(text), session_id).await,
+            Prompt::Text(text) => {
+                session
+                    .io()
+                    .send_user(Value::String(text), session_id)
+                    .await
+            }
             Prompt::Stream(messages) => {
                 let session_id = session_id.to_string();
                 let stamped = messages.map(move |mut message| {
                     if let Some(object) = message.as_object_mut() {
-                        object.entry("session_id").or_insert_with(|| session_id.clone().into());
+                        object
+                            .entry("session_id")
+                            .or_insert_with(|| session_id.clone().into());
                     }
                     message
                 });
@@ -89,7 +108,10 @@ impl ClaudeClient {
 
     /// Sends a new user turn made of content blocks (text, images, documents, ...).
     pub async fn query_blocks(&self, content: Vec<Value>, session_id: &str) -> Result<()> {
-        self.current()?.io().send_user(Value::Array(content), session_id).await
+        self.current()?
+            .io()
+            .send_user(Value::Array(content), session_id)
+            .await
     }
 
     /// The next message of the session; `None` once it ended.
@@ -189,7 +211,11 @@ impl ClaudeClient {
 
     /// Ends the session: closes stdin, waits for the CLI to exit (terminating it if needed), reaps it.
     pub async fn disconnect(&self) -> Result<()> {
-        let session = self.session.write().unwrap_or_else(|e| e.into_inner()).take();
+        let session = self
+            .session
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         match session {
             Some(session) => session.close().await,
             None => Ok(()),
@@ -206,7 +232,9 @@ impl ClaudeClient {
 }
 
 /// Messages of a client session: unlike a one-shot query, the end of one receiver does not close it.
-fn session_messages_open(session: Arc<Session>) -> impl Stream<Item = Result<Message>> + Send + 'static {
+fn session_messages_open(
+    session: Arc<Session>,
+) -> impl Stream<Item = Result<Message>> + Send + 'static {
     stream::unfold(session, |session| async move {
         let message = session.next_message().await?;
         Some((message, session))
@@ -240,22 +268,26 @@ impl Control {
 
     /// Changes the permission mode.
     pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<()> {
-        self.send(json!({"subtype": "set_permission_mode", "mode": mode.as_str()})).await
+        self.send(json!({"subtype": "set_permission_mode", "mode": mode.as_str()}))
+            .await
     }
 
     /// Changes the model (`None`: the default model).
     pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
-        self.send(json!({"subtype": "set_model", "model": model})).await
+        self.send(json!({"subtype": "set_model", "model": model}))
+            .await
     }
 
     /// Sets the thinking budget.
     pub async fn set_max_thinking_tokens(&self, tokens: Option<u32>) -> Result<()> {
-        self.send(json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": tokens})).await
+        self.send(json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": tokens}))
+            .await
     }
 
     /// Restores files to their state at a user message.
     pub async fn rewind_files(&self, user_message_id: &str) -> Result<()> {
-        self.send(json!({"subtype": "rewind_files", "user_message_id": user_message_id})).await
+        self.send(json!({"subtype": "rewind_files", "user_message_id": user_message_id}))
+            .await
     }
 
     /// Status of every MCP server.
@@ -265,27 +297,35 @@ impl Control {
 
     /// Reconnects one MCP server.
     pub async fn reconnect_mcp_server(&self, name: &str) -> Result<()> {
-        self.send(json!({"subtype": "mcp_reconnect", "serverName": name})).await
+        self.send(json!({"subtype": "mcp_reconnect", "serverName": name}))
+            .await
     }
 
     /// Enables or disables one MCP server.
     pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<()> {
-        self.send(json!({"subtype": "mcp_toggle", "serverName": name, "enabled": enabled})).await
+        self.send(json!({"subtype": "mcp_toggle", "serverName": name, "enabled": enabled}))
+            .await
     }
 
     /// Replaces the set of dynamically added MCP servers.
     pub async fn set_mcp_servers(&self, servers: Value) -> Result<Value> {
-        self.request(json!({"subtype": "mcp_set_servers", "servers": servers}), None).await
+        self.request(
+            json!({"subtype": "mcp_set_servers", "servers": servers}),
+            None,
+        )
+        .await
     }
 
     /// Stops a running background task.
     pub async fn stop_task(&self, task_id: &str) -> Result<()> {
-        self.send(json!({"subtype": "stop_task", "task_id": task_id})).await
+        self.send(json!({"subtype": "stop_task", "task_id": task_id}))
+            .await
     }
 
     /// How the context window is used.
     pub async fn get_context_usage(&self) -> Result<Value> {
-        self.request(json!({"subtype": "get_context_usage"}), None).await
+        self.request(json!({"subtype": "get_context_usage"}), None)
+            .await
     }
 
     /// The CLI's answer to `initialize`.

@@ -70,14 +70,22 @@ struct PendingState {
 /// Why the session ended, kept so late callers get the same typed error.
 #[derive(Debug, Clone)]
 pub(crate) enum ClosedReason {
-    Process { exit_code: Option<i32>, signal: Option<i32>, stderr: String },
+    Process {
+        exit_code: Option<i32>,
+        signal: Option<i32>,
+        stderr: String,
+    },
     Other(String),
 }
 
 impl ClosedReason {
     pub(crate) fn from_error(error: &Error) -> Self {
         match error {
-            Error::Process { exit_code, signal, stderr } => ClosedReason::Process {
+            Error::Process {
+                exit_code,
+                signal,
+                stderr,
+            } => ClosedReason::Process {
                 exit_code: *exit_code,
                 signal: *signal,
                 stderr: stderr.clone(),
@@ -88,7 +96,11 @@ impl ClosedReason {
 
     pub(crate) fn to_error(&self) -> Error {
         match self {
-            ClosedReason::Process { exit_code, signal, stderr } => Error::Process {
+            ClosedReason::Process {
+                exit_code,
+                signal,
+                stderr,
+            } => Error::Process {
                 exit_code: *exit_code,
                 signal: *signal,
                 stderr: stderr.clone(),
@@ -100,13 +112,19 @@ impl ClosedReason {
 
 impl Pending {
     /// Registers a request; fails at once when the session is already over.
-    pub(crate) fn register(&self, id: &str, subtype: &str) -> Result<oneshot::Receiver<Result<Value>>> {
+    pub(crate) fn register(
+        &self,
+        id: &str,
+        subtype: &str,
+    ) -> Result<oneshot::Receiver<Result<Value>>> {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(reason) = &state.closed {
             return Err(reason.to_error());
         }
         let (tx, rx) = oneshot::channel();
-        state.waiting.insert(id.to_string(), (subtype.to_string(), tx));
+        state
+            .waiting
+            .insert(id.to_string(), (subtype.to_string(), tx));
         Ok(rx)
     }
 
@@ -118,14 +136,20 @@ impl Pending {
 
     /// Delivers the CLI's `response` object (the inner envelope) to its waiter.
     pub(crate) fn resolve(&self, mut response: Map<String, Value>) {
-        let Some(id) = response.get("request_id").and_then(Value::as_str).map(str::to_owned) else {
+        let Some(id) = response
+            .get("request_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             return;
         };
         let entry = {
             let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             state.waiting.remove(&id)
         };
-        let Some((subtype, reply)) = entry else { return };
+        let Some((subtype, reply)) = entry else {
+            return;
+        };
         let outcome = if response.get("subtype").and_then(Value::as_str) == Some("error") {
             let message = match response.remove("error") {
                 Some(Value::String(s)) => s,
@@ -173,8 +197,18 @@ mod tests {
         let pending = Pending::default();
         let ok = pending.register("a", "interrupt").unwrap();
         let err = pending.register("b", "set_model").unwrap();
-        pending.resolve(json!({"subtype": "success", "request_id": "a", "response": {"x": 1}}).as_object().unwrap().clone());
-        pending.resolve(json!({"subtype": "error", "request_id": "b", "error": "nope"}).as_object().unwrap().clone());
+        pending.resolve(
+            json!({"subtype": "success", "request_id": "a", "response": {"x": 1}})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+        pending.resolve(
+            json!({"subtype": "error", "request_id": "b", "error": "nope"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
         assert_eq!(ok.await.unwrap().unwrap(), json!({"x": 1}));
         match err.await.unwrap() {
             Err(Error::ControlRequest { subtype, message }) => {
@@ -189,8 +223,21 @@ mod tests {
     async fn close_fails_waiting_and_later_requests() {
         let pending = Pending::default();
         let rx = pending.register("a", "interrupt").unwrap();
-        pending.close(ClosedReason::Process { exit_code: Some(1), signal: None, stderr: "boom".into() });
-        assert!(matches!(rx.await.unwrap(), Err(Error::Process { exit_code: Some(1), .. })));
-        assert!(matches!(pending.register("b", "interrupt"), Err(Error::Process { .. })));
+        pending.close(ClosedReason::Process {
+            exit_code: Some(1),
+            signal: None,
+            stderr: "boom".into(),
+        });
+        assert!(matches!(
+            rx.await.unwrap(),
+            Err(Error::Process {
+                exit_code: Some(1),
+                ..
+            })
+        ));
+        assert!(matches!(
+            pending.register("b", "interrupt"),
+            Err(Error::Process { .. })
+        ));
     }
 }

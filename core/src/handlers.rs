@@ -43,17 +43,24 @@ impl Handlers {
 
     /// Computes the answer to one request; `Err` becomes an error response.
     pub(crate) async fn handle(&self, request: Map<String, Value>) -> Result<Value, String> {
-        let subtype = request.get("subtype").and_then(Value::as_str).unwrap_or_default();
+        let subtype = request
+            .get("subtype")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         match subtype {
             "can_use_tool" => self.can_use_tool(request).await,
             "hook_callback" => self.hook_callback(request).await,
             "mcp_message" => self.mcp_message(request).await,
             "elicitation" => match &self.on_elicitation {
-                Some(handler) => handler(Value::Object(request)).await.map_err(|e| e.to_string()),
+                Some(handler) => handler(Value::Object(request))
+                    .await
+                    .map_err(|e| e.to_string()),
                 None => Ok(json!({"action": "decline"})),
             },
             "request_user_dialog" => match &self.on_user_dialog {
-                Some(handler) => handler(Value::Object(request)).await.map_err(|e| e.to_string()),
+                Some(handler) => handler(Value::Object(request))
+                    .await
+                    .map_err(|e| e.to_string()),
                 None => Err("no user dialog handler is configured".to_string()),
             },
             other => Err(format!("Unsupported control request subtype: {other}")),

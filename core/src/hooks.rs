@@ -300,7 +300,8 @@ impl HookRegistry {
             .get("tool_use_id")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let call = AssertUnwindSafe(callback(input, tool_use_id, HookContext::default())).catch_unwind();
+        let call =
+            AssertUnwindSafe(callback(input, tool_use_id, HookContext::default())).catch_unwind();
         let outcome = match self.timeouts.get(id) {
             Some(limit) => tokio::time::timeout(*limit, call)
                 .await

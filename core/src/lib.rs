@@ -26,10 +26,10 @@ mod session;
 pub mod transport;
 
 pub use client::ClaudeClient;
+pub use client::Control;
 pub use error::{Error, Result};
 pub use message::Message;
 pub use options::ClaudeAgentOptions;
-pub use client::Control;
 pub use query::{query, query_stream, query_with_transport, Prompt, Query};
 
 use std::future::Future;

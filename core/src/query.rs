@@ -63,12 +63,19 @@ pub fn query(prompt: impl Into<Prompt>, options: ClaudeAgentOptions) -> Query {
 }
 
 /// Like [`query`], over a caller-provided [`Transport`] instead of the CLI subprocess.
-pub fn query_with_transport(prompt: impl Into<Prompt>, options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Query {
+pub fn query_with_transport(
+    prompt: impl Into<Prompt>,
+    options: ClaudeAgentOptions,
+    transport: Arc<dyn Transport>,
+) -> Query {
     Query::new(prompt.into(), options, Some(transport))
 }
 
 /// Like [`query`] with a stream of user-message objects as the prompt.
-pub fn query_stream(prompt: impl Stream<Item = Value> + Send + 'static, options: ClaudeAgentOptions) -> Query {
+pub fn query_stream(
+    prompt: impl Stream<Item = Value> + Send + 'static,
+    options: ClaudeAgentOptions,
+) -> Query {
     query(Prompt::Stream(prompt.boxed()), options)
 }
 
@@ -79,7 +86,11 @@ pub struct Query {
 }
 
 impl Query {
-    fn new(prompt: Prompt, options: ClaudeAgentOptions, transport: Option<Arc<dyn Transport>>) -> Query {
+    fn new(
+        prompt: Prompt,
+        options: ClaudeAgentOptions,
+        transport: Option<Arc<dyn Transport>>,
+    ) -> Query {
         let cell = Arc::new(OnceCell::new());
         let started = cell.clone();
         let messages = stream::once(async move {
@@ -95,7 +106,10 @@ impl Query {
             Err(error) => stream::iter([Err(error)]).right_stream(),
         })
         .boxed();
-        Query { session: cell, messages }
+        Query {
+            session: cell,
+            messages,
+        }
     }
 
     /// The next message; `None` when the query is over.
@@ -146,7 +160,9 @@ impl Stream for Query {
 }
 
 /// Messages of a session until it ends; then the CLI is closed and reaped.
-pub(crate) fn session_messages(session: Arc<Session>) -> impl Stream<Item = Result<Message>> + Send + 'static {
+pub(crate) fn session_messages(
+    session: Arc<Session>,
+) -> impl Stream<Item = Result<Message>> + Send + 'static {
     stream::unfold(Some(session), |session| async move {
         let session = session?;
         match session.next_message().await {
@@ -164,7 +180,10 @@ async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: bool) {
     let fed = match prompt {
         Prompt::Text(text) => {
             let results_before = io.results_seen();
-            io.send_user(Value::String(text), "").await.ok().map(|_| results_before)
+            io.send_user(Value::String(text), "")
+                .await
+                .ok()
+                .map(|_| results_before)
         }
         Prompt::Stream(messages) => write_all(&io, messages).await,
     };

@@ -8,12 +8,14 @@
 //! ```
 //! Nothing on the reader path awaits a user callback.
 
+use crate::cli;
 use crate::control::{self, ClosedReason, Pending};
 use crate::handlers::Handlers;
 use crate::message::Message;
-use crate::cli;
 use crate::options::ClaudeAgentOptions;
-use crate::transport::{FrameStream, SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
+use crate::transport::{
+    FrameStream, SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE,
+};
 use crate::{Error, Result};
 use futures::{FutureExt, StreamExt};
 use serde_json::{json, Map, Value};
@@ -73,7 +75,10 @@ pub(crate) struct SessionConfig {
 
 impl Session {
     /// Connects the transport, starts the reader and sends `initialize`.
-    pub(crate) async fn start(transport: Arc<dyn Transport>, config: SessionConfig) -> Result<Session> {
+    pub(crate) async fn start(
+        transport: Arc<dyn Transport>,
+        config: SessionConfig,
+    ) -> Result<Session> {
         transport.connect().await?;
         let frames = transport
             .read_frames()
@@ -133,19 +138,29 @@ impl Session {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let handle = tokio::spawn(task);
-        self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+        self.tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
     }
 
     /// Shuts the CLI down gracefully and reaps it.
     pub(crate) async fn close(&self) -> Result<()> {
-        self.shared.pending.close(ClosedReason::Other("the session was closed".into()));
+        self.shared
+            .pending
+            .close(ClosedReason::Other("the session was closed".into()));
         let result = self.shared.transport.close().await;
         self.abort_tasks();
         result
     }
 
     fn abort_tasks(&self) {
-        for task in self.tasks.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
             task.abort();
         }
         self.shared.abort_handlers();
@@ -154,7 +169,9 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.shared.pending.close(ClosedReason::Other("the session was dropped".into()));
+        self.shared
+            .pending
+            .close(ClosedReason::Other("the session was dropped".into()));
         self.abort_tasks();
     }
 }
@@ -201,12 +218,20 @@ impl Shared {
             .to_string();
         let id = control::next_request_id();
         let reply = self.pending.register(&id, &subtype)?;
-        if let Err(error) = self.transport.write(&control::request_frame(&id, request.take())).await {
+        if let Err(error) = self
+            .transport
+            .write(&control::request_frame(&id, request.take()))
+            .await
+        {
             self.pending.forget(&id);
             return Err(error);
         }
         // Forgets the request and tells the CLI when the caller gives up (timeout or drop).
-        let mut guard = CancelOnDrop { shared: self, id: &id, armed: true };
+        let mut guard = CancelOnDrop {
+            shared: self,
+            id: &id,
+            armed: true,
+        };
         let timeout = timeout.unwrap_or(self.control_timeout);
         let outcome = tokio::time::timeout(timeout, reply).await;
         match outcome {
@@ -216,19 +241,30 @@ impl Shared {
             }
             Ok(Err(_)) => {
                 guard.armed = false;
-                Err(Error::SessionClosed("the session ended before the CLI answered".into()))
+                Err(Error::SessionClosed(
+                    "the session ended before the CLI answered".into(),
+                ))
             }
             Err(_) => Err(Error::ControlTimeout { subtype, timeout }),
         }
     }
 
     fn abort_handlers(&self) {
-        for (_, task) in self.inflight.lock().unwrap_or_else(|e| e.into_inner()).drain() {
+        for (_, task) in self
+            .inflight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+        {
             task.abort();
         }
     }
 
-    fn route(self: &Arc<Self>, frame: Value, last_error_result: &mut Option<String>) -> Option<Value> {
+    fn route(
+        self: &Arc<Self>,
+        frame: Value,
+        last_error_result: &mut Option<String>,
+    ) -> Option<Value> {
         let Value::Object(mut map) = frame else {
             return Some(frame);
         };
@@ -246,7 +282,11 @@ impl Shared {
             }
             "control_cancel_request" => {
                 if let Some(id) = map.get("request_id").and_then(Value::as_str) {
-                    let task = self.inflight.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+                    let task = self
+                        .inflight
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(id);
                     if let Some(task) = task {
                         task.abort();
                     }
@@ -254,7 +294,9 @@ impl Shared {
                 None
             }
             "transcript_mirror" => None,
-            "system" if map.get("subtype").and_then(Value::as_str) == Some("session_state_changed") => {
+            "system"
+                if map.get("subtype").and_then(Value::as_str) == Some("session_state_changed") =>
+            {
                 let state = map.get("state").and_then(Value::as_str).map(str::to_owned);
                 self.run.send_modify(|run| run.session_state = state);
                 let host_only = map.get("sdk_host_only").and_then(Value::as_bool) == Some(true);
@@ -274,7 +316,11 @@ impl Shared {
     }
 
     fn spawn_handler(self: &Arc<Self>, mut frame: Map<String, Value>) {
-        let Some(id) = frame.get("request_id").and_then(Value::as_str).map(str::to_owned) else {
+        let Some(id) = frame
+            .get("request_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
             return;
         };
         let request = match frame.remove("request") {
@@ -286,11 +332,19 @@ impl Shared {
         let mut inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
         let task_id = id.clone();
         let task = tokio::spawn(async move {
-            let outcome = AssertUnwindSafe(shared.handlers.handle(request)).catch_unwind().await;
+            let outcome = AssertUnwindSafe(shared.handlers.handle(request))
+                .catch_unwind()
+                .await;
             let answer = match outcome {
                 Ok(Ok(response)) => control::success_frame(&task_id, response),
                 Ok(Err(message)) => control::error_frame(&task_id, &message),
-                Err(panic) => control::error_frame(&task_id, &format!("callback panicked: {}", crate::permission::panic_message(&*panic))),
+                Err(panic) => control::error_frame(
+                    &task_id,
+                    &format!(
+                        "callback panicked: {}",
+                        crate::permission::panic_message(&*panic)
+                    ),
+                ),
             };
             let still_wanted = shared
                 .inflight
@@ -328,7 +382,11 @@ impl Drop for CancelOnDrop<'_> {
     }
 }
 
-async fn read_loop(shared: Arc<Shared>, mut frames: FrameStream, tx: mpsc::UnboundedSender<Result<Message>>) {
+async fn read_loop(
+    shared: Arc<Shared>,
+    mut frames: FrameStream,
+    tx: mpsc::UnboundedSender<Result<Message>>,
+) {
     let mut last_error_result = None;
     let mut terminal = None;
     while let Some(item) = frames.next().await {
@@ -361,7 +419,12 @@ async fn read_loop(shared: Arc<Shared>, mut frames: FrameStream, tx: mpsc::Unbou
 /// A non-zero exit right after an error result is explained by that result, not by stderr.
 fn explain_exit(error: Error, last_error_result: Option<String>) -> Error {
     match (error, last_error_result) {
-        (Error::Process { exit_code, signal, .. }, Some(text)) => Error::Process {
+        (
+            Error::Process {
+                exit_code, signal, ..
+            },
+            Some(text),
+        ) => Error::Process {
             exit_code,
             signal,
             stderr: format!("Claude Code returned an error result: {text}"),
@@ -371,13 +434,25 @@ fn explain_exit(error: Error, last_error_result: Option<String>) -> Error {
 }
 
 fn error_result_text(result: &Map<String, Value>) -> String {
-    if let Some(text) = result.get("result").and_then(Value::as_str).filter(|t| !t.is_empty()) {
+    if let Some(text) = result
+        .get("result")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+    {
         return text.to_string();
     }
-    if let Some(errors) = result.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
+    if let Some(errors) = result
+        .get("errors")
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+    {
         return errors
             .iter()
-            .map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string()))
+            .map(|e| {
+                e.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| e.to_string())
+            })
             .collect::<Vec<_>>()
             .join("; ");
     }
@@ -388,10 +463,12 @@ fn error_result_text(result: &Map<String, Value>) -> String {
         .to_string()
 }
 
-
 impl Session {
     /// Starts a session for `options`, over `transport` or else the CLI as a subprocess.
-    pub(crate) async fn open(options: &ClaudeAgentOptions, transport: Option<Arc<dyn Transport>>) -> Result<Session> {
+    pub(crate) async fn open(
+        options: &ClaudeAgentOptions,
+        transport: Option<Arc<dyn Transport>>,
+    ) -> Result<Session> {
         let transport = match transport {
             Some(transport) => transport,
             None => subprocess_for(options)?,
@@ -401,7 +478,9 @@ impl Session {
         initialize.insert("hooks".into(), handlers.hooks.initialize_hooks());
         let config = SessionConfig {
             handlers,
-            control_timeout: options.control_timeout.unwrap_or(control::DEFAULT_CONTROL_TIMEOUT),
+            control_timeout: options
+                .control_timeout
+                .unwrap_or(control::DEFAULT_CONTROL_TIMEOUT),
             initialize,
         };
         Session::start(transport, config).await

@@ -3,7 +3,9 @@
 
 mod support;
 
-use claude_wire::hooks::{hook, HookInput, HookMatcher, HookOutput, HookSpecificOutput, PermissionDecision};
+use claude_wire::hooks::{
+    hook, HookInput, HookMatcher, HookOutput, HookSpecificOutput, PermissionDecision,
+};
 use claude_wire::mcp::{create_sdk_mcp_server, tool, ToolResult};
 use claude_wire::message::Message;
 use claude_wire::model_server::{ModelServer, Reply, ResponseOutcome, Script};
@@ -24,7 +26,10 @@ async fn run(prompt: &str, options: ClaudeAgentOptions) -> Vec<Message> {
     let items = tokio::time::timeout(DEADLINE, query(prompt, options).collect::<Vec<_>>())
         .await
         .expect("the query finished in time");
-    items.into_iter().map(|item| item.expect("no error")).collect()
+    items
+        .into_iter()
+        .map(|item| item.expect("no error"))
+        .collect()
 }
 
 fn result_of(messages: &[Message]) -> &claude_wire::message::ResultMessage {
@@ -44,16 +49,21 @@ fn recording_permission(
     let calls: Calls = Arc::default();
     let record = calls.clone();
     let decide = Arc::new(decide);
-    let callback = can_use_tool(move |name: String, input: Value, _ctx: ToolPermissionContext| {
-        record.lock().unwrap().push((name.clone(), input.clone()));
-        let decision = decide(&name, &input);
-        async move { Ok(decision) }
-    });
+    let callback = can_use_tool(
+        move |name: String, input: Value, _ctx: ToolPermissionContext| {
+            record.lock().unwrap().push((name.clone(), input.clone()));
+            let decision = decide(&name, &input);
+            async move { Ok(decision) }
+        },
+    );
     (callback, calls)
 }
 
 fn bash(command: &str) -> Reply {
-    Reply::tool_use("Bash", json!({"command": command, "description": "test step"}))
+    Reply::tool_use(
+        "Bash",
+        json!({"command": command, "description": "test step"}),
+    )
 }
 
 async fn setup(replies: Vec<Reply>) -> (ModelServer, Sandbox) {
@@ -65,7 +75,11 @@ async fn setup(replies: Vec<Reply>) -> (ModelServer, Sandbox) {
 async fn permission_allow_lets_a_writing_bash_command_run() {
     let (server, sandbox) = setup(vec![bash("touch allowed.txt"), Reply::text("done")]).await;
     let (callback, calls) = recording_permission(|_, _| PermissionResult::allow());
-    let messages = run("make a file", support::options(&server, &sandbox).can_use_tool(callback)).await;
+    let messages = run(
+        "make a file",
+        support::options(&server, &sandbox).can_use_tool(callback),
+    )
+    .await;
     assert!(!result_of(&messages).is_error);
     assert!(sandbox.work().join("allowed.txt").exists());
     let calls = calls.lock().unwrap();
@@ -77,12 +91,27 @@ async fn permission_allow_lets_a_writing_bash_command_run() {
 #[tokio::test]
 async fn permission_deny_blocks_the_command_and_tells_the_model_why() {
     let (server, sandbox) = setup(vec![bash("touch denied.txt"), Reply::text("ok, I won't")]).await;
-    let (callback, _calls) = recording_permission(|_, _| PermissionResult::deny("not in this sandbox"));
-    let messages = run("make a file", support::options(&server, &sandbox).can_use_tool(callback)).await;
+    let (callback, _calls) =
+        recording_permission(|_, _| PermissionResult::deny("not in this sandbox"));
+    let messages = run(
+        "make a file",
+        support::options(&server, &sandbox).can_use_tool(callback),
+    )
+    .await;
     assert!(!sandbox.work().join("denied.txt").exists());
     let second = &server.main_requests()[1];
-    assert!(second.tool_result_texts().iter().any(|t| t.contains("not in this sandbox")), "{:?}", second.tool_result_texts());
-    let denials = result_of(&messages).permission_denials.clone().unwrap_or_default();
+    assert!(
+        second
+            .tool_result_texts()
+            .iter()
+            .any(|t| t.contains("not in this sandbox")),
+        "{:?}",
+        second.tool_result_texts()
+    );
+    let denials = result_of(&messages)
+        .permission_denials
+        .clone()
+        .unwrap_or_default();
     assert_eq!(denials.len(), 1);
     assert_eq!(denials[0].tool_name, "Bash");
 }
@@ -95,7 +124,11 @@ async fn permission_allow_with_changed_input_runs_the_changed_command() {
         changed["command"] = "touch rewritten.txt".into();
         PermissionResult::allow().with_input(changed)
     });
-    run("make a file", support::options(&server, &sandbox).can_use_tool(callback)).await;
+    run(
+        "make a file",
+        support::options(&server, &sandbox).can_use_tool(callback),
+    )
+    .await;
     assert!(sandbox.work().join("rewritten.txt").exists());
     assert!(!sandbox.work().join("original.txt").exists());
 }
@@ -106,25 +139,46 @@ async fn permission_callbacks_guard_the_write_tool() {
     let allowed = sandbox.work().join("notes.txt");
     let denied = sandbox.work().join("secret.txt");
     server.push_replies([
-        Reply::tool_use("Write", json!({"file_path": allowed, "content": "hello from Write"})),
+        Reply::tool_use(
+            "Write",
+            json!({"file_path": allowed, "content": "hello from Write"}),
+        ),
         Reply::tool_use("Write", json!({"file_path": denied, "content": "nope"})),
         Reply::text("done"),
     ]);
     let (callback, calls) = recording_permission(|_, input| {
-        if input["file_path"].as_str().unwrap_or_default().ends_with("secret.txt") {
+        if input["file_path"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("secret.txt")
+        {
             PermissionResult::deny("secrets stay out")
         } else {
             PermissionResult::allow()
         }
     });
-    run("write two files", support::options(&server, &sandbox).can_use_tool(callback)).await;
-    assert_eq!(std::fs::read_to_string(&allowed).unwrap(), "hello from Write");
+    run(
+        "write two files",
+        support::options(&server, &sandbox).can_use_tool(callback),
+    )
+    .await;
+    assert_eq!(
+        std::fs::read_to_string(&allowed).unwrap(),
+        "hello from Write"
+    );
     assert!(!denied.exists());
-    let names: Vec<String> = calls.lock().unwrap().iter().map(|(n, _)| n.clone()).collect();
+    let names: Vec<String> = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
     assert_eq!(names, ["Write", "Write"]);
 }
 
-fn pre_tool_use(output: impl Fn(&HookInput) -> HookOutput + Send + Sync + 'static) -> (Vec<(String, Vec<HookMatcher>)>, Arc<Mutex<Vec<Value>>>) {
+fn pre_tool_use(
+    output: impl Fn(&HookInput) -> HookOutput + Send + Sync + 'static,
+) -> (Vec<(String, Vec<HookMatcher>)>, Arc<Mutex<Vec<Value>>>) {
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let record = seen.clone();
     let output = Arc::new(output);
@@ -133,13 +187,20 @@ fn pre_tool_use(output: impl Fn(&HookInput) -> HookOutput + Send + Sync + 'stati
         let out = output(&input);
         async move { Ok(out) }
     });
-    (vec![("PreToolUse".to_string(), vec![HookMatcher::new(Some("Bash")).hook(callback)])], seen)
+    (
+        vec![(
+            "PreToolUse".to_string(),
+            vec![HookMatcher::new(Some("Bash")).hook(callback)],
+        )],
+        seen,
+    )
 }
 
 #[tokio::test]
 async fn a_pre_tool_use_hook_can_deny() {
     let (server, sandbox) = setup(vec![bash("touch hooked.txt"), Reply::text("blocked")]).await;
-    let (hooks, seen) = pre_tool_use(|_| HookOutput::permission(PermissionDecision::Deny, "hook says no"));
+    let (hooks, seen) =
+        pre_tool_use(|_| HookOutput::permission(PermissionDecision::Deny, "hook says no"));
     let mut options = support::options(&server, &sandbox);
     options.hooks = hooks;
     run("go", options).await;
@@ -148,7 +209,10 @@ async fn a_pre_tool_use_hook_can_deny() {
     assert_eq!(seen[0]["hook_event_name"], "PreToolUse");
     assert_eq!(seen[0]["tool_input"]["command"], "touch hooked.txt");
     let texts = server.main_requests()[1].tool_result_texts();
-    assert!(texts.iter().any(|t| t.contains("hook says no")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("hook says no")),
+        "{texts:?}"
+    );
 }
 
 #[tokio::test]
@@ -179,7 +243,10 @@ async fn a_post_tool_use_hook_adds_context_the_model_sees() {
             .map_err(Into::into)
     });
     let mut options = support::options(&server, &sandbox);
-    options.hooks = vec![("PostToolUse".into(), vec![HookMatcher::new(None).hook(callback)])];
+    options.hooks = vec![(
+        "PostToolUse".into(),
+        vec![HookMatcher::new(None).hook(callback)],
+    )];
     run("go", options).await;
     let second = serde_json::to_string(&server.main_requests()[1].body).unwrap();
     assert!(second.contains("CONTEXT-MARKER-77"));
@@ -200,11 +267,19 @@ async fn an_in_process_mcp_tool_is_called_by_the_model() {
         json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}),
         move |args: Value| {
             record.lock().unwrap().push(args.clone());
-            async move { Ok(ToolResult::text(format!("sum={}", args["a"].as_f64().unwrap() + args["b"].as_f64().unwrap()))) }
+            async move {
+                Ok(ToolResult::text(format!(
+                    "sum={}",
+                    args["a"].as_f64().unwrap() + args["b"].as_f64().unwrap()
+                )))
+            }
         },
     );
     let options = support::options(&server, &sandbox)
-        .mcp_server("calc", McpServerConfig::Sdk(create_sdk_mcp_server("calc", "1.0.0", vec![add])))
+        .mcp_server(
+            "calc",
+            McpServerConfig::Sdk(create_sdk_mcp_server("calc", "1.0.0", vec![add])),
+        )
         .allowed_tools(vec!["mcp__calc__add".to_string()]);
     let messages = run("add", options).await;
     assert_eq!(*calls.lock().unwrap(), vec![json!({"a": 2, "b": 3})]);
@@ -215,8 +290,19 @@ async fn an_in_process_mcp_tool_is_called_by_the_model() {
         _ => None,
     });
     let init = init.expect("system/init");
-    assert!(init.tools.as_ref().unwrap().iter().any(|t| t == "mcp__calc__add"));
-    let calc = init.mcp_servers.as_ref().unwrap().iter().find(|s| s.name == "calc").expect("calc listed");
+    assert!(init
+        .tools
+        .as_ref()
+        .unwrap()
+        .iter()
+        .any(|t| t == "mcp__calc__add"));
+    let calc = init
+        .mcp_servers
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|s| s.name == "calc")
+        .expect("calc listed");
     assert_eq!(calc.status, "connected");
     assert_eq!(requests[1].tool_result_texts(), ["sum=5"]);
     assert!(!result_of(&messages).is_error);
@@ -224,7 +310,10 @@ async fn an_in_process_mcp_tool_is_called_by_the_model() {
 
 async fn connected(server: &ModelServer, sandbox: &Sandbox) -> ClaudeClient {
     let client = ClaudeClient::new(support::options(server, sandbox));
-    tokio::time::timeout(DEADLINE, client.connect(None)).await.unwrap().unwrap();
+    tokio::time::timeout(DEADLINE, client.connect(None))
+        .await
+        .unwrap()
+        .unwrap();
     client
 }
 
@@ -243,13 +332,20 @@ async fn server_info_is_available_after_connect() {
     let client = connected(&server, &sandbox).await;
     let info = client.server_info().expect("server info");
     assert!(info["commands"].is_array(), "{info}");
-    assert!(info.get("models").is_some() || info.get("account").is_some(), "{info}");
+    assert!(
+        info.get("models").is_some() || info.get("account").is_some(),
+        "{info}"
+    );
     client.disconnect().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_second_turn_on_the_same_client_carries_the_conversation() {
-    let (server, sandbox) = setup(vec![Reply::text("first answer"), Reply::text("second answer")]).await;
+    let (server, sandbox) = setup(vec![
+        Reply::text("first answer"),
+        Reply::text("second answer"),
+    ])
+    .await;
     let client = connected(&server, &sandbox).await;
     client.query("first question", "default").await.unwrap();
     let first = one_response(&client).await;
@@ -269,7 +365,10 @@ async fn set_model_changes_the_model_of_the_next_request() {
     let client = connected(&server, &sandbox).await;
     client.query("before", "default").await.unwrap();
     one_response(&client).await;
-    client.set_model(Some("claude-wire-other-model")).await.unwrap();
+    client
+        .set_model(Some("claude-wire-other-model"))
+        .await
+        .unwrap();
     client.query("after", "default").await.unwrap();
     one_response(&client).await;
     let requests = server.main_requests();
@@ -280,33 +379,70 @@ async fn set_model_changes_the_model_of_the_next_request() {
 
 #[tokio::test]
 async fn interrupt_stops_a_slow_model_reply() {
-    let slow = Reply::text("word ".repeat(200)).chunk_chars(5).delta_delay_ms(50);
+    let slow = Reply::text("word ".repeat(200))
+        .chunk_chars(5)
+        .delta_delay_ms(50);
     let (server, sandbox) = setup(vec![slow, Reply::text("after the interrupt")]).await;
     let client = connected(&server, &sandbox).await;
-    client.query("tell me a long story", "default").await.unwrap();
+    client
+        .query("tell me a long story", "default")
+        .await
+        .unwrap();
     server.wait_for_main_requests(1, DEADLINE).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     client.interrupt().await.unwrap();
     let interrupted = one_response(&client).await;
-    assert!(started.elapsed() < Duration::from_secs(5), "the turn ended soon after the interrupt");
-    assert!(!interrupted.iter().any(|m| matches!(m, Message::Assistant(a) if a.text().len() > 900)), "the full reply never arrived");
-    assert_eq!(server.main_requests()[0].outcome, ResponseOutcome::Disconnected);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the turn ended soon after the interrupt"
+    );
+    assert!(
+        !interrupted
+            .iter()
+            .any(|m| matches!(m, Message::Assistant(a) if a.text().len() > 900)),
+        "the full reply never arrived"
+    );
+    assert_eq!(
+        server.main_requests()[0].outcome,
+        ResponseOutcome::Disconnected
+    );
     // The session goes on after an interrupt.
     client.query("are you there?", "default").await.unwrap();
     let next = one_response(&client).await;
-    assert_eq!(result_of(&next).result.as_deref(), Some("after the interrupt"));
+    assert_eq!(
+        result_of(&next).result.as_deref(),
+        Some("after the interrupt")
+    );
     client.disconnect().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_finished_session_can_be_resumed_by_id() {
     let (server, sandbox) = setup(vec![Reply::text("remembered"), Reply::text("resumed")]).await;
-    let first = run("my favourite colour is teal", support::options(&server, &sandbox)).await;
+    let first = run(
+        "my favourite colour is teal",
+        support::options(&server, &sandbox),
+    )
+    .await;
     let session_id = result_of(&first).session_id.clone();
-    let resumed = run("what is my favourite colour?", support::options(&server, &sandbox).resume(session_id.clone())).await;
+    let resumed = run(
+        "what is my favourite colour?",
+        support::options(&server, &sandbox).resume(session_id.clone()),
+    )
+    .await;
     assert_eq!(result_of(&resumed).session_id, session_id);
     let request = &server.main_requests()[1];
-    assert!(request.user_texts().iter().any(|t| t == "my favourite colour is teal"), "{:?}", request.user_texts());
-    assert_eq!(request.last_user_text().as_deref(), Some("what is my favourite colour?"));
+    assert!(
+        request
+            .user_texts()
+            .iter()
+            .any(|t| t == "my favourite colour is teal"),
+        "{:?}",
+        request.user_texts()
+    );
+    assert_eq!(
+        request.last_user_text().as_deref(),
+        Some("what is my favourite colour?")
+    );
 }

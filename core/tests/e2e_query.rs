@@ -34,14 +34,24 @@ fn final_result(items: &[claude_wire::Result<Message>]) -> &claude_wire::message
 
 #[tokio::test]
 async fn a_text_turn_streams_init_assistant_text_and_a_success_result() {
-    let server = ModelServer::start(Script::new().reply(Reply::text("Hello from the script."))).await.unwrap();
+    let server = ModelServer::start(Script::new().reply(Reply::text("Hello from the script.")))
+        .await
+        .unwrap();
     let sandbox = Sandbox::new();
     let started = Instant::now();
     let mut stream = query("Say hello", support::options(&server, &sandbox));
-    let first = stream.next().await.expect("a first message").expect("no error");
+    let first = stream
+        .next()
+        .await
+        .expect("a first message")
+        .expect("no error");
     let first_message_after = started.elapsed();
     let mut items = vec![Ok(first)];
-    items.extend(tokio::time::timeout(DEADLINE, stream.collect::<Vec<_>>()).await.unwrap());
+    items.extend(
+        tokio::time::timeout(DEADLINE, stream.collect::<Vec<_>>())
+            .await
+            .unwrap(),
+    );
     eprintln!("spawn to first message: {first_message_after:?}");
 
     let messages = ok_messages(&items);
@@ -69,7 +79,9 @@ async fn a_text_turn_streams_init_assistant_text_and_a_success_result() {
 
 #[tokio::test]
 async fn the_model_server_sees_exactly_the_prompt_we_sent() {
-    let server = ModelServer::start(Script::new().reply(Reply::text("ok"))).await.unwrap();
+    let server = ModelServer::start(Script::new().reply(Reply::text("ok")))
+        .await
+        .unwrap();
     let sandbox = Sandbox::new();
     let prompt = "Exact prompt: ünïcode, \"quotes\", and a trailing space ";
     let items = run(prompt, support::options(&server, &sandbox)).await;
@@ -83,7 +95,10 @@ async fn the_model_server_sees_exactly_the_prompt_we_sent() {
 #[tokio::test]
 async fn a_tool_turn_runs_a_read_only_bash_command() {
     let script = Script::new()
-        .reply(Reply::tool_use("Bash", serde_json::json!({"command": "echo wire-check-42", "description": "print"})))
+        .reply(Reply::tool_use(
+            "Bash",
+            serde_json::json!({"command": "echo wire-check-42", "description": "print"}),
+        ))
         .reply(Reply::text("The command printed wire-check-42."));
     let server = ModelServer::start(script).await.unwrap();
     let sandbox = Sandbox::new();
@@ -111,27 +126,47 @@ async fn a_tool_turn_runs_a_read_only_bash_command() {
     });
     let tool_result = tool_result.expect("a user tool_result block");
     assert_eq!(tool_result.tool_use_id, tool_use.id);
-    assert!(tool_result.content.unwrap().to_string().contains("wire-check-42"));
+    assert!(tool_result
+        .content
+        .unwrap()
+        .to_string()
+        .contains("wire-check-42"));
 
     let requests = server.main_requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].tool_result_texts(), ["wire-check-42"]);
     let result = final_result(&items);
     assert_eq!(result.num_turns, 2);
-    assert_eq!(result.result.as_deref(), Some("The command printed wire-check-42."));
+    assert_eq!(
+        result.result.as_deref(),
+        Some("The command printed wire-check-42.")
+    );
 }
 
 #[tokio::test]
 async fn an_api_error_becomes_an_error_result_and_a_typed_error() {
-    let server = ModelServer::start(Script::new().reply(Reply::error(400).error_message("scripted refusal 4711"))).await.unwrap();
+    let server = ModelServer::start(
+        Script::new().reply(Reply::error(400).error_message("scripted refusal 4711")),
+    )
+    .await
+    .unwrap();
     let sandbox = Sandbox::new();
     let items = run("Hi", support::options(&server, &sandbox)).await;
     let result = final_result(&items);
     assert!(result.is_error);
-    assert!(result.result.as_deref().unwrap_or_default().contains("scripted refusal 4711"), "{result:?}");
+    assert!(
+        result
+            .result
+            .as_deref()
+            .unwrap_or_default()
+            .contains("scripted refusal 4711"),
+        "{result:?}"
+    );
     // The CLI exits non-zero after an error result; the error carries the result's text.
     match items.last() {
-        Some(Err(Error::Process { stderr, exit_code, .. })) => {
+        Some(Err(Error::Process {
+            stderr, exit_code, ..
+        })) => {
             assert_eq!(*exit_code, Some(1));
             assert!(stderr.contains("scripted refusal 4711"), "{stderr}");
         }
@@ -141,7 +176,9 @@ async fn an_api_error_becomes_an_error_result_and_a_typed_error() {
 
 #[tokio::test]
 async fn an_overloaded_529_is_retried_and_the_retry_succeeds() {
-    let script = Script::new().reply(Reply::error(529)).reply(Reply::text("after the retry"));
+    let script = Script::new()
+        .reply(Reply::error(529))
+        .reply(Reply::text("after the retry"));
     let server = ModelServer::start(script).await.unwrap();
     let sandbox = Sandbox::new();
     let mut options = support::options(&server, &sandbox);
@@ -161,15 +198,23 @@ async fn an_overloaded_529_is_retried_and_the_retry_succeeds() {
 
 #[tokio::test]
 async fn a_stream_of_user_messages_is_a_prompt_too() {
-    let server = ModelServer::start(Script::new().reply(Reply::text("streamed ok"))).await.unwrap();
+    let server = ModelServer::start(Script::new().reply(Reply::text("streamed ok")))
+        .await
+        .unwrap();
     let sandbox = Sandbox::new();
     let prompt = futures::stream::iter([serde_json::json!({
         "type": "user", "session_id": "", "parent_tool_use_id": null,
         "message": {"role": "user", "content": [{"type": "text", "text": "from a stream"}]}
     })]);
-    let items = tokio::time::timeout(DEADLINE, claude_wire::query_stream(prompt, support::options(&server, &sandbox)).collect::<Vec<_>>())
-        .await
-        .unwrap();
+    let items = tokio::time::timeout(
+        DEADLINE,
+        claude_wire::query_stream(prompt, support::options(&server, &sandbox)).collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
     assert_eq!(final_result(&items).result.as_deref(), Some("streamed ok"));
-    assert_eq!(server.main_requests()[0].last_user_text().as_deref(), Some("from a stream"));
+    assert_eq!(
+        server.main_requests()[0].last_user_text().as_deref(),
+        Some("from a stream")
+    );
 }

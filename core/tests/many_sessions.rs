@@ -23,19 +23,28 @@ async fn a_hundred_clients_with_their_own_cli_processes() {
                       "num_turns": 1, "session_id": format!("s{n}"), "result": format!("reply {n}")}},
             {"wait_stdin_eof": true}
         ]);
-        let options = ClaudeAgentOptions::new().cli_path(fake_cli()).env_var("FAKE_CLI_SCENARIO", steps.to_string());
+        let options = ClaudeAgentOptions::new()
+            .cli_path(fake_cli())
+            .env_var("FAKE_CLI_SCENARIO", steps.to_string());
         sessions.push(tokio::spawn(async move {
             let client = ClaudeClient::new(options);
             client.connect(None).await.unwrap();
             assert_eq!(client.server_info().unwrap()["pid"], n);
             client.query(format!("hello {n}"), "default").await.unwrap();
-            let replies: Vec<_> = client.receive_response().map(|m| m.unwrap().to_value()).collect().await;
+            let replies: Vec<_> = client
+                .receive_response()
+                .map(|m| m.unwrap().to_value())
+                .collect()
+                .await;
             assert_eq!(replies.len(), 2);
             assert_eq!(replies[1]["result"], format!("reply {n}"));
             client.disconnect().await.unwrap();
         }));
     }
     for session in sessions {
-        tokio::time::timeout(Duration::from_secs(120), session).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(120), session)
+            .await
+            .unwrap()
+            .unwrap();
     }
 }

@@ -21,10 +21,13 @@ async fn connect(options: ClaudeAgentOptions) -> (Arc<ClaudeClient>, CliPeer, Va
         let client = client.clone();
         tokio::spawn(async move { client.connect(None).await })
     };
-    let init = tokio::time::timeout(WAIT, peer.accept_initialize(json!({"commands": [], "pid": 7})))
-        .await
-        .expect("initialize in time")
-        .expect("first frame is initialize");
+    let init = tokio::time::timeout(
+        WAIT,
+        peer.accept_initialize(json!({"commands": [], "pid": 7})),
+    )
+    .await
+    .expect("initialize in time")
+    .expect("first frame is initialize");
     connecting.await.unwrap().unwrap();
     (client, peer, init)
 }
@@ -65,16 +68,27 @@ fn assistant_frame(text: &str) -> Value {
 
 fn allow_all_but_rewrite() -> ClaudeAgentOptions {
     let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(|name: String, input: Value, _ctx| async move {
-        Ok(match name.as_str() {
-            "Bash" => PermissionResult::Allow { updated_input: Some(json!({"command": "echo safe"})), updated_permissions: None },
-            "Write" => PermissionResult::Deny { message: "no writing".into(), interrupt: true },
-            _ => {
-                let _ = input;
-                PermissionResult::Allow { updated_input: None, updated_permissions: None }
-            }
-        })
-    }));
+    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
+        |name: String, input: Value, _ctx| async move {
+            Ok(match name.as_str() {
+                "Bash" => PermissionResult::Allow {
+                    updated_input: Some(json!({"command": "echo safe"})),
+                    updated_permissions: None,
+                },
+                "Write" => PermissionResult::Deny {
+                    message: "no writing".into(),
+                    interrupt: true,
+                },
+                _ => {
+                    let _ = input;
+                    PermissionResult::Allow {
+                        updated_input: None,
+                        updated_permissions: None,
+                    }
+                }
+            })
+        },
+    ));
     options
 }
 
@@ -83,15 +97,30 @@ async fn initialize_is_the_first_frame_and_its_answer_is_server_info() {
     let mut options = ClaudeAgentOptions::default();
     let hook = claude_wire::hooks::hook(|_input, _id, _ctx| async { Ok(HookOutput::default()) });
     options.hooks = vec![
-        ("PreToolUse".into(), vec![HookMatcher::new(Some("Bash")).hook(hook.clone()), HookMatcher::new(None).hook(hook.clone())]),
+        (
+            "PreToolUse".into(),
+            vec![
+                HookMatcher::new(Some("Bash")).hook(hook.clone()),
+                HookMatcher::new(None).hook(hook.clone()),
+            ],
+        ),
         ("Stop".into(), vec![HookMatcher::new(None).hook(hook)]),
     ];
     let (client, _peer, init) = connect(options).await;
     assert_eq!(init["subtype"], "initialize");
     assert_eq!(init["hooks"]["PreToolUse"][0]["matcher"], "Bash");
-    assert_eq!(init["hooks"]["PreToolUse"][0]["hookCallbackIds"], json!(["hook_0"]));
-    assert_eq!(init["hooks"]["PreToolUse"][1]["hookCallbackIds"], json!(["hook_1"]));
-    assert_eq!(init["hooks"]["Stop"][0]["hookCallbackIds"], json!(["hook_2"]));
+    assert_eq!(
+        init["hooks"]["PreToolUse"][0]["hookCallbackIds"],
+        json!(["hook_0"])
+    );
+    assert_eq!(
+        init["hooks"]["PreToolUse"][1]["hookCallbackIds"],
+        json!(["hook_1"])
+    );
+    assert_eq!(
+        init["hooks"]["Stop"][0]["hookCallbackIds"],
+        json!(["hook_2"])
+    );
     assert_eq!(client.server_info().unwrap()["pid"], 7);
 }
 
@@ -99,34 +128,67 @@ async fn initialize_is_the_first_frame_and_its_answer_is_server_info() {
 async fn permission_answers_allow_changed_input_and_deny() {
     let (_client, mut peer, _) = connect(allow_all_but_rewrite()).await;
     let ask = |id: &str, tool: &str, input: Value| {
-        request(id, json!({"subtype": "can_use_tool", "tool_name": tool, "input": input,
-                           "permission_suggestions": [], "blocked_path": null, "tool_use_id": "t1"}))
+        request(
+            id,
+            json!({"subtype": "can_use_tool", "tool_name": tool, "input": input,
+                           "permission_suggestions": [], "blocked_path": null, "tool_use_id": "t1"}),
+        )
     };
     peer.send(ask("c1", "Read", json!({"file_path": "/x"})));
     let allow = answer_to(&mut peer, "c1").await;
-    assert_eq!(allow["response"], json!({"behavior": "allow", "updatedInput": {"file_path": "/x"}}));
+    assert_eq!(
+        allow["response"],
+        json!({"behavior": "allow", "updatedInput": {"file_path": "/x"}})
+    );
 
     peer.send(ask("c2", "Bash", json!({"command": "rm -rf /"})));
     let changed = answer_to(&mut peer, "c2").await;
-    assert_eq!(changed["response"]["updatedInput"], json!({"command": "echo safe"}));
+    assert_eq!(
+        changed["response"]["updatedInput"],
+        json!({"command": "echo safe"})
+    );
 
     peer.send(ask("c3", "Write", json!({})));
     let deny = answer_to(&mut peer, "c3").await;
-    assert_eq!(deny["response"], json!({"behavior": "deny", "message": "no writing", "interrupt": true}));
+    assert_eq!(
+        deny["response"],
+        json!({"behavior": "deny", "message": "no writing", "interrupt": true})
+    );
 }
 
 #[tokio::test]
 async fn every_request_gets_one_answer_even_without_a_handler() {
     let (_client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
-    peer.send(request("p", json!({"subtype": "can_use_tool", "tool_name": "Bash", "input": {}})));
+    peer.send(request(
+        "p",
+        json!({"subtype": "can_use_tool", "tool_name": "Bash", "input": {}}),
+    ));
     assert_eq!(answer_to(&mut peer, "p").await["subtype"], "error");
-    peer.send(request("h", json!({"subtype": "hook_callback", "callback_id": "hook_9", "input": {}})));
-    assert!(answer_to(&mut peer, "h").await["error"].as_str().unwrap().contains("hook_9"));
+    peer.send(request(
+        "h",
+        json!({"subtype": "hook_callback", "callback_id": "hook_9", "input": {}}),
+    ));
+    assert!(answer_to(&mut peer, "h").await["error"]
+        .as_str()
+        .unwrap()
+        .contains("hook_9"));
     peer.send(request("u", json!({"subtype": "teleport"})));
-    assert_eq!(answer_to(&mut peer, "u").await["error"], "Unsupported control request subtype: teleport");
-    peer.send(request("e", json!({"subtype": "elicitation", "mcp_server_name": "x", "message": "?"})));
-    assert_eq!(answer_to(&mut peer, "e").await["response"], json!({"action": "decline"}));
-    peer.send(request("d", json!({"subtype": "request_user_dialog", "dialog_kind": "x"})));
+    assert_eq!(
+        answer_to(&mut peer, "u").await["error"],
+        "Unsupported control request subtype: teleport"
+    );
+    peer.send(request(
+        "e",
+        json!({"subtype": "elicitation", "mcp_server_name": "x", "message": "?"}),
+    ));
+    assert_eq!(
+        answer_to(&mut peer, "e").await["response"],
+        json!({"action": "decline"})
+    );
+    peer.send(request(
+        "d",
+        json!({"subtype": "request_user_dialog", "dialog_kind": "x"}),
+    ));
     assert_eq!(answer_to(&mut peer, "d").await["subtype"], "error");
 }
 
@@ -135,18 +197,26 @@ async fn hook_outputs_reach_the_cli_in_wire_spelling() {
     let mut options = ClaudeAgentOptions::default();
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let record = seen.clone();
-    let hook = claude_wire::hooks::hook(move |input: claude_wire::hooks::HookInput, tool_use_id, _ctx| {
-        record.lock().unwrap().push((input.raw().clone(), tool_use_id));
-        async {
-            HookOutput::from_value(json!({
+    let hook = claude_wire::hooks::hook(
+        move |input: claude_wire::hooks::HookInput, tool_use_id, _ctx| {
+            record
+                .lock()
+                .unwrap()
+                .push((input.raw().clone(), tool_use_id));
+            async {
+                HookOutput::from_value(json!({
                 "continue_": false, "stopReason": "enough",
                 "hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
                                         "permissionDecisionReason": "policy"}
             }))
             .map_err(Into::into)
-        }
-    });
-    options.hooks = vec![("PreToolUse".into(), vec![HookMatcher::new(Some("Bash")).hook(hook)])];
+            }
+        },
+    );
+    options.hooks = vec![(
+        "PreToolUse".into(),
+        vec![HookMatcher::new(Some("Bash")).hook(hook)],
+    )];
     let (_client, mut peer, _) = connect(options).await;
     let input = json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"},
                        "session_id": "s", "transcript_path": "/t", "cwd": "/"});
@@ -154,7 +224,10 @@ async fn hook_outputs_reach_the_cli_in_wire_spelling() {
     let answer = answer_to(&mut peer, "h1").await;
     assert_eq!(answer["response"]["continue"], false);
     assert_eq!(answer["response"]["stopReason"], "enough");
-    assert_eq!(answer["response"]["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        answer["response"]["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
     assert!(answer["response"].get("continue_").is_none());
     let calls = seen.lock().unwrap();
     assert_eq!(calls[0].0, input);
@@ -163,21 +236,34 @@ async fn hook_outputs_reach_the_cli_in_wire_spelling() {
 
 #[tokio::test]
 async fn in_process_mcp_tools_answer_through_the_control_channel() {
-    let add = tool("add", "Adds two numbers", json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}),
+    let add = tool(
+        "add",
+        "Adds two numbers",
+        json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}),
         |args: Value| async move {
             let sum = args["a"].as_f64().unwrap_or(0.0) + args["b"].as_f64().unwrap_or(0.0);
             Ok(ToolResult::text(format!("{sum}")))
-        });
+        },
+    );
     let mut options = ClaudeAgentOptions::default();
-    options.mcp_servers = vec![("calc".into(), McpServerConfig::Sdk(create_sdk_mcp_server("calc", "1.0.0", vec![add])))];
+    options.mcp_servers = vec![(
+        "calc".into(),
+        McpServerConfig::Sdk(create_sdk_mcp_server("calc", "1.0.0", vec![add])),
+    )];
     let (_client, mut peer, _) = connect(options).await;
     let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "add", "arguments": {"a": 2, "b": 3}}});
-    peer.send(request("m1", json!({"subtype": "mcp_message", "server_name": "calc", "message": call})));
+    peer.send(request(
+        "m1",
+        json!({"subtype": "mcp_message", "server_name": "calc", "message": call}),
+    ));
     let reply = &answer_to(&mut peer, "m1").await["response"]["mcp_response"];
     assert_eq!(reply["id"], 3);
     assert_eq!(reply["result"]["content"][0]["text"], "5");
     peer.send(request("m2", json!({"subtype": "mcp_message", "server_name": "nope", "message": {"jsonrpc": "2.0", "id": 4, "method": "tools/list"}})));
-    assert_eq!(answer_to(&mut peer, "m2").await["response"]["mcp_response"]["error"]["code"], -32601);
+    assert_eq!(
+        answer_to(&mut peer, "m2").await["response"]["mcp_response"]["error"]["code"],
+        -32601
+    );
 }
 
 #[tokio::test]
@@ -185,23 +271,37 @@ async fn a_slow_callback_blocks_neither_the_reader_nor_other_callbacks() {
     let gate = Arc::new(tokio::sync::Notify::new());
     let release = gate.clone();
     let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(move |name: String, _input, _ctx| {
-        let gate = gate.clone();
-        async move {
-            if name == "Slow" {
-                gate.notified().await;
+    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
+        move |name: String, _input, _ctx| {
+            let gate = gate.clone();
+            async move {
+                if name == "Slow" {
+                    gate.notified().await;
+                }
+                Ok(PermissionResult::Allow {
+                    updated_input: None,
+                    updated_permissions: None,
+                })
             }
-            Ok(PermissionResult::Allow { updated_input: None, updated_permissions: None })
-        }
-    }));
+        },
+    ));
     let (client, mut peer, _) = connect(options).await;
-    let ask = |id: &str, tool: &str| request(id, json!({"subtype": "can_use_tool", "tool_name": tool, "input": {}}));
+    let ask = |id: &str, tool: &str| {
+        request(
+            id,
+            json!({"subtype": "can_use_tool", "tool_name": tool, "input": {}}),
+        )
+    };
     peer.send(ask("slow", "Slow"));
     peer.send(ask("fast", "Fast"));
     peer.send(assistant_frame("still flowing"));
     let first = answer_to(&mut peer, "fast").await;
     assert_eq!(first["subtype"], "success");
-    let message = tokio::time::timeout(WAIT, client.next_message()).await.unwrap().unwrap().unwrap();
+    let message = tokio::time::timeout(WAIT, client.next_message())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert_eq!(message.to_value()["type"], "assistant");
     release.notify_one();
     assert_eq!(answer_to(&mut peer, "slow").await["subtype"], "success");
@@ -212,51 +312,81 @@ async fn a_cancelled_request_stops_its_handler_and_gets_no_answer() {
     let dropped = Arc::new(AtomicBool::new(false));
     let flag = dropped.clone();
     let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(move |name: String, _input, _ctx| {
-        let flag = flag.clone();
-        async move {
-            if name == "Forever" {
-                struct SetOnDrop(Arc<AtomicBool>);
-                impl Drop for SetOnDrop {
-                    fn drop(&mut self) {
-                        self.0.store(true, Ordering::SeqCst);
+    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
+        move |name: String, _input, _ctx| {
+            let flag = flag.clone();
+            async move {
+                if name == "Forever" {
+                    struct SetOnDrop(Arc<AtomicBool>);
+                    impl Drop for SetOnDrop {
+                        fn drop(&mut self) {
+                            self.0.store(true, Ordering::SeqCst);
+                        }
                     }
+                    let _guard = SetOnDrop(flag);
+                    std::future::pending::<()>().await;
                 }
-                let _guard = SetOnDrop(flag);
-                std::future::pending::<()>().await;
+                Ok(PermissionResult::Allow {
+                    updated_input: None,
+                    updated_permissions: None,
+                })
             }
-            Ok(PermissionResult::Allow { updated_input: None, updated_permissions: None })
-        }
-    }));
+        },
+    ));
     let (_client, mut peer, _) = connect(options).await;
-    peer.send(request("f", json!({"subtype": "can_use_tool", "tool_name": "Forever", "input": {}})));
+    peer.send(request(
+        "f",
+        json!({"subtype": "can_use_tool", "tool_name": "Forever", "input": {}}),
+    ));
     tokio::time::sleep(Duration::from_millis(50)).await;
     peer.send(json!({"type": "control_cancel_request", "request_id": "f"}));
-    peer.send(request("after", json!({"subtype": "can_use_tool", "tool_name": "Quick", "input": {}})));
+    peer.send(request(
+        "after",
+        json!({"subtype": "can_use_tool", "tool_name": "Quick", "input": {}}),
+    ));
     let next = answer_to(&mut peer, "after").await;
     assert_eq!(next["request_id"], "after");
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(dropped.load(Ordering::SeqCst), "the handler future was dropped");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the handler future was dropped"
+    );
     let extra = tokio::time::timeout(Duration::from_millis(200), peer.recv()).await;
-    assert!(extra.is_err(), "no answer for a cancelled request, got {extra:?}");
+    assert!(
+        extra.is_err(),
+        "no answer for a cancelled request, got {extra:?}"
+    );
 }
 
 #[tokio::test]
 async fn callback_errors_and_panics_become_error_answers_and_the_session_goes_on() {
     let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(|name: String, _input, _ctx| async move {
-        match name.as_str() {
-            "Fail" => Err("database is down".into()),
-            "Panic" => panic!("callback bug"),
-            _ => Ok(PermissionResult::Allow { updated_input: None, updated_permissions: None }),
-        }
-    }));
+    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
+        |name: String, _input, _ctx| async move {
+            match name.as_str() {
+                "Fail" => Err("database is down".into()),
+                "Panic" => panic!("callback bug"),
+                _ => Ok(PermissionResult::Allow {
+                    updated_input: None,
+                    updated_permissions: None,
+                }),
+            }
+        },
+    ));
     let (_client, mut peer, _) = connect(options).await;
-    let ask = |id: &str, tool: &str| request(id, json!({"subtype": "can_use_tool", "tool_name": tool, "input": {}}));
+    let ask = |id: &str, tool: &str| {
+        request(
+            id,
+            json!({"subtype": "can_use_tool", "tool_name": tool, "input": {}}),
+        )
+    };
     peer.send(ask("a", "Fail"));
     let failed = answer_to(&mut peer, "a").await;
     assert_eq!(failed["subtype"], "error");
-    assert!(failed["error"].as_str().unwrap().contains("database is down"));
+    assert!(failed["error"]
+        .as_str()
+        .unwrap()
+        .contains("database is down"));
     peer.send(ask("b", "Panic"));
     let panicked = answer_to(&mut peer, "b").await;
     assert!(panicked["error"].as_str().unwrap().contains("callback bug"));
@@ -269,12 +399,23 @@ async fn our_requests_time_out_and_are_cancelled_on_the_wire() {
     let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     let control = client.control().unwrap();
     let started = Instant::now();
-    let outcome = control.request(json!({"subtype": "interrupt"}), Some(Duration::from_millis(150))).await;
-    assert!(matches!(outcome, Err(Error::ControlTimeout { ref subtype, .. }) if subtype == "interrupt"), "{outcome:?}");
+    let outcome = control
+        .request(
+            json!({"subtype": "interrupt"}),
+            Some(Duration::from_millis(150)),
+        )
+        .await;
+    assert!(
+        matches!(outcome, Err(Error::ControlTimeout { ref subtype, .. }) if subtype == "interrupt"),
+        "{outcome:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(2));
     let sent = peer.recv().await.unwrap();
     let cancel = peer.recv().await.unwrap();
-    assert_eq!(cancel, json!({"type": "control_cancel_request", "request_id": sent["request_id"]}));
+    assert_eq!(
+        cancel,
+        json!({"type": "control_cancel_request", "request_id": sent["request_id"]})
+    );
 }
 
 #[tokio::test]
@@ -285,7 +426,10 @@ async fn error_answers_become_typed_errors() {
         tokio::spawn(async move { client.set_model(Some("bogus")).await })
     };
     let sent = peer.recv().await.unwrap();
-    assert_eq!(sent["request"], json!({"subtype": "set_model", "model": "bogus"}));
+    assert_eq!(
+        sent["request"],
+        json!({"subtype": "set_model", "model": "bogus"})
+    );
     peer.send(json!({"type": "control_response", "response": {"subtype": "error", "request_id": sent["request_id"], "error": "unknown model"}}));
     match asking.await.unwrap() {
         Err(Error::ControlRequest { subtype, message }) => {
@@ -305,30 +449,45 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
     };
     let _ = peer.recv().await.unwrap();
     let started = Instant::now();
-    peer.send_error(Error::Process { exit_code: Some(2), signal: None, stderr: "fatal: out of cheese".into() });
+    peer.send_error(Error::Process {
+        exit_code: Some(2),
+        signal: None,
+        stderr: "fatal: out of cheese".into(),
+    });
     peer.exit();
     let outcome = asking.await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));
     match outcome {
-        Err(Error::Process { exit_code, stderr, .. }) => {
+        Err(Error::Process {
+            exit_code, stderr, ..
+        }) => {
             assert_eq!(exit_code, Some(2));
             assert!(stderr.contains("out of cheese"));
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(matches!(client.interrupt().await, Err(Error::Process { .. })));
+    assert!(matches!(
+        client.interrupt().await,
+        Err(Error::Process { .. })
+    ));
 }
 
 #[tokio::test]
 async fn an_error_result_explains_the_exit_that_follows() {
     let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     peer.send(result_frame(true, "API Error: 400 bad request"));
-    peer.send_error(Error::Process { exit_code: Some(1), signal: None, stderr: String::new() });
+    peer.send_error(Error::Process {
+        exit_code: Some(1),
+        signal: None,
+        stderr: String::new(),
+    });
     peer.exit();
     let first = client.next_message().await.unwrap().unwrap();
     assert!(first.is_result());
     match client.next_message().await.unwrap() {
-        Err(Error::Process { stderr, exit_code, .. }) => {
+        Err(Error::Process {
+            stderr, exit_code, ..
+        }) => {
             assert_eq!(exit_code, Some(1));
             assert!(stderr.contains("API Error: 400 bad request"), "{stderr}");
         }
@@ -343,10 +502,19 @@ async fn bad_lines_are_reported_and_the_stream_goes_on() {
     peer.send_error(Error::LineTooLong { len: 10, limit: 5 });
     peer.send(json!({"type": "brand_new_type", "payload": [1, 2]}));
     peer.send(assistant_frame("after"));
-    assert!(matches!(client.next_message().await, Some(Err(Error::LineTooLong { .. }))));
+    assert!(matches!(
+        client.next_message().await,
+        Some(Err(Error::LineTooLong { .. }))
+    ));
     let unknown = client.next_message().await.unwrap().unwrap();
-    assert_eq!(unknown.to_value(), json!({"type": "brand_new_type", "payload": [1, 2]}));
-    assert_eq!(client.next_message().await.unwrap().unwrap().to_value()["type"], "assistant");
+    assert_eq!(
+        unknown.to_value(),
+        json!({"type": "brand_new_type", "payload": [1, 2]})
+    );
+    assert_eq!(
+        client.next_message().await.unwrap().unwrap().to_value()["type"],
+        "assistant"
+    );
 }
 
 #[tokio::test]
@@ -356,25 +524,40 @@ async fn host_only_frames_are_consumed() {
     peer.send(json!({"type": "transcript_mirror", "filePath": "/x", "entries": []}));
     peer.send(assistant_frame("visible"));
     let message = client.next_message().await.unwrap().unwrap();
-    assert_eq!(message.to_value()["message"]["content"][0]["text"], "visible");
+    assert_eq!(
+        message.to_value()["message"]["content"][0]["text"],
+        "visible"
+    );
 }
 
 #[tokio::test]
 async fn one_shot_query_closes_stdin_right_after_the_prompt_without_callbacks() {
     let (transport, mut peer) = channel_transport();
-    let mut messages = query_with_transport("hello", ClaudeAgentOptions::default(), Arc::new(transport));
+    let mut messages =
+        query_with_transport("hello", ClaudeAgentOptions::default(), Arc::new(transport));
     let cli = tokio::spawn(async move {
         peer.accept_initialize(json!({})).await.unwrap();
         let user = peer.recv().await.unwrap();
         assert_eq!(user["message"], json!({"role": "user", "content": "hello"}));
-        assert!(tokio::time::timeout(WAIT, peer.recv()).await.unwrap().is_none(), "stdin closed");
+        assert!(
+            tokio::time::timeout(WAIT, peer.recv())
+                .await
+                .unwrap()
+                .is_none(),
+            "stdin closed"
+        );
         peer.send(assistant_frame("hi"));
         peer.send(result_frame(false, "hi"));
         peer.exit();
     });
     let mut kinds = Vec::new();
     while let Some(message) = messages.next().await {
-        kinds.push(message.unwrap().to_value()["type"].as_str().unwrap().to_string());
+        kinds.push(
+            message.unwrap().to_value()["type"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
     }
     cli.await.unwrap();
     assert_eq!(kinds, ["assistant", "result"]);
@@ -383,15 +566,25 @@ async fn one_shot_query_closes_stdin_right_after_the_prompt_without_callbacks() 
 #[tokio::test]
 async fn one_shot_query_keeps_stdin_open_until_the_result_when_callbacks_are_set() {
     let (transport, mut peer) = channel_transport();
-    let mut messages = query_with_transport("write it", allow_all_but_rewrite(), Arc::new(transport));
+    let mut messages =
+        query_with_transport("write it", allow_all_but_rewrite(), Arc::new(transport));
     let cli = tokio::spawn(async move {
         peer.accept_initialize(json!({})).await.unwrap();
         let _user = peer.recv().await.unwrap();
-        peer.send(request("perm", json!({"subtype": "can_use_tool", "tool_name": "Read", "input": {"file_path": "a"}})));
+        peer.send(request(
+            "perm",
+            json!({"subtype": "can_use_tool", "tool_name": "Read", "input": {"file_path": "a"}}),
+        ));
         let answer = answer_to(&mut peer, "perm").await;
         assert_eq!(answer["response"]["behavior"], "allow");
         peer.send(result_frame(false, "done"));
-        assert!(tokio::time::timeout(WAIT, peer.recv()).await.unwrap().is_none(), "stdin closed after the result");
+        assert!(
+            tokio::time::timeout(WAIT, peer.recv())
+                .await
+                .unwrap()
+                .is_none(),
+            "stdin closed after the result"
+        );
         peer.exit();
     });
     while let Some(message) = messages.next().await {
@@ -411,9 +604,16 @@ async fn one_shot_query_waits_for_idle_when_the_cli_reports_session_state() {
         peer.send(state("running"));
         peer.send(result_frame(false, "first"));
         // Still running (a background task owes a turn): stdin must stay open.
-        assert!(tokio::time::timeout(Duration::from_millis(300), peer.recv()).await.is_err());
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), peer.recv())
+                .await
+                .is_err()
+        );
         peer.send(state("idle"));
-        assert!(tokio::time::timeout(WAIT, peer.recv()).await.unwrap().is_none());
+        assert!(tokio::time::timeout(WAIT, peer.recv())
+            .await
+            .unwrap()
+            .is_none());
         peer.exit();
     });
     while let Some(message) = messages.next().await {
@@ -431,7 +631,9 @@ async fn dropping_a_query_mid_way_closes_the_transport() {
         let _ = peer.recv().await;
         peer.send(assistant_frame("one"));
         // The session is dropped: its input ends.
-        tokio::time::timeout(WAIT, async { while peer.recv().await.is_some() {} }).await.unwrap();
+        tokio::time::timeout(WAIT, async { while peer.recv().await.is_some() {} })
+            .await
+            .unwrap();
     });
     let first = messages.next().await.unwrap().unwrap();
     assert_eq!(first.to_value()["type"], "assistant");
@@ -451,23 +653,39 @@ async fn a_hundred_concurrent_clients() {
                 while let Some(frame) = peer.recv().await {
                     if frame["type"] == "user" {
                         let text = frame["message"]["content"].as_str().unwrap().to_string();
-                        peer.send(request(&format!("p{n}"), json!({"subtype": "can_use_tool", "tool_name": "Read", "input": {}})));
+                        peer.send(request(
+                            &format!("p{n}"),
+                            json!({"subtype": "can_use_tool", "tool_name": "Read", "input": {}}),
+                        ));
                         peer.send(assistant_frame(&text));
                         peer.send(result_frame(false, &text));
                     }
                 }
             });
-            client.query(format!("client {n}"), "default").await.unwrap();
-            let replies: Vec<Message> = client.receive_response().map(|m| m.unwrap()).collect().await;
+            client
+                .query(format!("client {n}"), "default")
+                .await
+                .unwrap();
+            let replies: Vec<Message> = client
+                .receive_response()
+                .map(|m| m.unwrap())
+                .collect()
+                .await;
             assert_eq!(replies.len(), 2);
-            assert_eq!(replies[0].to_value()["message"]["content"][0]["text"], format!("client {n}"));
+            assert_eq!(
+                replies[0].to_value()["message"]["content"][0]["text"],
+                format!("client {n}")
+            );
             client.disconnect().await.unwrap();
             cli.await.unwrap();
             done.fetch_add(1, Ordering::SeqCst);
         }));
     }
     for session in sessions {
-        tokio::time::timeout(Duration::from_secs(30), session).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(30), session)
+            .await
+            .unwrap()
+            .unwrap();
     }
     assert_eq!(done.load(Ordering::SeqCst), 100);
 }
@@ -475,7 +693,10 @@ async fn a_hundred_concurrent_clients() {
 #[tokio::test]
 async fn control_methods_send_the_wire_requests_of_the_reference() {
     use claude_wire::options::{AgentDefinition, PermissionMode};
-    let options = ClaudeAgentOptions::default().agent("reviewer", AgentDefinition::new("Reviews code", "You review code."));
+    let options = ClaudeAgentOptions::default().agent(
+        "reviewer",
+        AgentDefinition::new("Reviews code", "You review code."),
+    );
     let (client, mut peer, init) = connect(options).await;
     assert_eq!(init["agents"]["reviewer"]["description"], "Reviews code");
     assert_eq!(init["agents"]["reviewer"]["prompt"], "You review code.");
@@ -490,31 +711,40 @@ async fn control_methods_send_the_wire_requests_of_the_reference() {
         seen
     });
     client.interrupt().await.unwrap();
-    client.set_permission_mode(PermissionMode::AcceptEdits).await.unwrap();
+    client
+        .set_permission_mode(PermissionMode::AcceptEdits)
+        .await
+        .unwrap();
     client.set_model(None).await.unwrap();
     client.set_max_thinking_tokens(Some(2048)).await.unwrap();
     client.rewind_files("user-uuid-1").await.unwrap();
     assert_eq!(client.mcp_status().await.unwrap(), json!({"ok": 6}));
     client.reconnect_mcp_server("docs").await.unwrap();
     client.toggle_mcp_server("docs", false).await.unwrap();
-    client.set_mcp_servers(json!({"extra": {"type": "http", "url": "http://127.0.0.1:1"}})).await.unwrap();
+    client
+        .set_mcp_servers(json!({"extra": {"type": "http", "url": "http://127.0.0.1:1"}}))
+        .await
+        .unwrap();
     client.stop_task("task-7").await.unwrap();
     assert_eq!(client.get_context_usage().await.unwrap(), json!({"ok": 11}));
     client.disconnect().await.unwrap();
     let seen = cli.await.unwrap();
-    assert_eq!(seen, vec![
-        json!({"subtype": "interrupt"}),
-        json!({"subtype": "set_permission_mode", "mode": "acceptEdits"}),
-        json!({"subtype": "set_model", "model": null}),
-        json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": 2048}),
-        json!({"subtype": "rewind_files", "user_message_id": "user-uuid-1"}),
-        json!({"subtype": "mcp_status"}),
-        json!({"subtype": "mcp_reconnect", "serverName": "docs"}),
-        json!({"subtype": "mcp_toggle", "serverName": "docs", "enabled": false}),
-        json!({"subtype": "mcp_set_servers", "servers": {"extra": {"type": "http", "url": "http://127.0.0.1:1"}}}),
-        json!({"subtype": "stop_task", "task_id": "task-7"}),
-        json!({"subtype": "get_context_usage"}),
-    ]);
+    assert_eq!(
+        seen,
+        vec![
+            json!({"subtype": "interrupt"}),
+            json!({"subtype": "set_permission_mode", "mode": "acceptEdits"}),
+            json!({"subtype": "set_model", "model": null}),
+            json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": 2048}),
+            json!({"subtype": "rewind_files", "user_message_id": "user-uuid-1"}),
+            json!({"subtype": "mcp_status"}),
+            json!({"subtype": "mcp_reconnect", "serverName": "docs"}),
+            json!({"subtype": "mcp_toggle", "serverName": "docs", "enabled": false}),
+            json!({"subtype": "mcp_set_servers", "servers": {"extra": {"type": "http", "url": "http://127.0.0.1:1"}}}),
+            json!({"subtype": "stop_task", "task_id": "task-7"}),
+            json!({"subtype": "get_context_usage"}),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -524,7 +754,12 @@ async fn a_hook_that_outlives_its_matcher_timeout_gets_an_error_answer() {
         Ok(HookOutput::default())
     });
     let mut options = ClaudeAgentOptions::default();
-    options.hooks = vec![("Stop".into(), vec![HookMatcher::new(None).hook(slow).timeout(Duration::from_millis(100))])];
+    options.hooks = vec![(
+        "Stop".into(),
+        vec![HookMatcher::new(None)
+            .hook(slow)
+            .timeout(Duration::from_millis(100))],
+    )];
     let (_client, mut peer, _) = connect(options).await;
     let started = Instant::now();
     peer.send(request("slow", json!({"subtype": "hook_callback", "callback_id": "hook_0", "input": {"hook_event_name": "Stop"}})));

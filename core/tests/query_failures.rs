@@ -24,14 +24,22 @@ fn result_line(text: &str) -> Value {
 
 /// Every item of a query, with a deadline so a hang fails the test instead of blocking it.
 async fn collect(options: ClaudeAgentOptions) -> Vec<claude_wire::Result<Message>> {
-    tokio::time::timeout(Duration::from_secs(20), query("hi", options).collect::<Vec<_>>())
-        .await
-        .expect("the query ended in time")
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        query("hi", options).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the query ended in time")
 }
 
 fn process_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z'),
         Err(_) => false,
     }
 }
@@ -52,14 +60,24 @@ async fn a_missing_cli_is_a_typed_error_naming_where_we_looked() {
 #[tokio::test]
 async fn a_missing_cwd_is_its_own_error() {
     let items = collect(options(json!([])).cwd("/definitely/not/here")).await;
-    assert!(matches!(&items[..], [Err(Error::CwdNotFound(p))] if p.ends_with("not/here")), "{items:?}");
+    assert!(
+        matches!(&items[..], [Err(Error::CwdNotFound(p))] if p.ends_with("not/here")),
+        "{items:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_cli_that_exits_at_once_reports_its_stderr() {
-    let items = collect(options(json!([{"stderr": "error: unknown option --bogus"}, {"exit": 3}]))).await;
+    let items = collect(options(
+        json!([{"stderr": "error: unknown option --bogus"}, {"exit": 3}]),
+    ))
+    .await;
     match &items[..] {
-        [Err(Error::Process { exit_code: Some(3), stderr, .. })] => assert!(stderr.contains("unknown option --bogus")),
+        [Err(Error::Process {
+            exit_code: Some(3),
+            stderr,
+            ..
+        })] => assert!(stderr.contains("unknown option --bogus")),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -77,7 +95,11 @@ async fn a_crash_mid_stream_keeps_what_came_before_and_names_the_signal() {
     assert_eq!(items.len(), 2, "{items:?}");
     assert_eq!(items[0].as_ref().unwrap().subtype(), Some("init"));
     match &items[1] {
-        Err(Error::Process { signal: Some(9), stderr, .. }) => assert!(stderr.contains("segfault")),
+        Err(Error::Process {
+            signal: Some(9),
+            stderr,
+            ..
+        }) => assert!(stderr.contains("segfault")),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -93,8 +115,21 @@ async fn garbage_and_huge_lines_are_reported_and_the_stream_goes_on() {
         {"wait_stdin_eof": true}
     ]);
     let items = collect(options(steps).max_buffer_size(1_000_000)).await;
-    assert!(matches!(items[0], Err(Error::JsonDecode { .. })), "{items:?}");
-    assert!(matches!(items[1], Err(Error::LineTooLong { limit: 1_000_000, .. })), "{:?}", items[1]);
+    assert!(
+        matches!(items[0], Err(Error::JsonDecode { .. })),
+        "{items:?}"
+    );
+    assert!(
+        matches!(
+            items[1],
+            Err(Error::LineTooLong {
+                limit: 1_000_000,
+                ..
+            })
+        ),
+        "{:?}",
+        items[1]
+    );
     let last = items[2].as_ref().unwrap();
     assert_eq!(last.to_value()["result"], "survived");
     assert_eq!(items.len(), 3);
@@ -128,23 +163,38 @@ async fn dropping_the_stream_mid_way_leaves_no_process_behind() {
         {"hang": true}
     ]);
     let mut messages = query("hi", options(steps));
-    let first = tokio::time::timeout(Duration::from_secs(10), messages.next()).await.unwrap().unwrap().unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(10), messages.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert_eq!(first.to_value()["type"], "assistant");
-    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     assert!(process_alive(pid));
     drop(messages);
     let deadline = Instant::now() + Duration::from_secs(5);
     while process_alive(pid) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(!process_alive(pid), "the CLI (pid {pid}) outlived its dropped query");
-    assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists(), "the CLI was not reaped (zombie)");
+    assert!(
+        !process_alive(pid),
+        "the CLI (pid {pid}) outlived its dropped query"
+    );
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "the CLI was not reaped (zombie)"
+    );
 }
 
 #[tokio::test]
 async fn a_cli_that_never_answers_initialize_times_out_with_a_clear_error() {
     let started = Instant::now();
-    let items = collect(options(json!([{"hang": true}])).control_timeout(Duration::from_millis(300))).await;
+    let items =
+        collect(options(json!([{"hang": true}])).control_timeout(Duration::from_millis(300))).await;
     match &items[..] {
         [Err(Error::ControlTimeout { subtype, .. })] => assert_eq!(subtype, "initialize"),
         other => panic!("unexpected {other:?}"),

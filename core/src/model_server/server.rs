@@ -132,8 +132,14 @@ impl ModelServer {
         let tmp = dir("tmp")?;
         let mut env = vec![
             ("ANTHROPIC_BASE_URL".to_string(), self.url()),
-            ("ANTHROPIC_API_KEY".to_string(), "model-server-key".to_string()),
-            ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(), "1".to_string()),
+            (
+                "ANTHROPIC_API_KEY".to_string(),
+                "model-server-key".to_string(),
+            ),
+            (
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(),
+                "1".to_string(),
+            ),
             ("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()),
             ("CLAUDE_CONFIG_DIR".to_string(), dir("config")?),
             ("TMPDIR".to_string(), tmp.clone()),
@@ -142,7 +148,10 @@ impl ModelServer {
         ];
         // XDG_RUNTIME_DIR must be private to its owner.
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(scratch.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+        std::fs::set_permissions(
+            scratch.join("runtime"),
+            std::fs::Permissions::from_mode(0o700),
+        )?;
         // SAFETY: geteuid has no preconditions and cannot fail.
         if unsafe { libc::geteuid() } == 0 {
             env.push(("IS_SANDBOX".to_string(), "1".to_string()));

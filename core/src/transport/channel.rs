@@ -23,7 +23,14 @@ pub fn channel_transport() -> (ChannelTransport, CliPeer) {
         closed: closed_tx,
         ready: AtomicBool::new(true),
     };
-    (transport, CliPeer { to_sdk: Some(to_sdk), from_sdk, closed: closed_rx })
+    (
+        transport,
+        CliPeer {
+            to_sdk: Some(to_sdk),
+            from_sdk,
+            closed: closed_rx,
+        },
+    )
 }
 
 /// The session side of [`channel_transport`].
@@ -50,17 +57,28 @@ impl Transport for ChannelTransport {
     }
 
     fn read_frames(&self) -> Option<FrameStream> {
-        let frames = self.frames.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        let frames = self
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
         let mut closed = self.closed.subscribe();
         let stop = async move {
             let _ = closed.wait_for(|closed| *closed).await;
         };
-        Some(UnboundedReceiverStream::new(frames).take_until(stop).boxed())
+        Some(
+            UnboundedReceiverStream::new(frames)
+                .take_until(stop)
+                .boxed(),
+        )
     }
 
     async fn end_input(&self) -> Result<()> {
         self.ready.store(false, Ordering::SeqCst);
-        self.to_peer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.to_peer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         Ok(())
     }
 
@@ -128,4 +146,3 @@ impl CliPeer {
         Some(request)
     }
 }
-
