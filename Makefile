@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python cli bench
+.PHONY: demo test test-rust test-python cli bench bench-python
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -23,6 +23,11 @@ test-rust: cli
 test-python: cli
 	bash scripts/test-python.sh
 
-## Benchmarks (not tests): framing/parse throughput, control round trips, Python vs official SDK.
-bench: cli
+## Benchmarks (not tests): framing/parse throughput, control round trips, then Python vs the official SDK.
+bench: cli bench-python
 	$(CARGO) bench -p claude-wire
+
+## claude_wire vs claude_agent_sdk in one run: import time and messages/s, as ratios.
+bench-python: cli
+	CLAUDE_WIRE_PY_RELEASE=1 bash scripts/test-python.sh --build-only
+	.venv-test/bin/python benches/python_bench.py

@@ -8,6 +8,7 @@
 #   CLAUDE_WIRE_PY_VENV=dir    virtualenv location (default .venv-test)
 #   CLAUDE_WIRE_PY_RELEASE=1   build the extension with --release
 #   PYTHON=python3.11          interpreter for the virtualenv
+#   --build-only               (first argument) stop after building: used by `make bench-python`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +34,5 @@ build_args=(--quiet)
 [[ "${CLAUDE_WIRE_PY_RELEASE:-0}" == 1 ]] && build_args+=(--release)
 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/maturin" develop "${build_args[@]}"
 
+[[ "${1:-}" == --build-only ]] && exit 0
 exec "$VENV/bin/python" -m pytest tests/python tests/parity -q "$@"
