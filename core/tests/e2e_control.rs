@@ -138,12 +138,14 @@ async fn permission_callbacks_guard_the_write_tool() {
     let (server, sandbox) = setup(vec![]).await;
     let allowed = sandbox.work().join("notes.txt");
     let denied = sandbox.work().join("secret.txt");
+    let redacted = sandbox.work().join("draft.txt");
     server.push_replies([
         Reply::tool_use(
             "Write",
             json!({"file_path": allowed, "content": "hello from Write"}),
         ),
         Reply::tool_use("Write", json!({"file_path": denied, "content": "nope"})),
+        Reply::tool_use("Write", json!({"file_path": redacted, "content": "password=hunter2"})),
         Reply::text("done"),
     ]);
     let (callback, calls) = recording_permission(|_, input| {
@@ -153,12 +155,16 @@ async fn permission_callbacks_guard_the_write_tool() {
             .ends_with("secret.txt")
         {
             PermissionResult::deny("secrets stay out")
+        } else if input["content"].as_str().unwrap_or_default().contains("password") {
+            let mut changed = input.clone();
+            changed["content"] = "password=[redacted]".into();
+            PermissionResult::allow().with_input(changed)
         } else {
             PermissionResult::allow()
         }
     });
     run(
-        "write two files",
+        "write three files",
         support::options(&server, &sandbox).can_use_tool(callback),
     )
     .await;
@@ -167,13 +173,17 @@ async fn permission_callbacks_guard_the_write_tool() {
         "hello from Write"
     );
     assert!(!denied.exists());
+    assert_eq!(
+        std::fs::read_to_string(&redacted).unwrap(),
+        "password=[redacted]"
+    );
     let names: Vec<String> = calls
         .lock()
         .unwrap()
         .iter()
         .map(|(n, _)| n.clone())
         .collect();
-    assert_eq!(names, ["Write", "Write"]);
+    assert_eq!(names, ["Write", "Write", "Write"]);
 }
 
 fn pre_tool_use(
