@@ -82,14 +82,6 @@ pub fn accepted_without_validation(frame: &Value) -> bool {
     }
 }
 
-/// The frame of a `result` with `is_error: true` (kept to build a `ResultError`).
-pub fn error_result_raw(message: &Message) -> Option<Value> {
-    match message {
-        Message::Result(r) if r.is_error => Some(message.to_value()),
-        _ => None,
-    }
-}
-
 fn block<'py>(
     py: Python<'py>,
     c: &Classes,

@@ -11,27 +11,6 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
     build(py, &err).unwrap_or_else(|e| e)
 }
 
-/// Converts a core error, with the raw data of the last error `result` seen in the stream, into
-/// a `ResultError` when the CLI died right after reporting that result.
-pub fn to_pyerr_after_result(
-    py: Python<'_>,
-    err: Error,
-    result: Option<&serde_json::Value>,
-) -> PyErr {
-    match (&err, result) {
-        (
-            Error::Process {
-                exit_code, stderr, ..
-            },
-            Some(data),
-        ) => {
-            // The core reports the error result's text in `stderr` in this case.
-            result_error(py, stderr, data, *exit_code).unwrap_or_else(|e| e)
-        }
-        _ => to_pyerr(py, err),
-    }
-}
-
 fn result_error(
     py: Python<'_>,
     message: &str,
@@ -54,6 +33,14 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         | Error::Connection(_)
         | Error::SessionClosed(_)
         | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
+        // The CLI exited right after an error result: the core puts that result's text in
+        // `stderr` and the result itself in `result`.
+        Error::Process {
+            exit_code,
+            stderr,
+            result: Some(data),
+            ..
+        } => return result_error(py, stderr, data, *exit_code),
         Error::Process {
             exit_code, stderr, ..
         } => {

@@ -7,7 +7,7 @@
 //! core stream, which stops the CLI and reaps it.
 
 use crate::convert::message_to_py;
-use crate::errors::to_pyerr_after_result;
+use crate::errors::to_pyerr;
 use crate::pyfuture;
 use crate::ready::Ready;
 use claude_wire::{Message, Result as CoreResult};
@@ -15,7 +15,6 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
-use serde_json::Value;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use tokio::sync::Mutex;
@@ -25,9 +24,6 @@ pub type OnStart = Box<dyn FnOnce(Python<'_>) -> PyResult<Option<Py<PyAny>>> + S
 
 struct Inner {
     stream: Option<BoxStream<'static, CoreResult<Message>>>,
-    /// The raw data of the last `result` with `is_error: true`, to report a CLI failure right
-    /// after it as a `ResultError`.
-    last_error_result: Option<Value>,
 }
 
 /// An async iterator over the messages of a session.
@@ -47,7 +43,6 @@ impl MessageStream {
         MessageStream {
             inner: Arc::new(Mutex::new(Inner {
                 stream: Some(stream),
-                last_error_result: None,
             })),
             on_start,
             pump_task: None,
@@ -60,33 +55,24 @@ impl MessageStream {
 #[allow(clippy::large_enum_variant)]
 enum Step {
     Message(Message),
-    Error(claude_wire::Error, Option<Value>),
+    Error(claude_wire::Error),
     End,
 }
 
 impl Inner {
     fn record(&mut self, item: Option<CoreResult<Message>>) -> Step {
         match item {
-            Some(Ok(message)) => {
-                self.note_result(&message);
-                Step::Message(message)
-            }
+            Some(Ok(message)) => Step::Message(message),
             Some(Err(claude_wire::Error::MessageParse { raw, .. }))
                 if crate::convert::accepted_without_validation(&raw) =>
             {
-                self.last_error_result = None;
                 Step::Message(Message::Unknown(raw))
             }
             Some(Err(err)) => {
-                let result = if err.is_recoverable() {
-                    None
-                } else {
-                    self.last_error_result.take()
-                };
                 if !err.is_recoverable() {
                     self.stream = None;
                 }
-                Step::Error(err, result)
+                Step::Error(err)
             }
             None => {
                 self.stream = None;
@@ -94,24 +80,12 @@ impl Inner {
             }
         }
     }
-
-    /// Tracks the last error `result`; any later message but the post-turn state change means
-    /// the session moved on, so a failure after it is a fresh one.
-    fn note_result(&mut self, message: &Message) {
-        match message {
-            Message::Result(_) => {
-                self.last_error_result = crate::convert::error_result_raw(message)
-            }
-            Message::System(m) if m.subtype == "session_state_changed" => {}
-            _ => self.last_error_result = None,
-        }
-    }
 }
 
 fn finish(py: Python<'_>, step: Step) -> PyResult<Py<PyAny>> {
     match step {
         Step::Message(message) => message_to_py(py, message),
-        Step::Error(err, result) => Err(to_pyerr_after_result(py, err, result.as_ref())),
+        Step::Error(err) => Err(to_pyerr(py, err)),
         Step::End => Err(PyStopAsyncIteration::new_err(())),
     }
 }

@@ -74,6 +74,7 @@ pub(crate) enum ClosedReason {
         exit_code: Option<i32>,
         signal: Option<i32>,
         stderr: String,
+        result: Option<Box<Value>>,
     },
     Other(String),
 }
@@ -85,27 +86,31 @@ impl ClosedReason {
                 exit_code,
                 signal,
                 stderr,
+                result,
             } => ClosedReason::Process {
                 exit_code: *exit_code,
                 signal: *signal,
                 stderr: stderr.clone(),
+                result: result.clone(),
             },
             other => ClosedReason::Other(other.to_string()),
         }
     }
 
     pub(crate) fn to_error(&self) -> Error {
-        match self {
+        match self.clone() {
             ClosedReason::Process {
                 exit_code,
                 signal,
                 stderr,
+                result,
             } => Error::Process {
-                exit_code: *exit_code,
-                signal: *signal,
-                stderr: stderr.clone(),
+                exit_code,
+                signal,
+                stderr,
+                result,
             },
-            ClosedReason::Other(text) => Error::SessionClosed(text.clone()),
+            ClosedReason::Other(text) => Error::SessionClosed(text),
         }
     }
 }
@@ -224,6 +229,7 @@ mod tests {
         let pending = Pending::default();
         let rx = pending.register("a", "interrupt").unwrap();
         pending.close(ClosedReason::Process {
+            result: None,
             exit_code: Some(1),
             signal: None,
             stderr: "boom".into(),

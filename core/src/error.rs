@@ -48,6 +48,9 @@ pub enum Error {
         signal: Option<i32>,
         /// The last lines the CLI wrote to stderr, or the text of the final error result.
         stderr: String,
+        /// The `result` message with `is_error: true` that the CLI reported just before it
+        /// exited, when there was one: that result, not stderr, explains the exit.
+        result: Option<Box<serde_json::Value>>,
     },
 
     /// A line on stdout was not valid JSON. The stream goes on with the next line.

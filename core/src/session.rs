@@ -263,7 +263,7 @@ impl Shared {
     fn route(
         self: &Arc<Self>,
         frame: Value,
-        last_error_result: &mut Option<String>,
+        last_error_result: &mut Option<Map<String, Value>>,
     ) -> Option<Value> {
         let Value::Object(mut map) = frame else {
             return Some(frame);
@@ -303,8 +303,9 @@ impl Shared {
                 (!host_only).then_some(Value::Object(map))
             }
             "result" => {
+                // Kept (rarely: only error results) to explain the exit that follows.
                 *last_error_result = (map.get("is_error").and_then(Value::as_bool) == Some(true))
-                    .then(|| error_result_text(&map));
+                    .then(|| map.clone());
                 self.run.send_modify(|run| run.results += 1);
                 Some(Value::Object(map))
             }
@@ -417,17 +418,21 @@ async fn read_loop(
 }
 
 /// A non-zero exit right after an error result is explained by that result, not by stderr.
-fn explain_exit(error: Error, last_error_result: Option<String>) -> Error {
+fn explain_exit(error: Error, last_error_result: Option<Map<String, Value>>) -> Error {
     match (error, last_error_result) {
         (
             Error::Process {
                 exit_code, signal, ..
             },
-            Some(text),
+            Some(result),
         ) => Error::Process {
             exit_code,
             signal,
-            stderr: format!("Claude Code returned an error result: {text}"),
+            stderr: format!(
+                "Claude Code returned an error result: {}",
+                error_result_text(&result)
+            ),
+            result: Some(Box::new(Value::Object(result))),
         },
         (error, _) => error,
     }

@@ -145,7 +145,10 @@ async fn permission_callbacks_guard_the_write_tool() {
             json!({"file_path": allowed, "content": "hello from Write"}),
         ),
         Reply::tool_use("Write", json!({"file_path": denied, "content": "nope"})),
-        Reply::tool_use("Write", json!({"file_path": redacted, "content": "password=hunter2"})),
+        Reply::tool_use(
+            "Write",
+            json!({"file_path": redacted, "content": "password=hunter2"}),
+        ),
         Reply::text("done"),
     ]);
     let (callback, calls) = recording_permission(|_, input| {
@@ -155,7 +158,11 @@ async fn permission_callbacks_guard_the_write_tool() {
             .ends_with("secret.txt")
         {
             PermissionResult::deny("secrets stay out")
-        } else if input["content"].as_str().unwrap_or_default().contains("password") {
+        } else if input["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("password")
+        {
             let mut changed = input.clone();
             changed["content"] = "password=[redacted]".into();
             PermissionResult::allow().with_input(changed)

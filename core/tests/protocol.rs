@@ -453,6 +453,7 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
         exit_code: Some(2),
         signal: None,
         stderr: "fatal: out of cheese".into(),
+        result: None,
     });
     peer.exit();
     let outcome = asking.await.unwrap();
@@ -476,20 +477,32 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
 async fn an_error_result_explains_the_exit_that_follows() {
     let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     peer.send(result_frame(true, "API Error: 400 bad request"));
+    // The post-turn state change does not make the result stale.
+    peer.send(json!({"type": "system", "subtype": "session_state_changed", "state": "idle"}));
     peer.send_error(Error::Process {
         exit_code: Some(1),
         signal: None,
         stderr: String::new(),
+        result: None,
     });
     peer.exit();
     let first = client.next_message().await.unwrap().unwrap();
     assert!(first.is_result());
+    let state = client.next_message().await.unwrap().unwrap();
+    assert_eq!(state.subtype(), Some("session_state_changed"));
     match client.next_message().await.unwrap() {
         Err(Error::Process {
-            stderr, exit_code, ..
+            stderr,
+            exit_code,
+            result,
+            ..
         }) => {
             assert_eq!(exit_code, Some(1));
             assert!(stderr.contains("API Error: 400 bad request"), "{stderr}");
+            assert_eq!(
+                *result.expect("the error result"),
+                result_frame(true, "API Error: 400 bad request")
+            );
         }
         other => panic!("unexpected {other:?}"),
     }

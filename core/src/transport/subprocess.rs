@@ -378,6 +378,7 @@ impl Reader {
             exit_code: exit.code,
             signal: exit.signal,
             stderr,
+            result: None,
         })
     }
 }
