@@ -36,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<testing::ModelServer>()?;
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
     m.add_function(wrap_pyfunction!(replay::_replay, m)?)?;
     m.add_function(wrap_pyfunction!(pyfuture::_shutdown, m)?)?;
     m.py()

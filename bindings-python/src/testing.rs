@@ -80,3 +80,14 @@ impl Drop for ModelServer {
         self.close();
     }
 }
+
+/// The environment that runs the CLI offline against the server at `base_url`, with its state
+/// under `scratch` (the core's `model_server::cli_env`).
+#[pyfunction]
+pub fn cli_env(
+    py: Python<'_>,
+    base_url: &str,
+    scratch: std::path::PathBuf,
+) -> PyResult<Vec<(String, String)>> {
+    claude_wire::model_server::cli_env(base_url, &scratch).map_err(|e| to_pyerr(py, e.into()))
+}

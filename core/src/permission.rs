@@ -107,7 +107,10 @@ impl PermissionRuleValue {
 ///
 /// Serialises to the exact wire shape (`{"type":"addRules","rules":[...],...}`). An update this
 /// version does not fully understand is kept verbatim as [`PermissionUpdate::Other`].
-#[derive(Debug, Clone, PartialEq)]
+// `remote = "Self"` makes the derive produce inherent (de)serialisers of the known shapes; the
+// trait impls below wrap them so that unknown or extended shapes land in `Other` untouched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", tag = "type", rename_all = "camelCase")]
 pub enum PermissionUpdate {
     /// Add rules.
     AddRules {
@@ -158,40 +161,8 @@ pub enum PermissionUpdate {
         destination: PermissionUpdateDestination,
     },
     /// An update of a shape this version does not know, kept as received.
+    #[serde(skip)]
     Other(Value),
-}
-
-/// The wire form of the known updates; serde does the tagging and renaming.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum WireUpdate {
-    AddRules {
-        rules: Vec<PermissionRuleValue>,
-        behavior: PermissionBehavior,
-        destination: PermissionUpdateDestination,
-    },
-    ReplaceRules {
-        rules: Vec<PermissionRuleValue>,
-        behavior: PermissionBehavior,
-        destination: PermissionUpdateDestination,
-    },
-    RemoveRules {
-        rules: Vec<PermissionRuleValue>,
-        behavior: PermissionBehavior,
-        destination: PermissionUpdateDestination,
-    },
-    SetMode {
-        mode: String,
-        destination: PermissionUpdateDestination,
-    },
-    AddDirectories {
-        directories: Vec<String>,
-        destination: PermissionUpdateDestination,
-    },
-    RemoveDirectories {
-        directories: Vec<String>,
-        destination: PermissionUpdateDestination,
-    },
 }
 
 impl PermissionUpdate {
@@ -236,9 +207,9 @@ impl PermissionUpdate {
 
     /// Reads an update from its wire JSON; never fails (unknown shapes become `Other`).
     pub fn from_value(value: Value) -> Self {
-        match typed_exact::<WireUpdate>(&value) {
-            Some(wire) => wire.into(),
-            None => Self::Other(value),
+        match Self::deserialize(value.clone()) {
+            Ok(known) if known.to_value() == value => known,
+            _ => Self::Other(value),
         }
     }
 
@@ -246,107 +217,7 @@ impl PermissionUpdate {
     pub fn to_value(&self) -> Value {
         match self {
             Self::Other(v) => v.clone(),
-            known => known
-                .to_wire_update()
-                .and_then(|w| serde_json::to_value(w).ok())
-                .unwrap_or(Value::Null),
-        }
-    }
-
-    fn to_wire_update(&self) -> Option<WireUpdate> {
-        Some(match self.clone() {
-            Self::AddRules {
-                rules,
-                behavior,
-                destination,
-            } => WireUpdate::AddRules {
-                rules,
-                behavior,
-                destination,
-            },
-            Self::ReplaceRules {
-                rules,
-                behavior,
-                destination,
-            } => WireUpdate::ReplaceRules {
-                rules,
-                behavior,
-                destination,
-            },
-            Self::RemoveRules {
-                rules,
-                behavior,
-                destination,
-            } => WireUpdate::RemoveRules {
-                rules,
-                behavior,
-                destination,
-            },
-            Self::SetMode { mode, destination } => WireUpdate::SetMode { mode, destination },
-            Self::AddDirectories {
-                directories,
-                destination,
-            } => WireUpdate::AddDirectories {
-                directories,
-                destination,
-            },
-            Self::RemoveDirectories {
-                directories,
-                destination,
-            } => WireUpdate::RemoveDirectories {
-                directories,
-                destination,
-            },
-            Self::Other(_) => return None,
-        })
-    }
-}
-
-impl From<WireUpdate> for PermissionUpdate {
-    fn from(w: WireUpdate) -> Self {
-        match w {
-            WireUpdate::AddRules {
-                rules,
-                behavior,
-                destination,
-            } => Self::AddRules {
-                rules,
-                behavior,
-                destination,
-            },
-            WireUpdate::ReplaceRules {
-                rules,
-                behavior,
-                destination,
-            } => Self::ReplaceRules {
-                rules,
-                behavior,
-                destination,
-            },
-            WireUpdate::RemoveRules {
-                rules,
-                behavior,
-                destination,
-            } => Self::RemoveRules {
-                rules,
-                behavior,
-                destination,
-            },
-            WireUpdate::SetMode { mode, destination } => Self::SetMode { mode, destination },
-            WireUpdate::AddDirectories {
-                directories,
-                destination,
-            } => Self::AddDirectories {
-                directories,
-                destination,
-            },
-            WireUpdate::RemoveDirectories {
-                directories,
-                destination,
-            } => Self::RemoveDirectories {
-                directories,
-                destination,
-            },
+            known => Self::serialize(known, serde_json::value::Serializer).unwrap_or(Value::Null),
         }
     }
 }

@@ -165,19 +165,5 @@ def isolated_env(server: ModelServer | str, root: str | os.PathLike[str] | None 
     directory when omitted). Pass the result as ``ClaudeAgentOptions.env``.
     """
     base = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="claude-wire-"))
-    dirs = {name: base / name for name in ("config", "tmp", "runtime")}
-    for path in dirs.values():
-        path.mkdir(parents=True, exist_ok=True)
-    env = {
-        "ANTHROPIC_BASE_URL": server if isinstance(server, str) else server.url,
-        "ANTHROPIC_API_KEY": "dummy",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "CLAUDE_CODE_MAX_RETRIES": "0",
-        "CLAUDE_CONFIG_DIR": str(dirs["config"]),
-        "TMPDIR": str(dirs["tmp"]),
-        "CLAUDE_CODE_TMPDIR": str(dirs["tmp"]),
-        "XDG_RUNTIME_DIR": str(dirs["runtime"]),
-    }
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        env["IS_SANDBOX"] = "1"
-    return env
+    url = server if isinstance(server, str) else server.url
+    return dict(_native.cli_env(url, str(base)))

@@ -102,4 +102,4 @@ mod sse;
 
 pub use request::{RecordedRequest, RequestKind, ResponseOutcome};
 pub use script::{ApiError, Block, Reply, ReplyBody, Script, When};
-pub use server::ModelServer;
+pub use server::{cli_env, ModelServer};

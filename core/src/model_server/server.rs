@@ -118,45 +118,9 @@ impl ModelServer {
     }
 
     /// Environment that runs the Claude Code CLI offline against this server, with its state
-    /// kept under `scratch` (created if missing): `ANTHROPIC_BASE_URL`, a dummy
-    /// `ANTHROPIC_API_KEY`, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`,
-    /// `CLAUDE_CODE_MAX_RETRIES=0`, fresh `CLAUDE_CONFIG_DIR`, `TMPDIR`, `CLAUDE_CODE_TMPDIR` and
-    /// `XDG_RUNTIME_DIR`, and `IS_SANDBOX=1` when running as root (the CLI refuses
-    /// `bypassPermissions` as root otherwise). Put it in `ClaudeAgentOptions::env`.
+    /// kept under `scratch`: see [`cli_env`].
     pub fn cli_env(&self, scratch: &std::path::Path) -> std::io::Result<Vec<(String, String)>> {
-        let dir = |name: &str| -> std::io::Result<String> {
-            let path = scratch.join(name);
-            std::fs::create_dir_all(&path)?;
-            Ok(path.to_string_lossy().into_owned())
-        };
-        let tmp = dir("tmp")?;
-        let mut env = vec![
-            ("ANTHROPIC_BASE_URL".to_string(), self.url()),
-            (
-                "ANTHROPIC_API_KEY".to_string(),
-                "model-server-key".to_string(),
-            ),
-            (
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(),
-                "1".to_string(),
-            ),
-            ("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()),
-            ("CLAUDE_CONFIG_DIR".to_string(), dir("config")?),
-            ("TMPDIR".to_string(), tmp.clone()),
-            ("CLAUDE_CODE_TMPDIR".to_string(), tmp),
-            ("XDG_RUNTIME_DIR".to_string(), dir("runtime")?),
-        ];
-        // XDG_RUNTIME_DIR must be private to its owner.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            scratch.join("runtime"),
-            std::fs::Permissions::from_mode(0o700),
-        )?;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
-            env.push(("IS_SANDBOX".to_string(), "1".to_string()));
-        }
-        Ok(env)
+        cli_env(&self.url(), scratch)
     }
 
     /// The socket address the server listens on.
@@ -567,4 +531,49 @@ fn sse_response(
         .headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Environment that runs the Claude Code CLI offline against the server at `base_url`, with its state
+/// kept under `scratch` (created if missing): `ANTHROPIC_BASE_URL`, a dummy
+/// `ANTHROPIC_API_KEY`, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`,
+/// `CLAUDE_CODE_MAX_RETRIES=0`, fresh `CLAUDE_CONFIG_DIR`, `TMPDIR`, `CLAUDE_CODE_TMPDIR` and
+/// `XDG_RUNTIME_DIR`, and `IS_SANDBOX=1` when running as root (the CLI refuses
+/// `bypassPermissions` as root otherwise). Put it in `ClaudeAgentOptions::env`.
+pub fn cli_env(
+    base_url: &str,
+    scratch: &std::path::Path,
+) -> std::io::Result<Vec<(String, String)>> {
+    let dir = |name: &str| -> std::io::Result<String> {
+        let path = scratch.join(name);
+        std::fs::create_dir_all(&path)?;
+        Ok(path.to_string_lossy().into_owned())
+    };
+    let tmp = dir("tmp")?;
+    let mut env = vec![
+        ("ANTHROPIC_BASE_URL".to_string(), base_url.to_string()),
+        (
+            "ANTHROPIC_API_KEY".to_string(),
+            "model-server-key".to_string(),
+        ),
+        (
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(),
+            "1".to_string(),
+        ),
+        ("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()),
+        ("CLAUDE_CONFIG_DIR".to_string(), dir("config")?),
+        ("TMPDIR".to_string(), tmp.clone()),
+        ("CLAUDE_CODE_TMPDIR".to_string(), tmp),
+        ("XDG_RUNTIME_DIR".to_string(), dir("runtime")?),
+    ];
+    // XDG_RUNTIME_DIR must be private to its owner.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        scratch.join("runtime"),
+        std::fs::Permissions::from_mode(0o700),
+    )?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } == 0 {
+        env.push(("IS_SANDBOX".to_string(), "1".to_string()));
+    }
+    Ok(env)
 }

@@ -141,27 +141,7 @@ pub fn running_as_root() -> bool {
 /// The isolation variables of REFERENCE §1 for running the real CLI offline against
 /// `server_url` inside `sandbox` (plus `IS_SANDBOX=1` when running as root).
 pub fn isolated_env(server_url: &str, sandbox: &Sandbox) -> Vec<(String, String)> {
-    let path = |p: PathBuf| p.to_string_lossy().into_owned();
-    let mut env = vec![
-        ("ANTHROPIC_BASE_URL".to_string(), server_url.to_string()),
-        (
-            "ANTHROPIC_API_KEY".to_string(),
-            "claude-wire-test-key".to_string(),
-        ),
-        (
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC".to_string(),
-            "1".to_string(),
-        ),
-        ("CLAUDE_CONFIG_DIR".to_string(), path(sandbox.config())),
-        ("TMPDIR".to_string(), path(sandbox.tmp())),
-        ("CLAUDE_CODE_TMPDIR".to_string(), path(sandbox.tmp())),
-        ("XDG_RUNTIME_DIR".to_string(), path(sandbox.runtime())),
-        ("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()),
-    ];
-    if running_as_root() {
-        env.push(("IS_SANDBOX".to_string(), "1".to_string()));
-    }
-    env
+    claude_wire::model_server::cli_env(server_url, sandbox.root()).expect("sandbox env")
 }
 
 /// Replaces (or adds) one variable of an environment list, e.g. to allow retries.
@@ -179,6 +159,6 @@ pub fn options(
         .cli_path(cli_path())
         .model(model())
         .cwd(sandbox.work());
-    options.env = server.cli_env(sandbox.root()).expect("sandbox env");
+    options.env = isolated_env(&server.url(), sandbox);
     options
 }
