@@ -1129,7 +1129,11 @@ async fn cli_text_reply_becomes_assistant_text_and_success() {
     assert_eq!(reqs[0].model(), Some(support::model()));
     assert!(reqs[0].is_stream());
     assert_eq!(reqs[0].last_user_text().as_deref(), Some(prompt));
-    assert_eq!(reqs[0].header("x-api-key"), Some("claude-wire-test-key"));
+    let sent_key = support::isolated_env(&server.url(), &support::Sandbox::new())
+        .into_iter()
+        .find(|(k, _)| k == "ANTHROPIC_API_KEY")
+        .map(|(_, v)| v);
+    assert_eq!(reqs[0].header("x-api-key"), sent_key.as_deref());
     assert_eq!(
         server.requests().len(),
         1,
