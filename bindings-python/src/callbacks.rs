@@ -6,7 +6,7 @@
 //! Python exception becomes a [`CallbackError`] carrying `str(exception)`.
 
 use crate::classes::classes;
-use crate::{pyfuture, pyjson};
+use crate::{awaitable, pyfuture, pyjson};
 use claude_wire::hooks::{HookCallback, HookMatcher, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
 use claude_wire::options::StderrCallback;
@@ -17,19 +17,32 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 use serde_json::Value;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The event loop (and context) callbacks of one session run on; set when the session starts.
-pub type LoopCell = Arc<OnceLock<TaskLocals>>;
+/// The event loop (and context) the callbacks of one session run on: the loop that last drove
+/// the session (started it, sent a prompt, read its messages).
+pub type LoopCell = Arc<Mutex<Option<TaskLocals>>>;
 
-/// Captures the running loop of the calling thread into `cell` (first capture wins).
+/// Binds `cell` to the running loop of the calling thread, unless it is bound to it already.
 pub fn capture_loop(py: Python<'_>, cell: &LoopCell) -> PyResult<()> {
-    if cell.get().is_none() {
-        let locals = TaskLocals::with_running_loop(py)?.copy_context(py)?;
-        let _ = cell.set(locals);
+    let running = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let mut bound = cell.lock().unwrap_or_else(|e| e.into_inner());
+    if bound
+        .as_ref()
+        .is_some_and(|l| l.event_loop(py).is(&running))
+    {
+        return Ok(());
     }
+    *bound = Some(TaskLocals::new(running).copy_context(py)?);
     Ok(())
+}
+
+/// The loop `cell` is bound to.
+#[allow(deprecated)] // `clone` would need the `py-clone` feature
+fn bound_loop(py: Python<'_>, cell: &LoopCell) -> Option<TaskLocals> {
+    let bound = cell.lock().unwrap_or_else(|e| e.into_inner());
+    bound.as_ref().map(|l| l.clone_ref(py))
 }
 
 fn callback_error(py: Python<'_>, err: PyErr) -> CallbackError {
@@ -51,12 +64,9 @@ where
         if !result.hasattr("__await__")? {
             return Ok(Ok(result.unbind()));
         }
-        let locals = cell
-            .get()
+        let locals = bound_loop(py, cell)
             .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
-        Ok(Err(pyo3_async_runtimes::into_future_with_locals(
-            locals, result,
-        )?))
+        Ok(Err(awaitable::run_on_loop(&locals, result)?))
     });
     let pending = pending?.map_err(py_error)?;
     match pending {
@@ -244,7 +254,7 @@ pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<Stder
     let cell = cell.clone();
     Ok(Some(Arc::new(move |line: &str| {
         pyfuture::attach(|py| {
-            let done = match cell.get() {
+            let done = match bound_loop(py, &cell) {
                 Some(locals) => locals
                     .event_loop(py)
                     .call_method1("call_soon_threadsafe", (func.bind(py), line))

@@ -18,5 +18,5 @@ pub fn query(prompt: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<
         capture_loop(py, &cell)?;
         pump.map(|p| p.start(py)).transpose()
     });
-    Ok(MessageStream::new(messages, Some(on_start)))
+    Ok(MessageStream::new(messages, Some(on_start), true))
 }

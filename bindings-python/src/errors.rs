@@ -32,6 +32,8 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         | Error::Spawn { .. }
         | Error::Connection(_)
         | Error::SessionClosed(_)
+        | Error::NoResult
+        | Error::Stalled { .. }
         | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
         // The CLI exited right after an error result: the core puts that result's text in
         // `stderr` and the result itself in `result`.
@@ -42,11 +44,19 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             ..
         } => return result_error(py, stderr, data, *exit_code),
         Error::Process {
-            exit_code, stderr, ..
+            exit_code,
+            signal,
+            stderr,
+            ..
         } => {
-            let message = "Command failed";
+            // As asyncio reports it: a signal is a negative exit code.
+            let code = exit_code.or(signal.map(|s| -s));
+            let message = match code {
+                Some(code) => format!("Command failed with exit code {code}"),
+                None => "Command failed".to_string(),
+            };
             let stderr = (!stderr.is_empty()).then_some(stderr.as_str());
-            c.ProcessError.call1(py, (message, *exit_code, stderr))?
+            c.ProcessError.call1(py, (message, code, stderr))?
         }
         Error::JsonDecode { message, preview } => {
             let cause = PyValueError::new_err(message.clone()).into_value(py);

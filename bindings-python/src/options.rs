@@ -69,6 +69,9 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
         env: env(&o.get("env")?)?,
         user: o.opt("user")?,
         max_buffer_size: o.opt("max_buffer_size")?,
+        control_timeout: o.seconds("control_timeout")?,
+        stall_timeout: o.seconds("stall_timeout")?,
+        callback_timeout: o.seconds("callback_timeout")?,
         ..ClaudeAgentOptions::default()
     };
     mcp_servers(&o.get("mcp_servers")?, loop_cell, &mut out)?;
@@ -96,6 +99,16 @@ impl<'py> Attrs<'_, 'py> {
         v.extract::<T>()
             .map(Some)
             .map_err(|e| field_err(name, e.into()))
+    }
+
+    fn seconds(&self, name: &str) -> PyResult<Option<std::time::Duration>> {
+        self.opt::<f64>(name)?
+            .map(|s| {
+                std::time::Duration::try_from_secs_f64(s).map_err(|_| {
+                    PyValueError::new_err(format!("{name}: expected seconds >= 0, got {s}"))
+                })
+            })
+            .transpose()
     }
 
     fn flag(&self, name: &str) -> PyResult<bool> {

@@ -90,16 +90,3 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<(Prompt, Option<Pump>)> {
         }),
     ))
 }
-
-/// Cancels a pump task from any thread, unless it is finished or its loop is closed.
-pub fn cancel_task(task: &Bound<'_, PyAny>) -> PyResult<()> {
-    if task.call_method0("done")?.is_truthy()? {
-        return Ok(());
-    }
-    let event_loop = task.call_method0("get_loop")?;
-    if event_loop.call_method0("is_closed")?.is_truthy()? {
-        return Ok(());
-    }
-    event_loop.call_method1("call_soon_threadsafe", (task.getattr("cancel")?,))?;
-    Ok(())
-}

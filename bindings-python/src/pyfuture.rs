@@ -29,6 +29,12 @@ pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     result
 }
 
+/// Called in a forked child: runtime threads that were inside [`attach`] in the parent do not
+/// exist here.
+pub fn after_fork_in_child() {
+    IN_FLIGHT.store(0, Ordering::SeqCst);
+}
+
 /// The `atexit` hook: refuse new GIL accesses from runtime threads, wait for running ones.
 #[pyfunction]
 pub fn _shutdown(py: Python<'_>) {
@@ -61,11 +67,26 @@ pub fn spawn<'py, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = Completion> + Send + 'static,
 {
+    spawn_with_cancel(py, fut, None)
+}
+
+/// What to do (on the loop, with the GIL) when the asyncio future is cancelled.
+pub type OnCancel = Box<dyn FnOnce(Python<'_>) + Send + Sync>;
+
+/// [`spawn`], plus `on_cancel` run when the asyncio future is cancelled.
+pub fn spawn_with_cancel<'py, F>(
+    py: Python<'py>,
+    fut: F,
+    on_cancel: Option<OnCancel>,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Completion> + Send + 'static,
+{
     let event_loop = running_loop(py)?;
     let py_future = event_loop.call_method0("create_future")?;
     let target = py_future.clone().unbind();
     let loop_ref = event_loop.unbind();
-    let task = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+    let task = crate::runtime::get().spawn(async move {
         let completion = fut.await;
         attach(|py| {
             let result = completion(py);
@@ -86,6 +107,7 @@ where
         "add_done_callback",
         (AbortOnCancel {
             task: Some(task.abort_handle()),
+            on_cancel,
         },),
     )?;
     Ok(py_future)
@@ -117,18 +139,22 @@ impl Resolve {
     }
 }
 
-/// Aborts the tokio task when the asyncio future is cancelled.
+/// Aborts the tokio task (and runs the cancel hook) when the asyncio future is cancelled.
 #[pyclass]
 struct AbortOnCancel {
     task: Option<AbortHandle>,
+    on_cancel: Option<OnCancel>,
 }
 
 #[pymethods]
 impl AbortOnCancel {
-    fn __call__(&mut self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn __call__(&mut self, py: Python<'_>, future: &Bound<'_, PyAny>) -> PyResult<()> {
         if future.call_method0("cancelled")?.is_truthy()? {
             if let Some(task) = self.task.take() {
                 task.abort();
+            }
+            if let Some(on_cancel) = self.on_cancel.take() {
+                on_cancel(py);
             }
         }
         Ok(())

@@ -27,5 +27,5 @@ pub fn _replay(frames: &Bound<'_, PyAny>, delay_ms: u64) -> PyResult<MessageStre
         }
         Message::from_value(v)
     });
-    Ok(MessageStream::new(stream.boxed(), None))
+    Ok(MessageStream::new(stream.boxed(), None, false))
 }

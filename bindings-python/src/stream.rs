@@ -3,13 +3,18 @@
 //! `__anext__` first polls the stream once without waiting: when a message is already buffered
 //! it is converted and returned as an already-complete awaitable (no event-loop round trip).
 //! Otherwise the wait happens on the tokio runtime, without the GIL, behind an asyncio future.
-//! Dropping the object (end of `async for`, `break`, cancellation, garbage collection) drops the
-//! core stream, which stops the CLI and reaps it.
+//!
+//! The session ends (the CLI is stopped and reaped) at `aclose()`, when the object is freed, and
+//! for one-shot queries as soon as a pending `__anext__` is cancelled (the consumer was
+//! cancelled or timed out: it will not read on, as with the official SDK's async generator).
+//! The destructor never calls into Python: it can run while an exception propagates.
 
+use crate::awaitable::cancel_task;
 use crate::convert::message_to_py;
 use crate::errors::to_pyerr;
-use crate::pyfuture;
+use crate::pyfuture::{self, OnCancel};
 use crate::ready::Ready;
+use crate::runtime::{self, Owned};
 use claude_wire::{Message, Result as CoreResult};
 use futures::stream::BoxStream;
 use futures::StreamExt;
@@ -17,37 +22,64 @@ use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use tokio::sync::Mutex;
 
-/// What to run (once, on the caller's loop) before the first message is awaited.
+/// What to run (once, on the caller's loop) before the first message is awaited; it may return
+/// a task feeding the prompt, cancelled when the session ends.
 pub type OnStart = Box<dyn FnOnce(Python<'_>) -> PyResult<Option<Py<PyAny>>> + Send + Sync>;
 
-struct Inner {
-    stream: Option<BoxStream<'static, CoreResult<Message>>>,
+type CoreStream = BoxStream<'static, CoreResult<Message>>;
+
+/// The part of the stream that futures and the destructor's clean-up task share.
+struct Shared {
+    stream: tokio::sync::Mutex<Option<CoreStream>>,
+    /// A task on the caller's loop feeding the prompt.
+    pump: std::sync::Mutex<Option<Py<PyAny>>>,
+}
+
+impl Shared {
+    fn take_pump(&self) -> Option<Py<PyAny>> {
+        self.pump.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// Ends the session: cancels the prompt pump (from a runtime thread) and drops the stream.
+    async fn shut_down(&self) {
+        if let Some(pump) = self.take_pump() {
+            pyfuture::attach(|py| {
+                // Fails only when the loop closed meanwhile, and then the task is gone anyway.
+                let _ = cancel_task(pump.bind(py));
+            });
+        }
+        let stream = self.stream.lock().await.take();
+        drop(stream);
+    }
 }
 
 /// An async iterator over the messages of a session.
 #[pyclass(module = "claude_wire._native")]
 pub struct MessageStream {
-    inner: Arc<Mutex<Inner>>,
+    shared: Owned<Arc<Shared>>,
     on_start: Option<OnStart>,
-    /// A task on the caller's loop feeding the prompt (cancelled when the stream goes away).
-    pump_task: Option<Py<PyAny>>,
     started: bool,
+    close_on_cancel: bool,
 }
 
 impl MessageStream {
-    /// Wraps a core stream; `on_start` runs at the first `__anext__` (it may return a task to
-    /// cancel when the stream is dropped).
-    pub fn new(stream: BoxStream<'static, CoreResult<Message>>, on_start: Option<OnStart>) -> Self {
+    /// Wraps a core stream; `on_start` runs at the first `__anext__`. With `close_on_cancel`,
+    /// cancelling a pending `__anext__` ends the session.
+    pub fn new(stream: CoreStream, on_start: Option<OnStart>, close_on_cancel: bool) -> Self {
         MessageStream {
-            inner: Arc::new(Mutex::new(Inner {
-                stream: Some(stream),
+            shared: Owned::new(Arc::new(Shared {
+                stream: tokio::sync::Mutex::new(Some(stream)),
+                pump: std::sync::Mutex::new(None),
             })),
             on_start,
-            pump_task: None,
             started: false,
+            close_on_cancel,
         }
+    }
+
+    fn shared(&self, py: Python<'_>) -> PyResult<Arc<Shared>> {
+        self.shared.get().cloned().map_err(|e| to_pyerr(py, e))
     }
 }
 
@@ -59,25 +91,23 @@ enum Step {
     End,
 }
 
-impl Inner {
-    fn record(&mut self, item: Option<CoreResult<Message>>) -> Step {
-        match item {
-            Some(Ok(message)) => Step::Message(message),
-            Some(Err(claude_wire::Error::MessageParse { raw, .. }))
-                if crate::convert::accepted_without_validation(&raw) =>
-            {
-                Step::Message(Message::Unknown(raw))
+fn record(stream: &mut Option<CoreStream>, item: Option<CoreResult<Message>>) -> Step {
+    match item {
+        Some(Ok(message)) => Step::Message(message),
+        Some(Err(claude_wire::Error::MessageParse { raw, .. }))
+            if crate::convert::accepted_without_validation(&raw) =>
+        {
+            Step::Message(Message::Unknown(raw))
+        }
+        Some(Err(err)) => {
+            if !err.is_recoverable() {
+                *stream = None;
             }
-            Some(Err(err)) => {
-                if !err.is_recoverable() {
-                    self.stream = None;
-                }
-                Step::Error(err)
-            }
-            None => {
-                self.stream = None;
-                Step::End
-            }
+            Step::Error(err)
+        }
+        None => {
+            *stream = None;
+            Step::End
         }
     }
 }
@@ -97,76 +127,89 @@ impl MessageStream {
     }
 
     fn __anext__(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let shared = self.shared(py)?;
         if !self.started {
             self.started = true;
             if let Some(start) = self.on_start.take() {
-                self.pump_task = start(py)?;
+                *shared.pump.lock().unwrap_or_else(|e| e.into_inner()) = start(py)?;
             }
-        } else if let Some(step) = self.poll_now() {
+        } else if let Some(step) = poll_now(&shared) {
             let value = finish(py, step)?;
             return Ok(Py::new(py, Ready::new(value))?.into_any());
         }
-        let inner = self.inner.clone();
-        let future = pyfuture::spawn(py, async move {
-            let mut guard = inner.lock().await;
-            let item = match guard.stream.as_mut() {
-                Some(stream) => stream.next().await,
-                None => None,
-            };
-            let step = guard.record(item);
-            drop(guard);
-            Box::new(move |py: Python<'_>| finish(py, step)) as pyfuture::Completion
-        })?;
+        let on_cancel = self.close_on_cancel.then(|| {
+            let shared = shared.clone();
+            Box::new(move |_py: Python<'_>| {
+                runtime::get().spawn(async move { shared.shut_down().await });
+            }) as OnCancel
+        });
+        let future = pyfuture::spawn_with_cancel(
+            py,
+            async move {
+                let mut guard = shared.stream.lock().await;
+                let item = match guard.as_mut() {
+                    Some(stream) => stream.next().await,
+                    None => None,
+                };
+                let step = record(&mut guard, item);
+                drop(guard);
+                Box::new(move |py: Python<'_>| finish(py, step)) as pyfuture::Completion
+            },
+            on_cancel,
+        )?;
         Ok(future.unbind())
     }
 
-    /// Stops the session now (the same as dropping the iterator).
+    /// Stops the session now.
     fn aclose<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.cancel_pump(py);
-        let inner = self.inner.clone();
+        let shared = self.shared(py)?;
+        self.on_start = None;
+        if let Some(pump) = shared.take_pump() {
+            // Fails only when the loop closed meanwhile, and then the task is gone anyway.
+            let _ = cancel_task(pump.bind(py));
+        }
         pyfuture::spawn(py, async move {
-            let stream = inner.lock().await.stream.take();
-            drop(stream);
+            shared.shut_down().await;
             pyfuture::unit()
         })
     }
 }
 
-impl MessageStream {
-    /// Polls once without waiting; `None` when nothing is ready (or another poll is running).
-    fn poll_now(&self) -> Option<Step> {
-        let mut guard = self.inner.try_lock().ok()?;
-        let _runtime = pyo3_async_runtimes::tokio::get_runtime().enter();
-        let stream = match guard.stream.as_mut() {
-            Some(stream) => stream,
-            None => return Some(Step::End),
-        };
-        let mut cx = Context::from_waker(Waker::noop());
-        match stream.poll_next_unpin(&mut cx) {
-            Poll::Ready(item) => Some(guard.record(item)),
-            Poll::Pending => None,
-        }
-    }
-
-    fn cancel_pump(&mut self, py: Python<'_>) {
-        if let Some(task) = self.pump_task.take() {
-            let task = task.bind(py);
-            // Fails only when the loop closed meanwhile, and then the task is gone anyway.
-            let _ = crate::prompt::cancel_task(task);
-        }
+/// Polls once without waiting; `None` when nothing is ready (or another poll is running).
+fn poll_now(shared: &Shared) -> Option<Step> {
+    let mut guard = shared.stream.try_lock().ok()?;
+    let _runtime = runtime::get().enter();
+    let Some(stream) = guard.as_mut() else {
+        return Some(Step::End);
+    };
+    let mut cx = Context::from_waker(Waker::noop());
+    match stream.poll_next_unpin(&mut cx) {
+        Poll::Ready(item) => Some(record(&mut guard, item)),
+        Poll::Pending => None,
     }
 }
 
 impl Drop for MessageStream {
     fn drop(&mut self) {
-        if self.pump_task.is_some() {
-            Python::attach(|py| self.cancel_pump(py));
+        // Everything that may touch Python objects moves to a runtime thread (see module docs).
+        let on_start = self.on_start.take();
+        let shared = std::mem::replace(&mut self.shared, Owned::new(Arc::new(Shared::empty())));
+        if let Some(shared) = shared.take() {
+            runtime::get().spawn(async move {
+                drop(on_start);
+                shared.shut_down().await;
+            });
+        } else {
+            std::mem::forget(on_start); // a forked child: the parent's objects are not ours
         }
-        let inner = self.inner.clone();
-        let runtime = pyo3_async_runtimes::tokio::get_runtime();
-        runtime.spawn(async move {
-            let stream = inner.lock().await.stream.take();
-            drop(stream);
-        });
+    }
+}
+
+impl Shared {
+    fn empty() -> Self {
+        Shared {
+            stream: tokio::sync::Mutex::new(None),
+            pump: std::sync::Mutex::new(None),
+        }
     }
 }

@@ -27,7 +27,7 @@ impl ModelServer {
     #[new]
     fn new(py: Python<'_>, script: &Bound<'_, PyAny>) -> PyResult<Self> {
         let script = Script::from_value(pyjson::from_py(script)?).map_err(|e| to_pyerr(py, e))?;
-        let runtime = pyo3_async_runtimes::tokio::get_runtime();
+        let runtime = crate::runtime::get();
         let server = py
             .detach(|| runtime.block_on(CoreServer::start(script)))
             .map_err(|e| to_pyerr(py, e))?;
@@ -70,7 +70,7 @@ impl ModelServer {
     fn close(&mut self) {
         if let Some(server) = self.server.take() {
             self.recorded = server.requests();
-            pyo3_async_runtimes::tokio::get_runtime().spawn(server.shutdown());
+            crate::runtime::get().spawn(server.shutdown());
         }
     }
 }

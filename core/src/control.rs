@@ -16,6 +16,21 @@ use tokio::sync::oneshot;
 /// Default time to wait for the CLI's answer to a control request.
 pub const DEFAULT_CONTROL_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How long `initialize` may take when no control timeout is set: as the official SDKs, the
+/// longer of the default and `CLAUDE_CODE_STREAM_CLOSE_TIMEOUT` (milliseconds) from the
+/// environment, since MCP servers may take a while to start.
+pub fn initialize_timeout(control_timeout: Option<Duration>) -> Duration {
+    if let Some(timeout) = control_timeout {
+        return timeout;
+    }
+    let from_env = std::env::var("CLAUDE_CODE_STREAM_CLOSE_TIMEOUT")
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or_default();
+    from_env.max(DEFAULT_CONTROL_TIMEOUT)
+}
+
 /// Request ids of the form `req_<counter>_<random hex>`, unique within a process.
 pub(crate) fn next_request_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(1);

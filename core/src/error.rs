@@ -100,6 +100,18 @@ pub enum Error {
         timeout: Duration,
     },
 
+    /// The CLI wrote nothing for [`stall_timeout`](crate::ClaudeAgentOptions::stall_timeout)
+    /// during a turn; it was stopped.
+    #[error("the Claude Code CLI wrote nothing for {idle:?} during a turn (stall_timeout); it was stopped")]
+    Stalled {
+        /// The silence that elapsed.
+        idle: Duration,
+    },
+
+    /// The CLI ended its output in the middle of a turn without failing: no `result` came.
+    #[error("the Claude Code CLI ended its output before the turn's result")]
+    NoResult,
+
     /// The session is over (the CLI exited or the client disconnected) before the operation finished.
     #[error("session closed: {0}")]
     SessionClosed(String),
@@ -121,12 +133,29 @@ fn exit_desc(code: Option<i32>, signal: Option<i32>) -> String {
     }
 }
 
+/// Longest stderr excerpt an error's text carries; the whole tail stays on the error's field.
+const EXCERPT_CHARS: usize = 1000;
+
 fn tail_desc(stderr: &str) -> String {
-    if stderr.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", stderr.trim_end())
+    let text = stderr.trim();
+    if text.is_empty() {
+        return String::new();
     }
+    format!(": {}", excerpt(text))
+}
+
+/// The end of `text`, at most [`EXCERPT_CHARS`] characters, starting at a line when it can.
+pub(crate) fn excerpt(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= EXCERPT_CHARS {
+        return text.to_string();
+    }
+    let tail: String = text.chars().skip(count - EXCERPT_CHARS).collect();
+    let tail = match tail.find('\n') {
+        Some(at) if at + 1 < tail.len() => &tail[at + 1..],
+        _ => &tail,
+    };
+    format!("...{tail}")
 }
 
 impl Error {

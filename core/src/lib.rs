@@ -22,6 +22,7 @@ pub mod model_server;
 pub mod options;
 pub mod permission;
 pub mod query;
+pub mod redact;
 mod session;
 pub mod transport;
 

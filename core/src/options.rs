@@ -41,7 +41,10 @@ pub enum McpServerConfig {
 impl fmt::Debug for McpServerConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            McpServerConfig::External(v) => f.debug_tuple("External").field(v).finish(),
+            McpServerConfig::External(v) => f
+                .debug_tuple("External")
+                .field(&crate::redact::json(v))
+                .finish(),
             McpServerConfig::Sdk(s) => f
                 .debug_struct("Sdk")
                 .field("name", &s.name)
@@ -493,6 +496,14 @@ pub struct ClaudeAgentOptions {
     pub max_buffer_size: Option<usize>,
     /// Timeout of control requests.
     pub control_timeout: Option<Duration>,
+    /// Fail the session with [`Error::Stalled`] when the CLI writes nothing for this long while a
+    /// turn is under way and no callback of ours is still working. Off by default (a long tool
+    /// run is silent too).
+    pub stall_timeout: Option<Duration>,
+    /// Answer a CLI request (permission, hook, MCP tool, dialog) with an error when its callback
+    /// has not returned after this long. Off by default, as in the official SDKs; the CLI's own
+    /// cancel and the end of the session stop a callback in any case.
+    pub callback_timeout: Option<Duration>,
     /// Answers `elicitation` requests; without it they are declined.
     pub on_elicitation: Option<RequestHandler>,
     /// Answers `request_user_dialog` requests; without it they are cancelled.
@@ -836,6 +847,18 @@ impl ClaudeAgentOptions {
     /// Sets [`max_buffer_size`](Self::max_buffer_size).
     pub fn max_buffer_size(mut self, bytes: usize) -> Self {
         self.max_buffer_size = Some(bytes);
+        self
+    }
+
+    /// Sets [`stall_timeout`](Self::stall_timeout).
+    pub fn stall_timeout(mut self, timeout: Duration) -> Self {
+        self.stall_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets [`callback_timeout`](Self::callback_timeout).
+    pub fn callback_timeout(mut self, timeout: Duration) -> Self {
+        self.callback_timeout = Some(timeout);
         self
     }
 

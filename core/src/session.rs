@@ -21,6 +21,7 @@ use futures::{FutureExt, StreamExt};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -35,6 +36,8 @@ pub(crate) struct RunState {
     pub session_state: Option<String>,
     /// The reader has stopped: no more frames will come.
     pub finished: bool,
+    /// A user message was written and its result has not arrived yet: a turn is under way.
+    pub awaiting_result: bool,
 }
 
 impl RunState {
@@ -54,6 +57,12 @@ pub(crate) struct Shared {
     handlers: Handlers,
     run: watch::Sender<RunState>,
     control_timeout: Duration,
+    /// Fail the session when the CLI is silent this long during a turn.
+    stall_timeout: Option<Duration>,
+    /// Answer a CLI request with an error when its callback takes longer than this.
+    callback_timeout: Option<Duration>,
+    /// Set when we close the session: the end of output that follows is expected.
+    closing: AtomicBool,
 }
 
 /// A running session. Dropping it stops every task it started; the transport then kills and
@@ -69,6 +78,12 @@ pub(crate) struct Session {
 pub(crate) struct SessionConfig {
     pub handlers: Handlers,
     pub control_timeout: Duration,
+    /// Time allowed for the `initialize` answer.
+    pub initialize_timeout: Duration,
+    /// See [`ClaudeAgentOptions::stall_timeout`].
+    pub stall_timeout: Option<Duration>,
+    /// See [`ClaudeAgentOptions::callback_timeout`].
+    pub callback_timeout: Option<Duration>,
     /// The body of the `initialize` request (without `subtype`).
     pub initialize: Map<String, Value>,
 }
@@ -91,6 +106,9 @@ impl Session {
             handlers: config.handlers,
             run: watch::Sender::new(RunState::default()),
             control_timeout: config.control_timeout,
+            stall_timeout: config.stall_timeout,
+            callback_timeout: config.callback_timeout,
+            closing: AtomicBool::new(false),
         });
         let reader = tokio::spawn(read_loop(shared.clone(), frames, tx));
         let session = Session {
@@ -101,7 +119,9 @@ impl Session {
         };
         let mut request = config.initialize;
         request.insert("subtype".into(), "initialize".into());
-        let info = session.request(Value::Object(request), None).await?;
+        let info = session
+            .request(Value::Object(request), Some(config.initialize_timeout))
+            .await?;
         let _ = session.server_info.set(info);
         Ok(session)
     }
@@ -146,6 +166,7 @@ impl Session {
 
     /// Shuts the CLI down gracefully and reaps it.
     pub(crate) async fn close(&self) -> Result<()> {
+        self.shared.closing.store(true, Ordering::SeqCst);
         self.shared
             .pending
             .close(ClosedReason::Other("the session was closed".into()));
@@ -169,6 +190,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        self.shared.closing.store(true, Ordering::SeqCst);
         self.shared
             .pending
             .close(ClosedReason::Other("the session was dropped".into()));
@@ -185,11 +207,13 @@ impl Shared {
             "message": {"role": "user", "content": content},
             "parent_tool_use_id": null,
         });
-        self.transport.write(&control::frame(&message)).await
+        self.send_raw(&message).await
     }
 
     /// Writes a caller-built message object (from a prompt stream) as is.
     pub(crate) async fn send_raw(&self, message: &Value) -> Result<()> {
+        // Before the write: the result may be read before the write call returns.
+        self.run.send_modify(|run| run.awaiting_result = true);
         self.transport.write(&control::frame(message)).await
     }
 
@@ -306,7 +330,10 @@ impl Shared {
                 // Kept (rarely: only error results) to explain the exit that follows.
                 *last_error_result = (map.get("is_error").and_then(Value::as_bool) == Some(true))
                     .then(|| map.clone());
-                self.run.send_modify(|run| run.results += 1);
+                self.run.send_modify(|run| {
+                    run.results += 1;
+                    run.awaiting_result = false;
+                });
                 Some(Value::Object(map))
             }
             _ => {
@@ -333,9 +360,13 @@ impl Shared {
         let mut inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
         let task_id = id.clone();
         let task = tokio::spawn(async move {
-            let outcome = AssertUnwindSafe(shared.handlers.handle(request))
-                .catch_unwind()
-                .await;
+            let handled = AssertUnwindSafe(shared.handlers.handle(request)).catch_unwind();
+            let outcome = match shared.callback_timeout {
+                Some(limit) => tokio::time::timeout(limit, handled)
+                    .await
+                    .unwrap_or_else(|_| Ok(Err(format!("callback timed out after {limit:?}")))),
+                None => handled.await,
+            };
             let answer = match outcome {
                 Ok(Ok(response)) => control::success_frame(&task_id, response),
                 Ok(Err(message)) => control::error_frame(&task_id, &message),
@@ -390,7 +421,15 @@ async fn read_loop(
 ) {
     let mut last_error_result = None;
     let mut terminal = None;
-    while let Some(item) = frames.next().await {
+    loop {
+        let item = match next_frame(&shared, &mut frames).await {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(stalled) => {
+                terminal = Some(stalled);
+                break;
+            }
+        };
         match item {
             Ok(frame) => {
                 if let Some(message) = shared.route(frame, &mut last_error_result) {
@@ -406,6 +445,11 @@ async fn read_loop(
             }
         }
     }
+    let turn_cut_short =
+        shared.run.borrow().awaiting_result && !shared.closing.load(Ordering::SeqCst);
+    if terminal.is_none() && turn_cut_short {
+        terminal = Some(Error::NoResult);
+    }
     let reason = match &terminal {
         Some(error) => ClosedReason::from_error(error),
         None => ClosedReason::Other("the CLI closed its output".into()),
@@ -414,6 +458,35 @@ async fn read_loop(
     shared.run.send_modify(|run| run.finished = true);
     if let Some(error) = terminal {
         let _ = tx.send(Err(error));
+    }
+}
+
+/// The next frame; with a stall timeout, `Err` when the CLI stays silent that long during a
+/// turn while none of our callbacks is still working on an answer.
+async fn next_frame(
+    shared: &Shared,
+    frames: &mut FrameStream,
+) -> std::result::Result<Option<Result<Value>>, Error> {
+    let Some(limit) = shared.stall_timeout else {
+        return Ok(frames.next().await);
+    };
+    loop {
+        if let Ok(item) = tokio::time::timeout(limit, frames.next()).await {
+            return Ok(item);
+        }
+        let handlers_busy = !shared
+            .inflight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty();
+        if shared.run.borrow().awaiting_result && !handlers_busy {
+            // The CLI is hung: stop it so its output (and the frame stream) ends.
+            let transport = shared.transport.clone();
+            tokio::spawn(async move {
+                let _ = transport.close().await;
+            });
+            return Err(Error::Stalled { idle: limit });
+        }
     }
 }
 
@@ -486,6 +559,9 @@ impl Session {
             control_timeout: options
                 .control_timeout
                 .unwrap_or(control::DEFAULT_CONTROL_TIMEOUT),
+            initialize_timeout: control::initialize_timeout(options.control_timeout),
+            stall_timeout: options.stall_timeout,
+            callback_timeout: options.callback_timeout,
             initialize,
         };
         Session::start(transport, config).await

@@ -76,10 +76,16 @@ def default_of(f: dataclasses.Field) -> object:
 @pytest.mark.parametrize(("name", "ours", "theirs"), dataclass_pairs(), ids=lambda v: v if isinstance(v, str) else "")
 def test_dataclass_fields_order_and_defaults_match(name: str, ours: type, theirs: type) -> None:
     assert dataclasses.is_dataclass(ours), name
-    mine = [(f.name, default_of(f)) for f in dataclasses.fields(ours)]
+    # claude_wire's own additions are keyword-only, after the official fields, and listed here.
+    extras = [f for f in dataclasses.fields(ours) if f.kw_only]
+    assert [f.name for f in extras] == OUR_EXTRA_FIELDS.get(name, [])
+    mine = [(f.name, default_of(f)) for f in dataclasses.fields(ours) if not f.kw_only]
     ref = [(f.name, default_of(f)) for f in dataclasses.fields(theirs)]
     assert mine == ref
     assert getattr(ours, "__match_args__", None) == getattr(theirs, "__match_args__", None)
+
+
+OUR_EXTRA_FIELDS = {"ClaudeAgentOptions": ["control_timeout", "stall_timeout", "callback_timeout"]}
 
 
 def typeddict_pairs() -> list[tuple[str, type, type]]:

@@ -1299,3 +1299,24 @@ class ClaudeAgentOptions:
     load_timeout_ms: int = 60_000
     task_budget: TaskBudget | None = None
     client_app: str | None = None
+    # claude_wire's own bounds (seconds; None: the official SDK's behaviour).
+    control_timeout: float | None = field(default=None, kw_only=True)
+    """Timeout of control requests (default 60 s, as in the official SDK)."""
+    stall_timeout: float | None = field(default=None, kw_only=True)
+    """End the session with ``CLIConnectionError`` when the CLI writes nothing this long during a
+    turn while no callback is running (off by default: a long tool run is silent too)."""
+    callback_timeout: float | None = field(default=None, kw_only=True)
+    """Answer a CLI request with an error when its callback (``can_use_tool``, a hook, an MCP
+    tool) has not returned after this long; the callback is cancelled (off by default)."""
+
+    def __repr__(self) -> str:
+        """The dataclass repr, with secret-looking ``env`` values (API keys, tokens) hidden."""
+        from ._native import redact_env
+
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "env" and isinstance(value, dict):
+                value = redact_env(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"

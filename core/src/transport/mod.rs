@@ -53,8 +53,9 @@ pub trait Transport: Send + Sync {
 }
 
 /// A fully resolved command line for the CLI: what [`crate::cli`] builds and what
-/// [`SubprocessTransport`] runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`SubprocessTransport`] runs. Its `Debug` output hides the values of secret-looking
+/// variables (API keys, tokens, passwords).
+#[derive(Clone, PartialEq, Eq)]
 pub struct CliCommand {
     /// The CLI executable.
     pub program: PathBuf,
@@ -66,4 +67,29 @@ pub struct CliCommand {
     pub cwd: Option<PathBuf>,
     /// Run the child as this OS user (name or numeric uid), when set.
     pub user: Option<String>,
+}
+
+impl std::fmt::Debug for CliCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<_> = self
+            .env
+            .iter()
+            .map(|(k, v)| {
+                let key = k.to_string_lossy();
+                let value = if crate::redact::is_secret_name(&key) {
+                    crate::redact::REDACTED.into()
+                } else {
+                    v.to_string_lossy()
+                };
+                format!("{key}={value}")
+            })
+            .collect();
+        f.debug_struct("CliCommand")
+            .field("program", &self.program)
+            .field("args", &self.args)
+            .field("env", &env)
+            .field("cwd", &self.cwd)
+            .field("user", &self.user)
+            .finish()
+    }
 }

@@ -51,8 +51,8 @@ impl Default for SubprocessConfig {
             max_line_size: DEFAULT_MAX_LINE_SIZE,
             stderr: None,
             stderr_tail_bytes: 64 * 1024,
-            close_grace: Duration::from_secs(2),
-            term_grace: Duration::from_secs(2),
+            close_grace: Duration::from_secs(5),
+            term_grace: Duration::from_secs(5),
         }
     }
 }
@@ -201,6 +201,7 @@ impl SubprocessTransport {
                 frames: Some(frames),
                 tail,
                 stderr_done,
+                stdout_eof_grace: self.config.close_grace,
             };
             tokio::spawn(reader.run(stdout, self.config.max_line_size));
         }
@@ -330,6 +331,8 @@ struct Reader {
     frames: Option<mpsc::Sender<Batch>>,
     tail: Arc<Mutex<StderrTail>>,
     stderr_done: watch::Receiver<bool>,
+    /// How long the child may live on after closing stdout.
+    stdout_eof_grace: Duration,
 }
 
 impl Reader {
@@ -347,8 +350,17 @@ impl Reader {
         }
         let mut batch = Vec::new();
         decoder.finish(&mut |item| batch.push(item));
-        self.child.wait_exit(None).await;
-        if let Some(error) = self.exit_error().await {
+        if !self.child.wait_exit(Some(self.stdout_eof_grace)).await {
+            // Output is over but the CLI lives on: nobody can hear from it again.
+            self.child.signal_group(libc::SIGKILL);
+            self.child.wait_exit(None).await;
+            if !self.child.exit().is_some_and(|e| e.by_us) {
+                batch.push(Err(Error::Connection(format!(
+                    "the Claude Code CLI closed its output but did not exit within {:?}; it was killed",
+                    self.stdout_eof_grace
+                ))));
+            }
+        } else if let Some(error) = self.exit_error().await {
             batch.push(Err(error));
         }
         self.send(batch).await;

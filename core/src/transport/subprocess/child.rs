@@ -93,6 +93,7 @@ pub(super) async fn spawn(
     command: &CliCommand,
     closing: Arc<AtomicBool>,
 ) -> io::Result<(Arc<Child>, Pipes)> {
+    check_executable(&command.program)?;
     let mut cmd = build_command(command)?;
     let (ready_tx, ready_rx) = oneshot::channel();
     let (exit_tx, exit_rx) = watch::channel(None);
@@ -195,6 +196,36 @@ fn wait_without_reaping(pid: u32) {
             return;
         }
     }
+}
+
+/// Refuses a file that the kernel cannot execute itself: `execvp` would hand a file without a
+/// `#!` line to `/bin/sh`, running arbitrary text as a shell script. Files we cannot read are
+/// left to the spawn, which reports its own error.
+fn check_executable(program: &std::path::Path) -> io::Result<()> {
+    use std::io::Read;
+    if program.components().count() < 2 {
+        return Ok(()); // a bare name, found on PATH by the spawn
+    }
+    let mut head = [0u8; 4];
+    let read = match std::fs::File::open(program).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) => n,
+        Err(_) => return Ok(()),
+    };
+    const MAGICS: [&[u8]; 6] = [
+        b"#!",
+        b"\x7fELF",
+        &[0xcf, 0xfa, 0xed, 0xfe], // Mach-O 64-bit
+        &[0xce, 0xfa, 0xed, 0xfe], // Mach-O 32-bit
+        &[0xca, 0xfe, 0xba, 0xbe], // Mach-O universal
+        &[0xbe, 0xba, 0xfe, 0xca],
+    ];
+    if MAGICS.iter().any(|magic| head[..read].starts_with(magic)) {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not an executable binary and no #! line; refusing to run it through /bin/sh",
+    ))
 }
 
 fn lock(flag: &Mutex<bool>) -> MutexGuard<'_, bool> {

@@ -1,0 +1,72 @@
+//! Keeping secrets out of `Debug` output, reprs and error texts (one rule for every binding).
+
+/// What a hidden value prints as.
+pub const REDACTED: &str = "<redacted>";
+
+/// True for an environment variable or header name that likely holds a credential.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "AUTH",
+        "COOKIE",
+        "SESSION",
+    ]
+    .iter()
+    .any(|part| upper.contains(part))
+}
+
+/// A copy of `value` with the values of secret-looking keys replaced, at any depth.
+pub fn json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if is_secret_name(k) && !v.is_object() {
+                        Value::String(REDACTED.into())
+                    } else {
+                        json(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(json).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_name;
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "ANTHROPIC_API_KEY",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "x-api-key",
+            "Authorization",
+            "AWS_SECRET_ACCESS_KEY",
+            "GITHUB_TOKEN",
+            "DB_PASSWORD",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "PATH",
+            "HOME",
+            "ANTHROPIC_BASE_URL",
+            "CLAUDE_CODE_ENTRYPOINT",
+            "PWD",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+}
