@@ -6,19 +6,28 @@ pub const REDACTED: &str = "<redacted>";
 /// True for an environment variable or header name that likely holds a credential.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    [
+    let anywhere = [
         "KEY",
         "TOKEN",
         "SECRET",
-        "PASSWORD",
-        "PASSWD",
+        "PASSW",
         "CREDENTIAL",
-        "AUTH",
         "COOKIE",
-        "SESSION",
-    ]
-    .iter()
-    .any(|part| upper.contains(part))
+        "AUTHORIZATION",
+    ];
+    anywhere.iter().any(|part| upper.contains(part))
+        || upper.split(['_', '-', '.']).any(|word| word == "AUTH")
+}
+
+/// `arg` with secrets hidden when it is a JSON object (`--mcp-config`, `--settings`).
+pub fn arg(arg: &str) -> std::borrow::Cow<'_, str> {
+    if !arg.starts_with('{') {
+        return arg.into();
+    }
+    match serde_json::from_str::<serde_json::Value>(arg) {
+        Ok(value) => json(&value).to_string().into(),
+        Err(_) => arg.into(),
+    }
 }
 
 /// A copy of `value` with the values of secret-looking keys replaced, at any depth.
@@ -56,6 +65,8 @@ mod tests {
             "AWS_SECRET_ACCESS_KEY",
             "GITHUB_TOKEN",
             "DB_PASSWORD",
+            "X_AUTH",
+            "auth-header",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
@@ -65,6 +76,8 @@ mod tests {
             "ANTHROPIC_BASE_URL",
             "CLAUDE_CODE_ENTRYPOINT",
             "PWD",
+            "CARGO_PKG_AUTHORS",
+            "CLAUDE_CODE_SDK_READS_SESSION_STATE",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }

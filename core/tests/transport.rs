@@ -474,8 +474,13 @@ async fn pdeathsig_helper() {
         return;
     };
     let path = pid_file.to_string_lossy().into_owned();
+    let grandchild_file = format!("{path}.grandchild");
     let (transport, _frames) = start(
-        json!([{"write_pid_file": path}, {"hang": true}]),
+        json!([
+            {"spawn_grandchild": {"seconds": 30, "pid_file": grandchild_file}},
+            {"write_pid_file": path},
+            {"hang": true}
+        ]),
         SubprocessConfig::default(),
     )
     .await;
@@ -511,15 +516,24 @@ async fn child_dies_with_its_parent() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
+    let grandchild: u32 = std::fs::read_to_string(dir.path().join("fake.pid.grandchild"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     assert!(proc_state(pid).is_some());
+    assert!(proc_state(grandchild).is_some());
     helper.kill().unwrap();
     helper.wait().unwrap();
-    // Orphaned, it gets SIGKILL from the kernel. Its new parent may be slow to reap: a zombie is dead.
-    let died = wait_gone(pid, true, Duration::from_secs(3)).await;
-    if !died {
-        // Do not leave the orphan behind when the test fails.
-        // SAFETY: plain syscall.
-        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+    // Orphaned, the CLI gets SIGKILL from the kernel (PDEATHSIG) and what it started from the
+    // watchdog (its process group). A slow new parent may leave zombies: dead enough.
+    for (what, pid) in [("CLI", pid), ("CLI's child", grandchild)] {
+        let died = wait_gone(pid, true, Duration::from_secs(3)).await;
+        if !died {
+            // Do not leave the orphan behind when the test fails.
+            // SAFETY: plain syscall.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        }
+        assert!(died, "{what} {pid} survived its parent");
     }
-    assert!(died, "orphan {pid} survived its parent");
 }

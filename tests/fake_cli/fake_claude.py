@@ -14,6 +14,8 @@ the program exits with code 0.
 Output
   {"emit": {...}}              write the object as one compact JSON line on stdout
   {"emit_raw": "text"}         write text to stdout as is (no newline added): garbage, CRLF, partial lines
+  {"emit_hex": "7b22..."}      write the bytes given in hex to stdout as is (invalid UTF-8, NULs)
+  {"close_stdout": true}       close stdout (the process keeps running)
   {"emit_many": {"count": N, "message": {...}}}
                                write N lines; each is the message with "seq": i (0-based) added
   {"emit_huge": {"bytes": N, "type": "huge"}}
@@ -43,7 +45,8 @@ Control
   {"ignore_sigterm": true}     ignore SIGTERM from now on
   {"spawn_grandchild": seconds}
                                start a `sleep` child that inherits stdout/stderr and may outlive us;
-                               emits {"type": "grandchild", "pid": <its pid>}
+                               emits {"type": "grandchild", "pid": <its pid>}; the argument may be
+                               {"seconds": N, "pid_file": path} to also write its pid to a file
   {"write_pid_file": "path"}   write own pid to the file (atomically)
 
 Every emitted line is flushed immediately. Extend by adding a branch to STEP_HANDLERS.
@@ -106,6 +109,16 @@ def step_emit(arg):
 def step_emit_raw(arg):
     OUT.write(arg.encode())
     OUT.flush()
+
+
+def step_emit_hex(arg):
+    OUT.write(bytes.fromhex(arg))
+    OUT.flush()
+
+
+def step_close_stdout(_arg):
+    OUT.flush()
+    os.close(1)
 
 
 def step_emit_many(arg):
@@ -206,14 +219,17 @@ def step_ignore_sigterm(_arg):
 
 
 def step_spawn_grandchild(arg):
-    child = subprocess.Popen(["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    seconds, pid_file = (arg.get("seconds", 30), arg.get("pid_file")) if isinstance(arg, dict) else (arg, None)
+    child = subprocess.Popen(["sleep", str(seconds)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    if pid_file:
+        step_write_pid_file(pid_file, child.pid)
     write_line({"type": "grandchild", "pid": child.pid})
 
 
-def step_write_pid_file(arg):
+def step_write_pid_file(arg, pid=None):
     tmp = arg + ".tmp"
     with open(tmp, "w") as f:
-        f.write(str(os.getpid()))
+        f.write(str(pid or os.getpid()))
     os.rename(tmp, arg)
 
 
@@ -235,6 +251,8 @@ STEP_HANDLERS = {
     "emit": step_emit,
     "emit_raw": step_emit_raw,
     "emit_many": step_emit_many,
+    "emit_hex": step_emit_hex,
+    "close_stdout": step_close_stdout,
     "emit_huge": step_emit_huge,
     "emit_pid": step_emit_pid,
     "stderr": step_stderr,

@@ -84,9 +84,14 @@ impl std::fmt::Debug for CliCommand {
                 format!("{key}={value}")
             })
             .collect();
+        let args: Vec<_> = self
+            .args
+            .iter()
+            .map(|a| crate::redact::arg(&a.to_string_lossy()).into_owned())
+            .collect();
         f.debug_struct("CliCommand")
             .field("program", &self.program)
-            .field("args", &self.args)
+            .field("args", &args)
             .field("env", &env)
             .field("cwd", &self.cwd)
             .field("user", &self.user)

@@ -134,6 +134,7 @@ fn run_child(
         }
     };
     let pid = child.id();
+    let watchdog = Watchdog::start(pid);
     let pipes = match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
         (Some(stdin), Some(stdout), Some(stderr)) => Ok((
             pid,
@@ -152,6 +153,9 @@ fn run_child(
         unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
     }
     wait_without_reaping(pid);
+    if let Some(watchdog) = watchdog {
+        watchdog.stand_down();
+    }
     let mut ended = lock(ended);
     *ended = true;
     let by_us = closing.load(Ordering::SeqCst);
@@ -176,6 +180,41 @@ fn run_child(
         },
     };
     let _ = exit_tx.send(Some(exit));
+}
+
+/// Kills the child's process group if this process dies: `PR_SET_PDEATHSIG` takes the CLI down
+/// with us, but not what the CLI started (tool commands, servers). A tiny `sh` reads a pipe
+/// whose only writer is this thread's process; EOF without the all-clear line means we died,
+/// and it kills the group. Best effort: without `/bin/sh` the session runs unwatched.
+struct Watchdog {
+    all_clear: std::process::ChildStdin,
+    process: std::process::Child,
+}
+
+impl Watchdog {
+    fn start(pgid: u32) -> Option<Watchdog> {
+        let script = format!("IFS= read -r line || kill -9 -{pgid} 2>/dev/null");
+        let mut command = Command::new("/bin/sh");
+        command
+            .args(["-c", &script])
+            .env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own group: a Ctrl-C for our terminal group must not end the watch.
+            .process_group(0);
+        let mut process = command.spawn().ok()?;
+        let all_clear = process.stdin.take()?;
+        Some(Watchdog { all_clear, process })
+    }
+
+    /// The child ended while we live: tell the watchdog to exit quietly, and reap it.
+    fn stand_down(mut self) {
+        use std::io::Write;
+        let _ = self.all_clear.write_all(b"ok\n");
+        drop(self.all_clear);
+        let _ = self.process.wait();
+    }
 }
 
 /// Blocks until the child has ended, leaving it waitable so the pid stays reserved.
