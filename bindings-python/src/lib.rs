@@ -39,7 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<testing::ModelServer>()?;
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
-    m.add_function(wrap_pyfunction!(redact_env, m)?)?;
+    m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
     m.add_function(wrap_pyfunction!(replay::_replay, m)?)?;
     m.add_function(wrap_pyfunction!(pyfuture::_shutdown, m)?)?;
@@ -49,20 +49,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A copy of an `env` mapping with the values of secret-looking names hidden (the core's rule).
+/// A copy of a JSON-like value with the values of secret-looking keys hidden (the core's rule).
 #[pyfunction]
-fn redact_env<'py>(
-    py: Python<'py>,
-    env: &Bound<'py, pyo3::types::PyDict>,
-) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-    let out = pyo3::types::PyDict::new(py);
-    for (key, value) in env.iter() {
-        let hidden = claude_wire::redact::is_secret_name(&key.str()?.to_cow()?);
-        if hidden {
-            out.set_item(key, claude_wire::redact::REDACTED)?;
-        } else {
-            out.set_item(key, value)?;
-        }
-    }
-    Ok(out)
+fn redact<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let value = pyjson::from_py(value)?;
+    pyjson::to_py(py, &claude_wire::redact::json(&value))
 }

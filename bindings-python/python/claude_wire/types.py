@@ -7,7 +7,7 @@ message, by calling these classes with positional arguments in field order.
 
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, Union
 
@@ -1310,13 +1310,16 @@ class ClaudeAgentOptions:
     tool) has not returned after this long; the callback is cancelled (off by default)."""
 
     def __repr__(self) -> str:
-        """The dataclass repr, with secret-looking ``env`` values (API keys, tokens) hidden."""
-        from ._native import redact_env
+        """The dataclass repr, with secret-looking values (API keys, tokens, auth headers) in
+        ``env`` and ``mcp_servers`` hidden."""
+        from ._native import redact
 
         shown = []
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name == "env" and isinstance(value, dict):
-                value = redact_env(value)
+                value = redact(value)
+            elif f.name == "mcp_servers" and isinstance(value, dict):
+                value = {k: redact(v) if isinstance(v, dict) and "instance" not in v else v for k, v in value.items()}
             shown.append(f"{f.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
