@@ -6,6 +6,7 @@
 
 mod args;
 mod discovery;
+mod initialize;
 
 pub use args::build_args;
 pub use discovery::{find_cli, CliLookup, CLI_ENV_VAR};

@@ -1,0 +1,176 @@
+//! Session options: plain data plus callback handles.
+//!
+//! [`ClaudeAgentOptions`] mirrors the official Python SDK's options object. Every field is public
+//! and the type is `Clone`; the builder methods (`ClaudeAgentOptions::new().model("m")...`) are a
+//! convenience over setting fields directly. How each option reaches the CLI (argv, environment
+//! or the `initialize` request) is documented on the field and implemented in [`crate::cli`] and
+//! [`ClaudeAgentOptions::initialize_fields`].
+
+mod builder;
+mod kinds;
+
+pub use kinds::*;
+
+use crate::hooks::HookMatcher;
+use crate::permission::CanUseTool;
+use crate::{BoxFuture, CallbackError};
+use serde_json::Value;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Receives each line the CLI writes to stderr.
+pub type StderrCallback = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Answers a CLI request that needs the user (`elicitation`, `request_user_dialog`): receives the
+/// request body, returns the response body.
+pub type RequestHandler =
+    Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, CallbackError>> + Send + Sync>;
+
+/// The `CLAUDE_CODE_ENTRYPOINT` value used when [`ClaudeAgentOptions::entrypoint`] is not set.
+pub const DEFAULT_ENTRYPOINT: &str = "sdk-rust";
+
+/// Options for [`crate::query()`] and [`crate::ClaudeClient`].
+#[derive(Clone, Default)]
+pub struct ClaudeAgentOptions {
+    /// System prompt (`--system-prompt`, `--system-prompt-file`, `--append-system-prompt`).
+    pub system_prompt: SystemPrompt,
+    /// Base set of built-in tools (`--tools`); `None` leaves the CLI default.
+    pub tools: Option<Tools>,
+    /// Tools allowed without asking (`--allowedTools`).
+    pub allowed_tools: Vec<String>,
+    /// Tools removed from the model's context (`--disallowedTools`).
+    pub disallowed_tools: Vec<String>,
+    /// Skills to enable: adds `Skill` rules to the allowed tools, defaults `setting_sources` to
+    /// user + project, and a list is sent in `initialize`.
+    pub skills: Option<Skills>,
+    /// Turn limit (`--max-turns`; 0 means no limit).
+    pub max_turns: Option<u32>,
+    /// Spending limit in USD (`--max-budget-usd`).
+    pub max_budget_usd: Option<f64>,
+    /// API-side task budget in tokens (`--task-budget`).
+    pub task_budget: Option<u64>,
+    /// Model (`--model`).
+    pub model: Option<String>,
+    /// Model used when the main one is unavailable (`--fallback-model`).
+    pub fallback_model: Option<String>,
+    /// Beta features (`--betas`).
+    pub betas: Vec<String>,
+    /// Permission mode (`--permission-mode`).
+    pub permission_mode: Option<PermissionMode>,
+    /// MCP tool answering permission prompts (`--permission-prompt-tool`); cannot be combined with
+    /// `can_use_tool`.
+    pub permission_prompt_tool_name: Option<String>,
+    /// Continue the most recent conversation in `cwd` (`--continue`).
+    pub continue_conversation: bool,
+    /// Session id (or title) to resume (`--resume=`).
+    pub resume: Option<String>,
+    /// Use this session id (a UUID) instead of a generated one (`--session-id=`).
+    pub session_id: Option<String>,
+    /// Fork a resumed session to a new id (`--fork-session`).
+    pub fork_session: bool,
+    /// When resuming, load the transcript only up to this message uuid (`--resume-session-at=`).
+    pub resume_session_at: Option<String>,
+    /// With `resume_session_at`: the prompt uuid whose turn the truncation drops; the CLI refuses
+    /// the resume when more than that turn would be lost (`--resume-drops-turn=`).
+    pub resume_drops_turn: Option<String>,
+    /// Extra settings: a JSON object text or a path to a settings file (`--settings`).
+    pub settings: Option<String>,
+    /// Sandbox settings, merged into `settings` under the key `sandbox`.
+    pub sandbox: Option<Value>,
+    /// More directories the agent may access (`--add-dir`, repeated).
+    pub add_dirs: Vec<PathBuf>,
+    /// MCP servers by name, in order (`--mcp-config {"mcpServers": ...}`).
+    pub mcp_servers: Vec<(String, McpServerConfig)>,
+    /// An MCP config given as a file path or JSON text, passed verbatim to `--mcp-config`. Cannot
+    /// be combined with `mcp_servers`.
+    pub mcp_config: Option<String>,
+    /// Emit `stream_event` messages while the model streams (`--include-partial-messages`).
+    pub include_partial_messages: bool,
+    /// Emit hook lifecycle events as messages (`--include-hook-events`).
+    pub include_hook_events: bool,
+    /// Use only the MCP servers given here, ignoring every other MCP configuration (`--strict-mcp-config`).
+    pub strict_mcp_config: bool,
+    /// Filesystem settings layers to load (`--setting-sources=`); `None` loads the CLI default,
+    /// an empty list loads none.
+    pub setting_sources: Option<Vec<SettingSource>>,
+    /// Plugins to load (`--plugin-dir`, repeated).
+    pub plugins: Vec<Plugin>,
+    /// Extended thinking (`--thinking`, `--max-thinking-tokens`, `--thinking-display`).
+    pub thinking: Option<Thinking>,
+    /// Thinking budget (`--max-thinking-tokens`); superseded by `thinking` when both are set.
+    pub max_thinking_tokens: Option<u32>,
+    /// Effort level (`--effort`).
+    pub effort: Option<Effort>,
+    /// Structured output: `{"type": "json_schema", "schema": {...}}` (`--json-schema`).
+    pub output_format: Option<Value>,
+    /// Further CLI flags in order: `(name without --, value)`; `None` makes a bare flag.
+    pub extra_args: Vec<(String, Option<String>)>,
+    /// Custom sub-agents, in order (sent in `initialize`).
+    pub agents: Vec<(String, AgentDefinition)>,
+    /// Forward sub-agents' text and thinking blocks into the message stream (sent in `initialize`).
+    pub forward_subagent_text: bool,
+    /// Track file changes so they can be rewound (`CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING`).
+    pub enable_file_checkpointing: bool,
+    /// Your app's identifier for API requests (`CLAUDE_AGENT_SDK_CLIENT_APP`).
+    pub client_app: Option<String>,
+    /// `CLAUDE_CODE_ENTRYPOINT` value; defaults to [`DEFAULT_ENTRYPOINT`]. An entry in `env` wins.
+    pub entrypoint: Option<String>,
+    /// `CLAUDE_AGENT_SDK_VERSION` value; defaults to [`crate::VERSION`].
+    pub sdk_version: Option<String>,
+    /// Permission callback; makes the CLI send permission prompts over the control channel.
+    pub can_use_tool: Option<CanUseTool>,
+    /// Hooks per event name, in order (sent in `initialize`).
+    pub hooks: Vec<(String, Vec<HookMatcher>)>,
+    /// Working directory of the CLI; must exist. Also sets `PWD`.
+    pub cwd: Option<PathBuf>,
+    /// Explicit CLI path; see [`crate::cli::find_cli`] for the search otherwise.
+    pub cli_path: Option<PathBuf>,
+    /// Environment variables for the CLI, applied over the inherited environment.
+    pub env: Vec<(String, String)>,
+    /// Run the CLI as this OS user (name or uid).
+    pub user: Option<String>,
+    /// Receives every stderr line of the CLI.
+    pub stderr: Option<StderrCallback>,
+    /// Maximum size of one stdout line in bytes.
+    pub max_buffer_size: Option<usize>,
+    /// Timeout of control requests.
+    pub control_timeout: Option<Duration>,
+    /// Fail the session with [`Error::Stalled`] when the CLI writes nothing for this long while a
+    /// turn is under way and no callback of ours is still working. Off by default (a long tool
+    /// run is silent too).
+    pub stall_timeout: Option<Duration>,
+    /// Answer a CLI request (permission, hook, MCP tool, dialog) with an error when its callback
+    /// has not returned after this long. Off by default, as in the official SDKs; the CLI's own
+    /// cancel and the end of the session stop a callback in any case.
+    pub callback_timeout: Option<Duration>,
+    /// Answers `elicitation` requests; without it they are declined.
+    pub on_elicitation: Option<RequestHandler>,
+    /// Answers `request_user_dialog` requests; without it they are cancelled.
+    pub on_user_dialog: Option<RequestHandler>,
+}
+
+impl fmt::Debug for ClaudeAgentOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaudeAgentOptions")
+            .field("system_prompt", &self.system_prompt)
+            .field("tools", &self.tools)
+            .field("allowed_tools", &self.allowed_tools)
+            .field("model", &self.model)
+            .field("permission_mode", &self.permission_mode)
+            .field("mcp_servers", &self.mcp_servers)
+            .field("cwd", &self.cwd)
+            .field("cli_path", &self.cli_path)
+            .field("can_use_tool", &self.can_use_tool.is_some())
+            .field(
+                "hooks",
+                &self
+                    .hooks
+                    .iter()
+                    .map(|(e, m)| (e, m.len()))
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
