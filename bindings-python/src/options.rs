@@ -15,9 +15,6 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-/// The `CLAUDE_CODE_ENTRYPOINT` of sessions started from Python.
-const ENTRYPOINT: &str = "sdk-py";
-
 /// Reads every field of the Python options object. Callbacks are bound to `loop_cell`, the event
 /// loop captured when the session starts.
 pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeAgentOptions> {
@@ -63,7 +60,7 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
         forward_subagent_text: o.flag("forward_subagent_text")?,
         enable_file_checkpointing: o.flag("enable_file_checkpointing")?,
         client_app: o.opt("client_app")?,
-        entrypoint: Some(ENTRYPOINT.to_string()),
+        flavour: claude_wire::Flavour::Python,
         cwd: o.path("cwd")?,
         cli_path: o.path("cli_path")?,
         env: env(&o.get("env")?)?,
@@ -386,6 +383,7 @@ fn agent(def: &Bound<'_, PyAny>) -> PyResult<AgentDefinition> {
         background: a.opt("background")?,
         effort,
         permission_mode: a.opt::<String>("permissionMode")?.map(|m| parse_mode(&m)),
+        extra: Default::default(),
     })
 }
 

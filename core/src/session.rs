@@ -480,10 +480,10 @@ async fn next_frame(
             .unwrap_or_else(|e| e.into_inner())
             .is_empty();
         if shared.run.borrow().awaiting_result && !handlers_busy {
-            // The CLI is hung: stop it so its output (and the frame stream) ends.
+            // The CLI is hung: a graceful close would only wait for it. Kill it.
             let transport = shared.transport.clone();
             tokio::spawn(async move {
-                let _ = transport.close().await;
+                let _ = transport.kill().await;
             });
             return Err(Error::Stalled { idle: limit });
         }
@@ -552,8 +552,7 @@ impl Session {
             None => subprocess_for(options)?,
         };
         let handlers = Handlers::from_options(options);
-        let mut initialize = options.initialize_fields();
-        initialize.insert("hooks".into(), handlers.hooks.initialize_hooks());
+        let initialize = options.initialize_request(&handlers.hooks);
         let config = SessionConfig {
             handlers,
             control_timeout: options

@@ -378,7 +378,11 @@ async def test_hang_after_init_with_stall_timeout(fake) -> None:
     assert "stall" in str(error)
     assert kinds(got) == ["SystemMessage"]
     assert elapsed < 5.0, elapsed
-    assert await wait_no_children(2.0) == []
+    # A stalled CLI is killed at once: a graceful close would only wait for it.
+    left = await wait_no_children(1.0)
+    lag = time.monotonic() - started - elapsed
+    print(f"\nstall: error after {elapsed:.1f}s, CLI gone {lag:.1f}s after the error")
+    assert left == []
 
 
 async def test_cli_closes_stdout_and_keeps_running(script_cli, tmp_path: Path) -> None:
@@ -512,13 +516,21 @@ async def test_control_cancel_request_cancels_the_running_callback(fake) -> None
 # --------------------------------------------------------------------------------------------
 
 
-async def cancel_and_check(task: asyncio.Task[Any]) -> None:
-    """Cancels ``task``; then no CLI may be left within 2 s (no gc.collect()) nor any task."""
+async def cancel_and_check(task: asyncio.Task[Any], limit: float = 2.5) -> None:
+    """Cancels ``task``; within ``limit`` seconds of the cancel (no gc.collect()) the task must
+    have ended and no CLI nor any other asyncio task may be left."""
+    cancelled_at = time.monotonic()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 10)
-    assert await wait_no_children(2.0) == []
+    task_done = time.monotonic() - cancelled_at
+    left = await wait_no_children(limit)
+    children_gone = time.monotonic() - cancelled_at
+    print(f"\ncancelled task ended {task_done:.2f}s after cancel(), children gone after {children_gone:.2f}s")
+    assert left == []
     assert await leftover_tasks(2.0) == []
+    assert task_done <= limit, f"the cancelled task took {task_done:.1f}s to end"
+    assert children_gone <= limit, f"the CLI outlived the cancel by {children_gone:.1f}s"
 
 
 async def wait_for_child(timeout: float = 5.0) -> None:
@@ -613,7 +625,9 @@ async def test_cancel_during_receive_response_inside_async_with(fake) -> None:
         task = asyncio.create_task(consume())
         await asyncio.wait_for(started.wait(), 10)
         await asyncio.sleep(0.2)
-        await cancel_and_check(task)
+        # Leaving `async with` disconnects as the official SDK does, gracefully: stdin EOF, then
+        # up to 5 s for the CLI to flush its session file before SIGTERM. This fake ignores EOF.
+        await cancel_and_check(task, limit=6.5)
 
 
 async def test_cancel_receive_response_then_disconnect(fake) -> None:
@@ -636,7 +650,9 @@ async def test_cancel_receive_response_then_disconnect(fake) -> None:
         with pytest.raises(asyncio.CancelledError):
             await asyncio.wait_for(task, 10)
         assert child_pids(), "the client is still connected: its CLI runs until disconnect()"
-        await asyncio.wait_for(client.disconnect(), 10)
+        started = time.monotonic()
+        await asyncio.wait_for(client.disconnect(), 15)
+        print(f"\ndisconnect() of a hung CLI took {time.monotonic() - started:.1f}s")
         assert await wait_no_children(2.0) == []
         assert await leftover_tasks(2.0) == []
 
@@ -868,39 +884,45 @@ async def test_soak_sequential_and_concurrent() -> None:
         assert kinds(messages) == ["SystemMessage", "ResultMessage"]
         assert messages[-1].result == "ok"
 
+    async def settle() -> dict[str, int]:
+        assert await wait_no_children() == []
+        gc.collect()
+        return resources()
+
     # Warm up: runtime threads, caches, the allocator's arenas.
     for _ in range(20):
         await asyncio.wait_for(one(), 10)
     await asyncio.wait_for(asyncio.gather(*(one() for _ in range(20))), 30)
-    assert await wait_no_children() == []
-    gc.collect()
-    before = resources()
+    before = await settle()
 
     started = time.monotonic()
     for _ in range(1000):
         await asyncio.wait_for(one(), 10)
     sequential_s = time.monotonic() - started
-    assert await wait_no_children() == []
-    gc.collect()
-    after_sequential = resources()
+    after_sequential = await settle()
 
-    started = time.monotonic()
-    await asyncio.wait_for(asyncio.gather(*(one() for _ in range(200))), 120)
-    concurrent_s = time.monotonic() - started
-    assert await wait_no_children() == []
-    gc.collect()
-    after_concurrent = resources()
+    # 200 at once, three times: the first round raises RSS to its peak (the allocator keeps
+    # it); the later rounds must not add to it.
+    rounds: list[dict[str, int]] = []
+    concurrent_s: list[float] = []
+    for _ in range(3):
+        started = time.monotonic()
+        await asyncio.wait_for(asyncio.gather(*(one() for _ in range(200))), 120)
+        concurrent_s.append(time.monotonic() - started)
+        rounds.append(await settle())
 
-    print(f"\nsoak: 1,000 sequential in {sequential_s:.1f}s ({sequential_s:.1f} ms each), "
-          f"200 concurrent in {concurrent_s:.1f}s")
-    for name, figures in (("before", before), ("after 1,000 sequential", after_sequential),
-                          ("after 200 concurrent", after_concurrent)):
-        print(f"  {name:24} fds={figures['fds']} threads={figures['threads']} "
+    print(f"\nsoak: 1,000 sequential in {sequential_s:.1f}s ({sequential_s:.1f} ms each); 3 x 200 concurrent in "
+          + ", ".join(f"{s:.1f}s" for s in concurrent_s))
+    rows = [("before", before), ("after 1,000 sequential", after_sequential)]
+    rows += [(f"after 200 concurrent #{i + 1}", r) for i, r in enumerate(rounds)]
+    for name, figures in rows:
+        print(f"  {name:26} fds={figures['fds']} threads={figures['threads']} "
               f"children={figures['children']} rss={figures['rss_kb'] / 1024:.1f} MB")
 
-    for after in (after_sequential, after_concurrent):
+    for _, after in rows[1:]:
         assert after["children"] == 0
         assert after["fds"] <= before["fds"] + 2, (before, after)
         assert after["threads"] <= before["threads"] + 8, (before, after)
     assert after_sequential["rss_kb"] - before["rss_kb"] < 50 * 1024, (before, after_sequential)
-    assert after_concurrent["rss_kb"] - before["rss_kb"] < 80 * 1024, (before, after_concurrent)
+    assert rounds[-1]["rss_kb"] - rounds[0]["rss_kb"] < 50 * 1024, rounds
+    assert max(r["rss_kb"] for r in rounds) - before["rss_kb"] < 250 * 1024, (before, rounds)

@@ -20,6 +20,9 @@ use std::path::Path;
 /// permission rule, an extra argument has an empty name, `max_budget_usd` is not finite, or the
 /// settings cannot be loaded for merging `sandbox` into them.
 pub fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> {
+    if options.flavour == crate::Flavour::Ts {
+        return super::args_ts::build_args(options);
+    }
     let permission_tool = permission_prompt_tool(options)?;
     let (allowed_tools, setting_sources) = apply_skills(options)?;
     let settings = settings_value(options)?;
@@ -84,7 +87,8 @@ pub fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> {
     }
     for plugin in &options.plugins {
         match plugin {
-            Plugin::Local(path) => argv.pair("--plugin-dir", path),
+            // The Python SDK has no "skip MCP discovery" form.
+            Plugin::Local(path) | Plugin::LocalWithoutMcp(path) => argv.pair("--plugin-dir", path),
         }
     }
     push_extra_args(&mut argv, &options.extra_args)?;
@@ -101,38 +105,38 @@ pub fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> {
 
 /// An argument list with helpers for the few flag shapes the CLI uses.
 #[derive(Default)]
-struct Argv(Vec<OsString>);
+pub(super) struct Argv(pub(super) Vec<OsString>);
 
 impl Argv {
-    fn flag(&mut self, flag: &str) {
+    pub(super) fn flag(&mut self, flag: &str) {
         self.0.push(flag.into());
     }
 
-    fn flag_if(&mut self, flag: &str, on: bool) {
+    pub(super) fn flag_if(&mut self, flag: &str, on: bool) {
         if on {
             self.flag(flag);
         }
     }
 
-    fn pair(&mut self, flag: &str, value: impl AsRef<std::ffi::OsStr>) {
+    pub(super) fn pair(&mut self, flag: &str, value: impl AsRef<std::ffi::OsStr>) {
         self.0.push(flag.into());
         self.0.push(value.as_ref().to_owned());
     }
 
-    fn non_empty(&mut self, flag: &str, value: Option<&str>) {
+    pub(super) fn non_empty(&mut self, flag: &str, value: Option<&str>) {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             self.pair(flag, v);
         }
     }
 
     /// `--flag=value`: the value stays bound to the flag whatever it starts with.
-    fn joined(&mut self, flag: &str, value: Option<&str>) {
+    pub(super) fn joined(&mut self, flag: &str, value: Option<&str>) {
         if let Some(v) = value {
             self.0.push(format!("{flag}={v}").into());
         }
     }
 
-    fn list(&mut self, flag: &str, items: &[String]) {
+    pub(super) fn list(&mut self, flag: &str, items: &[String]) {
         if !items.is_empty() {
             self.pair(flag, items.join(","));
         }
@@ -160,6 +164,7 @@ fn push_system_prompt(argv: &mut Argv, prompt: &SystemPrompt) {
             argv.pair("--system-prompt", text)
         }
         SystemPrompt::File(path) => argv.pair("--system-prompt-file", path),
+        SystemPrompt::Parts(parts) => argv.pair("--system-prompt", parts.join("\n\n")),
         SystemPrompt::Preset {
             append: Some(text), ..
         } => argv.pair("--append-system-prompt", text),
@@ -200,7 +205,7 @@ fn apply_skills(options: &ClaudeAgentOptions) -> Result<(Vec<String>, Option<Vec
 
 /// Rejects names that cannot travel inside a `Skill(name)` rule of `--allowedTools` (split on
 /// commas and parentheses) or that could never match a skill.
-fn check_skill_name(name: &str) -> Result<()> {
+pub(super) fn check_skill_name(name: &str) -> Result<()> {
     let problem = if name.trim().is_empty() {
         Some("it is empty")
     } else if name != name.trim() {
@@ -227,7 +232,7 @@ fn check_skill_name(name: &str) -> Result<()> {
     }
 }
 
-fn budget_text(usd: f64) -> Result<String> {
+pub(super) fn budget_text(usd: f64) -> Result<String> {
     if usd.is_finite() {
         Ok(usd.to_string())
     } else {
@@ -251,7 +256,7 @@ fn settings_value(options: &ClaudeAgentOptions) -> Result<Option<String>> {
 }
 
 /// Parses inline JSON settings, or reads a settings file (relative to `cwd`, as the CLI does).
-fn load_settings(settings: &str, cwd: Option<&Path>) -> Result<Map<String, Value>> {
+pub(super) fn load_settings(settings: &str, cwd: Option<&Path>) -> Result<Map<String, Value>> {
     let settings = settings.trim();
     let is_inline = settings.starts_with('{') && settings.ends_with('}');
     let failed =
@@ -344,7 +349,7 @@ fn push_thinking(argv: &mut Argv, options: &ClaudeAgentOptions) {
 }
 
 /// The schema of a `{"type": "json_schema", "schema": ...}` output format, as JSON text.
-fn json_schema(format: Option<&Value>) -> Option<String> {
+pub(super) fn json_schema(format: Option<&Value>) -> Option<String> {
     let format = format?;
     if format.get("type").and_then(Value::as_str) != Some("json_schema") {
         return None;

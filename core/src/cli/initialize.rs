@@ -1,31 +1,41 @@
-//! What the options contribute to the `initialize` request.
+//! What the options put in the `initialize` request, per flavour.
 
-use crate::options::{ClaudeAgentOptions, Skills, SystemPrompt};
+use super::args_ts::{external_mcp_servers, mcp_servers_in_initialize, plugins_in_initialize};
+use crate::flavour::Flavour;
+use crate::hooks::HookRegistry;
+use crate::options::{ClaudeAgentOptions, McpServerConfig, Skills, SystemPrompt};
 use serde_json::{Map, Value};
 
 impl ClaudeAgentOptions {
-    /// The `initialize` request fields these options contribute besides `subtype`, `hooks` and
-    /// in-process MCP servers: `agents`, `excludeDynamicSections`, `systemPromptSnapshot`,
-    /// `skills` (only for an explicit list) and `forwardSubagentText`. Unset options add nothing.
+    /// The body of the `initialize` request (without `subtype`) for these options, with the
+    /// callback ids of `hooks`, as the flavour's official SDK sends it.
+    ///
+    /// Python (and Rust): `hooks` (or `null`), `agents`, `excludeDynamicSections`,
+    /// `systemPromptSnapshot`, `skills` (a list only) and `forwardSubagentText`; everything else
+    /// is on argv. TypeScript: also the system prompt, in-process MCP server names, the JSON
+    /// schema, the session extras (title, tool aliases, dialogs, ...), and the MCP servers and
+    /// plugins when their delivery is `initialize`.
+    pub fn initialize_request(&self, hooks: &HookRegistry) -> Map<String, Value> {
+        match self.flavour {
+            Flavour::Ts => self.ts_initialize(hooks),
+            Flavour::Python | Flavour::Rust => {
+                let mut fields = Map::new();
+                fields.insert("hooks".into(), hooks.initialize_hooks());
+                fields.extend(self.initialize_fields());
+                fields
+            }
+        }
+    }
+
+    /// The Python SDK's `initialize` fields besides `hooks`: `agents`, `excludeDynamicSections`,
+    /// `systemPromptSnapshot`, `skills` (only for an explicit list) and `forwardSubagentText`.
+    /// Unset options add nothing.
     pub fn initialize_fields(&self) -> Map<String, Value> {
         let mut fields = Map::new();
         if !self.agents.is_empty() {
-            let agents = self
-                .agents
-                .iter()
-                .map(|(name, a)| (name.clone(), a.to_wire()))
-                .collect();
-            fields.insert("agents".into(), Value::Object(agents));
+            fields.insert("agents".into(), self.agents_wire());
         }
-        let (exclude, snapshot) = match &self.system_prompt {
-            SystemPrompt::Preset {
-                exclude_dynamic_sections,
-                snapshot,
-                ..
-            } => (*exclude_dynamic_sections, *snapshot),
-            SystemPrompt::Custom { snapshot, .. } => (None, *snapshot),
-            _ => (None, None),
-        };
+        let (exclude, snapshot) = prompt_flags(&self.system_prompt);
         if let Some(exclude) = exclude {
             fields.insert("excludeDynamicSections".into(), Value::Bool(exclude));
         }
@@ -40,6 +50,125 @@ impl ClaudeAgentOptions {
         }
         fields
     }
+
+    fn agents_wire(&self) -> Value {
+        Value::Object(
+            self.agents
+                .iter()
+                .map(|(name, agent)| (name.clone(), agent.to_wire()))
+                .collect(),
+        )
+    }
+
+    /// The TypeScript SDK's request, in its key order; unset values are left out.
+    fn ts_initialize(&self, hooks: &HookRegistry) -> Map<String, Value> {
+        let mut out = Map::new();
+        let mut put = |key: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                out.insert(key.into(), value);
+            }
+        };
+        put("hooks", ts_hooks(hooks.initialize_hooks()));
+        let sdk_servers: Vec<Value> = self
+            .mcp_servers
+            .iter()
+            .filter(|(_, config)| matches!(config, McpServerConfig::Sdk(_)))
+            .map(|(name, _)| Value::String(name.clone()))
+            .collect();
+        put(
+            "sdkMcpServers",
+            (!sdk_servers.is_empty()).then(|| Value::Array(sdk_servers)),
+        );
+        let schema = super::args::json_schema(self.output_format.as_ref())
+            .and_then(|text| serde_json::from_str(&text).ok());
+        put("jsonSchema", schema);
+        let (prompt, append) = match &self.system_prompt {
+            SystemPrompt::None => (Some(vec![String::new()]), None),
+            SystemPrompt::Text(text) | SystemPrompt::Custom { prompt: text, .. } => {
+                (Some(vec![text.clone()]), None)
+            }
+            SystemPrompt::Parts(parts) => (Some(parts.clone()), None),
+            SystemPrompt::File(path) => (Some(vec![path.to_string_lossy().into_owned()]), None),
+            SystemPrompt::Preset { append, .. } => (None, append.clone()),
+        };
+        put("systemPrompt", prompt.map(Value::from));
+        put("appendSystemPrompt", append.map(Value::from));
+        put(
+            "planModeInstructions",
+            self.plan_mode_instructions.clone().map(Value::from),
+        );
+        let (exclude, snapshot) = prompt_flags(&self.system_prompt);
+        put("systemPromptSnapshot", snapshot.map(Value::Bool));
+        put("toolAliases", self.tool_aliases.clone().map(Value::Object));
+        put("excludeDynamicSections", exclude.map(Value::Bool));
+        put(
+            "agents",
+            (!self.agents.is_empty()).then(|| self.agents_wire()),
+        );
+        put("title", self.title.clone().map(Value::from));
+        let skills = match &self.skills {
+            Some(Skills::List(names)) => Some(Value::from(names.clone())),
+            _ => None,
+        };
+        put("skills", skills);
+        put(
+            "promptSuggestions",
+            self.prompt_suggestions.map(Value::Bool),
+        );
+        put(
+            "agentProgressSummaries",
+            self.agent_progress_summaries.map(Value::Bool),
+        );
+        put(
+            "forwardSubagentText",
+            self.forward_subagent_text.then_some(Value::Bool(true)),
+        );
+        put(
+            "supportedDialogKinds",
+            self.supported_dialog_kinds.clone().map(Value::from),
+        );
+        put(
+            "perTaskStopAffordance",
+            self.per_task_stop_affordance.map(Value::Bool),
+        );
+        let plugins = plugins_in_initialize(self)
+            .then(|| Value::Array(self.plugins.iter().map(|p| p.to_wire()).collect()));
+        put("plugins", plugins);
+        let servers =
+            mcp_servers_in_initialize(self).then(|| Value::Object(external_mcp_servers(self)));
+        put("mcpServers", servers);
+        out
+    }
+}
+
+/// `excludeDynamicSections` and `systemPromptSnapshot` of a system prompt.
+fn prompt_flags(prompt: &SystemPrompt) -> (Option<bool>, Option<bool>) {
+    match prompt {
+        SystemPrompt::Preset {
+            exclude_dynamic_sections,
+            snapshot,
+            ..
+        } => (*exclude_dynamic_sections, *snapshot),
+        SystemPrompt::Custom { snapshot, .. } => (None, *snapshot),
+        _ => (None, None),
+    }
+}
+
+/// The TypeScript SDK leaves out `hooks` when there are none, and `matcher` when it is unset.
+fn ts_hooks(hooks: Value) -> Option<Value> {
+    let Value::Object(mut events) = hooks else {
+        return None;
+    };
+    for matchers in events.values_mut() {
+        for matcher in matchers.as_array_mut().into_iter().flatten() {
+            if let Some(entry) = matcher.as_object_mut() {
+                if entry.get("matcher") == Some(&Value::Null) {
+                    entry.remove("matcher");
+                }
+            }
+        }
+    }
+    Some(Value::Object(events))
 }
 
 #[cfg(test)]

@@ -64,6 +64,15 @@ macro_rules! string_enum {
                 s.serialize_str(self.as_str())
             }
         }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                match text.as_str() {
+                    $($text => Ok($ty::$variant),)+
+                    other => Err(serde::de::Error::unknown_variant(other, &[$($text),+])),
+                }
+            }
+        }
     };
 }
 
@@ -145,6 +154,8 @@ pub enum SystemPrompt {
     },
     /// Read the system prompt from a file (`--system-prompt-file`).
     File(PathBuf),
+    /// A custom system prompt in parts (the TypeScript SDK's `string[]` form).
+    Parts(Vec<String>),
     /// Claude Code's own system prompt, optionally with text appended.
     Preset {
         /// Text appended to the preset (`--append-system-prompt`).
@@ -225,7 +236,40 @@ string_enum!(SettingSource { User => "user", Project => "project", Local => "loc
 pub enum Plugin {
     /// A plugin directory on disk (`--plugin-dir`).
     Local(PathBuf),
+    /// A plugin directory whose MCP servers are not started (`--plugin-dir-no-mcp`).
+    LocalWithoutMcp(PathBuf),
 }
+
+impl Plugin {
+    /// The plugin's directory.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            Plugin::Local(path) | Plugin::LocalWithoutMcp(path) => path,
+        }
+    }
+
+    /// The `initialize` form (`{"type": "local", "path": ..., "skipMcpDiscovery"?: true}`).
+    pub fn to_wire(&self) -> Value {
+        let mut wire = Map::new();
+        wire.insert("type".into(), "local".into());
+        wire.insert("path".into(), self.path().to_string_lossy().into());
+        if matches!(self, Plugin::LocalWithoutMcp(_)) {
+            wire.insert("skipMcpDiscovery".into(), true.into());
+        }
+        Value::Object(wire)
+    }
+}
+
+/// Where an option travels: on the command line or in the `initialize` request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// On argv (visible to other users of the machine).
+    Argv,
+    /// In the `initialize` request over stdin.
+    Initialize,
+}
+
+string_enum!(Delivery { Argv => "argv", Initialize => "initialize" });
 
 /// How thinking blocks are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -288,7 +332,7 @@ pub enum AgentMemory {
 string_enum!(AgentMemory { User => "user", Project => "project", Local => "local" });
 
 /// A sub-agent's effort: a named level or a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AgentEffort {
     /// A named level.
@@ -298,7 +342,7 @@ pub enum AgentEffort {
 }
 
 /// An MCP server available to a sub-agent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AgentMcpServer {
     /// A server configured for the session, by name.
@@ -309,8 +353,8 @@ pub enum AgentMcpServer {
 
 /// A custom sub-agent the model can start through the Agent tool (sent in `initialize`).
 ///
-/// Serialises to the camelCase wire shape, leaving out unset fields.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Serialises to the camelCase wire shape, leaving out unset fields; reads either spelling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentDefinition {
     /// When to use this agent.
@@ -318,38 +362,57 @@ pub struct AgentDefinition {
     /// The agent's system prompt.
     pub prompt: String,
     /// Tools the agent may use (all tools when unset).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<String>>,
     /// Tools the agent may not use.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "disallowed_tools"
+    )]
     pub disallowed_tools: Option<Vec<String>>,
     /// Model alias (`sonnet`, `opus`, `haiku`, `inherit`) or full model id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Skills the agent may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<String>>,
     /// Where the agent keeps memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<AgentMemory>,
     /// MCP servers available to the agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "mcp_servers"
+    )]
     pub mcp_servers: Option<Vec<AgentMcpServer>>,
     /// A first prompt the agent starts with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "initial_prompt"
+    )]
     pub initial_prompt: Option<String>,
     /// Turn limit of the agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "max_turns")]
     pub max_turns: Option<u32>,
     /// Run the agent in the background.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     /// The agent's effort.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effort: Option<AgentEffort>,
     /// The agent's permission mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "permission_mode"
+    )]
     pub permission_mode: Option<PermissionMode>,
+    /// Fields this version does not know, sent as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl AgentDefinition {

@@ -4,17 +4,20 @@
 //! and the type is `Clone`; the builder methods (`ClaudeAgentOptions::new().model("m")...`) are a
 //! convenience over setting fields directly. How each option reaches the CLI (argv, environment
 //! or the `initialize` request) is documented on the field and implemented in [`crate::cli`] and
-//! [`ClaudeAgentOptions::initialize_fields`].
+//! [`ClaudeAgentOptions::initialize_request`].
 
 mod builder;
+mod data;
 mod kinds;
 
+pub use data::Callbacks;
 pub use kinds::*;
 
+use crate::flavour::Flavour;
 use crate::hooks::HookMatcher;
 use crate::permission::CanUseTool;
 use crate::{BoxFuture, CallbackError};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,9 +30,6 @@ pub type StderrCallback = Arc<dyn Fn(&str) + Send + Sync>;
 /// request body, returns the response body.
 pub type RequestHandler =
     Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, CallbackError>> + Send + Sync>;
-
-/// The `CLAUDE_CODE_ENTRYPOINT` value used when [`ClaudeAgentOptions::entrypoint`] is not set.
-pub const DEFAULT_ENTRYPOINT: &str = "sdk-rust";
 
 /// Options for [`crate::query()`] and [`crate::ClaudeClient`].
 #[derive(Clone, Default)]
@@ -115,10 +115,61 @@ pub struct ClaudeAgentOptions {
     pub enable_file_checkpointing: bool,
     /// Your app's identifier for API requests (`CLAUDE_AGENT_SDK_CLIENT_APP`).
     pub client_app: Option<String>,
-    /// `CLAUDE_CODE_ENTRYPOINT` value; defaults to [`DEFAULT_ENTRYPOINT`]. An entry in `env` wins.
+    /// `CLAUDE_CODE_ENTRYPOINT` value; defaults to the flavour's. An entry in `env` wins.
     pub entrypoint: Option<String>,
-    /// `CLAUDE_AGENT_SDK_VERSION` value; defaults to [`crate::VERSION`].
+    /// `CLAUDE_AGENT_SDK_VERSION` value; defaults to the flavour's.
     pub sdk_version: Option<String>,
+    /// The official SDK whose delivery (argv, `initialize`, environment) and message policy
+    /// this session reproduces.
+    pub flavour: Flavour,
+    /// Run the main thread as this agent (`--agent`).
+    pub agent: Option<String>,
+    /// Debug logging of the CLI (`--debug`).
+    pub debug: bool,
+    /// Write the CLI's debug log to this file (`--debug-file`); implies `debug`.
+    pub debug_file: Option<PathBuf>,
+    /// `Some(false)`: keep the session off disk (`--no-session-persistence`).
+    pub persist_session: Option<bool>,
+    /// Needed with `bypassPermissions` in the TypeScript SDK
+    /// (`--allow-dangerously-skip-permissions`).
+    pub allow_dangerously_skip_permissions: bool,
+    /// Who shows permission prompts: `host` or `none` (`--permission-prompts`).
+    pub permission_prompts: Option<String>,
+    /// Where project configuration is read from (`--project-config-root`).
+    pub project_config_root: Option<PathBuf>,
+    /// Alternative tool names, `{tool: alias}` (sent in `initialize`).
+    pub tool_aliases: Option<Map<String, Value>>,
+    /// Per-tool settings (the TypeScript SDK's `toolConfig`; `askUserQuestion` options become
+    /// environment variables).
+    pub tool_config: Option<Value>,
+    /// Instructions added in plan mode (sent in `initialize`).
+    pub plan_mode_instructions: Option<String>,
+    /// The session's title (sent in `initialize`).
+    pub title: Option<String>,
+    /// Ask the CLI for prompt suggestions after each turn (sent in `initialize`).
+    pub prompt_suggestions: Option<bool>,
+    /// Progress summaries of running agents (sent in `initialize`).
+    pub agent_progress_summaries: Option<bool>,
+    /// Dialog kinds `on_user_dialog` can answer (sent in `initialize`).
+    pub supported_dialog_kinds: Option<Vec<String>>,
+    /// Offer a stop control per background task (sent in `initialize`).
+    pub per_task_stop_affordance: Option<bool>,
+    /// Send prompts verbatim: no `@path` expansion or slash commands (user messages are marked
+    /// `client_composed`).
+    pub verbatim_prompts: bool,
+    /// Managed (policy) settings (`--managed-settings`, or in `initialize`).
+    pub managed_settings: Option<Value>,
+    /// Where `mcp_servers` travel; `None` is the flavour's default (argv).
+    pub mcp_servers_delivery: Option<Delivery>,
+    /// Where `plugins` travel; `None` is the flavour's default (argv).
+    pub plugin_delivery: Option<Delivery>,
+    /// Runtime for a JavaScript CLI (`node`, `bun`, `deno`); unused for the native CLI.
+    pub executable: Option<String>,
+    /// Arguments for [`executable`](Self::executable), before the CLI path.
+    pub executable_args: Vec<String>,
+    /// `env` is the child's whole environment instead of additions to this process's (the
+    /// TypeScript SDK's `env` semantics).
+    pub replace_env: bool,
     /// Permission callback; makes the CLI send permission prompts over the control channel.
     pub can_use_tool: Option<CanUseTool>,
     /// Hooks per event name, in order (sent in `initialize`).

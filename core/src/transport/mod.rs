@@ -48,6 +48,12 @@ pub trait Transport: Send + Sync {
     /// kill, always reaping the process. Idempotent.
     async fn close(&self) -> Result<()>;
 
+    /// Stops the peer at once, without the grace periods of [`close`](Self::close): for a peer
+    /// that has stopped responding. Defaults to `close`.
+    async fn kill(&self) -> Result<()> {
+        self.close().await
+    }
+
     /// True while frames can be written.
     fn is_ready(&self) -> bool;
 }

@@ -303,6 +303,16 @@ impl Transport for SubprocessTransport {
         Ok(())
     }
 
+    async fn kill(&self) -> Result<()> {
+        self.closing.store(true, Ordering::SeqCst);
+        lock(&self.frames_tx).take();
+        if let Some(child) = self.child.get() {
+            child.signal_group(libc::SIGKILL);
+            child.wait_exit(None).await;
+        }
+        Ok(())
+    }
+
     fn is_ready(&self) -> bool {
         self.child.get().is_some_and(|c| !c.has_exited())
             && self.stdin_open.load(Ordering::SeqCst)

@@ -1,0 +1,53 @@
+//! Which official SDK a session mirrors.
+//!
+//! The Python and TypeScript SDKs drive the same CLI in slightly different ways: which options
+//! travel on the command line and which in the `initialize` request, the environment they set,
+//! which messages they deliver. A binding picks the flavour of the SDK it stands in for, so its
+//! users see exactly what that SDK does; Rust users get [`Flavour::Rust`] (the Python SDK's
+//! delivery under our own name and version).
+
+use serde::{Deserialize, Serialize};
+
+/// The official SDK whose behaviour a session reproduces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavour {
+    /// claude-wire's own: the Python SDK's delivery, entrypoint `sdk-rust`, this crate's version.
+    #[default]
+    Rust,
+    /// `claude-agent-sdk` (Python), the version in [`PYTHON_SDK_VERSION`].
+    Python,
+    /// `@anthropic-ai/claude-agent-sdk` (TypeScript), the version in [`TS_SDK_VERSION`].
+    Ts,
+}
+
+/// The official Python SDK release the `python` flavour mirrors.
+pub const PYTHON_SDK_VERSION: &str = "0.2.187";
+/// The official TypeScript SDK release the `ts` flavour mirrors.
+pub const TS_SDK_VERSION: &str = "0.3.330";
+
+impl Flavour {
+    /// `CLAUDE_CODE_ENTRYPOINT`, unless the user's environment sets it.
+    pub fn entrypoint(self) -> &'static str {
+        match self {
+            Flavour::Rust => "sdk-rust",
+            Flavour::Python => "sdk-py",
+            Flavour::Ts => "sdk-ts",
+        }
+    }
+
+    /// `CLAUDE_AGENT_SDK_VERSION`: the version of the SDK mirrored (the CLI adapts to it).
+    pub fn sdk_version(self) -> &'static str {
+        match self {
+            Flavour::Rust => crate::VERSION,
+            Flavour::Python => PYTHON_SDK_VERSION,
+            Flavour::Ts => TS_SDK_VERSION,
+        }
+    }
+
+    /// True when messages of a type the SDK does not know are delivered (the TypeScript SDK
+    /// passes every frame through); the Python SDK skips them.
+    pub fn delivers_unknown_messages(self) -> bool {
+        !matches!(self, Flavour::Python)
+    }
+}
