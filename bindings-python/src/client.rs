@@ -87,6 +87,7 @@ impl Client {
     fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
         let cell: LoopCell = Arc::default();
         let core_options = options::convert(options, &cell)?;
+        options::emit_warnings(options.py(), &core_options)?;
         Ok(Client {
             client: Owned::new(Arc::new(ClaudeClient::new(core_options))),
             cell,

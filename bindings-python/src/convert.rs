@@ -60,26 +60,11 @@ pub fn message_to_py(py: Python<'_>, message: Message) -> PyResult<Py<PyAny>> {
         Message::System(_) | Message::RateLimit(_) | Message::ConversationReset(_) => {
             from_frame(py, c, message.into_value())?
         }
-        // An unknown type, or a frame the core could not type but the official SDK accepts.
+        // A frame the core keeps as received.
         Message::Unknown(frame) => from_frame(py, c, frame)?,
         other => unknown(py, c, other.into_value())?,
     };
     Ok(obj.unbind())
-}
-
-/// True when the official SDK would accept `frame` even though the core rejected its shape:
-/// it validates only the kinds it models (and, among system messages, the task ones).
-pub fn accepted_without_validation(frame: &Value) -> bool {
-    let kind = frame.get("type").and_then(Value::as_str).unwrap_or("");
-    match kind {
-        "user" | "assistant" | "result" | "stream_event" | "rate_limit_event"
-        | "conversation_reset" => false,
-        "system" => !matches!(
-            frame.get("subtype").and_then(Value::as_str),
-            Some("task_started" | "task_progress" | "task_notification") | None
-        ),
-        _ => frame.is_object(),
-    }
 }
 
 fn block<'py>(

@@ -12,6 +12,7 @@ use std::sync::Arc;
 pub fn query(prompt: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<MessageStream> {
     let cell: LoopCell = Arc::default();
     let core_options = options::convert(options, &cell)?;
+    options::emit_warnings(options.py(), &core_options)?;
     let (core_prompt, pump) = prompt::from_py(prompt)?;
     let messages = claude_wire::query(core_prompt, core_options).boxed();
     let on_start = Box::new(move |py: Python<'_>| {

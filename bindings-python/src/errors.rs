@@ -2,7 +2,7 @@
 
 use crate::classes::classes;
 use crate::pyjson;
-use claude_wire::Error;
+use claude_wire::{Error, Flavour};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -35,28 +35,14 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         | Error::NoResult
         | Error::Stalled { .. }
         | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
-        // The CLI exited right after an error result: the core puts that result's text in
-        // `stderr` and the result itself in `result`.
-        Error::Process {
-            exit_code,
-            stderr,
-            result: Some(data),
-            ..
-        } => return result_error(py, stderr, data, *exit_code),
-        Error::Process {
-            exit_code,
-            signal,
-            stderr,
-            ..
-        } => {
-            // As asyncio reports it: a signal is a negative exit code.
-            let code = exit_code.or(signal.map(|s| -s));
-            let message = match code {
-                Some(code) => format!("Command failed with exit code {code}"),
-                None => "Command failed".to_string(),
-            };
+        Error::ErrorResult { result, .. } => {
+            return result_error(py, &text, result, err.exit_status())
+        }
+        Error::Process { stderr, .. } => {
+            let message = err.message(Flavour::Python);
             let stderr = (!stderr.is_empty()).then_some(stderr.as_str());
-            c.ProcessError.call1(py, (message, code, stderr))?
+            c.ProcessError
+                .call1(py, (message, err.exit_status(), stderr))?
         }
         Error::JsonDecode { message, preview } => {
             let cause = PyValueError::new_err(message.clone()).into_value(py);

@@ -78,6 +78,25 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
     Ok(out)
 }
 
+/// Emits the official SDK's warnings for these options (the core decides which and their
+/// text).
+pub fn emit_warnings(py: Python<'_>, options: &ClaudeAgentOptions) -> PyResult<()> {
+    let warnings = py.import("warnings")?;
+    for warning in options.warnings() {
+        let category = match warning.category {
+            "CanUseToolShadowedWarning" => crate::classes::classes(py)?
+                .CanUseToolShadowedWarning
+                .bind(py)
+                .clone(),
+            other => py.import("builtins")?.getattr(other)?,
+        };
+        // stacklevel 1: the package function that called us, as the official SDK attributes it
+        // to its own entry point (so a message is shown once per process).
+        warnings.call_method1("warn", (warning.message, category, 1))?;
+    }
+    Ok(())
+}
+
 struct Attrs<'a, 'py>(&'a Bound<'py, PyAny>);
 
 impl<'py> Attrs<'_, 'py> {

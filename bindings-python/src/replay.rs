@@ -3,7 +3,8 @@
 
 use crate::pyjson;
 use crate::stream::MessageStream;
-use claude_wire::Message;
+use claude_wire::message::policy;
+use claude_wire::{Flavour, Message};
 use futures::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -21,11 +22,11 @@ pub fn _replay(frames: &Bound<'_, PyAny>, delay_ms: u64) -> PyResult<MessageStre
             frame.cast::<PyDict>()?,
         )?));
     }
-    let stream = futures::stream::iter(values).then(move |v| async move {
+    let stream = futures::stream::iter(values).filter_map(move |v| async move {
         if delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         }
-        Message::from_value(v)
+        policy::deliver(Flavour::Python, Message::from_value(v))
     });
     Ok(MessageStream::new(stream.boxed(), None, false))
 }

@@ -94,11 +94,6 @@ enum Step {
 fn record(stream: &mut Option<CoreStream>, item: Option<CoreResult<Message>>) -> Step {
     match item {
         Some(Ok(message)) => Step::Message(message),
-        Some(Err(claude_wire::Error::MessageParse { raw, .. }))
-            if crate::convert::accepted_without_validation(&raw) =>
-        {
-            Step::Message(Message::Unknown(raw))
-        }
         Some(Err(err)) => {
             if !err.is_recoverable() {
                 *stream = None;

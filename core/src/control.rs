@@ -85,47 +85,25 @@ struct PendingState {
 /// Why the session ended, kept so late callers get the same typed error.
 #[derive(Debug, Clone)]
 pub(crate) enum ClosedReason {
-    Process {
-        exit_code: Option<i32>,
-        signal: Option<i32>,
-        stderr: String,
-        result: Option<Box<Value>>,
-    },
+    /// The CLI failed: later callers get that error.
+    Failed(Error),
     Other(String),
 }
 
 impl ClosedReason {
     pub(crate) fn from_error(error: &Error) -> Self {
         match error {
-            Error::Process {
-                exit_code,
-                signal,
-                stderr,
-                result,
-            } => ClosedReason::Process {
-                exit_code: *exit_code,
-                signal: *signal,
-                stderr: stderr.clone(),
-                result: result.clone(),
-            },
+            Error::Process { .. } | Error::ErrorResult { .. } => {
+                ClosedReason::Failed(error.clone())
+            }
             other => ClosedReason::Other(other.to_string()),
         }
     }
 
     pub(crate) fn to_error(&self) -> Error {
-        match self.clone() {
-            ClosedReason::Process {
-                exit_code,
-                signal,
-                stderr,
-                result,
-            } => Error::Process {
-                exit_code,
-                signal,
-                stderr,
-                result,
-            },
-            ClosedReason::Other(text) => Error::SessionClosed(text),
+        match self {
+            ClosedReason::Failed(error) => error.clone(),
+            ClosedReason::Other(text) => Error::SessionClosed(text.clone()),
         }
     }
 }
@@ -243,12 +221,11 @@ mod tests {
     async fn close_fails_waiting_and_later_requests() {
         let pending = Pending::default();
         let rx = pending.register("a", "interrupt").unwrap();
-        pending.close(ClosedReason::Process {
-            result: None,
+        pending.close(ClosedReason::Failed(Error::Process {
             exit_code: Some(1),
             signal: None,
             stderr: "boom".into(),
-        });
+        }));
         assert!(matches!(
             rx.await.unwrap(),
             Err(Error::Process {

@@ -1,13 +1,19 @@
 //! The one error type of the crate.
 
+use crate::Flavour;
+use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Every failure claude-wire reports, one variant per kind.
-#[derive(Debug, thiserror::Error)]
+/// Every failure claude-wire reports, one variant per kind, each with its own fields.
+///
+/// `Clone` (shared I/O errors are behind an `Arc`), with a stable [`kind`](Error::kind) for
+/// bindings to map, and [`message`](Error::message) for the wording of each official SDK.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The Claude Code CLI binary could not be found.
@@ -32,7 +38,7 @@ pub enum Error {
         path: PathBuf,
         /// The operating-system error.
         #[source]
-        source: std::io::Error,
+        source: Arc<std::io::Error>,
     },
 
     /// The connection to the CLI is not usable (not connected, already closed, stdin gone).
@@ -46,11 +52,20 @@ pub enum Error {
         exit_code: Option<i32>,
         /// Signal number, when the process was killed by a signal.
         signal: Option<i32>,
-        /// The last lines the CLI wrote to stderr, or the text of the final error result.
+        /// The last lines the CLI wrote to stderr (at most 64 KiB).
         stderr: String,
-        /// The `result` message with `is_error: true` that the CLI reported just before it
-        /// exited, when there was one: that result, not stderr, explains the exit.
-        result: Option<Box<serde_json::Value>>,
+    },
+
+    /// The CLI reported a `result` with `is_error: true` and then exited with a failure: the
+    /// result, not the exit, explains what went wrong.
+    #[error("Claude Code returned an error result: {}", error_result_text(.result))]
+    ErrorResult {
+        /// The `result` message as received.
+        result: Box<Value>,
+        /// Exit code of the CLI.
+        exit_code: Option<i32>,
+        /// Signal number, when the CLI was killed by a signal.
+        signal: Option<i32>,
     },
 
     /// A line on stdout was not valid JSON. The stream goes on with the next line.
@@ -118,11 +133,66 @@ pub enum Error {
 
     /// An I/O error talking to the CLI.
     #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(Arc<std::io::Error>),
 
     /// JSON (de)serialisation of our own data failed.
     #[error("JSON error: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(Arc<serde_json::Error>),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::Io(Arc::new(error))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Self {
+        Error::Json(Arc::new(error))
+    }
+}
+
+/// The stable kind of an [`Error`]: what bindings map to their exception classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::CliNotFound`].
+    CliNotFound,
+    /// [`Error::CwdNotFound`], [`Error::Spawn`], [`Error::Connection`], [`Error::Io`],
+    /// [`Error::SessionClosed`], [`Error::NoResult`], [`Error::Stalled`]: the session cannot
+    /// be (or stay) connected.
+    Connection,
+    /// [`Error::InvalidOptions`].
+    InvalidOptions,
+    /// [`Error::Process`].
+    Process,
+    /// [`Error::ErrorResult`].
+    ErrorResult,
+    /// [`Error::JsonDecode`] and [`Error::LineTooLong`].
+    JsonDecode,
+    /// [`Error::MessageParse`].
+    MessageParse,
+    /// [`Error::ControlRequest`] and [`Error::ControlTimeout`].
+    Control,
+    /// [`Error::Json`].
+    Internal,
+}
+
+impl ErrorKind {
+    /// A stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::CliNotFound => "cli_not_found",
+            ErrorKind::Connection => "connection",
+            ErrorKind::InvalidOptions => "invalid_options",
+            ErrorKind::Process => "process",
+            ErrorKind::ErrorResult => "error_result",
+            ErrorKind::JsonDecode => "json_decode",
+            ErrorKind::MessageParse => "message_parse",
+            ErrorKind::Control => "control",
+            ErrorKind::Internal => "internal",
+        }
+    }
 }
 
 fn exit_desc(code: Option<i32>, signal: Option<i32>) -> String {
@@ -159,11 +229,188 @@ pub(crate) fn excerpt(text: &str) -> String {
 }
 
 impl Error {
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::CliNotFound { .. } => ErrorKind::CliNotFound,
+            Error::CwdNotFound(_)
+            | Error::Spawn { .. }
+            | Error::Connection(_)
+            | Error::Io(_)
+            | Error::SessionClosed(_)
+            | Error::NoResult
+            | Error::Stalled { .. } => ErrorKind::Connection,
+            Error::InvalidOptions(_) => ErrorKind::InvalidOptions,
+            Error::Process { .. } => ErrorKind::Process,
+            Error::ErrorResult { .. } => ErrorKind::ErrorResult,
+            Error::JsonDecode { .. } | Error::LineTooLong { .. } => ErrorKind::JsonDecode,
+            Error::MessageParse { .. } => ErrorKind::MessageParse,
+            Error::ControlRequest { .. } | Error::ControlTimeout { .. } => ErrorKind::Control,
+            Error::Json(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The exit code as the host runtime reports it: the code, or minus the signal number
+    /// (as Python's asyncio does for a killed child).
+    pub fn exit_status(&self) -> Option<i32> {
+        match self {
+            Error::Process {
+                exit_code, signal, ..
+            }
+            | Error::ErrorResult {
+                exit_code, signal, ..
+            } => exit_code.or(signal.map(|s| -s)),
+            _ => None,
+        }
+    }
+
+    /// The error's text in the wording of `flavour`'s official SDK (this crate's own for
+    /// [`Flavour::Rust`]).
+    pub fn message(&self, flavour: Flavour) -> String {
+        match (flavour, self) {
+            (Flavour::Python, Error::Process { .. }) => match self.exit_status() {
+                Some(code) => format!("Command failed with exit code {code}"),
+                None => "Command failed".to_string(),
+            },
+            (
+                Flavour::Ts,
+                Error::Process {
+                    exit_code,
+                    signal,
+                    stderr,
+                },
+            ) => {
+                let tail = ts_stderr_tail(stderr);
+                match (exit_code, signal) {
+                    (Some(code), _) => format!("Claude Code process exited with code {code}{tail}"),
+                    (None, Some(signal)) => format!(
+                        "Claude Code process terminated by signal {}{tail}",
+                        signal_name(*signal)
+                    ),
+                    (None, None) => format!("Claude Code process exited{tail}"),
+                }
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// True for errors after which the message stream still goes on (a bad line, a bad message).
     pub fn is_recoverable(&self) -> bool {
         matches!(
             self,
             Error::JsonDecode { .. } | Error::LineTooLong { .. } | Error::MessageParse { .. }
         )
+    }
+}
+
+/// The text of an error result: its `result`, else its `errors` joined, else its subtype.
+pub(crate) fn error_result_text(result: &Value) -> String {
+    if let Some(text) = result
+        .get("result")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+    {
+        return text.to_string();
+    }
+    if let Some(errors) = result
+        .get("errors")
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+    {
+        return errors
+            .iter()
+            .map(|e| {
+                e.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| e.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    result
+        .get("subtype")
+        .and_then(Value::as_str)
+        .unwrap_or("error")
+        .to_string()
+}
+
+/// The TypeScript SDK's `". stderr: <last 2048 characters>"`, with secrets hidden.
+fn ts_stderr_tail(stderr: &str) -> String {
+    let text = stderr.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let count = text.chars().count();
+    let tail: String = text.chars().skip(count.saturating_sub(2048)).collect();
+    format!(". stderr: {}", crate::redact::text(tail.trim()))
+}
+
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_each_flavours_wording() {
+        let killed = Error::Process {
+            exit_code: None,
+            signal: Some(9),
+            stderr: "oom\nkey sk-ant-api03-secretsecretsecret".into(),
+        };
+        assert_eq!(killed.kind(), ErrorKind::Process);
+        assert_eq!(killed.exit_status(), Some(-9));
+        assert_eq!(
+            killed.message(Flavour::Python),
+            "Command failed with exit code -9"
+        );
+        let ts = killed.message(Flavour::Ts);
+        assert!(
+            ts.starts_with("Claude Code process terminated by signal SIGKILL. stderr: oom"),
+            "{ts}"
+        );
+        assert!(!ts.contains("secretsecret"), "{ts}");
+        let exited = Error::Process {
+            exit_code: Some(2),
+            signal: None,
+            stderr: String::new(),
+        };
+        assert_eq!(
+            exited.message(Flavour::Ts),
+            "Claude Code process exited with code 2"
+        );
+
+        let result = Error::ErrorResult {
+            result: Box::new(
+                serde_json::json!({"type": "result", "is_error": true, "errors": ["a", "b"]}),
+            ),
+            exit_code: Some(1),
+            signal: None,
+        };
+        assert_eq!(result.kind(), ErrorKind::ErrorResult);
+        for flavour in [Flavour::Python, Flavour::Ts, Flavour::Rust] {
+            assert_eq!(
+                result.message(flavour),
+                "Claude Code returned an error result: a; b"
+            );
+        }
+        let io = Error::from(std::io::Error::other("x"));
+        let copy = io.clone();
+        assert_eq!(copy.kind(), ErrorKind::Connection);
+        assert_eq!(copy.kind().as_str(), "connection");
     }
 }

@@ -200,7 +200,7 @@ pub(crate) async fn write_all(io: &Shared, mut messages: BoxStream<'static, Valu
     let mut before_last = None;
     while let Some(message) = messages.next().await {
         let results_before = io.results_seen();
-        if io.send_raw(&message).await.is_err() {
+        if io.send_raw(message).await.is_err() {
             break;
         }
         before_last = Some(results_before);

@@ -30,6 +30,22 @@ pub fn arg(arg: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` with credentials that look like API keys or bearer tokens replaced.
+pub fn text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let looks_secret = word.starts_with("sk-ant-")
+            || (word.starts_with("sk-") && word.len() > 20)
+            || word.starts_with("ghp_")
+            || word.starts_with("xox");
+        out.push_str(if looks_secret { REDACTED } else { word });
+    }
+    out
+}
+
 /// A copy of `value` with the values of secret-looking keys replaced, at any depth.
 pub fn json(value: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value;

@@ -16,6 +16,7 @@ use crate::options::ClaudeAgentOptions;
 use crate::transport::{
     FrameStream, SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE,
 };
+use crate::Flavour;
 use crate::{Error, Result};
 use futures::{FutureExt, StreamExt};
 use serde_json::{json, Map, Value};
@@ -63,6 +64,10 @@ pub(crate) struct Shared {
     callback_timeout: Option<Duration>,
     /// Set when we close the session: the end of output that follows is expected.
     closing: AtomicBool,
+    /// How user messages are written (see [`Shared::send_user`]).
+    flavour: Flavour,
+    /// Mark every user message `client_composed` (the `verbatim_prompts` option).
+    verbatim_prompts: bool,
 }
 
 /// A running session. Dropping it stops every task it started; the transport then kills and
@@ -84,6 +89,10 @@ pub(crate) struct SessionConfig {
     pub stall_timeout: Option<Duration>,
     /// See [`ClaudeAgentOptions::callback_timeout`].
     pub callback_timeout: Option<Duration>,
+    /// See [`ClaudeAgentOptions::flavour`].
+    pub flavour: Flavour,
+    /// See [`ClaudeAgentOptions::verbatim_prompts`].
+    pub verbatim_prompts: bool,
     /// The body of the `initialize` request (without `subtype`).
     pub initialize: Map<String, Value>,
 }
@@ -109,6 +118,8 @@ impl Session {
             stall_timeout: config.stall_timeout,
             callback_timeout: config.callback_timeout,
             closing: AtomicBool::new(false),
+            flavour: config.flavour,
+            verbatim_prompts: config.verbatim_prompts,
         });
         let reader = tokio::spawn(read_loop(shared.clone(), frames, tx));
         let session = Session {
@@ -199,22 +210,33 @@ impl Drop for Session {
 }
 
 impl Shared {
-    /// Writes one user message.
+    /// Writes one user message. A text prompt is sent as the flavour's SDK sends it: as is
+    /// (Python), or as one text block (TypeScript).
     pub(crate) async fn send_user(&self, content: Value, session_id: &str) -> Result<()> {
+        let content = match (self.flavour, content) {
+            (Flavour::Ts, Value::String(text)) => json!([{"type": "text", "text": text}]),
+            (_, content) => content,
+        };
         let message = json!({
             "type": "user",
             "session_id": session_id,
             "message": {"role": "user", "content": content},
             "parent_tool_use_id": null,
         });
-        self.send_raw(&message).await
+        self.send_raw(message).await
     }
 
-    /// Writes a caller-built message object (from a prompt stream) as is.
-    pub(crate) async fn send_raw(&self, message: &Value) -> Result<()> {
+    /// Writes a caller-built user message object (from a prompt stream), marked
+    /// `client_composed` under `verbatim_prompts` (replacing any value the caller set).
+    pub(crate) async fn send_raw(&self, mut message: Value) -> Result<()> {
+        if self.verbatim_prompts {
+            if let Some(object) = message.as_object_mut() {
+                object.insert("client_composed".into(), Value::Bool(true));
+            }
+        }
         // Before the write: the result may be read before the write call returns.
         self.run.send_modify(|run| run.awaiting_result = true);
-        self.transport.write(&control::frame(message)).await
+        self.transport.write(&control::frame(&message)).await
     }
 
     /// Results seen so far.
@@ -433,7 +455,10 @@ async fn read_loop(
         match item {
             Ok(frame) => {
                 if let Some(message) = shared.route(frame, &mut last_error_result) {
-                    let _ = tx.send(Message::from_value(message));
+                    let parsed = Message::from_value(message);
+                    if let Some(item) = crate::message::policy::deliver(shared.flavour, parsed) {
+                        let _ = tx.send(item);
+                    }
                 }
             }
             Err(error) if error.is_recoverable() => {
@@ -498,47 +523,13 @@ fn explain_exit(error: Error, last_error_result: Option<Map<String, Value>>) -> 
                 exit_code, signal, ..
             },
             Some(result),
-        ) => Error::Process {
+        ) => Error::ErrorResult {
+            result: Box::new(Value::Object(result)),
             exit_code,
             signal,
-            stderr: format!(
-                "Claude Code returned an error result: {}",
-                error_result_text(&result)
-            ),
-            result: Some(Box::new(Value::Object(result))),
         },
         (error, _) => error,
     }
-}
-
-fn error_result_text(result: &Map<String, Value>) -> String {
-    if let Some(text) = result
-        .get("result")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-    {
-        return text.to_string();
-    }
-    if let Some(errors) = result
-        .get("errors")
-        .and_then(Value::as_array)
-        .filter(|e| !e.is_empty())
-    {
-        return errors
-            .iter()
-            .map(|e| {
-                e.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| e.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-    }
-    result
-        .get("subtype")
-        .and_then(Value::as_str)
-        .unwrap_or("error")
-        .to_string()
 }
 
 impl Session {
@@ -561,6 +552,8 @@ impl Session {
             initialize_timeout: control::initialize_timeout(options.control_timeout),
             stall_timeout: options.stall_timeout,
             callback_timeout: options.callback_timeout,
+            flavour: options.flavour,
+            verbatim_prompts: options.verbatim_prompts,
             initialize,
         };
         Session::start(transport, config).await

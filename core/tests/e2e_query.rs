@@ -164,11 +164,12 @@ async fn an_api_error_becomes_an_error_result_and_a_typed_error() {
     );
     // The CLI exits non-zero after an error result; the error carries the result's text.
     match items.last() {
-        Some(Err(Error::Process {
-            stderr, exit_code, ..
-        })) => {
+        Some(Err(error @ Error::ErrorResult { exit_code, .. })) => {
             assert_eq!(*exit_code, Some(1));
-            assert!(stderr.contains("scripted refusal 4711"), "{stderr}");
+            assert!(
+                error.to_string().contains("scripted refusal 4711"),
+                "{error}"
+            );
         }
         other => panic!("unexpected {other:?}"),
     }

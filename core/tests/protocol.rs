@@ -453,7 +453,6 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
         exit_code: Some(2),
         signal: None,
         stderr: "fatal: out of cheese".into(),
-        result: None,
     });
     peer.exit();
     let outcome = asking.await.unwrap();
@@ -483,7 +482,6 @@ async fn an_error_result_explains_the_exit_that_follows() {
         exit_code: Some(1),
         signal: None,
         stderr: String::new(),
-        result: None,
     });
     peer.exit();
     let first = client.next_message().await.unwrap().unwrap();
@@ -491,18 +489,19 @@ async fn an_error_result_explains_the_exit_that_follows() {
     let state = client.next_message().await.unwrap().unwrap();
     assert_eq!(state.subtype(), Some("session_state_changed"));
     match client.next_message().await.unwrap() {
-        Err(Error::Process {
-            stderr,
-            exit_code,
-            result,
-            ..
-        }) => {
+        Err(
+            ref error @ Error::ErrorResult {
+                ref result,
+                exit_code,
+                ..
+            },
+        ) => {
             assert_eq!(exit_code, Some(1));
-            assert!(stderr.contains("API Error: 400 bad request"), "{stderr}");
             assert_eq!(
-                *result.expect("the error result"),
-                result_frame(true, "API Error: 400 bad request")
+                error.to_string(),
+                "Claude Code returned an error result: API Error: 400 bad request"
             );
+            assert_eq!(**result, result_frame(true, "API Error: 400 bad request"));
         }
         other => panic!("unexpected {other:?}"),
     }

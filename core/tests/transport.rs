@@ -126,11 +126,9 @@ async fn immediate_exit_code_3_ends_with_process_error_and_stderr() {
             exit_code,
             signal,
             stderr,
-            result,
         }) => {
             assert_eq!(*exit_code, Some(3));
             assert_eq!(*signal, None);
-            assert!(result.is_none());
             assert_eq!(stderr, "fatal: no credentials");
         }
         other => panic!("expected Process error, got {other:?}"),

@@ -18,7 +18,7 @@ Output
   {"close_stdout": true}       close stdout (the process keeps running)
   {"emit_many": {"count": N, "message": {...}}}
                                write N lines; each is the message with "seq": i (0-based) added
-  {"emit_huge": {"bytes": N, "type": "huge"}}
+  {"emit_huge": {"bytes": N, "type": "huge", "subtype"?: S}}
                                write one JSON line {"type": T, "data": "xxx..."} of at least N bytes,
                                in pieces, without building it in memory
   {"emit_pid": {...}}          write the object (default {"type": "pid"}) with "pid": <own pid>
@@ -31,7 +31,8 @@ Input
                                keys with equal values (recursively for nested objects). On a mismatch
                                or EOF: message on stderr, exit 97. {"expect_stdin": null} reads any line.
   {"echo_stdin": N}            read up to N stdin lines (null: until EOF) and emit each back as
-                               {"type": "echo", "data": <parsed line>} (or "raw": <text> if not JSON)
+                               {"type": "echo", "data": <parsed line>} (or "raw": <text> if not JSON);
+                               {"echo_stdin": {"count": N, "system": true}} emits system/echo frames
   {"wait_stdin_eof": true}     read and discard stdin until EOF
   {"answer_initialize": {...}} read one stdin line; it must be the SDK's initialize control request;
                                answer it with a success control_response carrying the given object
@@ -129,7 +130,10 @@ def step_emit_many(arg):
 
 def step_emit_huge(arg):
     size = int(arg["bytes"])
-    OUT.write(b'{"type":' + json.dumps(arg.get("type", "huge")).encode() + b',"data":"')
+    OUT.write(b'{"type":' + json.dumps(arg.get("type", "huge")).encode())
+    if "subtype" in arg:
+        OUT.write(b',"subtype":' + json.dumps(arg["subtype"]).encode())
+    OUT.write(b',"data":"')
     piece = b"x" * (1 << 20)
     left = size
     while left > 0:
@@ -171,16 +175,23 @@ def step_expect_stdin(arg):
 
 
 def step_echo_stdin(arg):
+    # {"count": N, "system": true} echoes as {"type": "system", "subtype": "echo", ...}: a frame
+    # every SDK delivers (the Python SDK skips unknown message types).
+    limit, head = arg, {"type": "echo"}
+    if isinstance(arg, dict):
+        limit = arg.get("count")
+        if arg.get("system"):
+            head = {"type": "system", "subtype": "echo"}
     count = 0
-    while arg is None or count < int(arg):
+    while limit is None or count < int(limit):
         line = read_stdin_line()
         if line is None:
             return
         count += 1
         try:
-            write_line({"type": "echo", "data": json.loads(line)})
+            write_line(dict(head, data=json.loads(line)))
         except ValueError:
-            write_line({"type": "echo", "raw": line.decode("utf-8", "replace")})
+            write_line(dict(head, raw=line.decode("utf-8", "replace")))
 
 
 def step_wait_stdin_eof(_arg):

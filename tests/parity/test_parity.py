@@ -1,12 +1,8 @@
 """Parity: every scenario runs under the official ``claude_agent_sdk`` and under ``claude_wire``,
 both driving the real pinned CLI against the scripted model server; the normalised records
-(messages, callback calls, model requests, files, errors) must be equal.
-
-Intended differences (applied by :func:`comparable` before comparing, each with its reason):
-
-* ``UnknownMessage`` entries are dropped from claude_wire's record: claude_wire delivers message
-  types it does not model as ``UnknownMessage`` instead of silently dropping them as the official
-  SDK does.
+(messages, callback calls, model requests, files, errors) must be equal, with no exception: the
+core's ``python`` flavour delivers exactly what the official SDK delivers (message types it does
+not know are skipped, as it skips them).
 """
 
 from __future__ import annotations
@@ -30,11 +26,8 @@ except ImportError:  # pragma: no cover - the test script installs it
 
 
 def comparable(record: Record, sdk: str) -> dict[str, Any]:
-    messages = record.messages
-    if sdk == "claude_wire":
-        messages = [m for m in messages if m["class"] != "UnknownMessage"]
     return {
-        "messages": messages,
+        "messages": record.messages,
         "calls": record.calls,
         "requests": record.requests,
         "files": record.files,

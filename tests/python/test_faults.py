@@ -153,7 +153,7 @@ def kinds(messages: list[Any]) -> list[str]:
 
 def echoes(messages: list[Any]) -> list[dict[str, Any]]:
     """What the fake read back from stdin (``echo_stdin``): the SDK's own lines."""
-    return [m.data["data"] for m in messages if isinstance(m, UnknownMessage) and m.type == "echo"]
+    return [m.data["data"] for m in messages if isinstance(m, SystemMessage) and m.subtype == "echo"]
 
 
 async def leftover_tasks(timeout: float = 2.0) -> list[asyncio.Task[Any]]:
@@ -212,13 +212,13 @@ class LoopWatch:
 
 
 async def test_cli_killed_mid_stream_is_process_error_minus_9(fake) -> None:
-    steps = START + [{"emit": ASSISTANT}, {"emit_many": {"count": 100, "message": {"type": "progress"}}},
+    steps = START + [{"emit": ASSISTANT}, {"emit_many": {"count": 100, "message": {"type": "system", "subtype": "progress"}}},
                      {"crash": "SIGKILL"}]
     got, error = await drain(fake(steps))
     assert isinstance(error, claude_wire.ProcessError), repr(error)
     assert error.exit_code == -9
     assert "Command failed with exit code -9" in str(error)
-    assert kinds(got) == ["SystemMessage", "AssistantMessage"] + ["UnknownMessage"] * 100
+    assert kinds(got) == ["SystemMessage", "AssistantMessage"] + ["SystemMessage"] * 100
     assert [m.data["seq"] for m in got[2:]] == list(range(100))
     assert await wait_no_children() == []
 
@@ -275,12 +275,12 @@ async def test_noise_lines_not_starting_with_a_brace_are_skipped(fake) -> None:
 
 
 async def test_invalid_json_line_raises_decode_error_and_abandoned_cli_is_stopped(fake) -> None:
-    steps = START + [{"emit_many": {"count": 50, "message": {"type": "progress"}}},
+    steps = START + [{"emit_many": {"count": 50, "message": {"type": "system", "subtype": "progress"}}},
                      {"emit_raw": '{"type": "assistant", "message": {broken\n'}, {"hang": True}]
     got, error = await drain(fake(steps))
     assert isinstance(error, claude_wire.CLIJSONDecodeError), repr(error)
     assert "broken" in error.line
-    assert kinds(got) == ["SystemMessage"] + ["UnknownMessage"] * 50
+    assert kinds(got) == ["SystemMessage"] + ["SystemMessage"] * 50
     assert [m.data["seq"] for m in got[1:]] == list(range(50))
     # The stream was dropped by the failing `async for`: the hanging CLI must be stopped.
     assert await wait_no_children(5.0) == []
@@ -288,13 +288,13 @@ async def test_invalid_json_line_raises_decode_error_and_abandoned_cli_is_stoppe
 
 async def test_invalid_utf8_inside_a_json_line_raises_decode_error(script_cli) -> None:
     options = script_cli(r'''
-        write(b'{"type":"progress","seq":0}\n')
+        write(b'{"type":"system","subtype":"progress","seq":0}\n')
         write(b'{"type":"progress","text":"\xff\xfe bad bytes"}\n')
         time.sleep(60)
     ''')
     got, error = await drain(options)
     assert isinstance(error, claude_wire.CLIJSONDecodeError), repr(error)
-    assert kinds(got) == ["SystemMessage", "UnknownMessage"]
+    assert kinds(got) == ["SystemMessage", "SystemMessage"]
     assert await wait_no_children(5.0) == []
 
 
@@ -321,12 +321,12 @@ async def test_invalid_utf8_then_the_stream_goes_on(script_cli) -> None:
 
 async def test_200mb_line_with_a_large_buffer(fake) -> None:
     size = 200_000_000
-    steps = START + [{"emit_huge": {"bytes": size, "type": "huge"}}] + FINISH
+    steps = START + [{"emit_huge": {"bytes": size, "type": "system", "subtype": "huge"}}] + FINISH
     got, error = await drain(fake(steps, max_buffer_size=256 << 20), timeout=120)
     assert error is None, repr(error)
-    assert kinds(got) == ["SystemMessage", "UnknownMessage", "ResultMessage"]
+    assert kinds(got) == ["SystemMessage", "SystemMessage", "ResultMessage"]
     huge = got[1]
-    assert huge.type == "huge"
+    assert huge.subtype == "huge"
     assert len(huge.data["data"]) == size
     assert huge.data["data"][:10] == "x" * 10 and huge.data["data"][-10:] == "x" * 10
     del got, huge
@@ -429,7 +429,7 @@ async def test_client_connect_initialize_never_answered_with_control_timeout(fak
 # Callbacks misbehave
 # --------------------------------------------------------------------------------------------
 
-CALLBACK_TURN = START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": 1}] + FINISH
+CALLBACK_TURN = START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": 1, "system": True}}] + FINISH
 
 
 async def test_can_use_tool_that_raises_answers_an_error(fake) -> None:
@@ -584,7 +584,7 @@ async def test_cancel_while_a_callback_is_running(fake) -> None:
             raise
         return PermissionResultAllow()
 
-    options = fake(START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": None}], can_use_tool=hangs)
+    options = fake(START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": None, "system": True}}], can_use_tool=hangs)
 
     async def consume() -> None:
         async for _ in claude_wire.query(prompt="go", options=options):

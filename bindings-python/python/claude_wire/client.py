@@ -7,7 +7,6 @@ from typing import Any
 
 from . import _native
 from ._errors import CLIConnectionError
-from ._internal import warn_if_can_use_tool_shadowed
 from .types import (
     ClaudeAgentOptions,
     ContextUsageResponse,
@@ -43,7 +42,6 @@ class ClaudeSDKClient:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
         if self._native is not None:
             await self.disconnect()
-        warn_if_can_use_tool_shadowed(self.options)
         session = _native.Client(self.options)
         self._native = session
         try:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 from . import _native
-from ._internal import warn_if_can_use_tool_shadowed
 from .types import ClaudeAgentOptions, Message
 
 
@@ -28,5 +27,4 @@ def query(
     if not isinstance(prompt, str) and not isinstance(prompt, AsyncIterable):
         raise TypeError("prompt must be a str or an async iterable of message dicts")
     options = options if options is not None else ClaudeAgentOptions()
-    warn_if_can_use_tool_shadowed(options)
     return _native.query(prompt, options)

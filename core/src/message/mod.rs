@@ -22,6 +22,7 @@
 mod chat;
 mod content;
 mod events;
+pub mod policy;
 mod result;
 mod system;
 pub(crate) mod wire;

@@ -146,6 +146,29 @@ impl SystemMessage {
         }
     }
 
+    /// A system frame kept as received, without checking its subtype's fields (what the
+    /// Python SDK delivers for the subtypes it does not validate).
+    pub(crate) fn unchecked(mut map: Object) -> SystemMessage {
+        let text = |map: &mut Object, key: &str| match map.remove(key) {
+            Some(Value::String(s)) => Some(s),
+            Some(other) => {
+                map.insert(key.to_owned(), other);
+                None
+            }
+            None => None,
+        };
+        map.remove("type");
+        let subtype = text(&mut map, "subtype").unwrap_or_default();
+        let uuid = text(&mut map, "uuid");
+        let session_id = text(&mut map, "session_id");
+        SystemMessage {
+            subtype,
+            uuid,
+            session_id,
+            body: SystemBody::Other(map),
+        }
+    }
+
     pub(crate) fn write_map(self, out: &mut Object) {
         out.insert("subtype".to_owned(), Value::String(self.subtype));
         self.body.write_map(out);

@@ -9,9 +9,11 @@
 mod builder;
 mod data;
 mod kinds;
+mod warnings;
 
 pub use data::Callbacks;
 pub use kinds::*;
+pub use warnings::{Warning, WarningKind};
 
 use crate::flavour::Flavour;
 use crate::hooks::HookMatcher;

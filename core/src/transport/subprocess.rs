@@ -163,7 +163,7 @@ impl SubprocessTransport {
     async fn start(&self) -> Result<()> {
         let spawn_error = |source| Error::Spawn {
             path: self.command.program.clone(),
-            source,
+            source: std::sync::Arc::new(source),
         };
         let (child, pipes) = child::spawn(&self.command, self.closing.clone())
             .await
@@ -180,7 +180,7 @@ impl SubprocessTransport {
                 self.closing.store(true, Ordering::SeqCst);
                 child.signal_group(libc::SIGKILL);
                 let err = [i.err(), o.err(), e.err()].into_iter().flatten().next();
-                return Err(Error::Io(
+                return Err(Error::from(
                     err.unwrap_or_else(|| std::io::Error::other("pipe setup failed")),
                 ));
             }
@@ -400,7 +400,6 @@ impl Reader {
             exit_code: exit.code,
             signal: exit.signal,
             stderr,
-            result: None,
         })
     }
 }

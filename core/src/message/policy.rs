@@ -1,0 +1,130 @@
+//! Which frames a flavour delivers, and as what.
+//!
+//! The core parses every frame into a typed [`Message`] and keeps what it does not model. The
+//! official SDKs differ in what reaches the user: the TypeScript SDK hands over every frame as
+//! parsed JSON, unchecked; the Python SDK validates the kinds it models, delivers the other
+//! system subtypes unchecked, and skips message types it does not know.
+
+use super::{Message, SystemMessage};
+use crate::{Error, Flavour, Result};
+use serde_json::Value;
+
+/// What `flavour` delivers for one parsed frame: the item itself, a repaired one, or nothing.
+pub fn deliver(flavour: Flavour, item: Result<Message>) -> Option<Result<Message>> {
+    match (flavour, item) {
+        (Flavour::Rust, item) => Some(item),
+        // Every frame, as received.
+        (Flavour::Ts, Err(Error::MessageParse { raw, .. })) => Some(Ok(Message::Unknown(raw))),
+        (Flavour::Ts, item) => Some(item),
+        (Flavour::Python, Ok(message)) => {
+            known_to_python(message.type_name()).then_some(Ok(message))
+        }
+        (Flavour::Python, Err(Error::MessageParse { raw, kind, message })) => {
+            if !checked_by_python(&raw) {
+                // Unknown types are skipped; unvalidated system subtypes are delivered.
+                return match raw {
+                    Value::Object(map) if is_system(&map) => {
+                        Some(Ok(Message::System(SystemMessage::unchecked(map))))
+                    }
+                    _ => None,
+                };
+            }
+            Some(Err(Error::MessageParse { kind, message, raw }))
+        }
+        (Flavour::Python, item) => Some(item),
+    }
+}
+
+/// The message types the Python SDK parses; it skips every other type.
+fn known_to_python(kind: &str) -> bool {
+    matches!(
+        kind,
+        "user"
+            | "assistant"
+            | "system"
+            | "result"
+            | "stream_event"
+            | "rate_limit_event"
+            | "conversation_reset"
+    )
+}
+
+fn is_system(map: &serde_json::Map<String, Value>) -> bool {
+    map.get("type").and_then(Value::as_str) == Some("system")
+}
+
+/// True for the frames the Python SDK checks (and fails on when malformed): the kinds it
+/// models, and among system messages the task ones.
+fn checked_by_python(frame: &Value) -> bool {
+    let Some(map) = frame.as_object() else {
+        return true;
+    };
+    match map.get("type").and_then(Value::as_str).unwrap_or("") {
+        "user" | "assistant" | "result" | "stream_event" | "rate_limit_event"
+        | "conversation_reset" => true,
+        "system" => matches!(
+            map.get("subtype").and_then(Value::as_str),
+            Some("task_started" | "task_progress" | "task_notification") | None
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Result<Message> {
+        Message::from_value(v)
+    }
+
+    #[test]
+    fn each_flavour_delivers_what_its_sdk_does() {
+        let unknown = json!({"type": "brand_new", "x": 1});
+        let progress = json!({"type": "tool_progress", "tool_use_id": "t", "tool_name": "Bash", "elapsed_time_seconds": 1});
+        assert!(
+            deliver(Flavour::Python, parse(progress.clone())).is_none(),
+            "a type the Python SDK lacks"
+        );
+        assert!(matches!(deliver(Flavour::Ts, parse(progress)), Some(Ok(_))));
+        let bad_retry =
+            json!({"type": "system", "subtype": "api_retry", "attempt": "not-a-number"});
+        let bad_task = json!({"type": "system", "subtype": "task_started"});
+        let bad_result = json!({"type": "result"});
+
+        assert!(deliver(Flavour::Python, parse(unknown.clone())).is_none());
+        assert!(matches!(
+            deliver(Flavour::Ts, parse(unknown.clone())),
+            Some(Ok(Message::Unknown(_)))
+        ));
+        assert!(matches!(
+            deliver(Flavour::Rust, parse(unknown)),
+            Some(Ok(Message::Unknown(_)))
+        ));
+
+        match deliver(Flavour::Python, parse(bad_retry.clone())) {
+            Some(Ok(Message::System(m))) => {
+                assert_eq!(m.subtype, "api_retry");
+                assert_eq!(Message::System(m).to_value(), bad_retry);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            deliver(Flavour::Python, parse(bad_task)),
+            Some(Err(Error::MessageParse { .. }))
+        ));
+        assert!(matches!(
+            deliver(Flavour::Python, parse(bad_result.clone())),
+            Some(Err(_))
+        ));
+        match deliver(Flavour::Ts, parse(bad_result.clone())) {
+            Some(Ok(Message::Unknown(raw))) => assert_eq!(raw, bad_result),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            deliver(Flavour::Rust, parse(bad_result)),
+            Some(Err(_))
+        ));
+    }
+}
