@@ -60,7 +60,11 @@ fn content(u: &mut Unstructured, depth: u32) -> Result<Value> {
             let n = u.int_in_range(0..=3)?;
             let mut blocks = Vec::new();
             for _ in 0..n {
-                blocks.push(if u.ratio(3, 4)? { block(u)? } else { json!({"type": "text", "text": text(u)?}) });
+                blocks.push(if u.ratio(3, 4)? {
+                    block(u)?
+                } else {
+                    json!({"type": "text", "text": text(u)?})
+                });
             }
             Value::Array(blocks)
         }
@@ -111,21 +115,57 @@ fn check(method: String, path: String, body: Value) {
         outcome: ResponseOutcome::Pending,
     };
     request.kind = classify_request(&request);
-    let route = request.path.split('?').next().unwrap_or_default().trim_end_matches('/');
+    let route = request
+        .path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     if request.method != "POST" || !route.starts_with("/v1/messages") {
-        assert_eq!(request.kind, RequestKind::Other, "{} {}", request.method, request.path);
+        assert_eq!(
+            request.kind,
+            RequestKind::Other,
+            "{} {}",
+            request.method,
+            request.path
+        );
     }
     // Every accessor a test may call.
-    let _ = (request.model(), request.max_tokens(), request.is_stream(), request.header("X-Api-Key"));
-    let _ = (request.last_user_text(), request.user_texts(), request.tool_result_texts());
-    let _ = (request.has_tool_result(), request.tool_names(), request.system_text());
+    let _ = (
+        request.model(),
+        request.max_tokens(),
+        request.is_stream(),
+        request.header("X-Api-Key"),
+    );
+    let _ = (
+        request.last_user_text(),
+        request.user_texts(),
+        request.tool_result_texts(),
+    );
+    let _ = (
+        request.has_tool_result(),
+        request.tool_names(),
+        request.system_text(),
+    );
     let _ = request.tool_result_for("toolu_1");
-    let own_kind = When { kind: Some(request.kind), ..When::any() };
-    assert!(own_kind.matches(&request), "a matcher on its own kind rejects it");
+    let own_kind = When {
+        kind: Some(request.kind),
+        ..When::any()
+    };
+    assert!(
+        own_kind.matches(&request),
+        "a matcher on its own kind rejects it"
+    );
     assert!(When::any().matches(&request));
     let text = request.last_user_text().unwrap_or_default();
-    let by_text = When { user_text_contains: Some(text), ..When::any() };
-    assert_eq!(by_text.matches(&request), request.last_user_text().is_some());
+    let by_text = When {
+        user_text_contains: Some(text),
+        ..When::any()
+    };
+    assert_eq!(
+        by_text.matches(&request),
+        request.last_user_text().is_some()
+    );
     serde_json::to_string(&request).expect("a recorded request serializes");
 }
 
@@ -135,7 +175,11 @@ fn run(mode: u8, u: &mut Unstructured) -> Result<()> {
             let method = u.choose(METHODS)?.to_string();
             let path = u.choose(PATHS)?.to_string();
             let raw = u.bytes(u.len())?;
-            check(method, path, serde_json::from_slice(raw).unwrap_or(Value::Null));
+            check(
+                method,
+                path,
+                serde_json::from_slice(raw).unwrap_or(Value::Null),
+            );
         }
         1 => {
             let method = u.choose(METHODS)?.to_string();

@@ -120,11 +120,7 @@ enum Op {
     /// Bytes the CLI prints on stdout.
     Stdout(Vec<u8>),
     /// A control request from the CLI.
-    Request {
-        id: Id,
-        subtype: Subtype,
-        body: Obj,
-    },
+    Request { id: Id, subtype: Subtype, body: Obj },
     /// An MCP JSON-RPC call to the in-process server (a `mcp_message` control request).
     Mcp {
         id: Id,
@@ -192,7 +188,9 @@ fn options() -> ClaudeAgentOptions {
             "PreToolUse".into(),
             vec![
                 HookMatcher::new(Some("Bash")).hook(quick.clone()),
-                HookMatcher::new(None).hook(slow).timeout(Duration::from_millis(100)),
+                HookMatcher::new(None)
+                    .hook(slow)
+                    .timeout(Duration::from_millis(100)),
             ],
         ),
         ("Stop".into(), vec![HookMatcher::new(None).hook(quick)]),
@@ -261,7 +259,11 @@ impl Ledger {
         }
         for (id, asked) in &self.cli_requests {
             if *asked == 1 && !self.cancelled.contains(id) {
-                assert_eq!(self.answers.get(id), Some(&1), "request {id} not answered once");
+                assert_eq!(
+                    self.answers.get(id),
+                    Some(&1),
+                    "request {id} not answered once"
+                );
             }
         }
     }
@@ -344,7 +346,10 @@ async fn run(input: Input) {
                 let method = MCP_METHODS[method as usize % MCP_METHODS.len()];
                 let mut request = Map::new();
                 request.insert("subtype".into(), "mcp_message".into());
-                request.insert("server_name".into(), if server { "calc" } else { "nope" }.into());
+                request.insert(
+                    "server_name".into(),
+                    if server { "calc" } else { "nope" }.into(),
+                );
                 request.insert(
                     "message".into(),
                     json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params.0}),

@@ -8,6 +8,7 @@ use arbitrary::{Result, Unstructured};
 use serde_json::{Map, Number, Value};
 
 /// Keys and string values of the wire protocol (message, control and hook fields).
+#[rustfmt::skip]
 pub const WORDS: &[&str] = &[
     "type", "subtype", "session_id", "uuid", "message", "content", "role", "id", "model",
     "request_id", "request", "response", "error", "success", "control_request",
@@ -111,6 +112,7 @@ pub fn number(u: &mut Unstructured) -> Result<Value> {
 
 /// A message-shaped object: a known `type` (and `subtype`), then arbitrary fields.
 pub fn message(u: &mut Unstructured) -> Result<Value> {
+    #[rustfmt::skip]
     const TYPES: &[&str] = &[
         "user", "assistant", "system", "result", "stream_event", "rate_limit_event",
         "tool_progress", "auth_status", "tool_use_summary", "prompt_suggestion",
