@@ -49,8 +49,9 @@ status=0
 for target in "${targets[@]}"; do
     corpus="$FUZZ_DIR/corpus/$target"
     seeds="$FUZZ_DIR/seeds/$target"
-    mkdir -p "$corpus" "$seeds" "$FUZZ_DIR/artifacts/$target"
-    out="$FUZZ_DIR/artifacts/$target/last-run.log"
+    mkdir -p "$corpus" "$seeds" "$FUZZ_DIR/artifacts/$target" "$FUZZ_DIR/logs"
+    # Not under artifacts/: cargo fuzz reports the newest file there as the failing input.
+    out="$FUZZ_DIR/logs/$target.log"
     log "running $target for ${FUZZ_SECONDS}s"
     # Paths are relative to core/fuzz, where cargo fuzz runs. -timeout: one input running this
     # long is a hang.
@@ -78,5 +79,5 @@ done
 echo
 printf '%-16s %-6s %10s %8s %6s %6s\n' target result execs exec/s cov ft
 printf '%s\n' "${summary[@]}"
-echo "(${FUZZ_SECONDS}s per target; logs in $FUZZ_DIR/artifacts/<target>/last-run.log)"
+echo "(${FUZZ_SECONDS}s per target; logs in $FUZZ_DIR/logs/<target>.log)"
 exit $status

@@ -269,15 +269,23 @@ impl Ledger {
     }
 }
 
-fn control_request(id: &Id, request: Map<String, Value>, ledger: &mut Ledger) -> Value {
+fn control_request(id: &Id, request: Map<String, Value>) -> Value {
     let mut frame = json!({"type": "control_request", "request": request});
     if let Some(id) = id.value() {
-        if let Value::String(s) = &id {
-            *ledger.cli_requests.entry(s.clone()).or_default() += 1;
-        }
         frame["request_id"] = id;
     }
     frame
+}
+
+/// Sends one frame to the session, noting the control requests and cancels in it.
+fn send(peer: &CliPeer, ledger: &mut Ledger, frame: Value) {
+    let id = frame.get("request_id").and_then(Value::as_str).map(str::to_owned);
+    match (frame.get("type").and_then(Value::as_str), id) {
+        (Some("control_request"), Some(id)) => *ledger.cli_requests.entry(id).or_default() += 1,
+        (Some("control_cancel_request"), Some(id)) => ledger.cancelled.push(id),
+        _ => {}
+    }
+    peer.send(frame);
 }
 
 const MCP_METHODS: &[&str] = &[
@@ -317,7 +325,7 @@ async fn run(input: Input) {
     for op in input.ops {
         match op {
             Op::Stdout(bytes) => decoder.decode(&bytes, &mut |item| match item {
-                Ok(frame) => peer.send(frame),
+                Ok(frame) => send(&peer, &mut ledger, frame),
                 Err(error) => peer.send_error(error),
             }),
             Op::Request { id, subtype, body } => {
@@ -335,7 +343,7 @@ async fn run(input: Input) {
                 if let Some(subtype) = subtype {
                     request.insert("subtype".into(), subtype.into());
                 }
-                peer.send(control_request(&id, request, &mut ledger));
+                send(&peer, &mut ledger, control_request(&id, request));
             }
             Op::Mcp {
                 id,
@@ -354,7 +362,7 @@ async fn run(input: Input) {
                     "message".into(),
                     json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params.0}),
                 );
-                peer.send(control_request(&id, request, &mut ledger));
+                send(&peer, &mut ledger, control_request(&id, request));
             }
             Op::Answer { nth, answer } => {
                 ledger.drain(&mut peer);
@@ -382,15 +390,12 @@ async fn run(input: Input) {
             Op::Cancel(id) => {
                 let mut frame = json!({"type": "control_cancel_request"});
                 if let Some(id) = id.value() {
-                    if let Value::String(s) = &id {
-                        ledger.cancelled.push(s.clone());
-                    }
                     frame["request_id"] = id;
                 }
-                peer.send(frame);
+                send(&peer, &mut ledger, frame);
             }
-            Op::Message(message) => peer.send(message.0),
-            Op::Frame(frame) => peer.send(frame.0),
+            Op::Message(message) => send(&peer, &mut ledger, message.0),
+            Op::Frame(frame) => send(&peer, &mut ledger, frame.0),
             Op::Call(call) => {
                 if matches!(call, Call::Disconnect) {
                     ledger.closed = true;
@@ -428,7 +433,7 @@ async fn run(input: Input) {
         ledger.drain(&mut peer);
     }
     decoder.finish(&mut |item| match item {
-        Ok(frame) => peer.send(frame),
+        Ok(frame) => send(&peer, &mut ledger, frame),
         Err(error) => peer.send_error(error),
     });
     // Long enough for every handler to finish or time out (virtual time).
