@@ -10,8 +10,9 @@
 //! hand-written control frames), sent after `initialize` was answered.
 //!
 //! Each run happens on a current-thread runtime with a paused clock (timeouts elapse as soon
-//! as nothing else can run), bounded by one virtual hour. Checks:
-//! - no panic, no hang;
+//! as nothing else can run), bounded by its own pauses plus ten virtual minutes. Checks:
+//! - no panic, no hang: `connect` and every control call return by themselves (answer,
+//!   timeout or end of the CLI), and the messages end once the CLI exited;
 //! - every control request of the CLI (with a unique string id, not cancelled, while the
 //!   session is open) gets exactly one answer, and no answer goes to an id never asked.
 #![no_main]
@@ -279,7 +280,10 @@ fn control_request(id: &Id, request: Map<String, Value>) -> Value {
 
 /// Sends one frame to the session, noting the control requests and cancels in it.
 fn send(peer: &CliPeer, ledger: &mut Ledger, frame: Value) {
-    let id = frame.get("request_id").and_then(Value::as_str).map(str::to_owned);
+    let id = frame
+        .get("request_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     match (frame.get("type").and_then(Value::as_str), id) {
         (Some("control_request"), Some(id)) => *ledger.cli_requests.entry(id).or_default() += 1,
         (Some("control_cancel_request"), Some(id)) => ledger.cancelled.push(id),
@@ -301,17 +305,25 @@ async fn run(input: Input) {
     let (transport, mut peer) = channel_transport();
     let client = Arc::new(ClaudeClient::with_transport(options(), Arc::new(transport)));
     let connected = Arc::new(AtomicBool::new(false));
+    let connect_returned = Arc::new(AtomicBool::new(false));
+    let stream_ended = Arc::new(AtomicBool::new(false));
     {
         let client = client.clone();
-        let connected = connected.clone();
+        let (connected, connect_returned) = (connected.clone(), connect_returned.clone());
+        let stream_ended = stream_ended.clone();
         tokio::spawn(async move {
-            if client.connect(None).await.is_ok() {
+            let outcome = client.connect(None).await;
+            connect_returned.store(true, Ordering::SeqCst);
+            if outcome.is_ok() {
                 connected.store(true, Ordering::SeqCst);
                 let mut messages = client.receive_messages();
                 while messages.next().await.is_some() {}
+                stream_ended.store(true, Ordering::SeqCst);
             }
         });
     }
+    let mut calls = Vec::new();
+    let mut exited = false;
     let mut ledger = Ledger::default();
     let mut decoder = FrameDecoder::new(4096);
     tokio::task::yield_now().await;
@@ -401,7 +413,7 @@ async fn run(input: Input) {
                     ledger.closed = true;
                 }
                 let client = client.clone();
-                tokio::spawn(async move {
+                calls.push(tokio::spawn(async move {
                     let Ok(control) = client.control() else {
                         if matches!(call, Call::Disconnect) {
                             let _ = client.disconnect().await;
@@ -421,11 +433,12 @@ async fn run(input: Input) {
                         Call::Query(text) => client.query(text, "s1").await,
                         Call::Disconnect => client.disconnect().await,
                     };
-                });
+                }));
             }
             Op::Sleep(ms) => tokio::time::sleep(Duration::from_millis(ms.into())).await,
             Op::Exit => {
                 ledger.closed = true;
+                exited = true;
                 peer.exit();
             }
         }
@@ -444,6 +457,20 @@ async fn run(input: Input) {
         ledger.closed = true;
     }
     ledger.check();
+    // Everything the SDK user awaits returns by itself (answers, timeouts, the end of the CLI).
+    assert!(
+        connect_returned.load(Ordering::SeqCst),
+        "connect never returned"
+    );
+    for call in &calls {
+        assert!(call.is_finished(), "a control call never returned");
+    }
+    if exited && connected.load(Ordering::SeqCst) {
+        assert!(
+            stream_ended.load(Ordering::SeqCst),
+            "messages go on after the CLI exited"
+        );
+    }
     let _ = client.disconnect().await;
 }
 
@@ -459,14 +486,27 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => return,
         },
     };
+    if std::env::var_os("FUZZ_DEBUG").is_some() {
+        eprintln!("{input:#?}");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
         .build()
         .expect("a runtime");
+    // The run's own pauses, plus ten minutes: far more than any timeout of the session.
+    let pauses: u64 = input
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Sleep(ms) => u64::from(*ms),
+            _ => 0,
+        })
+        .sum();
+    let limit = Duration::from_millis(pauses) + Duration::from_secs(600);
     runtime.block_on(async {
-        tokio::time::timeout(Duration::from_secs(3600), run(input))
+        tokio::time::timeout(limit, run(input))
             .await
-            .expect("the session hung for an hour of virtual time");
+            .expect("the session hung (virtual time)");
     });
 });
