@@ -1,4 +1,5 @@
-//! Control-frame routing: arbitrary CLI output through a real `ClaudeClient` session.
+//! Control-frame routing: arbitrary CLI output through a real session, of a `ClaudeClient` or of
+//! a one-shot `query`.
 //!
 //! The CLI is played by the in-memory `CliPeer` of `channel_transport`. The session has a
 //! permission callback, hooks (one with a short matcher timeout) and an in-process MCP server,
@@ -18,18 +19,19 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
+use claude_wire::client::Control;
 use claude_wire::hooks::{HookMatcher, HookOutput};
 use claude_wire::mcp::{create_sdk_mcp_server, tool, ToolResult};
 use claude_wire::options::McpServerConfig;
 use claude_wire::permission::PermissionResult;
 use claude_wire::transport::{channel_transport, CliPeer, FrameDecoder};
-use claude_wire::{ClaudeAgentOptions, ClaudeClient};
+use claude_wire::{query_with_transport, ClaudeAgentOptions, ClaudeClient};
 use futures::{FutureExt, StreamExt};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Any JSON value (see `claude_wire_fuzz::json`).
@@ -151,6 +153,8 @@ enum Op {
 struct Input {
     /// Answer `initialize` at once, so the run starts connected.
     answer_initialize: bool,
+    /// A one-shot `query` instead of a `ClaudeClient`.
+    one_shot: bool,
     ops: Vec<Op>,
 }
 
@@ -303,28 +307,49 @@ const MCP_METHODS: &[&str] = &[
 
 async fn run(input: Input) {
     let (transport, mut peer) = channel_transport();
-    let client = Arc::new(ClaudeClient::with_transport(options(), Arc::new(transport)));
+    let transport = Arc::new(transport);
     let connected = Arc::new(AtomicBool::new(false));
     let connect_returned = Arc::new(AtomicBool::new(false));
     let stream_ended = Arc::new(AtomicBool::new(false));
-    {
-        let client = client.clone();
+    // A one-shot query's control methods, once it has started.
+    let query_control: Arc<Mutex<Option<Control>>> = Arc::default();
+    let mut ledger = Ledger::default();
+    let client = if input.one_shot {
+        let mut query = query_with_transport("hello", options(), transport);
+        let (connected, stream_ended) = (connected.clone(), stream_ended.clone());
+        let query_control = query_control.clone();
+        connect_returned.store(true, Ordering::SeqCst);
+        tokio::spawn(async move {
+            while query.next().await.is_some() {
+                if let Ok(control) = query.control() {
+                    connected.store(true, Ordering::SeqCst);
+                    query_control.lock().unwrap().get_or_insert(control);
+                }
+            }
+            stream_ended.store(true, Ordering::SeqCst);
+        });
+        // A one-shot query closes stdin after its result, so later requests go unanswered.
+        ledger.closed = true;
+        None
+    } else {
+        let client = Arc::new(ClaudeClient::with_transport(options(), transport));
         let (connected, connect_returned) = (connected.clone(), connect_returned.clone());
         let stream_ended = stream_ended.clone();
+        let connecting = client.clone();
         tokio::spawn(async move {
-            let outcome = client.connect(None).await;
+            let outcome = connecting.connect(None).await;
             connect_returned.store(true, Ordering::SeqCst);
             if outcome.is_ok() {
                 connected.store(true, Ordering::SeqCst);
-                let mut messages = client.receive_messages();
+                let mut messages = connecting.receive_messages();
                 while messages.next().await.is_some() {}
                 stream_ended.store(true, Ordering::SeqCst);
             }
         });
-    }
+        Some(client)
+    };
     let mut calls = Vec::new();
     let mut exited = false;
-    let mut ledger = Ledger::default();
     let mut decoder = FrameDecoder::new(4096);
     tokio::task::yield_now().await;
     ledger.drain(&mut peer);
@@ -413,9 +438,14 @@ async fn run(input: Input) {
                     ledger.closed = true;
                 }
                 let client = client.clone();
+                let query_control = query_control.clone();
                 calls.push(tokio::spawn(async move {
-                    let Ok(control) = client.control() else {
-                        if matches!(call, Call::Disconnect) {
+                    let control = match &client {
+                        Some(client) => client.control().ok(),
+                        None => query_control.lock().unwrap().clone(),
+                    };
+                    let Some(control) = control else {
+                        if let (Call::Disconnect, Some(client)) = (&call, &client) {
                             let _ = client.disconnect().await;
                         }
                         return;
@@ -430,8 +460,14 @@ async fn run(input: Input) {
                             .request(Value::Object(body.0), Some(Duration::from_secs(5)))
                             .await
                             .map(drop),
-                        Call::Query(text) => client.query(text, "s1").await,
-                        Call::Disconnect => client.disconnect().await,
+                        Call::Query(text) => match &client {
+                            Some(client) => client.query(text, "s1").await,
+                            None => Ok(()),
+                        },
+                        Call::Disconnect => match &client {
+                            Some(client) => client.disconnect().await,
+                            None => Ok(()),
+                        },
                     };
                 }));
             }
@@ -465,13 +501,15 @@ async fn run(input: Input) {
     for call in &calls {
         assert!(call.is_finished(), "a control call never returned");
     }
-    if exited && connected.load(Ordering::SeqCst) {
+    if exited && (connected.load(Ordering::SeqCst) || client.is_none()) {
         assert!(
             stream_ended.load(Ordering::SeqCst),
             "messages go on after the CLI exited"
         );
     }
-    let _ = client.disconnect().await;
+    if let Some(client) = client {
+        let _ = client.disconnect().await;
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -479,6 +517,7 @@ fuzz_target!(|data: &[u8]| {
         // Seeds from real CLI output: `0xff` then stdout text, after an answered `initialize`.
         [0xff, stdout @ ..] => Input {
             answer_initialize: true,
+            one_shot: false,
             ops: vec![Op::Stdout(stdout.to_vec())],
         },
         _ => match Input::arbitrary_take_rest(Unstructured::new(data)) {
