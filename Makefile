@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python cli bench bench-python
+.PHONY: demo test test-rust test-python cli bench bench-python fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -31,3 +31,8 @@ bench: cli bench-python
 bench-python: cli
 	CLAUDE_WIRE_PY_RELEASE=1 bash scripts/test-python.sh --build-only
 	.venv-test/bin/python benches/python_bench.py
+
+## Fuzz the core (cargo-fuzz on nightly, installed if missing): each target for FUZZ_SECONDS
+## (default 60), then execs/s and coverage per target. Crashes land in core/fuzz/artifacts/.
+fuzz:
+	bash scripts/fuzz.sh

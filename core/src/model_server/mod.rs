@@ -103,3 +103,10 @@ mod sse;
 pub use request::{RecordedRequest, RequestKind, ResponseOutcome};
 pub use script::{ApiError, Block, Reply, ReplyBody, Script, When};
 pub use server::{cli_env, ModelServer};
+
+/// How the server classifies `request` (main or side request): the fuzz targets in `core/fuzz`
+/// call it. Not a stable API.
+#[doc(hidden)]
+pub fn classify_request(request: &RecordedRequest) -> RequestKind {
+    request::classify(request)
+}

@@ -24,8 +24,12 @@ const KEEP_CAPACITY: usize = 1024 * 1024;
 /// - a line whose first non-whitespace byte is `{` is parsed as JSON: `Ok(value)`, or
 ///   [`Error::JsonDecode`] when it is not valid JSON;
 /// - any other line (blank lines, log noise printed by tools) is skipped silently;
-/// - a line longer than the maximum produces one [`Error::LineTooLong`] once its end is seen. Its
-///   bytes are dropped as they arrive, so memory stays bounded by the maximum.
+/// - a line longer than the maximum produces one [`Error::LineTooLong`] once its end is seen
+///   (unless it is noise by the rule above). Its bytes are dropped as they arrive, so memory
+///   stays bounded by the maximum.
+///
+/// The items never depend on how the input was cut into chunks (the `framing` fuzz target
+/// checks this).
 ///
 /// A trailing `\r` (CRLF line ends) is ignored.
 #[derive(Debug)]
@@ -41,8 +45,9 @@ pub struct FrameDecoder {
 struct Skip {
     /// Bytes dropped so far.
     len: usize,
-    /// The line is noise (does not start with `{`): drop it without reporting.
-    silent: bool,
+    /// Whether the line is noise (does not start with `{`, so it is dropped without a report),
+    /// known once a non-blank byte was seen. A line that stays blank is noise too.
+    noise: Option<bool>,
 }
 
 impl Default for FrameDecoder {
@@ -97,6 +102,9 @@ impl FrameDecoder {
     fn take_part(&mut self, part: &[u8], complete: bool, out: &mut impl FnMut(Result<Value>)) {
         if let Some(skip) = &mut self.skipping {
             skip.len += part.len();
+            if skip.noise.is_none() {
+                skip.noise = first_non_space(part).map(|b| b != b'{');
+            }
             if complete {
                 let skip = *skip;
                 self.skipping = None;
@@ -127,8 +135,8 @@ impl FrameDecoder {
 
     fn start_skip(&mut self, part: &[u8], total: usize) {
         let first = first_non_space(&self.buf).or_else(|| first_non_space(part));
-        let silent = first.is_some_and(|b| b != b'{');
-        self.skipping = Some(Skip { len: total, silent });
+        let noise = first.map(|b| b != b'{');
+        self.skipping = Some(Skip { len: total, noise });
         self.clear_buf();
     }
 
@@ -139,7 +147,7 @@ impl FrameDecoder {
     }
 
     fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<Value>)) {
-        if !skip.silent {
+        if skip.noise == Some(false) {
             out(Err(Error::LineTooLong {
                 len: skip.len,
                 limit: self.max_line,
@@ -404,6 +412,26 @@ mod tests {
         let items = decode_all(&mut dec, &[b"this is a very long log line\n{\"a\":1}\n"]);
         assert_eq!(values(&items), vec![serde_json::json!({"a":1})]);
         assert_eq!(items.len(), 1);
+    }
+
+    #[test]
+    fn over_long_line_is_judged_by_its_first_non_blank_byte_however_it_is_cut() {
+        // Found by the framing fuzz target: the blank start of a long noise line arrived alone,
+        // was judged "not noise" and reported, while the same bytes in one chunk were not.
+        for line in [&b"      noise\n"[..], b"      \n"] {
+            let mut whole = FrameDecoder::new(2);
+            assert!(decode_all(&mut whole, &[line]).is_empty());
+            let mut bytes = FrameDecoder::new(2);
+            let chunks: Vec<&[u8]> = line.chunks(1).collect();
+            assert!(decode_all(&mut bytes, &chunks).is_empty());
+        }
+        let mut dec = FrameDecoder::new(2);
+        let chunks: Vec<&[u8]> = b"     {\"a\":1}\n".chunks(1).collect();
+        let items = decode_all(&mut dec, &chunks);
+        assert!(matches!(
+            items[..],
+            [Err(Error::LineTooLong { len: 12, limit: 2 })]
+        ));
     }
 
     #[test]
