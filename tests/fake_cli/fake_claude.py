@@ -139,7 +139,7 @@ def step_stderr(arg):
 def step_stderr_many(arg):
     text = arg.get("text", "line")
     for i in range(int(arg["count"])):
-        ERR.write(("%s %d\n" % (text, i)).encode())
+        ERR.write(f"{text} {i}\n".encode())
     ERR.flush()
 
 
@@ -152,9 +152,9 @@ def step_expect_stdin(arg):
     try:
         actual = json.loads(line)
     except ValueError:
-        fail("stdin line is not JSON: %r" % line[:200], 97)
+        fail(f"stdin line is not JSON: {line[:200]!r}", 97)
     if not contains(actual, arg):
-        fail("stdin mismatch: expected %s, got %s" % (json.dumps(arg), json.dumps(actual)), 97)
+        fail(f"stdin mismatch: expected {json.dumps(arg)}, got {json.dumps(actual)}", 97)
 
 
 def step_echo_stdin(arg):
@@ -256,11 +256,11 @@ STEP_HANDLERS = {
 def main():
     for step in load_scenario():
         if not isinstance(step, dict) or len(step) != 1:
-            fail("a step must be an object with one key: %r" % (step,), 98)
+            fail(f"a step must be an object with one key: {step!r}", 98)
         (action, arg), = step.items()
         handler = STEP_HANDLERS.get(action)
         if handler is None:
-            fail("unknown step %r" % action, 98)
+            fail(f"unknown step {action!r}", 98)
         handler(arg)
     OUT.flush()
 

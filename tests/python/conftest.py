@@ -17,7 +17,7 @@ import claude_wire
 from claude_wire.testing import ModelServer, isolated_env, pinned_cli_path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fake_cli import make_fake_cli  # noqa: E402
+from fake_cli import make_fake_cli
 
 CLI = pinned_cli_path()
 needs_cli = pytest.mark.skipif(CLI is None, reason="pinned CLI not fetched (scripts/fetch-cli.sh)")

@@ -212,10 +212,12 @@ async def test_client_interrupt(real_options) -> None:
 
 async def test_api_error_raises_result_error_after_the_result(real_options) -> None:
     messages: list[Any] = []
-    with ModelServer([api_error(400, "bad request for test")]) as server:
-        with pytest.raises(claude_wire.ResultError) as info:
-            async for message in claude_wire.query(prompt="x", options=real_options(server)):
-                messages.append(message)
+    with (
+        ModelServer([api_error(400, "bad request for test")]) as server,
+        pytest.raises(claude_wire.ResultError) as info,
+    ):
+        async for message in claude_wire.query(prompt="x", options=real_options(server)):
+            messages.append(message)
     assert isinstance(messages[-1], ResultMessage) and messages[-1].is_error
     assert info.value.exit_code == 1 and "bad request for test" in str(info.value)
     assert isinstance(info.value, claude_wire.ProcessError)

@@ -31,7 +31,7 @@ JSON_SCHEMA = {"type": "object", "properties": {"q": {"type": "string", "minLeng
 FORMS: list[Any] = [
     {"a": float, "b": int, "name": str, "flag": bool},
     {"tags": list[str], "meta": dict[str, Any], "raw": list, "obj": dict},
-    {"maybe": Optional[int], "either": Union[int, str], "new_union": int | None},
+    {"maybe": Optional[int], "either": Union[int, str], "new_union": int | None},  # noqa: UP045 - the forms under test
     {"described": Annotated[str, "what it is"]},
     {},
     Point,

@@ -42,11 +42,11 @@ class ToolAnnotations:
             if snake in hints:
                 hints.setdefault(wire, hints.pop(snake))
         self.title: str | None = hints.pop("title", None)
-        self.readOnlyHint: bool | None = hints.pop("readOnlyHint", None)  # noqa: N815
-        self.destructiveHint: bool | None = hints.pop("destructiveHint", None)  # noqa: N815
-        self.idempotentHint: bool | None = hints.pop("idempotentHint", None)  # noqa: N815
-        self.openWorldHint: bool | None = hints.pop("openWorldHint", None)  # noqa: N815
-        self.maxResultSizeChars: int | None = hints.pop("maxResultSizeChars", None)  # noqa: N815
+        self.readOnlyHint: bool | None = hints.pop("readOnlyHint", None)
+        self.destructiveHint: bool | None = hints.pop("destructiveHint", None)
+        self.idempotentHint: bool | None = hints.pop("idempotentHint", None)
+        self.openWorldHint: bool | None = hints.pop("openWorldHint", None)
+        self.maxResultSizeChars: int | None = hints.pop("maxResultSizeChars", None)
         self.extra: dict[str, Any] = hints
 
     def __repr__(self) -> str:
