@@ -206,7 +206,9 @@ def step_ignore_sigterm(_arg):
 
 
 def step_spawn_grandchild(arg):
-    child = subprocess.Popen(["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        ["sleep", str(arg)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL
+    )
     write_line({"type": "grandchild", "pid": child.pid})
 
 
@@ -222,12 +224,21 @@ def step_answer_initialize(arg):
     if line is None:
         fail("fake_claude: stdin closed before initialize", 97)
     request = json.loads(line)
-    if request.get("type") != "control_request" or request["request"].get("subtype") != "initialize":
+    if (
+        request.get("type") != "control_request"
+        or request["request"].get("subtype") != "initialize"
+    ):
         fail("fake_claude: expected initialize, got " + line.decode(errors="replace"), 97)
-    write_line({
-        "type": "control_response",
-        "response": {"subtype": "success", "request_id": request["request_id"], "response": arg or {}},
-    })
+    write_line(
+        {
+            "type": "control_response",
+            "response": {
+                "subtype": "success",
+                "request_id": request["request_id"],
+                "response": arg or {},
+            },
+        }
+    )
 
 
 STEP_HANDLERS = {
@@ -257,7 +268,7 @@ def main():
     for step in load_scenario():
         if not isinstance(step, dict) or len(step) != 1:
             fail(f"a step must be an object with one key: {step!r}", 98)
-        (action, arg), = step.items()
+        ((action, arg),) = step.items()
         handler = STEP_HANDLERS.get(action)
         if handler is None:
             fail(f"unknown step {action!r}", 98)

@@ -785,7 +785,12 @@ class ServerToolResultBlock:
 
 
 ContentBlock = Union[
-    TextBlock, ThinkingBlock, ToolUseBlock, ToolResultBlock, ServerToolUseBlock, ServerToolResultBlock
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    ToolResultBlock,
+    ServerToolUseBlock,
+    ServerToolResultBlock,
 ]
 
 # ---------------------------------------------------------------------------
@@ -793,7 +798,12 @@ ContentBlock = Union[
 # ---------------------------------------------------------------------------
 
 AssistantMessageError = Literal[
-    "authentication_failed", "billing_error", "rate_limit", "invalid_request", "server_error", "unknown"
+    "authentication_failed",
+    "billing_error",
+    "rate_limit",
+    "invalid_request",
+    "server_error",
+    "unknown",
 ]
 MessageOriginKind = Literal[
     "human",
