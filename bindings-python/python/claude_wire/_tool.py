@@ -144,6 +144,7 @@ def input_json_schema(declared: Any) -> dict[str, Any]:
 def _annotations_json(annotations: Any) -> tuple[dict[str, Any] | None, int | None]:
     if annotations is None:
         return None, None
+    get: Callable[[str], Any]
     if isinstance(annotations, dict):
         source = dict(annotations)
         for snake, wire in _SNAKE_TO_WIRE.items():
@@ -151,7 +152,10 @@ def _annotations_json(annotations: Any) -> tuple[dict[str, Any] | None, int | No
                 source.setdefault(wire, source.pop(snake))
         get = source.get
     else:
-        get = lambda key: getattr(annotations, key, None)  # noqa: E731
+
+        def get(key: str) -> Any:
+            return getattr(annotations, key, None)
+
     hints = {key: get(key) for key in _WIRE_HINTS if get(key) is not None}
     return (hints or None), get("maxResultSizeChars")
 
