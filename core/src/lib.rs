@@ -50,3 +50,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The Claude Code CLI version this release is tested against ([`pinned::CLI_VERSION`]).
 pub const PINNED_CLI_VERSION: &str = pinned::CLI_VERSION;
+
+/// The README's Rust examples, run by `cargo test --doc` so that the README cannot drift from
+/// the code (the Python quick start is run by `tests/python/test_readme.py`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
