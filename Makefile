@@ -1,10 +1,10 @@
-# claude-wire: `make demo` runs a real session, `make test` runs every test.
-# Both install what they need (the pinned Claude Code CLI, Python build tools) by themselves.
+# claude-wire: `make demo` runs a real session, `make check` lints, `make test` runs every test.
+# They install what they need (the pinned Claude Code CLI, Python build tools) by themselves.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python cli bench bench-python fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python cli bench bench-rust bench-python wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -14,7 +14,23 @@ cli:
 demo: cli
 	$(CARGO) run --quiet -p claude-wire --example demo
 
-## Every test: Rust unit, protocol and real-CLI end-to-end tests, then the Python package and parity suites.
+## Formatting and lints, as CI runs them (no tests): rustfmt, clippy (warnings are errors), ruff.
+check: check-rust check-python
+
+check-rust:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+check-python:
+	bash scripts/check-python.sh
+
+## Apply the formatters (rustfmt, ruff format) and ruff's safe fixes.
+fmt:
+	$(CARGO) fmt --all
+	bash scripts/check-python.sh --fix
+
+## Every test: Rust unit, doc (README included), protocol and real-CLI end-to-end tests, then the
+## Python stubs and typing, the Python package and parity suites.
 test: test-rust test-python
 
 test-rust: cli
@@ -23,16 +39,24 @@ test-rust: cli
 test-python: cli
 	bash scripts/test-python.sh
 
-## Benchmarks (not tests): framing/parse throughput, control round trips, then Python vs the official SDK.
-bench: cli bench-python
-	$(CARGO) bench -p claude-wire
+## Benchmarks (not tests), built with the `profiling` profile (release code with debug info, so
+## perf/samply can attribute time): framing/parse throughput, control round trips, then Python
+## vs the official SDK.
+bench: bench-rust bench-python
+
+bench-rust: cli
+	$(CARGO) bench -p claude-wire --profile profiling
 
 ## claude_wire vs claude_agent_sdk in one run: import time and messages/s, as ratios.
 bench-python: cli
-	CLAUDE_WIRE_PY_RELEASE=1 bash scripts/test-python.sh --build-only
+	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
 	.venv-test/bin/python benches/python_bench.py
 
 ## Fuzz the core (cargo-fuzz on nightly, installed if missing): each target for FUZZ_SECONDS
 ## (default 60), then execs/s and coverage per target. Crashes land in core/fuzz/artifacts/.
 fuzz:
 	bash scripts/fuzz.sh
+
+## The release wheel as users get it (abi3, stripped) into dist/.
+wheel:
+	VENV="$$(bash scripts/python-env.sh)" && "$$VENV/bin/maturin" build --release --out dist

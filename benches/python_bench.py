@@ -30,7 +30,9 @@ SDKS = ("claude_agent_sdk", "claude_wire")
 
 def import_time(package: str, runs: int) -> float:
     code = f"import time; t = time.perf_counter(); import {package}; print(time.perf_counter() - t)"
-    samples = [float(subprocess.check_output([sys.executable, "-c", code], text=True)) for _ in range(runs)]
+    samples = [
+        float(subprocess.check_output([sys.executable, "-c", code], text=True)) for _ in range(runs)
+    ]
     return statistics.median(samples)
 
 
@@ -44,7 +46,9 @@ def write_frames(path: Path, count: int) -> None:
                     "type": "message",
                     "role": "assistant",
                     "model": "bench-model",
-                    "content": [{"type": "text", "text": f"message number {i} of the benchmark stream"}],
+                    "content": [
+                        {"type": "text", "text": f"message number {i} of the benchmark stream"}
+                    ],
                     "stop_reason": None,
                     "usage": {"input_tokens": 10, "output_tokens": 12},
                 },
@@ -94,7 +98,9 @@ asyncio.run(main())
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--imports", type=int, default=7)
     args = parser.parse_args()
@@ -107,13 +113,21 @@ def main() -> None:
         runs = {sdk: throughput(sdk, cli, frames, args.messages + 1) for sdk in SDKS}
 
     official, wire = SDKS
-    print(f"import time        {official}: {imports[official] * 1000:8.1f} ms   {wire}: {imports[wire] * 1000:8.1f} ms"
-          f"   ratio {imports[official] / imports[wire]:.1f}x faster")
-    print(f"messages/s ({args.messages} msgs) {official}: {runs[official]['per_second']:10.0f}   "
-          f"{wire}: {runs[wire]['per_second']:10.0f}   ratio {runs[wire]['per_second'] / runs[official]['per_second']:.1f}x")
-    print(f"CPU s per 100k msgs {official}: {runs[official]['cpu'] * 1e5 / args.messages:7.2f}   "
-          f"{wire}: {runs[wire]['cpu'] * 1e5 / args.messages:7.2f}   ratio {runs[official]['cpu'] / runs[wire]['cpu']:.1f}x less")
-    print(f"peak RSS           {official}: {runs[official]['rss_mb']:8.1f} MB   {wire}: {runs[wire]['rss_mb']:8.1f} MB")
+    print(
+        f"import time        {official}: {imports[official] * 1000:8.1f} ms   {wire}: {imports[wire] * 1000:8.1f} ms"
+        f"   ratio {imports[official] / imports[wire]:.1f}x faster"
+    )
+    print(
+        f"messages/s ({args.messages} msgs) {official}: {runs[official]['per_second']:10.0f}   "
+        f"{wire}: {runs[wire]['per_second']:10.0f}   ratio {runs[wire]['per_second'] / runs[official]['per_second']:.1f}x"
+    )
+    print(
+        f"CPU s per 100k msgs {official}: {runs[official]['cpu'] * 1e5 / args.messages:7.2f}   "
+        f"{wire}: {runs[wire]['cpu'] * 1e5 / args.messages:7.2f}   ratio {runs[official]['cpu'] / runs[wire]['cpu']:.1f}x less"
+    )
+    print(
+        f"peak RSS           {official}: {runs[official]['rss_mb']:8.1f} MB   {wire}: {runs[wire]['rss_mb']:8.1f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -6,10 +6,14 @@
 # Source: the npm platform package @anthropic-ai/claude-code-linux-x64 (npm pack, no install
 # scripts run); fallback: the same binary bundled in the claude-agent-sdk wheel on PyPI.
 # Idempotent and atomic: the binary is checked in a temp dir, then moved into place.
+# The versions come from core/pinned.env (CLAUDE_CODE_CLI, CLAUDE_AGENT_SDK_PYTHON); the
+# environment variables CLAUDE_WIRE_CLI_VERSION and CLAUDE_WIRE_SDK_WHEEL_VERSION override them.
 set -euo pipefail
 
-VERSION="${CLAUDE_WIRE_CLI_VERSION:-2.1.330}"
-SDK_WHEEL_VERSION="${CLAUDE_WIRE_SDK_WHEEL_VERSION:-0.2.187}"
+# shellcheck source=../core/pinned.env
+source "$(dirname "${BASH_SOURCE[0]}")/../core/pinned.env"
+VERSION="${CLAUDE_WIRE_CLI_VERSION:-$CLAUDE_CODE_CLI}"
+SDK_WHEEL_VERSION="${CLAUDE_WIRE_SDK_WHEEL_VERSION:-$CLAUDE_AGENT_SDK_PYTHON}"
 CACHE="${CLAUDE_WIRE_CACHE:-$HOME/.cache/claude-wire}"
 DEST_DIR="$CACHE/cli/$VERSION"
 DEST="$DEST_DIR/claude"

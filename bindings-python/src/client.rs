@@ -114,13 +114,15 @@ impl Client {
         pyfuture::spawn(py, async move { done(client.connect(core_prompt).await) })
     }
 
-    #[pyo3(signature = (prompt, session_id="default".to_string()))]
+    // A literal default (not `String`), so that `__text_signature__` shows it to stubtest.
+    #[pyo3(signature = (prompt, session_id="default"))]
     fn query<'py>(
         &self,
         py: Python<'py>,
         prompt: Bound<'py, PyAny>,
-        session_id: String,
+        session_id: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let session_id = session_id.to_owned();
         capture_loop(py, &self.cell)?;
         let (core_prompt, pump) = prompt::from_py(&prompt)?;
         self.start_pump(py, pump)?;

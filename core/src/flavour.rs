@@ -21,10 +21,10 @@ pub enum Flavour {
     Ts,
 }
 
-/// The official Python SDK release the `python` flavour mirrors.
-pub const PYTHON_SDK_VERSION: &str = "0.2.187";
-/// The official TypeScript SDK release the `ts` flavour mirrors.
-pub const TS_SDK_VERSION: &str = "0.3.330";
+/// The official Python SDK release the `python` flavour mirrors (`core/pinned.env`).
+pub const PYTHON_SDK_VERSION: &str = crate::pinned::PYTHON_SDK_VERSION;
+/// The official TypeScript SDK release the `ts` flavour mirrors (`core/pinned.env`).
+pub const TS_SDK_VERSION: &str = crate::pinned::NODE_SDK_VERSION;
 
 impl Flavour {
     /// `CLAUDE_CODE_ENTRYPOINT`, unless the user's environment sets it.

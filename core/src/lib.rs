@@ -22,6 +22,7 @@ pub mod message;
 pub mod model_server;
 pub mod options;
 pub mod permission;
+pub mod pinned;
 pub mod query;
 pub mod redact;
 mod session;
@@ -45,8 +46,16 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// session goes on.
 pub type CallbackError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Version of this crate, sent to the CLI as `CLAUDE_AGENT_SDK_VERSION`.
+/// Version of this crate (the workspace version in the root `Cargo.toml`, which is also the
+/// Python package's version), sent to the CLI as `CLAUDE_AGENT_SDK_VERSION` unless
+/// [`ClaudeAgentOptions::sdk_version()`] says otherwise.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The Claude Code CLI version this release is tested against.
-pub const PINNED_CLI_VERSION: &str = "2.1.330";
+/// The Claude Code CLI version this release is tested against ([`pinned::CLI_VERSION`]).
+pub const PINNED_CLI_VERSION: &str = pinned::CLI_VERSION;
+
+/// The README's Rust examples, run by `cargo test --doc` so that the README cannot drift from
+/// the code (the Python quick start is run by `tests/python/test_readme.py`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}

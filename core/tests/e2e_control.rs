@@ -193,9 +193,12 @@ async fn permission_callbacks_guard_the_write_tool() {
     assert_eq!(names, ["Write", "Write", "Write"]);
 }
 
+/// Hooks by event, as in `ClaudeAgentOptions::hooks`.
+type Hooks = Vec<(String, Vec<HookMatcher>)>;
+
 fn pre_tool_use(
     output: impl Fn(&HookInput) -> HookOutput + Send + Sync + 'static,
-) -> (Vec<(String, Vec<HookMatcher>)>, Arc<Mutex<Vec<Value>>>) {
+) -> (Hooks, Arc<Mutex<Vec<Value>>>) {
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let record = seen.clone();
     let output = Arc::new(output);

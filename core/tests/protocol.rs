@@ -67,9 +67,8 @@ fn assistant_frame(text: &str) -> Value {
 }
 
 fn allow_all_but_rewrite() -> ClaudeAgentOptions {
-    let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
-        |name: String, input: Value, _ctx| async move {
+    let options = ClaudeAgentOptions::default().can_use_tool(
+        claude_wire::permission::can_use_tool(|name: String, input: Value, _ctx| async move {
             Ok(match name.as_str() {
                 "Bash" => PermissionResult::Allow {
                     updated_input: Some(json!({"command": "echo safe"})),
@@ -87,8 +86,8 @@ fn allow_all_but_rewrite() -> ClaudeAgentOptions {
                     }
                 }
             })
-        },
-    ));
+        }),
+    );
     options
 }
 
@@ -245,11 +244,10 @@ async fn in_process_mcp_tools_answer_through_the_control_channel() {
             Ok(ToolResult::text(format!("{sum}")))
         },
     );
-    let mut options = ClaudeAgentOptions::default();
-    options.mcp_servers = vec![(
-        "calc".into(),
+    let options = ClaudeAgentOptions::default().mcp_server(
+        "calc",
         McpServerConfig::Sdk(create_sdk_mcp_server("calc", "1.0.0", vec![add])),
-    )];
+    );
     let (_client, mut peer, _) = connect(options).await;
     let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "add", "arguments": {"a": 2, "b": 3}}});
     peer.send(request(
@@ -270,9 +268,8 @@ async fn in_process_mcp_tools_answer_through_the_control_channel() {
 async fn a_slow_callback_blocks_neither_the_reader_nor_other_callbacks() {
     let gate = Arc::new(tokio::sync::Notify::new());
     let release = gate.clone();
-    let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
-        move |name: String, _input, _ctx| {
+    let options = ClaudeAgentOptions::default().can_use_tool(
+        claude_wire::permission::can_use_tool(move |name: String, _input, _ctx| {
             let gate = gate.clone();
             async move {
                 if name == "Slow" {
@@ -283,8 +280,8 @@ async fn a_slow_callback_blocks_neither_the_reader_nor_other_callbacks() {
                     updated_permissions: None,
                 })
             }
-        },
-    ));
+        }),
+    );
     let (client, mut peer, _) = connect(options).await;
     let ask = |id: &str, tool: &str| {
         request(
@@ -311,9 +308,8 @@ async fn a_slow_callback_blocks_neither_the_reader_nor_other_callbacks() {
 async fn a_cancelled_request_stops_its_handler_and_gets_no_answer() {
     let dropped = Arc::new(AtomicBool::new(false));
     let flag = dropped.clone();
-    let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
-        move |name: String, _input, _ctx| {
+    let options = ClaudeAgentOptions::default().can_use_tool(
+        claude_wire::permission::can_use_tool(move |name: String, _input, _ctx| {
             let flag = flag.clone();
             async move {
                 if name == "Forever" {
@@ -331,8 +327,8 @@ async fn a_cancelled_request_stops_its_handler_and_gets_no_answer() {
                     updated_permissions: None,
                 })
             }
-        },
-    ));
+        }),
+    );
     let (_client, mut peer, _) = connect(options).await;
     peer.send(request(
         "f",
@@ -360,9 +356,8 @@ async fn a_cancelled_request_stops_its_handler_and_gets_no_answer() {
 
 #[tokio::test]
 async fn callback_errors_and_panics_become_error_answers_and_the_session_goes_on() {
-    let mut options = ClaudeAgentOptions::default();
-    options.can_use_tool = Some(claude_wire::permission::can_use_tool(
-        |name: String, _input, _ctx| async move {
+    let options = ClaudeAgentOptions::default().can_use_tool(
+        claude_wire::permission::can_use_tool(|name: String, _input, _ctx| async move {
             match name.as_str() {
                 "Fail" => Err("database is down".into()),
                 "Panic" => panic!("callback bug"),
@@ -371,8 +366,8 @@ async fn callback_errors_and_panics_become_error_answers_and_the_session_goes_on
                     updated_permissions: None,
                 }),
             }
-        },
-    ));
+        }),
+    );
     let (_client, mut peer, _) = connect(options).await;
     let ask = |id: &str, tool: &str| {
         request(
@@ -765,13 +760,12 @@ async fn a_hook_that_outlives_its_matcher_timeout_gets_an_error_answer() {
         tokio::time::sleep(Duration::from_secs(30)).await;
         Ok(HookOutput::default())
     });
-    let mut options = ClaudeAgentOptions::default();
-    options.hooks = vec![(
-        "Stop".into(),
+    let options = ClaudeAgentOptions::default().hook(
+        "Stop",
         vec![HookMatcher::new(None)
             .hook(slow)
             .timeout(Duration::from_millis(100))],
-    )];
+    );
     let (_client, mut peer, _) = connect(options).await;
     let started = Instant::now();
     peer.send(request("slow", json!({"subtype": "hook_callback", "callback_id": "hook_0", "input": {"hook_event_name": "Stop"}})));

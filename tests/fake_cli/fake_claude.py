@@ -156,7 +156,7 @@ def step_stderr(arg):
 def step_stderr_many(arg):
     text = arg.get("text", "line")
     for i in range(int(arg["count"])):
-        ERR.write(("%s %d\n" % (text, i)).encode())
+        ERR.write(f"{text} {i}\n".encode())
     ERR.flush()
 
 
@@ -169,9 +169,9 @@ def step_expect_stdin(arg):
     try:
         actual = json.loads(line)
     except ValueError:
-        fail("stdin line is not JSON: %r" % line[:200], 97)
+        fail(f"stdin line is not JSON: {line[:200]!r}", 97)
     if not contains(actual, arg):
-        fail("stdin mismatch: expected %s, got %s" % (json.dumps(arg), json.dumps(actual)), 97)
+        fail(f"stdin mismatch: expected {json.dumps(arg)}, got {json.dumps(actual)}", 97)
 
 
 def step_echo_stdin(arg):
@@ -230,8 +230,12 @@ def step_ignore_sigterm(_arg):
 
 
 def step_spawn_grandchild(arg):
-    seconds, pid_file = (arg.get("seconds", 30), arg.get("pid_file")) if isinstance(arg, dict) else (arg, None)
-    child = subprocess.Popen(["sleep", str(seconds)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL)
+    seconds, pid_file = (
+        (arg.get("seconds", 30), arg.get("pid_file")) if isinstance(arg, dict) else (arg, None)
+    )
+    child = subprocess.Popen(
+        ["sleep", str(seconds)], stdout=sys.stdout, stderr=sys.stderr, stdin=subprocess.DEVNULL
+    )
     if pid_file:
         step_write_pid_file(pid_file, child.pid)
     write_line({"type": "grandchild", "pid": child.pid})
@@ -249,12 +253,21 @@ def step_answer_initialize(arg):
     if line is None:
         fail("fake_claude: stdin closed before initialize", 97)
     request = json.loads(line)
-    if request.get("type") != "control_request" or request["request"].get("subtype") != "initialize":
+    if (
+        request.get("type") != "control_request"
+        or request["request"].get("subtype") != "initialize"
+    ):
         fail("fake_claude: expected initialize, got " + line.decode(errors="replace"), 97)
-    write_line({
-        "type": "control_response",
-        "response": {"subtype": "success", "request_id": request["request_id"], "response": arg or {}},
-    })
+    write_line(
+        {
+            "type": "control_response",
+            "response": {
+                "subtype": "success",
+                "request_id": request["request_id"],
+                "response": arg or {},
+            },
+        }
+    )
 
 
 STEP_HANDLERS = {
@@ -285,11 +298,11 @@ STEP_HANDLERS = {
 def main():
     for step in load_scenario():
         if not isinstance(step, dict) or len(step) != 1:
-            fail("a step must be an object with one key: %r" % (step,), 98)
-        (action, arg), = step.items()
+            fail(f"a step must be an object with one key: {step!r}", 98)
+        ((action, arg),) = step.items()
         handler = STEP_HANDLERS.get(action)
         if handler is None:
-            fail("unknown step %r" % action, 98)
+            fail(f"unknown step {action!r}", 98)
         handler(arg)
     OUT.flush()
 

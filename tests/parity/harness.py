@@ -98,7 +98,9 @@ class Run:
         """Logs one callback invocation."""
         self._calls.append([kind, *args])
 
-    async def collect(self, messages: AsyncIterator[Any], stop: Callable[[Any], bool] | None = None) -> None:
+    async def collect(
+        self, messages: AsyncIterator[Any], stop: Callable[[Any], bool] | None = None
+    ) -> None:
         """Consumes a message iterator into the record (stopping early when ``stop(msg)``)."""
         async for message in messages:
             self.raw_messages.append(message)
@@ -180,7 +182,9 @@ def request_view(body: dict[str, Any]) -> dict[str, Any]:
         "messages": body.get("messages"),
         "system": body.get("system"),
         "tools": sorted(t.get("name", "?") for t in tools),
-        "mcp_tools": {t["name"]: t.get("input_schema") for t in tools if t.get("name", "").startswith("mcp__")},
+        "mcp_tools": {
+            t["name"]: t.get("input_schema") for t in tools if t.get("name", "").startswith("mcp__")
+        },
         "max_tokens": body.get("max_tokens"),
         "thinking": body.get("thinking"),
         "output_config": body.get("output_config"),

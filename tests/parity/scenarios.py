@@ -54,7 +54,9 @@ def permission_program(decide: Callable[[Run, str, dict[str, Any]], Any]) -> Pro
             yield {"type": "user", "message": {"role": "user", "content": "Create the file"}}
 
         # can_use_tool needs streaming input in the official SDK
-        await run.collect(run.sdk.query(prompt=prompts(), options=run.options(can_use_tool=can_use_tool)))
+        await run.collect(
+            run.sdk.query(prompt=prompts(), options=run.options(can_use_tool=can_use_tool))
+        )
 
     return program
 
@@ -62,14 +64,18 @@ def permission_program(decide: Callable[[Run, str, dict[str, Any]], Any]) -> Pro
 allow = permission_program(lambda run, name, inp: run.sdk.PermissionResultAllow())
 deny = permission_program(lambda run, name, inp: run.sdk.PermissionResultDeny(message="not today"))
 changed_input = permission_program(
-    lambda run, name, inp: run.sdk.PermissionResultAllow(updated_input={**inp, "command": "touch changed.txt"})
+    lambda run, name, inp: run.sdk.PermissionResultAllow(
+        updated_input={**inp, "command": "touch changed.txt"}
+    )
 )
 
 # --- hooks ---------------------------------------------------------------------------------------
 
 
 async def pre_tool_use_deny(run: Run) -> None:
-    async def hook(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict[str, Any]:
+    async def hook(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
         run.call("PreToolUse", hook_input, tool_use_id, sorted(context))
         return {
             "hookSpecificOutput": {
@@ -84,11 +90,16 @@ async def pre_tool_use_deny(run: Run) -> None:
 
 
 async def post_tool_use_context(run: Run) -> None:
-    async def hook(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict[str, Any]:
+    async def hook(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
         run.call("PostToolUse", hook_input, tool_use_id)
         return {
             "continue_": True,
-            "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "the tool ran fine"},
+            "hookSpecificOutput": {
+                "hookEventName": "PostToolUse",
+                "additionalContext": "the tool ran fine",
+            },
         }
 
     hooks = {"PostToolUse": [run.sdk.HookMatcher(matcher=None, hooks=[hook])]}
@@ -107,7 +118,9 @@ async def mcp_tool(run: Run) -> None:
         return {"content": [{"type": "text", "text": f"sum={args['a'] + args['b']}"}]}
 
     server = sdk.create_sdk_mcp_server("calc", "1.0.0", [add])
-    await one_shot(run, "Add 2 and 3", mcp_servers={"calc": server}, allowed_tools=["mcp__calc__add"])
+    await one_shot(
+        run, "Add 2 and 3", mcp_servers={"calc": server}, allowed_tools=["mcp__calc__add"]
+    )
 
 
 # --- client ----------------------------------------------------------------------------------------
@@ -146,7 +159,11 @@ async def set_model(run: Run) -> None:
 
 
 async def structured(run: Run) -> None:
-    schema = {"type": "object", "properties": {"answer": {"type": "integer"}}, "required": ["answer"]}
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "integer"}},
+        "required": ["answer"],
+    }
     await one_shot(run, "What is 6*7?", output_format={"type": "json_schema", "schema": schema})
 
 
@@ -164,14 +181,26 @@ async def server_info(run: Run) -> None:
 
 SCENARIOS: dict[str, tuple[list[Reply], Program]] = {
     "text_turn": ([text("Hello from the scripted model")], text_turn),
-    "tool_turn": ([tool_use("Bash", {"command": "echo parity"}), text("it printed parity")], tool_turn),
-    "permission_allow": ([tool_use("Bash", {"command": "touch allowed.txt"}), text("created")], allow),
-    "permission_deny": ([tool_use("Bash", {"command": "touch denied.txt"}), text("could not")], deny),
+    "tool_turn": (
+        [tool_use("Bash", {"command": "echo parity"}), text("it printed parity")],
+        tool_turn,
+    ),
+    "permission_allow": (
+        [tool_use("Bash", {"command": "touch allowed.txt"}), text("created")],
+        allow,
+    ),
+    "permission_deny": (
+        [tool_use("Bash", {"command": "touch denied.txt"}), text("could not")],
+        deny,
+    ),
     "permission_changed_input": (
         [tool_use("Bash", {"command": "touch original.txt"}), text("created")],
         changed_input,
     ),
-    "pre_tool_use_deny": ([tool_use("Bash", {"command": "touch hooked.txt"}), text("blocked")], pre_tool_use_deny),
+    "pre_tool_use_deny": (
+        [tool_use("Bash", {"command": "touch hooked.txt"}), text("blocked")],
+        pre_tool_use_deny,
+    ),
     "post_tool_use_context": (
         [tool_use("Bash", {"command": "echo ctx"}), text("noted the context")],
         post_tool_use_context,

@@ -15,7 +15,9 @@ import pytest
 from .harness import Record, cli_path, run_scenario
 from .scenarios import SCENARIOS
 
-pytestmark = pytest.mark.skipif(cli_path() is None, reason="pinned CLI not fetched (scripts/fetch-cli.sh)")
+pytestmark = pytest.mark.skipif(
+    cli_path() is None, reason="pinned CLI not fetched (scripts/fetch-cli.sh)"
+)
 
 try:
     import claude_agent_sdk  # noqa: F401
@@ -49,12 +51,12 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
                 return found
         return None
     if isinstance(a, list):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             found = first_difference(x, y, f"{path}[{i}]")
             if found:
                 return found
         if len(a) != len(b):
-            return f"{path}: length {len(a)} != {len(b)}; extra: {json.dumps((a if len(a) > len(b) else b)[min(len(a), len(b)):], default=str)[:600]}"
+            return f"{path}: length {len(a)} != {len(b)}; extra: {json.dumps((a if len(a) > len(b) else b)[min(len(a), len(b)) :], default=str)[:600]}"
         return None
     return None if a == b else f"{path}: {a!r:.300} != {b!r:.300}"
 
@@ -66,6 +68,8 @@ async def test_parity(name: str) -> None:
     official = await run_scenario("claude_agent_sdk", program, script)
     wire = await run_scenario("claude_wire", program, script)
     a, b = comparable(official, "claude_agent_sdk"), comparable(wire, "claude_wire")
-    assert a["messages"] or a["extra"], f"the official SDK run recorded nothing (error: {official.error})"
+    assert a["messages"] or a["extra"], (
+        f"the official SDK run recorded nothing (error: {official.error})"
+    )
     diff = first_difference(a, b)
     assert diff is None, f"{name}: {diff}"

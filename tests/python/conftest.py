@@ -17,7 +17,7 @@ import claude_wire
 from claude_wire.testing import ModelServer, isolated_env, pinned_cli_path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fake_cli import make_fake_cli  # noqa: E402
+from fake_cli import make_fake_cli
 
 CLI = pinned_cli_path()
 needs_cli = pytest.mark.skipif(CLI is None, reason="pinned CLI not fetched (scripts/fetch-cli.sh)")
@@ -56,7 +56,9 @@ def fake_options(tmp_path: Path) -> Callable[..., Any]:
     """Options running the fake CLI that replays ``frames`` (dicts or raw lines)."""
     cli = make_fake_cli(tmp_path)
 
-    def make(frames: Iterable[dict[str, Any] | str], sdk: Any = claude_wire, **overrides: Any) -> Any:
+    def make(
+        frames: Iterable[dict[str, Any] | str], sdk: Any = claude_wire, **overrides: Any
+    ) -> Any:
         path = tmp_path / f"frames-{time.monotonic_ns()}.jsonl"
         lines = [f if isinstance(f, str) else json.dumps(f) for f in frames]
         path.write_text("".join(line + "\n" for line in lines))

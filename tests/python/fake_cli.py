@@ -26,7 +26,11 @@ def answer(request: dict) -> None:
         body = {"commands": [], "models": [], "pid": os.getpid(), "fake": True}
     reply = {
         "type": "control_response",
-        "response": {"subtype": "success", "request_id": request.get("request_id"), "response": body},
+        "response": {
+            "subtype": "success",
+            "request_id": request.get("request_id"),
+            "response": body,
+        },
     }
     sys.stdout.write(json.dumps(reply) + "\n")
     sys.stdout.flush()
@@ -36,7 +40,11 @@ def main() -> int:
     argv_file = os.environ.get("FAKE_CLI_ARGV")
     if argv_file:
         Path(argv_file).write_text("\n".join(sys.argv[1:]))
-    frames = Path(os.environ["FAKE_CLI_FRAMES"]).read_bytes() if os.environ.get("FAKE_CLI_FRAMES") else b""
+    frames = (
+        Path(os.environ["FAKE_CLI_FRAMES"]).read_bytes()
+        if os.environ.get("FAKE_CLI_FRAMES")
+        else b""
+    )
     dumped = False
     for line in sys.stdin:
         try:

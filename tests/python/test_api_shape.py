@@ -49,7 +49,9 @@ def test_every_official_export_is_provided() -> None:
     missing = [
         name
         for name in official.__all__
-        if name not in claude_wire.__all__ and name not in NOT_PROVIDED and not is_session_function(name)
+        if name not in claude_wire.__all__
+        and name not in NOT_PROVIDED
+        and not is_session_function(name)
     ]
     assert missing == []
     for name in claude_wire.__all__:
@@ -73,7 +75,9 @@ def default_of(f: dataclasses.Field) -> object:
     return "<required>"
 
 
-@pytest.mark.parametrize(("name", "ours", "theirs"), dataclass_pairs(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "ours", "theirs"), dataclass_pairs(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_dataclass_fields_order_and_defaults_match(name: str, ours: type, theirs: type) -> None:
     assert dataclasses.is_dataclass(ours), name
     # claude_wire's own additions are keyword-only, after the official fields, and listed here.
@@ -97,7 +101,9 @@ def typeddict_pairs() -> list[tuple[str, type, type]]:
     return pairs
 
 
-@pytest.mark.parametrize(("name", "ours", "theirs"), typeddict_pairs(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "ours", "theirs"), typeddict_pairs(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_typeddict_keys_match(name: str, ours: type, theirs: type) -> None:
     assert typing.is_typeddict(ours), name
     assert ours.__required_keys__ == theirs.__required_keys__
@@ -118,7 +124,9 @@ def test_system_message_subclasses_and_match_statements() -> None:
             assert (text, tool, model) == ("hi", "Bash", "m")
         case _:
             pytest.fail("AssistantMessage pattern did not match")
-    assert message == AssistantMessage([TextBlock("hi"), ToolUseBlock("t", "Bash", {"command": "ls"})], "m")
+    assert message == AssistantMessage(
+        [TextBlock("hi"), ToolUseBlock("t", "Bash", {"command": "ls"})], "m"
+    )
     assert "TextBlock(text='hi')" in repr(message)
 
 
@@ -132,12 +140,17 @@ def test_options_defaults_equal_official() -> None:
 
 def test_permission_update_round_trip_matches_official() -> None:
     update = PermissionUpdate(
-        "addRules", rules=[PermissionRuleValue("Bash", "npm test"), PermissionRuleValue("Read")], behavior="allow",
+        "addRules",
+        rules=[PermissionRuleValue("Bash", "npm test"), PermissionRuleValue("Read")],
+        behavior="allow",
         destination="session",
     )
     theirs = official.PermissionUpdate(
         "addRules",
-        rules=[official.types.PermissionRuleValue("Bash", "npm test"), official.types.PermissionRuleValue("Read")],
+        rules=[
+            official.types.PermissionRuleValue("Bash", "npm test"),
+            official.types.PermissionRuleValue("Read"),
+        ],
         behavior="allow",
     )
     assert update.to_dict() == theirs.to_dict()
@@ -155,7 +168,14 @@ def test_permission_results() -> None:
 
 
 def test_error_classes_have_official_names_attributes_and_hierarchy() -> None:
-    for name in ("ClaudeSDKError", "CLIConnectionError", "CLINotFoundError", "ProcessError", "CLIJSONDecodeError", "ResultError"):
+    for name in (
+        "ClaudeSDKError",
+        "CLIConnectionError",
+        "CLINotFoundError",
+        "ProcessError",
+        "CLIJSONDecodeError",
+        "ResultError",
+    ):
         ours, theirs = getattr(claude_wire, name), getattr(official, name)
         for base in theirs.__mro__[1:]:
             if base.__module__.startswith("claude_agent_sdk"):
@@ -166,10 +186,15 @@ def test_error_classes_have_official_names_attributes_and_hierarchy() -> None:
     nf = claude_wire.CLINotFoundError("Claude Code not found", "/x/claude")
     assert str(nf) == str(official.CLINotFoundError("Claude Code not found", "/x/claude"))
     decode = claude_wire.CLIJSONDecodeError("{bad", ValueError("x"))
-    assert (decode.line, str(decode)) == ("{bad", str(official._errors.CLIJSONDecodeError("{bad", ValueError("x"))))
+    assert (decode.line, str(decode)) == (
+        "{bad",
+        str(official._errors.CLIJSONDecodeError("{bad", ValueError("x"))),
+    )
     parse = claude_wire.MessageParseError("bad", {"type": "x"})
     assert parse.data == {"type": "x"}
-    result = claude_wire.ResultError("failed", {"subtype": "error_max_turns", "errors": [" a ", 3]}, exit_code=1)
+    result = claude_wire.ResultError(
+        "failed", {"subtype": "error_max_turns", "errors": [" a ", 3]}, exit_code=1
+    )
     assert (result.subtype, result.errors, result.exit_code) == ("error_max_turns", ["a"], 1)
     assert issubclass(claude_wire.InvalidOptionsError, ValueError)
 
@@ -179,13 +204,30 @@ def test_client_and_query_signatures_match() -> None:
     theirs = inspect.signature(official.ClaudeSDKClient.query)
     assert list(ours.parameters) == list(theirs.parameters)
     assert ours.parameters["session_id"].default == theirs.parameters["session_id"].default
-    for method in ("connect", "receive_messages", "receive_response", "interrupt", "set_permission_mode", "set_model",
-                   "rewind_files", "get_mcp_status", "reconnect_mcp_server", "toggle_mcp_server", "stop_task",
-                   "get_context_usage", "get_server_info", "disconnect", "__aenter__", "__aexit__"):
+    for method in (
+        "connect",
+        "receive_messages",
+        "receive_response",
+        "interrupt",
+        "set_permission_mode",
+        "set_model",
+        "rewind_files",
+        "get_mcp_status",
+        "reconnect_mcp_server",
+        "toggle_mcp_server",
+        "stop_task",
+        "get_context_usage",
+        "get_server_info",
+        "disconnect",
+        "__aenter__",
+        "__aexit__",
+    ):
         mine = inspect.signature(getattr(claude_wire.ClaudeSDKClient, method))
         ref = inspect.signature(getattr(official.ClaudeSDKClient, method))
         assert list(mine.parameters) == list(ref.parameters), method
-    assert list(inspect.signature(claude_wire.query).parameters) == list(inspect.signature(official.query).parameters)
+    assert list(inspect.signature(claude_wire.query).parameters) == list(
+        inspect.signature(official.query).parameters
+    )
 
 
 async def test_client_methods_before_connect_raise_cli_connection_error() -> None:
@@ -228,6 +270,8 @@ def test_can_use_tool_shadowed_warning(overrides: dict, warns: bool) -> None:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        claude_wire.query(prompt="x", options=ClaudeAgentOptions(can_use_tool=callback, **overrides))
+        claude_wire.query(
+            prompt="x", options=ClaudeAgentOptions(can_use_tool=callback, **overrides)
+        )
     shadowed = [w for w in caught if issubclass(w.category, claude_wire.CanUseToolShadowedWarning)]
     assert bool(shadowed) == warns

@@ -36,8 +36,12 @@ class LoopWatch:
         gc.collect()
         self.catcher.__exit__(*exc)
         asyncio.get_running_loop().set_exception_handler(self.previous)
-        messages = [str(w.message) for w in self.caught] + [str(p.get("message")) for p in self.problems]
-        assert not [m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m], messages
+        messages = [str(w.message) for w in self.caught] + [
+            str(p.get("message")) for p in self.problems
+        ]
+        assert not [
+            m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m
+        ], messages
 
 
 async def test_break_out_of_async_for(real_options) -> None:

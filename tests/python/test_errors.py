@@ -27,7 +27,9 @@ async def test_missing_cwd(fake_options, tmp_path: Path) -> None:
 
 
 async def test_cli_failure_is_process_error_with_exit_code_and_stderr(fake_options) -> None:
-    options = fake_options([], env={"FAKE_CLI_EXIT": "3", "FAKE_CLI_STDERR": "fatal: something broke"})
+    options = fake_options(
+        [], env={"FAKE_CLI_EXIT": "3", "FAKE_CLI_STDERR": "fatal: something broke"}
+    )
     with pytest.raises(claude_wire.ProcessError) as info:
         await drain(options)
     assert info.value.exit_code == 3
@@ -50,7 +52,9 @@ def test_badly_typed_option_is_reported_with_its_name() -> None:
 
 
 def test_unsupported_mcp_instance_is_rejected() -> None:
-    options = ClaudeAgentOptions(mcp_servers={"x": {"type": "sdk", "name": "x", "instance": object()}})
+    options = ClaudeAgentOptions(
+        mcp_servers={"x": {"type": "sdk", "name": "x", "instance": object()}}
+    )
     with pytest.raises(TypeError, match="create_sdk_mcp_server"):
         claude_wire.query(prompt="x", options=options)
 

@@ -29,13 +29,10 @@ from conftest import child_pids, wait_no_children
 
 import claude_wire
 from claude_wire import (
-    AssistantMessage,
     ClaudeAgentOptions,
     ClaudeSDKClient,
     PermissionResultAllow,
-    ResultMessage,
     SystemMessage,
-    UnknownMessage,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,15 +40,50 @@ FAKE = REPO / "tests" / "fake_cli" / "fake_claude.py"
 QUICK = REPO / "tests" / "fake_cli" / "quick_claude.sh"
 
 S = {"session_id": "s1"}
-INIT = {"type": "system", "subtype": "init", "cwd": "/", "tools": [], "mcp_servers": [], "model": "m",
-        "permissionMode": "default", "apiKeySource": "none", **S}
-ASSISTANT = {"type": "assistant", "parent_tool_use_id": None, **S,
-             "message": {"id": "msg_1", "model": "m", "role": "assistant", "content": [{"type": "text", "text": "hi"}]}}
-RESULT = {"type": "result", "subtype": "success", "is_error": False, "duration_ms": 1, "duration_api_ms": 1,
-          "num_turns": 1, "result": "ok", "total_cost_usd": 0, **S}
-PERMISSION_REQUEST = {"type": "control_request", "request_id": "r1", "request": {
-    "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
-    "permission_suggestions": [], "tool_use_id": "t1"}}
+INIT = {
+    "type": "system",
+    "subtype": "init",
+    "cwd": "/",
+    "tools": [],
+    "mcp_servers": [],
+    "model": "m",
+    "permissionMode": "default",
+    "apiKeySource": "none",
+    **S,
+}
+ASSISTANT = {
+    "type": "assistant",
+    "parent_tool_use_id": None,
+    **S,
+    "message": {
+        "id": "msg_1",
+        "model": "m",
+        "role": "assistant",
+        "content": [{"type": "text", "text": "hi"}],
+    },
+}
+RESULT = {
+    "type": "result",
+    "subtype": "success",
+    "is_error": False,
+    "duration_ms": 1,
+    "duration_api_ms": 1,
+    "num_turns": 1,
+    "result": "ok",
+    "total_cost_usd": 0,
+    **S,
+}
+PERMISSION_REQUEST = {
+    "type": "control_request",
+    "request_id": "r1",
+    "request": {
+        "subtype": "can_use_tool",
+        "tool_name": "Bash",
+        "input": {"command": "x"},
+        "permission_suggestions": [],
+        "tool_use_id": "t1",
+    },
+}
 CANCEL_REQUEST = {"type": "control_cancel_request", "request_id": "r1"}
 
 # Handshake, the user message, the init message: what every turn of a fake session starts with.
@@ -60,8 +92,14 @@ START = [{"answer_initialize": {}}, {"expect_stdin": None}, {"emit": INIT}]
 FINISH = [{"emit": RESULT}, {"wait_stdin_eof": True}]
 
 # Lines on stderr of a subprocess that point at a crash or a misbehaving destructor.
-BAD_STDERR = ("Fatal Python error", "panicked", "Exception ignored", "never awaited", "Event loop is closed",
-              "Task was destroyed")
+BAD_STDERR = (
+    "Fatal Python error",
+    "panicked",
+    "Exception ignored",
+    "never awaited",
+    "Event loop is closed",
+    "Task was destroyed",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,7 +134,7 @@ def fake(tmp_path: Path, fake_wrapper: Path) -> Callable[..., ClaudeAgentOptions
     return make
 
 
-SCRIPT_PRELUDE = r'''
+SCRIPT_PRELUDE = r"""
 import json, os, sys, time
 
 def read_line():
@@ -111,7 +149,7 @@ write(json.dumps({"type": "control_response", "response": {
     "subtype": "success", "request_id": request["request_id"], "response": {}}}).encode() + b"\n")
 read_line()  # the user message
 write(b'{"type":"system","subtype":"init","session_id":"s1"}\n')
-'''
+"""
 
 
 @pytest.fixture
@@ -129,8 +167,9 @@ def script_cli(tmp_path: Path) -> Callable[[str], ClaudeAgentOptions]:
     return make
 
 
-async def drain(options: ClaudeAgentOptions, prompt: Any = "go", timeout: float = 30.0
-                ) -> tuple[list[Any], BaseException | None]:
+async def drain(
+    options: ClaudeAgentOptions, prompt: Any = "go", timeout: float = 30.0
+) -> tuple[list[Any], BaseException | None]:
     """Runs a query to its end; returns the messages received and the exception it raised."""
     got: list[Any] = []
 
@@ -142,7 +181,7 @@ async def drain(options: ClaudeAgentOptions, prompt: Any = "go", timeout: float 
         await asyncio.wait_for(run(), timeout)
     except asyncio.TimeoutError:
         pytest.fail(f"the query hung for {timeout}s; received {[type(m).__name__ for m in got]}")
-    except Exception as error:  # noqa: BLE001 - the test inspects it
+    except Exception as error:
         return got, error
     return got, None
 
@@ -153,7 +192,9 @@ def kinds(messages: list[Any]) -> list[str]:
 
 def echoes(messages: list[Any]) -> list[dict[str, Any]]:
     """What the fake read back from stdin (``echo_stdin``): the SDK's own lines."""
-    return [m.data["data"] for m in messages if isinstance(m, SystemMessage) and m.subtype == "echo"]
+    return [
+        m.data["data"] for m in messages if isinstance(m, SystemMessage) and m.subtype == "echo"
+    ]
 
 
 async def leftover_tasks(timeout: float = 2.0) -> list[asyncio.Task[Any]]:
@@ -202,8 +243,12 @@ class LoopWatch:
         gc.collect()
         self.catcher.__exit__(*exc)
         asyncio.get_running_loop().set_exception_handler(self.previous)
-        messages = [str(w.message) for w in self.caught] + [str(p.get("message")) for p in self.problems]
-        assert not [m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m], messages
+        messages = [str(w.message) for w in self.caught] + [
+            str(p.get("message")) for p in self.problems
+        ]
+        assert not [
+            m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m
+        ], messages
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,8 +257,12 @@ class LoopWatch:
 
 
 async def test_cli_killed_mid_stream_is_process_error_minus_9(fake) -> None:
-    steps = START + [{"emit": ASSISTANT}, {"emit_many": {"count": 100, "message": {"type": "system", "subtype": "progress"}}},
-                     {"crash": "SIGKILL"}]
+    steps = [
+        *START,
+        {"emit": ASSISTANT},
+        {"emit_many": {"count": 100, "message": {"type": "system", "subtype": "progress"}}},
+        {"crash": "SIGKILL"},
+    ]
     got, error = await drain(fake(steps))
     assert isinstance(error, claude_wire.ProcessError), repr(error)
     assert error.exit_code == -9
@@ -224,7 +273,7 @@ async def test_cli_killed_mid_stream_is_process_error_minus_9(fake) -> None:
 
 
 async def test_clean_exit_without_result_is_connection_error(fake) -> None:
-    got, error = await drain(fake(START + [{"emit": ASSISTANT}, {"exit": 0}]))
+    got, error = await drain(fake([*START, {"emit": ASSISTANT}, {"exit": 0}]))
     assert isinstance(error, claude_wire.CLIConnectionError), repr(error)
     assert not isinstance(error, claude_wire.ProcessError)
     assert "result" in str(error)
@@ -233,7 +282,7 @@ async def test_clean_exit_without_result_is_connection_error(fake) -> None:
 
 
 async def test_nonzero_exit_with_stderr_is_process_error(fake) -> None:
-    got, error = await drain(fake(START + [{"stderr": "fatal: disk on fire"}, {"exit": 3}]))
+    got, error = await drain(fake([*START, {"stderr": "fatal: disk on fire"}, {"exit": 3}]))
     assert isinstance(error, claude_wire.ProcessError), repr(error)
     assert not isinstance(error, claude_wire.ResultError)
     assert error.exit_code == 3
@@ -246,8 +295,9 @@ async def test_100mb_of_stderr_does_not_block_and_keeps_a_short_tail(fake) -> No
     count = 2_000_000
     text = "e" * 45  # ~50 bytes a line: ~100 MB
     started = time.monotonic()
-    got, error = await drain(fake(START + [{"stderr_many": {"count": count, "text": text}}, {"exit": 3}]),
-                             timeout=120)
+    got, error = await drain(
+        fake([*START, {"stderr_many": {"count": count, "text": text}}, {"exit": 3}]), timeout=120
+    )
     elapsed = time.monotonic() - started
     assert isinstance(error, claude_wire.ProcessError), repr(error)
     assert error.exit_code == 3
@@ -257,7 +307,9 @@ async def test_100mb_of_stderr_does_not_block_and_keeps_a_short_tail(fake) -> No
     assert tail.rstrip().endswith(f"{text} {count - 1}")
     assert len(str(error)) <= 1200, len(str(error))
     assert str(error).rstrip().endswith(f"{text} {count - 1}")
-    print(f"\n100 MB stderr: {elapsed:.1f}s, .stderr {len(tail)} chars, str(err) {len(str(error))} chars")
+    print(
+        f"\n100 MB stderr: {elapsed:.1f}s, .stderr {len(tail)} chars, str(err) {len(str(error))} chars"
+    )
     assert await wait_no_children() == []
 
 
@@ -268,15 +320,28 @@ async def test_100mb_of_stderr_does_not_block_and_keeps_a_short_tail(fake) -> No
 
 async def test_noise_lines_not_starting_with_a_brace_are_skipped(fake) -> None:
     noise = "Loading...\n\n   \nWarning: something odd\n\x1b[2K\x1b[1Gspinner\n[1, 2]\nnull\n"
-    got, error = await drain(fake(START + [{"emit_raw": noise}, {"emit": ASSISTANT}, {"emit_raw": "more noise\n"}]
-                                  + FINISH))
+    got, error = await drain(
+        fake(
+            [
+                *START,
+                {"emit_raw": noise},
+                {"emit": ASSISTANT},
+                {"emit_raw": "more noise\n"},
+                *FINISH,
+            ]
+        )
+    )
     assert error is None, repr(error)
     assert kinds(got) == ["SystemMessage", "AssistantMessage", "ResultMessage"]
 
 
 async def test_invalid_json_line_raises_decode_error_and_abandoned_cli_is_stopped(fake) -> None:
-    steps = START + [{"emit_many": {"count": 50, "message": {"type": "system", "subtype": "progress"}}},
-                     {"emit_raw": '{"type": "assistant", "message": {broken\n'}, {"hang": True}]
+    steps = [
+        *START,
+        {"emit_many": {"count": 50, "message": {"type": "system", "subtype": "progress"}}},
+        {"emit_raw": '{"type": "assistant", "message": {broken\n'},
+        {"hang": True},
+    ]
     got, error = await drain(fake(steps))
     assert isinstance(error, claude_wire.CLIJSONDecodeError), repr(error)
     assert "broken" in error.line
@@ -287,11 +352,11 @@ async def test_invalid_json_line_raises_decode_error_and_abandoned_cli_is_stoppe
 
 
 async def test_invalid_utf8_inside_a_json_line_raises_decode_error(script_cli) -> None:
-    options = script_cli(r'''
+    options = script_cli(r"""
         write(b'{"type":"system","subtype":"progress","seq":0}\n')
         write(b'{"type":"progress","text":"\xff\xfe bad bytes"}\n')
         time.sleep(60)
-    ''')
+    """)
     got, error = await drain(options)
     assert isinstance(error, claude_wire.CLIJSONDecodeError), repr(error)
     assert kinds(got) == ["SystemMessage", "SystemMessage"]
@@ -299,13 +364,13 @@ async def test_invalid_utf8_inside_a_json_line_raises_decode_error(script_cli) -
 
 
 async def test_invalid_utf8_then_the_stream_goes_on(script_cli) -> None:
-    options = script_cli(r'''
+    options = script_cli(r"""
         write(b'{"type":"progress","text":"\xc3\x28"}\n')
         write(b'{"type":"result","subtype":"success","is_error":false,"duration_ms":1,'
               b'"duration_api_ms":1,"num_turns":1,"session_id":"s1","result":"ok"}\n')
         while read_line():
             pass
-    ''')
+    """)
     stream = claude_wire.query(prompt="go", options=options)
     first = await asyncio.wait_for(stream.__anext__(), 10)
     assert isinstance(first, SystemMessage)
@@ -321,7 +386,7 @@ async def test_invalid_utf8_then_the_stream_goes_on(script_cli) -> None:
 
 async def test_200mb_line_with_a_large_buffer(fake) -> None:
     size = 200_000_000
-    steps = START + [{"emit_huge": {"bytes": size, "type": "system", "subtype": "huge"}}] + FINISH
+    steps = [*START, {"emit_huge": {"bytes": size, "type": "system", "subtype": "huge"}}, *FINISH]
     got, error = await drain(fake(steps, max_buffer_size=256 << 20), timeout=120)
     assert error is None, repr(error)
     assert kinds(got) == ["SystemMessage", "SystemMessage", "ResultMessage"]
@@ -335,12 +400,14 @@ async def test_200mb_line_with_a_large_buffer(fake) -> None:
 
 
 async def test_200mb_line_over_the_default_buffer_is_a_decode_error_and_nothing_hangs(fake) -> None:
-    steps = START + [{"emit_huge": {"bytes": 200_000_000, "type": "huge"}}] + FINISH
+    steps = [*START, {"emit_huge": {"bytes": 200000000, "type": "huge"}}, *FINISH]
     stream = claude_wire.query(prompt="go", options=fake(steps))
     assert isinstance(await asyncio.wait_for(stream.__anext__(), 10), SystemMessage)
     with pytest.raises(claude_wire.CLIJSONDecodeError) as info:
         await asyncio.wait_for(stream.__anext__(), 60)
-    assert "max_buffer_size" in str(info.value.original_error) or "max_buffer_size" in info.value.line
+    assert (
+        "max_buffer_size" in str(info.value.original_error) or "max_buffer_size" in info.value.line
+    )
 
     async def rest() -> list[Any]:
         return [m async for m in stream]
@@ -352,7 +419,7 @@ async def test_200mb_line_over_the_default_buffer_is_a_decode_error_and_nothing_
 
 async def test_line_nested_100000_deep_is_a_decode_error(fake) -> None:
     deep = '{"type":"deep","d":' + "[" * 100_000 + "]" * 100_000 + "}\n"
-    steps = START + [{"emit_raw": deep}, {"emit": ASSISTANT}] + FINISH
+    steps = [*START, {"emit_raw": deep}, {"emit": ASSISTANT}, *FINISH]
     stream = claude_wire.query(prompt="go", options=fake(steps))
     assert isinstance(await asyncio.wait_for(stream.__anext__(), 10), SystemMessage)
     with pytest.raises(claude_wire.CLIJSONDecodeError):
@@ -372,7 +439,7 @@ async def test_line_nested_100000_deep_is_a_decode_error(fake) -> None:
 
 async def test_hang_after_init_with_stall_timeout(fake) -> None:
     started = time.monotonic()
-    got, error = await drain(fake(START + [{"hang": True}], stall_timeout=1.0))
+    got, error = await drain(fake([*START, {"hang": True}], stall_timeout=1.0))
     elapsed = time.monotonic() - started
     assert isinstance(error, claude_wire.CLIConnectionError), repr(error)
     assert "stall" in str(error)
@@ -387,11 +454,11 @@ async def test_hang_after_init_with_stall_timeout(fake) -> None:
 
 async def test_cli_closes_stdout_and_keeps_running(script_cli, tmp_path: Path) -> None:
     pid_file = tmp_path / "closed-stdout.pid"
-    options = script_cli(f'''
+    options = script_cli(f"""
         open({str(pid_file)!r}, "w").write(str(os.getpid()))
         os.close(1)
         time.sleep(60)
-    ''')
+    """)
     started = time.monotonic()
     got, error = await drain(options)
     elapsed = time.monotonic() - started
@@ -429,7 +496,12 @@ async def test_client_connect_initialize_never_answered_with_control_timeout(fak
 # Callbacks misbehave
 # --------------------------------------------------------------------------------------------
 
-CALLBACK_TURN = START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": 1, "system": True}}] + FINISH
+CALLBACK_TURN = [
+    *START,
+    {"emit": PERMISSION_REQUEST},
+    {"echo_stdin": {"count": 1, "system": True}},
+    *FINISH,
+]
 
 
 async def test_can_use_tool_that_raises_answers_an_error(fake) -> None:
@@ -491,7 +563,14 @@ async def test_can_use_tool_that_hangs_is_cancelled_by_callback_timeout(fake) ->
 
 async def test_control_cancel_request_cancels_the_running_callback(fake) -> None:
     seen: list[str] = []
-    steps = START + [{"emit": PERMISSION_REQUEST}, {"sleep": 0.5}, {"emit": CANCEL_REQUEST}, {"sleep": 0.5}] + FINISH
+    steps = [
+        *START,
+        {"emit": PERMISSION_REQUEST},
+        {"sleep": 0.5},
+        {"emit": CANCEL_REQUEST},
+        {"sleep": 0.5},
+        *FINISH,
+    ]
 
     async def hangs(name: str, tool_input: dict[str, Any], context: Any) -> Any:
         seen.append("called")
@@ -526,7 +605,9 @@ async def cancel_and_check(task: asyncio.Task[Any], limit: float = 2.5) -> None:
     task_done = time.monotonic() - cancelled_at
     left = await wait_no_children(limit)
     children_gone = time.monotonic() - cancelled_at
-    print(f"\ncancelled task ended {task_done:.2f}s after cancel(), children gone after {children_gone:.2f}s")
+    print(
+        f"\ncancelled task ended {task_done:.2f}s after cancel(), children gone after {children_gone:.2f}s"
+    )
     assert left == []
     assert await leftover_tasks(2.0) == []
     assert task_done <= limit, f"the cancelled task took {task_done:.1f}s to end"
@@ -541,7 +622,7 @@ async def wait_for_child(timeout: float = 5.0) -> None:
 
 
 async def test_cancel_while_the_cli_is_starting(fake) -> None:
-    options = fake([{"sleep": 2}] + START + FINISH)
+    options = fake([{"sleep": 2}, *START, *FINISH])
 
     async def consume() -> None:
         async for _ in claude_wire.query(prompt="go", options=options):
@@ -556,7 +637,7 @@ async def test_cancel_while_the_cli_is_starting(fake) -> None:
 
 
 async def test_cancel_while_awaiting_the_next_message(fake) -> None:
-    options = fake(START + [{"hang": True}])
+    options = fake([*START, {"hang": True}])
     started = asyncio.Event()
 
     async def consume() -> None:
@@ -584,7 +665,10 @@ async def test_cancel_while_a_callback_is_running(fake) -> None:
             raise
         return PermissionResultAllow()
 
-    options = fake(START + [{"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": None, "system": True}}], can_use_tool=hangs)
+    options = fake(
+        [*START, {"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": None, "system": True}}],
+        can_use_tool=hangs,
+    )
 
     async def consume() -> None:
         async for _ in claude_wire.query(prompt="go", options=options):
@@ -599,7 +683,7 @@ async def test_cancel_while_a_callback_is_running(fake) -> None:
 
 
 async def test_cancel_during_client_connect(fake) -> None:
-    client = ClaudeSDKClient(fake([{"sleep": 2}] + START + FINISH))
+    client = ClaudeSDKClient(fake([{"sleep": 2}, *START, *FINISH]))
     with LoopWatch():
         task = asyncio.create_task(client.connect())
         await wait_for_child()
@@ -611,7 +695,7 @@ async def test_cancel_during_client_connect(fake) -> None:
 
 
 async def test_cancel_during_receive_response_inside_async_with(fake) -> None:
-    options = fake(START + [{"hang": True}])
+    options = fake([*START, {"hang": True}])
     started = asyncio.Event()
 
     async def consume() -> None:
@@ -631,7 +715,7 @@ async def test_cancel_during_receive_response_inside_async_with(fake) -> None:
 
 
 async def test_cancel_receive_response_then_disconnect(fake) -> None:
-    options = fake(START + [{"hang": True}])
+    options = fake([*START, {"hang": True}])
     started = asyncio.Event()
     client = ClaudeSDKClient(options)
     with LoopWatch():
@@ -661,7 +745,7 @@ async def test_cancel_receive_response_then_disconnect(fake) -> None:
 # Exceptions, timeouts and exits inside `async for` (in a subprocess: a crash is an exit code)
 # --------------------------------------------------------------------------------------------
 
-SUBPROCESS_PRELUDE = r'''
+SUBPROCESS_PRELUDE = r"""
 import asyncio, json, os, sys, time
 import claude_wire
 from claude_wire import AssistantMessage, ClaudeAgentOptions
@@ -684,16 +768,24 @@ async def one_query():
 
 def one():
     return asyncio.run(asyncio.wait_for(one_query(), 15))
-'''
+"""
 
 
-def run_script(code: str, wrapper: Path, timeout: float = 60, **config: Any) -> subprocess.CompletedProcess[str]:
+def run_script(
+    code: str, wrapper: Path, timeout: float = 60, **config: Any
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["FAULT_TEST_CONFIG"] = json.dumps({"wrapper": str(wrapper), "quick": str(QUICK), **config})
     env.pop("FAKE_CLI_SCENARIO", None)
     try:
-        return subprocess.run([sys.executable, "-c", SUBPROCESS_PRELUDE + textwrap.dedent(code)],
-                              capture_output=True, text=True, timeout=timeout, env=env, cwd=str(REPO))
+        return subprocess.run(
+            [sys.executable, "-c", SUBPROCESS_PRELUDE + textwrap.dedent(code)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=str(REPO),
+        )
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"the script hung for {timeout}s\nstdout: {e.stdout!r}\nstderr: {e.stderr!r}")
 
@@ -708,19 +800,23 @@ def assert_clean_stderr(proc: subprocess.CompletedProcess[str]) -> None:
 def body_steps(tmp_path: Path) -> tuple[list[dict[str, Any]], Path]:
     """A session that gives the loop body an assistant message, then hangs; its pid in a file."""
     pid_file = tmp_path / "cli.pid"
-    steps = [{"write_pid_file": str(pid_file)}] + START + [{"emit": ASSISTANT}, {"hang": True}]
+    steps = [{"write_pid_file": str(pid_file)}, *START, {"emit": ASSISTANT}, {"hang": True}]
     return steps, pid_file
 
 
 def test_exception_in_loop_body_propagates(fake_wrapper: Path, body_steps) -> None:
     steps, pid_file = body_steps
-    proc = run_script('''
+    proc = run_script(
+        """
         async def main():
             async for m in claude_wire.query(prompt=prompt(), options=options(CONFIG["steps"])):
                 if isinstance(m, AssistantMessage):
                     raise ValueError("boom-in-body")
         asyncio.run(main())
-    ''', fake_wrapper, steps=steps)
+    """,
+        fake_wrapper,
+        steps=steps,
+    )
     assert proc.returncode == 1, (proc.returncode, proc.stderr)
     assert "ValueError: boom-in-body" in proc.stderr
     assert_clean_stderr(proc)
@@ -729,7 +825,8 @@ def test_exception_in_loop_body_propagates(fake_wrapper: Path, body_steps) -> No
 
 def test_asyncio_timeout_around_async_for(fake_wrapper: Path, body_steps) -> None:
     steps, pid_file = body_steps
-    proc = run_script('''
+    proc = run_script(
+        """
         async def main():
             started = time.monotonic()
             try:
@@ -740,7 +837,11 @@ def test_asyncio_timeout_around_async_for(fake_wrapper: Path, body_steps) -> Non
                 print("TIMEOUT after %.1fs" % (time.monotonic() - started))
                 raise
         asyncio.run(main())
-    ''', fake_wrapper, steps=steps, timeout=30)
+    """,
+        fake_wrapper,
+        steps=steps,
+        timeout=30,
+    )
     assert proc.returncode == 1, (proc.returncode, proc.stderr)
     assert "TIMEOUT after 1." in proc.stdout, proc.stdout
     assert "TimeoutError" in proc.stderr
@@ -750,13 +851,18 @@ def test_asyncio_timeout_around_async_for(fake_wrapper: Path, body_steps) -> Non
 
 def test_sys_exit_inside_async_for(fake_wrapper: Path, body_steps) -> None:
     steps, pid_file = body_steps
-    proc = run_script('''
+    proc = run_script(
+        """
         async def main():
             async for m in claude_wire.query(prompt=prompt(), options=options(CONFIG["steps"])):
                 if isinstance(m, AssistantMessage):
                     sys.exit(3)
         asyncio.run(main())
-    ''', fake_wrapper, steps=steps, timeout=30)
+    """,
+        fake_wrapper,
+        steps=steps,
+        timeout=30,
+    )
     assert proc.returncode == 3, (proc.returncode, proc.stderr)
     assert_clean_stderr(proc)
     assert wait_gone(int(pid_file.read_text())), "the CLI outlived the script"
@@ -768,7 +874,8 @@ def test_sys_exit_inside_async_for(fake_wrapper: Path, body_steps) -> None:
 
 
 def test_query_in_a_forked_child(fake_wrapper: Path) -> None:
-    proc = run_script('''
+    proc = run_script(
+        """
         assert one() == "ok"
         pid = os.fork()
         if pid == 0:
@@ -796,7 +903,9 @@ def test_query_in_a_forked_child(fake_wrapper: Path) -> None:
         print("child exit code", os.waitstatus_to_exitcode(status))
         assert one() == "ok"  # the parent still works after the fork
         print("FORK-OK")
-    ''', fake_wrapper)
+    """,
+        fake_wrapper,
+    )
     assert proc.returncode == 0, (proc.returncode, proc.stdout, proc.stderr)
     assert "child exit code 0" in proc.stdout
     assert "FORK-OK" in proc.stdout
@@ -804,7 +913,8 @@ def test_query_in_a_forked_child(fake_wrapper: Path) -> None:
 
 
 def test_queries_in_a_fork_pool(fake_wrapper: Path) -> None:
-    proc = run_script('''
+    proc = run_script(
+        """
         import multiprocessing
 
         def work(i):
@@ -816,7 +926,9 @@ def test_queries_in_a_fork_pool(fake_wrapper: Path) -> None:
         assert results == ["ok"] * 6, results
         assert one() == "ok"
         print("POOL-OK")
-    ''', fake_wrapper)
+    """,
+        fake_wrapper,
+    )
     assert proc.returncode == 0, (proc.returncode, proc.stdout, proc.stderr)
     assert "POOL-OK" in proc.stdout
     assert_clean_stderr(proc)
@@ -911,13 +1023,17 @@ async def test_soak_sequential_and_concurrent() -> None:
         concurrent_s.append(time.monotonic() - started)
         rounds.append(await settle())
 
-    print(f"\nsoak: 1,000 sequential in {sequential_s:.1f}s ({sequential_s:.1f} ms each); 3 x 200 concurrent in "
-          + ", ".join(f"{s:.1f}s" for s in concurrent_s))
+    print(
+        f"\nsoak: 1,000 sequential in {sequential_s:.1f}s ({sequential_s:.1f} ms each); 3 x 200 concurrent in "
+        + ", ".join(f"{s:.1f}s" for s in concurrent_s)
+    )
     rows = [("before", before), ("after 1,000 sequential", after_sequential)]
     rows += [(f"after 200 concurrent #{i + 1}", r) for i, r in enumerate(rounds)]
     for name, figures in rows:
-        print(f"  {name:26} fds={figures['fds']} threads={figures['threads']} "
-              f"children={figures['children']} rss={figures['rss_kb'] / 1024:.1f} MB")
+        print(
+            f"  {name:26} fds={figures['fds']} threads={figures['threads']} "
+            f"children={figures['children']} rss={figures['rss_kb'] / 1024:.1f} MB"
+        )
 
     for _, after in rows[1:]:
         assert after["children"] == 0

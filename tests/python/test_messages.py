@@ -30,53 +30,188 @@ from claude_wire import (
 S = {"session_id": "sess-1"}
 
 FRAMES: list[dict[str, Any]] = [
-    {"type": "system", "subtype": "init", "cwd": "/w", "tools": ["Bash"], "mcp_servers": [], "model": "m",
-     "permissionMode": "default", "apiKeySource": "none", "uuid": "u0", **S},
-    {"type": "assistant", "uuid": "u1", "parent_tool_use_id": None, **S,
-     "message": {"id": "msg_1", "model": "m", "role": "assistant", "stop_reason": "tool_use",
-                 "usage": {"input_tokens": 3, "output_tokens": 4},
-                 "content": [
-                     {"type": "thinking", "thinking": "hmm", "signature": "sig"},
-                     {"type": "text", "text": "Let me check."},
-                     {"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {"command": "ls", "n": [1, 2.5]}},
-                     {"type": "server_tool_use", "id": "srv_1", "name": "web_search", "input": {"query": "x"}},
-                     {"type": "advisor_tool_result", "tool_use_id": "srv_1", "content": {"type": "advice", "text": "y"}},
-                     {"type": "redacted_thinking", "data": "zzz"},
-                 ]}},
-    {"type": "user", "uuid": "u2", "parent_tool_use_id": None, **S,
-     "tool_use_result": {"stdout": "a\nb", "stderr": "", "interrupted": False},
-     "message": {"role": "user", "content": [
-         {"type": "tool_result", "tool_use_id": "toolu_1", "content": "a\nb", "is_error": False},
-         {"type": "tool_result", "tool_use_id": "toolu_2", "content": [{"type": "text", "text": "x"}]},
-         {"type": "text", "text": "note"},
-     ]}},
-    {"type": "user", "uuid": "u3", "origin": {"kind": "human"}, **S, "message": {"role": "user", "content": "plain"}},
-    {"type": "system", "subtype": "task_started", "task_id": "t1", "description": "d", "uuid": "u4", "task_type": "shell", **S},
-    {"type": "system", "subtype": "task_progress", "task_id": "t1", "description": "d",
-     "usage": {"total_tokens": 1, "tool_uses": 2, "duration_ms": 3}, "uuid": "u5", "last_tool_name": "Bash", **S},
-    {"type": "system", "subtype": "task_notification", "task_id": "t1", "status": "completed", "output_file": "/o",
-     "summary": "ok", "uuid": "u6", **S},
-    {"type": "system", "subtype": "task_updated", "task_id": "t1", "patch": {"status": "killed"}, "uuid": "u7", **S},
-    {"type": "system", "subtype": "hook_started", "hook_event": "PreToolUse", "hook_id": "h", "uuid": "u8", **S},
+    {
+        "type": "system",
+        "subtype": "init",
+        "cwd": "/w",
+        "tools": ["Bash"],
+        "mcp_servers": [],
+        "model": "m",
+        "permissionMode": "default",
+        "apiKeySource": "none",
+        "uuid": "u0",
+        **S,
+    },
+    {
+        "type": "assistant",
+        "uuid": "u1",
+        "parent_tool_use_id": None,
+        **S,
+        "message": {
+            "id": "msg_1",
+            "model": "m",
+            "role": "assistant",
+            "stop_reason": "tool_use",
+            "usage": {"input_tokens": 3, "output_tokens": 4},
+            "content": [
+                {"type": "thinking", "thinking": "hmm", "signature": "sig"},
+                {"type": "text", "text": "Let me check."},
+                {
+                    "type": "tool_use",
+                    "id": "toolu_1",
+                    "name": "Bash",
+                    "input": {"command": "ls", "n": [1, 2.5]},
+                },
+                {
+                    "type": "server_tool_use",
+                    "id": "srv_1",
+                    "name": "web_search",
+                    "input": {"query": "x"},
+                },
+                {
+                    "type": "advisor_tool_result",
+                    "tool_use_id": "srv_1",
+                    "content": {"type": "advice", "text": "y"},
+                },
+                {"type": "redacted_thinking", "data": "zzz"},
+            ],
+        },
+    },
+    {
+        "type": "user",
+        "uuid": "u2",
+        "parent_tool_use_id": None,
+        **S,
+        "tool_use_result": {"stdout": "a\nb", "stderr": "", "interrupted": False},
+        "message": {
+            "role": "user",
+            "content": [
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_1",
+                    "content": "a\nb",
+                    "is_error": False,
+                },
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_2",
+                    "content": [{"type": "text", "text": "x"}],
+                },
+                {"type": "text", "text": "note"},
+            ],
+        },
+    },
+    {
+        "type": "user",
+        "uuid": "u3",
+        "origin": {"kind": "human"},
+        **S,
+        "message": {"role": "user", "content": "plain"},
+    },
+    {
+        "type": "system",
+        "subtype": "task_started",
+        "task_id": "t1",
+        "description": "d",
+        "uuid": "u4",
+        "task_type": "shell",
+        **S,
+    },
+    {
+        "type": "system",
+        "subtype": "task_progress",
+        "task_id": "t1",
+        "description": "d",
+        "usage": {"total_tokens": 1, "tool_uses": 2, "duration_ms": 3},
+        "uuid": "u5",
+        "last_tool_name": "Bash",
+        **S,
+    },
+    {
+        "type": "system",
+        "subtype": "task_notification",
+        "task_id": "t1",
+        "status": "completed",
+        "output_file": "/o",
+        "summary": "ok",
+        "uuid": "u6",
+        **S,
+    },
+    {
+        "type": "system",
+        "subtype": "task_updated",
+        "task_id": "t1",
+        "patch": {"status": "killed"},
+        "uuid": "u7",
+        **S,
+    },
+    {
+        "type": "system",
+        "subtype": "hook_started",
+        "hook_event": "PreToolUse",
+        "hook_id": "h",
+        "uuid": "u8",
+        **S,
+    },
     {"type": "system", "subtype": "status", "status": "compacting", "uuid": "u9", **S},
-    {"type": "stream_event", "uuid": "u10", "event": {"type": "content_block_delta", "index": 0,
-                                                      "delta": {"type": "text_delta", "text": "He"}}, **S},
-    {"type": "rate_limit_event", "uuid": "u11", **S,
-     "rate_limit_info": {"status": "allowed_warning", "resetsAt": 1700000000, "rateLimitType": "five_hour",
-                         "utilization": 0.9, "extraField": True}},
-    {"type": "tool_progress", "tool_use_id": "toolu_1", "tool_name": "Bash", "elapsed_time_seconds": 2, **S},
+    {
+        "type": "stream_event",
+        "uuid": "u10",
+        "event": {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "text_delta", "text": "He"},
+        },
+        **S,
+    },
+    {
+        "type": "rate_limit_event",
+        "uuid": "u11",
+        **S,
+        "rate_limit_info": {
+            "status": "allowed_warning",
+            "resetsAt": 1700000000,
+            "rateLimitType": "five_hour",
+            "utilization": 0.9,
+            "extraField": True,
+        },
+    },
+    {
+        "type": "tool_progress",
+        "tool_use_id": "toolu_1",
+        "tool_name": "Bash",
+        "elapsed_time_seconds": 2,
+        **S,
+    },
     {"type": "conversation_reset", "new_conversation_id": "c2", "uuid": "u12", **S},
-    {"type": "result", "subtype": "success", "is_error": False, "duration_ms": 10, "duration_api_ms": 8,
-     "num_turns": 2, "result": "done", "stop_reason": "end_turn", "total_cost_usd": 0.5,
-     "usage": {"input_tokens": 1}, "modelUsage": {"m": {"inputTokens": 1, "costUSD": 0.5}},
-     "permission_denials": [], "structured_output": {"answer": 42}, "terminal_reason": "completed",
-     "deferred_tool_use": {"id": "toolu_9", "name": "Bash", "input": {"command": "rm"}}, "uuid": "u13", **S},
+    {
+        "type": "result",
+        "subtype": "success",
+        "is_error": False,
+        "duration_ms": 10,
+        "duration_api_ms": 8,
+        "num_turns": 2,
+        "result": "done",
+        "stop_reason": "end_turn",
+        "total_cost_usd": 0.5,
+        "usage": {"input_tokens": 1},
+        "modelUsage": {"m": {"inputTokens": 1, "costUSD": 0.5}},
+        "permission_denials": [],
+        "structured_output": {"answer": 42},
+        "terminal_reason": "completed",
+        "deferred_tool_use": {"id": "toolu_9", "name": "Bash", "input": {"command": "rm"}},
+        "uuid": "u13",
+        **S,
+    },
 ]
 
 
 def as_data(message: Any) -> Any:
     if dataclasses.is_dataclass(message):
-        return (type(message).__name__, {f.name: as_data(getattr(message, f.name)) for f in dataclasses.fields(message)})
+        return (
+            type(message).__name__,
+            {f.name: as_data(getattr(message, f.name)) for f in dataclasses.fields(message)},
+        )
     if isinstance(message, list):
         return [as_data(m) for m in message]
     if isinstance(message, dict):
@@ -92,9 +227,20 @@ async def test_every_message_kind(fake_options) -> None:
     messages = await collect(claude_wire, fake_options(FRAMES))
     kinds = [type(m) for m in messages]
     assert kinds == [
-        SystemMessage, AssistantMessage, UserMessage, UserMessage, TaskStartedMessage, TaskProgressMessage,
-        TaskNotificationMessage, TaskUpdatedMessage, HookEventMessage, SystemMessage, StreamEvent,
-        RateLimitEvent, ConversationResetMessage, ResultMessage,
+        SystemMessage,
+        AssistantMessage,
+        UserMessage,
+        UserMessage,
+        TaskStartedMessage,
+        TaskProgressMessage,
+        TaskNotificationMessage,
+        TaskUpdatedMessage,
+        HookEventMessage,
+        SystemMessage,
+        StreamEvent,
+        RateLimitEvent,
+        ConversationResetMessage,
+        ResultMessage,
     ]  # tool_progress is a type the official SDK does not know: skipped, as it does
     init, assistant, tool_results, plain = messages[:4]
     assert init.subtype == "init" and init.data["cwd"] == "/w" and init.data["type"] == "system"
@@ -104,13 +250,20 @@ async def test_every_message_kind(fake_options) -> None:
         ToolUseBlock("toolu_1", "Bash", {"command": "ls", "n": [1, 2.5]}),
     ]
     assert (assistant.model, assistant.message_id, assistant.stop_reason, assistant.session_id) == (
-        "m", "msg_1", "tool_use", "sess-1")
+        "m",
+        "msg_1",
+        "tool_use",
+        "sess-1",
+    )
     assert tool_results.content[0] == ToolResultBlock("toolu_1", "a\nb", False)
     assert tool_results.tool_use_result == {"stdout": "a\nb", "stderr": "", "interrupted": False}
     assert (plain.content, plain.origin) == ("plain", {"kind": "human"})
     result = messages[-1]
     assert (result.structured_output, result.model_usage, result.deferred_tool_use.name) == (
-        {"answer": 42}, {"m": {"inputTokens": 1, "costUSD": 0.5}}, "Bash")
+        {"answer": 42},
+        {"m": {"inputTokens": 1, "costUSD": 0.5}},
+        "Bash",
+    )
     assert messages[11].rate_limit_info.raw["extraField"] is True
 
 
@@ -122,8 +275,18 @@ async def test_same_objects_as_official(fake_options) -> None:
 
 
 async def test_invalid_json_line_raises_cli_json_decode_error(fake_options) -> None:
-    frames = ["{not json", {"type": "result", "subtype": "success", "is_error": False, "duration_ms": 1,
-                            "duration_api_ms": 1, "num_turns": 1, **S}]
+    frames = [
+        "{not json",
+        {
+            "type": "result",
+            "subtype": "success",
+            "is_error": False,
+            "duration_ms": 1,
+            "duration_api_ms": 1,
+            "num_turns": 1,
+            **S,
+        },
+    ]
     stream = claude_wire.query(prompt="go", options=fake_options(frames))
     with pytest.raises(claude_wire.CLIJSONDecodeError):
         async for _ in stream:
@@ -156,7 +319,9 @@ async def test_shapes_the_official_sdk_checks_raise_message_parse_error() -> Non
     bad = {"type": "assistant", "message": {"content": []}, **S}  # no model
     with pytest.raises(official._errors.MessageParseError):
         parse_message(bad)
-    stream = _native._replay([bad, {"type": "keep_alive"}, {"type": "system", "subtype": "status", **S}])
+    stream = _native._replay(
+        [bad, {"type": "keep_alive"}, {"type": "system", "subtype": "status", **S}]
+    )
     with pytest.raises(claude_wire.MessageParseError) as info:
         await stream.__anext__()
     assert info.value.data == bad

@@ -31,21 +31,34 @@ pytestmark = needs_cli
 
 
 def tool_results(messages: list[Any]) -> list[ToolResultBlock]:
-    return [b for m in messages if isinstance(m, UserMessage) and isinstance(m.content, list)
-            for b in m.content if isinstance(b, ToolResultBlock)]
+    return [
+        b
+        for m in messages
+        if isinstance(m, UserMessage) and isinstance(m.content, list)
+        for b in m.content
+        if isinstance(b, ToolResultBlock)
+    ]
 
 
 async def test_text_turn(real_options) -> None:
     with ModelServer([text("Hello from the model")]) as server:
-        messages = [m async for m in claude_wire.query(prompt="Say hello", options=real_options(server))]
+        messages = [
+            m async for m in claude_wire.query(prompt="Say hello", options=real_options(server))
+        ]
     assert isinstance(messages[0], SystemMessage) and messages[0].subtype == "init"
     [assistant] = [m for m in messages if isinstance(m, AssistantMessage)]
     assert assistant.content == [TextBlock("Hello from the model")]
     assert assistant.model == MODEL
     result = messages[-1]
-    assert isinstance(result, ResultMessage) and not result.is_error and result.result == "Hello from the model"
+    assert (
+        isinstance(result, ResultMessage)
+        and not result.is_error
+        and result.result == "Hello from the model"
+    )
     [request] = server.requests
-    texts = [b.get("text") for m in request["messages"] if m["role"] == "user" for b in m["content"]]
+    texts = [
+        b.get("text") for m in request["messages"] if m["role"] == "user" for b in m["content"]
+    ]
     assert "Say hello" in texts
 
 
@@ -54,7 +67,9 @@ async def test_streaming_prompt(real_options) -> None:
         yield {"type": "user", "message": {"role": "user", "content": "first"}}
 
     with ModelServer([text("one")]) as server:
-        messages = [m async for m in claude_wire.query(prompt=prompts(), options=real_options(server))]
+        messages = [
+            m async for m in claude_wire.query(prompt=prompts(), options=real_options(server))
+        ]
     assert isinstance(messages[-1], ResultMessage) and messages[-1].result == "one"
 
 
@@ -83,7 +98,9 @@ async def test_can_use_tool(real_options, project, decision: str) -> None:
     assert all(isinstance(s, claude_wire.PermissionUpdate) for s in context.suggestions)
     files = sorted(p.name for p in project.iterdir())
     [result_block] = tool_results(messages)
-    assert isinstance(messages[-1], ResultMessage) and messages[-1].result == "finished"  # the session went on
+    assert (
+        isinstance(messages[-1], ResultMessage) and messages[-1].result == "finished"
+    )  # the session went on
     if decision == "allow":
         assert files == ["made.txt"] and not result_block.is_error
     elif decision == "changed":
@@ -97,28 +114,48 @@ async def test_can_use_tool(real_options, project, decision: str) -> None:
 async def test_hooks_pre_and_post_tool_use(real_options) -> None:
     seen: list[tuple[str, str | None]] = []
 
-    async def pre(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict[str, Any]:
+    async def pre(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
         seen.append((hook_input["hook_event_name"], tool_use_id))
         assert context == {"signal": None}
         return {"continue_": True}
 
-    async def post(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict[str, Any]:
+    async def post(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
         seen.append((hook_input["hook_event_name"], tool_use_id))
         assert hook_input["tool_response"]["stdout"] == "hooked"
-        return {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "EXTRA-CONTEXT"}}
+        return {
+            "hookSpecificOutput": {
+                "hookEventName": "PostToolUse",
+                "additionalContext": "EXTRA-CONTEXT",
+            }
+        }
 
-    hooks = {"PreToolUse": [HookMatcher(matcher="Bash", hooks=[pre])], "PostToolUse": [HookMatcher(hooks=[post])]}
+    hooks = {
+        "PreToolUse": [HookMatcher(matcher="Bash", hooks=[pre])],
+        "PostToolUse": [HookMatcher(hooks=[post])],
+    }
     with ModelServer([tool_use("Bash", {"command": "echo hooked"}), text("ok")]) as server:
         options = real_options(server, hooks=hooks, allowed_tools=["Bash"])
         messages = [m async for m in claude_wire.query(prompt="run it", options=options)]
         last_request = server.requests[-1]
-    [tool_call] = [b for m in messages if isinstance(m, AssistantMessage) for b in m.content if isinstance(b, ToolUseBlock)]
+    [tool_call] = [
+        b
+        for m in messages
+        if isinstance(m, AssistantMessage)
+        for b in m.content
+        if isinstance(b, ToolUseBlock)
+    ]
     assert seen == [("PreToolUse", tool_call.id), ("PostToolUse", tool_call.id)]
     assert "EXTRA-CONTEXT" in str(last_request["messages"])
 
 
 async def test_hook_that_raises_does_not_end_the_session(real_options) -> None:
-    async def broken(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict[str, Any]:
+    async def broken(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
         raise ValueError("hook failure")
 
     hooks = {"PreToolUse": [HookMatcher(matcher="Bash", hooks=[broken])]}
@@ -147,8 +184,11 @@ async def test_in_process_mcp_tool_and_its_errors(real_options) -> None:
         text("done"),
     ]
     with ModelServer(script) as server:
-        options = real_options(server, mcp_servers={"calc": server_config},
-                               allowed_tools=["mcp__calc__add", "mcp__calc__fail"])
+        options = real_options(
+            server,
+            mcp_servers={"calc": server_config},
+            allowed_tools=["mcp__calc__add", "mcp__calc__fail"],
+        )
         messages = [m async for m in claude_wire.query(prompt="add", options=options)]
         first_request = str(server.requests[0])
     assert calls == [{"a": 2, "b": 3.5}]
@@ -212,10 +252,12 @@ async def test_client_interrupt(real_options) -> None:
 
 async def test_api_error_raises_result_error_after_the_result(real_options) -> None:
     messages: list[Any] = []
-    with ModelServer([api_error(400, "bad request for test")]) as server:
-        with pytest.raises(claude_wire.ResultError) as info:
-            async for message in claude_wire.query(prompt="x", options=real_options(server)):
-                messages.append(message)
+    with (
+        ModelServer([api_error(400, "bad request for test")]) as server,
+        pytest.raises(claude_wire.ResultError) as info,
+    ):
+        async for message in claude_wire.query(prompt="x", options=real_options(server)):
+            messages.append(message)
     assert isinstance(messages[-1], ResultMessage) and messages[-1].is_error
     assert info.value.exit_code == 1 and "bad request for test" in str(info.value)
     assert isinstance(info.value, claude_wire.ProcessError)

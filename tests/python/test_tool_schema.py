@@ -1,6 +1,5 @@
 """``@tool`` accepts the official schema forms and produces the same JSON Schema."""
 
-
 import sys
 from typing import Annotated, Any, Optional, Union
 
@@ -26,12 +25,16 @@ class Shape(TypedDict):
     closed: bool
 
 
-JSON_SCHEMA = {"type": "object", "properties": {"q": {"type": "string", "minLength": 1}}, "required": ["q"]}
+JSON_SCHEMA = {
+    "type": "object",
+    "properties": {"q": {"type": "string", "minLength": 1}},
+    "required": ["q"],
+}
 
 FORMS: list[Any] = [
     {"a": float, "b": int, "name": str, "flag": bool},
     {"tags": list[str], "meta": dict[str, Any], "raw": list, "obj": dict},
-    {"maybe": Optional[int], "either": Union[int, str], "new_union": int | None},
+    {"maybe": Optional[int], "either": Union[int, str], "new_union": int | None},  # noqa: UP045 - the forms under test
     {"described": Annotated[str, "what it is"]},
     {},
     Point,
@@ -72,7 +75,12 @@ def test_same_schema_as_official(form: Any) -> None:
 
 
 async def test_decorator_and_server_config() -> None:
-    @tool("add", "Add numbers", {"a": float}, annotations=ToolAnnotations(read_only_hint=True, maxResultSizeChars=9))
+    @tool(
+        "add",
+        "Add numbers",
+        {"a": float},
+        annotations=ToolAnnotations(read_only_hint=True, maxResultSizeChars=9),
+    )
     async def add(args: dict[str, Any]) -> dict[str, Any]:
         return {"content": [{"type": "text", "text": str(args["a"])}]}
 

@@ -1,19 +1,44 @@
-"""Type stubs of the native extension module (thin adapters over the claude-wire core)."""
+"""Type stubs of the native extension module (thin adapters over the claude-wire core).
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable
-from typing import Any
+Checked against the built module by ``mypy.stubtest`` in ``scripts/test-python.sh``: a name
+added to, removed from or renamed in ``bindings-python/src`` fails ``make test`` until it is
+mirrored here.
+"""
+
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Generator, Iterable
+from typing import Any, final
 
 from .types import ClaudeAgentOptions, Message
+
+__all__ = [
+    "__version__",
+    "PINNED_CLI_VERSION",
+    "Ready",
+    "MessageStream",
+    "PromptSink",
+    "Client",
+    "ModelServer",
+    "query",
+    "cli_env",
+    "_replay",
+    "_shutdown",
+]
 
 __version__: str
 PINNED_CLI_VERSION: str
 
-class Ready:
-    """An already-complete awaitable."""
+@final
+class Ready(Generator[None, object, Any]):
+    """An already-complete awaitable: ``await`` evaluates to its value without suspending."""
 
-    def __init__(self, value: Any) -> None: ...
-    def __await__(self) -> Any: ...
+    def __await__(self) -> Ready: ...
+    def __iter__(self) -> Ready: ...
+    def __next__(self) -> None: ...
+    def send(self, _arg: object) -> None: ...
+    def throw(self, typ: Any, val: Any = None, _tb: Any = None) -> None: ...  # type: ignore[override]
+    def close(self) -> None: ...
 
+@final
 class MessageStream(AsyncIterator[Message]):
     """Messages of a session; dropping it stops the session and reaps the CLI."""
 
@@ -21,20 +46,28 @@ class MessageStream(AsyncIterator[Message]):
     def __anext__(self) -> Awaitable[Message]: ...
     def aclose(self) -> Awaitable[None]: ...
 
+@final
 class PromptSink:
     """Receives the user messages of an async-iterable prompt."""
 
     def send(self, message: dict[str, Any]) -> None: ...
     def close(self) -> None: ...
 
-def query(prompt: str | AsyncIterable[dict[str, Any]], options: ClaudeAgentOptions) -> MessageStream: ...
+def query(
+    prompt: str | AsyncIterable[dict[str, Any]], options: ClaudeAgentOptions
+) -> MessageStream: ...
 
+@final
 class Client:
     """The native side of ``ClaudeSDKClient``."""
 
-    def __init__(self, options: ClaudeAgentOptions) -> None: ...
-    def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> Awaitable[None]: ...
-    def query(self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default") -> Awaitable[None]: ...
+    def __new__(cls, options: ClaudeAgentOptions) -> Client: ...
+    def connect(
+        self, prompt: str | AsyncIterable[dict[str, Any]] | None = None
+    ) -> Awaitable[None]: ...
+    def query(
+        self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default"
+    ) -> Awaitable[None]: ...
     def receive_messages(self) -> MessageStream: ...
     def receive_response(self) -> MessageStream: ...
     def interrupt(self) -> Awaitable[None]: ...
@@ -51,11 +84,20 @@ class Client:
 
 def cli_env(base_url: str, scratch: str) -> list[tuple[str, str]]: ...
 
+@final
 class ModelServer:
     """The scripted Messages API server of the core."""
 
-    url: str
-    def __init__(self, replies: list[dict[str, Any]]) -> None: ...
+    def __new__(cls, script: list[dict[str, Any]] | dict[str, Any]) -> ModelServer: ...
+    @property
+    def url(self) -> str: ...
     def requests(self) -> list[dict[str, Any]]: ...
     def push(self, reply: dict[str, Any]) -> None: ...
     def close(self) -> None: ...
+
+def _replay(frames: Iterable[dict[str, Any]], delay_ms: int = 0) -> MessageStream:
+    """A stream over ``frames`` (dicts as the CLI prints them), parsed by the core, without a
+    CLI; for tests and benchmarks of the conversion and iteration layers."""
+
+def _shutdown() -> None:
+    """The ``atexit`` hook: stops callbacks from runtime threads entering Python."""

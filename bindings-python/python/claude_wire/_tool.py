@@ -42,11 +42,11 @@ class ToolAnnotations:
             if snake in hints:
                 hints.setdefault(wire, hints.pop(snake))
         self.title: str | None = hints.pop("title", None)
-        self.readOnlyHint: bool | None = hints.pop("readOnlyHint", None)  # noqa: N815
-        self.destructiveHint: bool | None = hints.pop("destructiveHint", None)  # noqa: N815
-        self.idempotentHint: bool | None = hints.pop("idempotentHint", None)  # noqa: N815
-        self.openWorldHint: bool | None = hints.pop("openWorldHint", None)  # noqa: N815
-        self.maxResultSizeChars: int | None = hints.pop("maxResultSizeChars", None)  # noqa: N815
+        self.readOnlyHint: bool | None = hints.pop("readOnlyHint", None)
+        self.destructiveHint: bool | None = hints.pop("destructiveHint", None)
+        self.idempotentHint: bool | None = hints.pop("idempotentHint", None)
+        self.openWorldHint: bool | None = hints.pop("openWorldHint", None)
+        self.maxResultSizeChars: int | None = hints.pop("maxResultSizeChars", None)
         self.extra: dict[str, Any] = hints
 
     def __repr__(self) -> str:
@@ -144,6 +144,7 @@ def input_json_schema(declared: Any) -> dict[str, Any]:
 def _annotations_json(annotations: Any) -> tuple[dict[str, Any] | None, int | None]:
     if annotations is None:
         return None, None
+    get: Callable[[str], Any]
     if isinstance(annotations, dict):
         source = dict(annotations)
         for snake, wire in _SNAKE_TO_WIRE.items():
@@ -151,7 +152,10 @@ def _annotations_json(annotations: Any) -> tuple[dict[str, Any] | None, int | No
                 source.setdefault(wire, source.pop(snake))
         get = source.get
     else:
-        get = lambda key: getattr(annotations, key, None)  # noqa: E731
+
+        def get(key: str) -> Any:
+            return getattr(annotations, key, None)
+
     hints = {key: get(key) for key in _WIRE_HINTS if get(key) is not None}
     return (hints or None), get("maxResultSizeChars")
 

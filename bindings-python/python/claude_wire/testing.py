@@ -157,7 +157,9 @@ def pinned_cli_path() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def isolated_env(server: ModelServer | str, root: str | os.PathLike[str] | None = None) -> dict[str, str]:
+def isolated_env(
+    server: ModelServer | str, root: str | os.PathLike[str] | None = None
+) -> dict[str, str]:
     """Environment for running the real CLI offline against ``server``.
 
     Points the CLI at the server, gives it a dummy key, turns off non-essential traffic and

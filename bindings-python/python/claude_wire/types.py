@@ -785,7 +785,12 @@ class ServerToolResultBlock:
 
 
 ContentBlock = Union[
-    TextBlock, ThinkingBlock, ToolUseBlock, ToolResultBlock, ServerToolUseBlock, ServerToolResultBlock
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    ToolResultBlock,
+    ServerToolUseBlock,
+    ServerToolResultBlock,
 ]
 
 # ---------------------------------------------------------------------------
@@ -793,7 +798,12 @@ ContentBlock = Union[
 # ---------------------------------------------------------------------------
 
 AssistantMessageError = Literal[
-    "authentication_failed", "billing_error", "rate_limit", "invalid_request", "server_error", "unknown"
+    "authentication_failed",
+    "billing_error",
+    "rate_limit",
+    "invalid_request",
+    "server_error",
+    "unknown",
 ]
 MessageOriginKind = Literal[
     "human",
@@ -1320,6 +1330,9 @@ class ClaudeAgentOptions:
             if f.name == "env" and isinstance(value, dict):
                 value = redact(value)
             elif f.name == "mcp_servers" and isinstance(value, dict):
-                value = {k: redact(v) if isinstance(v, dict) and "instance" not in v else v for k, v in value.items()}
+                value = {
+                    k: redact(v) if isinstance(v, dict) and "instance" not in v else v
+                    for k, v in value.items()
+                }
             shown.append(f"{f.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"

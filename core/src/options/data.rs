@@ -613,7 +613,7 @@ fn path_suffix<E>(error: &serde_path_to_error::Error<E>) -> String {
     if path == "." {
         String::new()
     } else {
-        format!("{path}").replacen('.', "", usize::from(path.starts_with(".[")))
+        path.replacen('.', "", usize::from(path.starts_with(".[")))
     }
 }
 

@@ -160,8 +160,10 @@ mod tests {
         assert!(bypass.warnings()[0].message.contains("'bypassPermissions'"));
 
         assert!(with_callback(Flavour::Python).warnings().is_empty());
-        let mut no_callback = ClaudeAgentOptions::default();
-        no_callback.allowed_tools = vec!["Read".into()];
+        let no_callback = ClaudeAgentOptions {
+            allowed_tools: vec!["Read".into()],
+            ..Default::default()
+        };
         assert!(no_callback.warnings().is_empty());
     }
 

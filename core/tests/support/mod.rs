@@ -17,7 +17,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The pinned CLI version the tests expect.
-pub const CLI_VERSION: &str = "2.1.330";
+pub const CLI_VERSION: &str = claude_wire::PINNED_CLI_VERSION;
 
 /// Path of the real CLI: `$CLAUDE_WIRE_CLI` when set, else the cached pinned binary, fetched
 /// with `scripts/fetch-cli.sh` (once per process) when missing.
