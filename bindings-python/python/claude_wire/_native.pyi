@@ -19,6 +19,7 @@ __all__ = [
     "Client",
     "ModelServer",
     "query",
+    "redact",
     "cli_env",
     "_replay",
     "_shutdown",
@@ -56,6 +57,8 @@ class PromptSink:
 def query(
     prompt: str | AsyncIterable[dict[str, Any]], options: ClaudeAgentOptions
 ) -> MessageStream: ...
+def redact(value: Any) -> Any:
+    """A copy of a JSON-like value with the values of secret-looking keys hidden."""
 
 @final
 class Client:
