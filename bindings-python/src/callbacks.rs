@@ -7,7 +7,7 @@
 
 use crate::classes::classes;
 use crate::{awaitable, pyfuture, pyjson};
-use claude_wire::hooks::{HookCallback, HookMatcher, HookOutput};
+use claude_wire::hooks::{HookCallback, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
 use claude_wire::options::StderrCallback;
 use claude_wire::permission::{CanUseTool, PermissionResult, ToolPermissionContext};
@@ -18,7 +18,6 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// The event loop (and context) the callbacks of one session run on: the loop that last drove
 /// the session (started it, sent a prompt, read its messages).
@@ -182,47 +181,8 @@ fn permission_value(result: &Bound<'_, PyAny>) -> PyResult<Value> {
     Ok(Value::Object(out))
 }
 
-/// `{event: [HookMatcher(matcher, hooks=[fn(input, tool_use_id, context)], timeout)]}`.
-pub fn hooks(obj: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Vec<(String, Vec<HookMatcher>)>> {
-    if obj.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for (event, matchers) in obj.cast::<PyDict>()?.iter() {
-        let mut list = Vec::new();
-        for m in matchers.try_iter()? {
-            list.push(hook_matcher(&m?, cell)?);
-        }
-        out.push((event.extract::<String>()?, list));
-    }
-    Ok(out)
-}
-
-fn hook_matcher(m: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<HookMatcher> {
-    let matcher: Option<String> = m.getattr("matcher")?.extract()?;
-    let timeout: Option<f64> = m.getattr("timeout")?.extract()?;
-    let on_failure: Option<String> = m
-        .getattr("on_failure")
-        .ok()
-        .map(|v| v.extract())
-        .transpose()?
-        .flatten();
-    let mut hooks = Vec::new();
-    for func in m.getattr("hooks")?.try_iter()? {
-        hooks.push(hook_callback(func?.unbind(), cell.clone()));
-    }
-    Ok(HookMatcher {
-        matcher,
-        hooks,
-        timeout: timeout.map(Duration::from_secs_f64),
-        on_failure: on_failure.as_deref().map(|f| match f {
-            "block" => claude_wire::hooks::HookFailureMode::Block,
-            _ => claude_wire::hooks::HookFailureMode::Continue,
-        }),
-    })
-}
-
-fn hook_callback(func: Py<PyAny>, cell: LoopCell) -> HookCallback {
+/// A hook function `fn(input, tool_use_id, context)` → [`HookCallback`].
+pub fn hook_callback(func: Py<PyAny>, cell: LoopCell) -> HookCallback {
     let func = Arc::new(func);
     Arc::new(move |input, tool_use_id, _ctx| {
         let (func, cell) = (func.clone(), cell.clone());

@@ -148,7 +148,8 @@ impl Client {
         py: Python<'py>,
         mode: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mode = options::parse_mode(&mode);
+        let mode: claude_wire::options::PermissionMode =
+            mode.parse().unwrap_or_else(|never| match never {});
         forward!(py, self, |c| c.set_permission_mode(mode))
     }
 

@@ -1,81 +1,50 @@
-//! `ClaudeAgentOptions` (the Python dataclass) → `claude_wire::ClaudeAgentOptions`.
+//! `ClaudeAgentOptions` (the Python dataclass) → the core's options.
 //!
-//! Only the shape changes here; what each option means on the wire is decided by the core.
+//! The fields become one JSON object, which the core decodes (every shape, every check, the
+//! Python SDK's spelling); functions and in-process servers become handles beside it. Nothing
+//! here knows what an option means.
 
 use crate::callbacks::{self, LoopCell};
+use crate::errors::to_pyerr;
 use crate::pyjson;
-use claude_wire::options::{
-    AgentDefinition, AgentEffort, AgentMcpServer, ClaudeAgentOptions, Effort, McpServerConfig,
-    PermissionMode, Plugin, SettingSource, Skills, SystemPrompt, Thinking, ThinkingDisplay, Tools,
-};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use claude_wire::options::{Callbacks, ClaudeAgentOptions};
+use claude_wire::Flavour;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
-use serde_json::Value;
-use std::path::PathBuf;
-use std::str::FromStr;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use serde_json::{json, Map, Value};
 
-/// Reads every field of the Python options object. Callbacks are bound to `loop_cell`, the event
-/// loop captured when the session starts.
+/// Reads the Python options object. Callbacks are bound to `loop_cell`, the event loop that
+/// drives the session.
 pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeAgentOptions> {
-    let o = Attrs(obj);
-    let mut out = ClaudeAgentOptions {
-        system_prompt: system_prompt(&o.get("system_prompt")?)?,
-        tools: tools(&o.get("tools")?)?,
-        allowed_tools: o.list("allowed_tools")?,
-        disallowed_tools: o.list("disallowed_tools")?,
-        skills: skills(&o.get("skills")?)?,
-        max_turns: o.opt("max_turns")?,
-        max_budget_usd: o.opt("max_budget_usd")?,
-        task_budget: task_budget(&o.get("task_budget")?)?,
-        model: o.opt("model")?,
-        fallback_model: o.opt("fallback_model")?,
-        betas: o.list("betas")?,
-        permission_mode: o.opt::<String>("permission_mode")?.map(|m| parse_mode(&m)),
-        permission_prompt_tool_name: o.opt("permission_prompt_tool_name")?,
-        continue_conversation: o.flag("continue_conversation")?,
-        resume: o.opt("resume")?,
-        session_id: o.opt("session_id")?,
-        fork_session: o.flag("fork_session")?,
-        resume_session_at: o.opt("resume_session_at")?,
-        resume_drops_turn: o.opt("resume_drops_turn")?,
-        settings: o.opt("settings")?,
-        sandbox: o.json("sandbox")?,
-        add_dirs: o.paths("add_dirs")?,
-        include_partial_messages: o.flag("include_partial_messages")?,
-        include_hook_events: o.flag("include_hook_events")?,
-        strict_mcp_config: o.flag("strict_mcp_config")?,
-        setting_sources: setting_sources(&o.get("setting_sources")?)?,
-        plugins: plugins(&o.get("plugins")?)?,
-        thinking: thinking(&o.get("thinking")?)?,
-        max_thinking_tokens: o.opt("max_thinking_tokens")?,
-        effort: o
-            .opt::<String>("effort")?
-            .map(|e| Effort::from_str(&e))
-            .transpose()
-            .map_err(value_err)?,
-        output_format: o.json("output_format")?,
-        extra_args: extra_args(&o.get("extra_args")?)?,
-        agents: agents(&o.get("agents")?)?,
-        forward_subagent_text: o.flag("forward_subagent_text")?,
-        enable_file_checkpointing: o.flag("enable_file_checkpointing")?,
-        client_app: o.opt("client_app")?,
-        flavour: claude_wire::Flavour::Python,
-        cwd: o.path("cwd")?,
-        cli_path: o.path("cli_path")?,
-        env: env(&o.get("env")?)?,
-        user: o.opt("user")?,
-        max_buffer_size: o.opt("max_buffer_size")?,
-        control_timeout: o.seconds("control_timeout")?,
-        stall_timeout: o.seconds("stall_timeout")?,
-        callback_timeout: o.seconds("callback_timeout")?,
-        ..ClaudeAgentOptions::default()
+    let py = obj.py();
+    let mut handles = Handles {
+        callbacks: Callbacks::default(),
+        cell: loop_cell.clone(),
     };
-    mcp_servers(&o.get("mcp_servers")?, loop_cell, &mut out)?;
-    out.can_use_tool = callbacks::can_use_tool(&o.get("can_use_tool")?, loop_cell)?;
-    out.hooks = callbacks::hooks(&o.get("hooks")?, loop_cell)?;
-    out.stderr = callbacks::stderr(&o.get("stderr")?, loop_cell)?;
-    Ok(out)
+    let mut data = Map::new();
+    for field in py
+        .import("dataclasses")?
+        .call_method1("fields", (obj,))?
+        .try_iter()?
+    {
+        let name: String = field?.getattr("name")?.extract()?;
+        let value = obj.getattr(name.as_str())?;
+        match name.as_str() {
+            "can_use_tool" => {
+                handles.callbacks.can_use_tool = callbacks::can_use_tool(&value, loop_cell)?
+            }
+            "stderr" => handles.callbacks.stderr = callbacks::stderr(&value, loop_cell)?,
+            // Objects, not data: a deprecated file and the session store (not supported yet).
+            "debug_stderr" | "session_store" => {}
+            _ => {
+                let value = handles.data(&value, &name)?;
+                data.insert(name, value);
+            }
+        }
+    }
+    ClaudeAgentOptions::from_json(Value::Object(data), Flavour::Python, handles.callbacks)
+        .map_err(|e| to_pyerr(py, e))
 }
 
 /// Emits the official SDK's warnings for these options (the core decides which and their
@@ -97,336 +66,73 @@ pub fn emit_warnings(py: Python<'_>, options: &ClaudeAgentOptions) -> PyResult<(
     Ok(())
 }
 
-struct Attrs<'a, 'py>(&'a Bound<'py, PyAny>);
-
-impl<'py> Attrs<'_, 'py> {
-    fn get(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        match self.0.getattr(name) {
-            Ok(v) => Ok(v),
-            Err(_) => Ok(self.0.py().None().into_bound(self.0.py())),
-        }
-    }
-
-    fn opt<T: FromPyObjectOwned<'py>>(&self, name: &str) -> PyResult<Option<T>> {
-        let v = self.get(name)?;
-        if v.is_none() {
-            return Ok(None);
-        }
-        v.extract::<T>()
-            .map(Some)
-            .map_err(|e| field_err(name, e.into()))
-    }
-
-    fn seconds(&self, name: &str) -> PyResult<Option<std::time::Duration>> {
-        self.opt::<f64>(name)?
-            .map(|s| {
-                std::time::Duration::try_from_secs_f64(s).map_err(|_| {
-                    PyValueError::new_err(format!("{name}: expected seconds >= 0, got {s}"))
-                })
-            })
-            .transpose()
-    }
-
-    fn flag(&self, name: &str) -> PyResult<bool> {
-        self.get(name)?.is_truthy()
-    }
-
-    fn list(&self, name: &str) -> PyResult<Vec<String>> {
-        Ok(self.opt::<Vec<String>>(name)?.unwrap_or_default())
-    }
-
-    fn json(&self, name: &str) -> PyResult<Option<Value>> {
-        let v = self.get(name)?;
-        if v.is_none() {
-            return Ok(None);
-        }
-        pyjson::from_py(&v)
-            .map(Some)
-            .map_err(|e| field_err(name, e))
-    }
-
-    fn path(&self, name: &str) -> PyResult<Option<PathBuf>> {
-        let v = self.get(name)?;
-        if v.is_none() {
-            return Ok(None);
-        }
-        fspath(&v).map(Some).map_err(|e| field_err(name, e))
-    }
-
-    fn paths(&self, name: &str) -> PyResult<Vec<PathBuf>> {
-        let v = self.get(name)?;
-        if v.is_none() {
-            return Ok(Vec::new());
-        }
-        v.try_iter()?.map(|item| fspath(&item?)).collect()
-    }
+/// The callbacks found while converting, and the loop they run on.
+struct Handles {
+    callbacks: Callbacks,
+    cell: LoopCell,
 }
 
-fn fspath(obj: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
-    let os = obj.py().import("os")?;
-    let text = os.call_method1("fspath", (obj,))?;
-    Ok(PathBuf::from(text.cast::<PyString>()?.to_str()?))
-}
-
-fn field_err(name: &str, err: PyErr) -> PyErr {
-    PyTypeError::new_err(format!("ClaudeAgentOptions.{name}: {err}"))
-}
-
-fn value_err(err: claude_wire::Error) -> PyErr {
-    PyValueError::new_err(err.to_string())
-}
-
-/// Parses a permission mode (unknown modes pass through, as the CLI may know them).
-pub fn parse_mode(mode: &str) -> PermissionMode {
-    match PermissionMode::from_str(mode) {
-        Ok(m) => m,
-        Err(never) => match never {},
-    }
-}
-
-fn dict_get<'py>(d: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let d = d
-        .cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err("expected a dict"))?;
-    Ok(d.get_item(key)?.filter(|v| !v.is_none()))
-}
-
-fn str_field(d: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<String>> {
-    dict_get(d, key)?.map(|v| v.extract::<String>()).transpose()
-}
-
-fn bool_field(d: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<bool>> {
-    dict_get(d, key)?.map(|v| v.is_truthy()).transpose()
-}
-
-fn system_prompt(v: &Bound<'_, PyAny>) -> PyResult<SystemPrompt> {
-    if v.is_none() {
-        return Ok(SystemPrompt::None);
-    }
-    if let Ok(text) = v.cast::<PyString>() {
-        return Ok(SystemPrompt::Text(text.to_str()?.to_owned()));
-    }
-    match str_field(v, "type")?.as_deref() {
-        Some("preset") => Ok(SystemPrompt::Preset {
-            append: str_field(v, "append")?,
-            exclude_dynamic_sections: bool_field(v, "exclude_dynamic_sections")?,
-            snapshot: bool_field(v, "snapshot")?,
-        }),
-        Some("custom") => Ok(SystemPrompt::Custom {
-            prompt: str_field(v, "prompt")?.unwrap_or_default(),
-            snapshot: bool_field(v, "snapshot")?,
-        }),
-        Some("file") => Ok(SystemPrompt::File(PathBuf::from(
-            str_field(v, "path")?.unwrap_or_default(),
-        ))),
-        other => Err(PyValueError::new_err(format!(
-            "unknown system_prompt type {other:?}"
-        ))),
-    }
-}
-
-fn tools(v: &Bound<'_, PyAny>) -> PyResult<Option<Tools>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    if v.is_instance_of::<PyDict>() {
-        return Ok(Some(Tools::Preset));
-    }
-    Ok(Some(Tools::List(v.extract::<Vec<String>>()?)))
-}
-
-fn skills(v: &Bound<'_, PyAny>) -> PyResult<Option<Skills>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return match s.to_str()? {
-            "all" => Ok(Some(Skills::All)),
-            other => Err(PyValueError::new_err(format!(
-                "skills must be 'all' or a list, not {other:?}"
-            ))),
-        };
-    }
-    Ok(Some(Skills::List(v.extract::<Vec<String>>()?)))
-}
-
-fn task_budget(v: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    dict_get(v, "total")?
-        .map(|t| t.extract::<u64>())
-        .transpose()
-}
-
-fn setting_sources(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<SettingSource>>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    let names = v.extract::<Vec<String>>()?;
-    names
-        .iter()
-        .map(|n| SettingSource::from_str(n).map_err(value_err))
-        .collect::<PyResult<_>>()
-        .map(Some)
-}
-
-fn plugins(v: &Bound<'_, PyAny>) -> PyResult<Vec<Plugin>> {
-    if v.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for item in v.try_iter()? {
-        let item = item?;
-        match str_field(&item, "type")?.as_deref() {
-            Some("local") => out.push(Plugin::Local(PathBuf::from(
-                str_field(&item, "path")?.unwrap_or_default(),
-            ))),
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unsupported plugin type {other:?}"
-                )))
+impl Handles {
+    /// `value` as JSON: dataclasses as objects (unset fields left out), paths as text, hook
+    /// functions as `{"$hook": i}`, in-process servers as `{"$server": i}`.
+    fn data(&mut self, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+        if let Ok(dict) = value.cast::<PyDict>() {
+            let mut out = Map::new();
+            for (key, item) in dict.iter() {
+                let key: String = key
+                    .extract()
+                    .map_err(|_| PyTypeError::new_err(format!("{path}: keys must be strings")))?;
+                let item = self.data(&item, &format!("{path}.{key}"))?;
+                out.insert(key, item);
             }
+            return Ok(Value::Object(out));
         }
-    }
-    Ok(out)
-}
-
-fn thinking(v: &Bound<'_, PyAny>) -> PyResult<Option<Thinking>> {
-    if v.is_none() {
-        return Ok(None);
-    }
-    let display = str_field(v, "display")?
-        .map(|d| ThinkingDisplay::from_str(&d).map_err(value_err))
-        .transpose()?;
-    match str_field(v, "type")?.as_deref() {
-        Some("adaptive") => Ok(Some(Thinking::Adaptive { display })),
-        Some("enabled") => {
-            let budget_tokens = dict_get(v, "budget_tokens")?
-                .map(|b| b.extract::<u32>())
-                .transpose()?
-                .unwrap_or(0);
-            Ok(Some(Thinking::Enabled {
-                budget_tokens,
-                display,
-            }))
+        if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
+            let mut out = Vec::new();
+            for (i, item) in value.try_iter()?.enumerate() {
+                out.push(self.data(&item?, &format!("{path}[{i}]"))?);
+            }
+            return Ok(Value::Array(out));
         }
-        Some("disabled") => Ok(Some(Thinking::Disabled)),
-        other => Err(PyValueError::new_err(format!(
-            "unknown thinking type {other:?}"
-        ))),
-    }
-}
-
-fn extra_args(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
-    if v.is_none() {
-        return Ok(Vec::new());
-    }
-    let d = v.cast::<PyDict>()?;
-    d.iter()
-        .map(|(k, val)| {
-            Ok((
-                k.extract::<String>()?,
-                if val.is_none() {
-                    None
-                } else {
-                    Some(val.str()?.to_str()?.to_owned())
-                },
-            ))
-        })
-        .collect()
-}
-
-fn env(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
-    if v.is_none() {
-        return Ok(Vec::new());
-    }
-    let d = v.cast::<PyDict>()?;
-    d.iter()
-        .map(|(k, val)| Ok((k.extract::<String>()?, val.str()?.to_str()?.to_owned())))
-        .collect()
-}
-
-fn agents(v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, AgentDefinition)>> {
-    if v.is_none() {
-        return Ok(Vec::new());
-    }
-    let d = v.cast::<PyDict>()?;
-    d.iter()
-        .map(|(name, def)| Ok((name.extract::<String>()?, agent(&def)?)))
-        .collect()
-}
-
-fn agent(def: &Bound<'_, PyAny>) -> PyResult<AgentDefinition> {
-    let a = Attrs(def);
-    let effort = {
-        let e = a.get("effort")?;
-        if e.is_none() {
-            None
-        } else if let Ok(n) = e.extract::<u32>() {
-            Some(AgentEffort::Value(n))
-        } else {
-            Some(AgentEffort::Level(
-                Effort::from_str(&e.extract::<String>()?).map_err(value_err)?,
-            ))
+        if value.hasattr("tool_definitions")? {
+            let server = callbacks::sdk_server(path, value, &self.cell)?;
+            self.callbacks.mcp_servers.push(server);
+            return Ok(json!({"$server": self.callbacks.mcp_servers.len() - 1}));
         }
-    };
-    let mcp = a.get("mcpServers")?;
-    let mcp_servers = if mcp.is_none() {
-        None
-    } else {
-        let mut list = Vec::new();
-        for item in mcp.try_iter()? {
-            let item = item?;
-            list.push(match item.cast::<PyString>() {
-                Ok(s) => AgentMcpServer::Name(s.to_str()?.to_owned()),
-                Err(_) => AgentMcpServer::Inline(pyjson::dict_from_py(item.cast::<PyDict>()?)?),
-            });
-        }
-        Some(list)
-    };
-    Ok(AgentDefinition {
-        description: a.opt("description")?.unwrap_or_default(),
-        prompt: a.opt("prompt")?.unwrap_or_default(),
-        tools: a.opt("tools")?,
-        disallowed_tools: a.opt("disallowedTools")?,
-        model: a.opt("model")?,
-        skills: a.opt("skills")?,
-        memory: a
-            .opt::<String>("memory")?
-            .map(|m| claude_wire::options::AgentMemory::from_str(&m).map_err(value_err))
-            .transpose()?,
-        mcp_servers,
-        initial_prompt: a.opt("initialPrompt")?,
-        max_turns: a.opt("maxTurns")?,
-        background: a.opt("background")?,
-        effort,
-        permission_mode: a.opt::<String>("permissionMode")?.map(|m| parse_mode(&m)),
-        extra: Default::default(),
-    })
-}
-
-fn mcp_servers(
-    v: &Bound<'_, PyAny>,
-    loop_cell: &LoopCell,
-    out: &mut ClaudeAgentOptions,
-) -> PyResult<()> {
-    if v.is_none() {
-        return Ok(());
-    }
-    if let Ok(d) = v.cast::<PyDict>() {
-        for (name, config) in d.iter() {
-            let name = name.extract::<String>()?;
-            let server = match dict_get(&config, "instance")? {
-                Some(instance) if str_field(&config, "type")?.as_deref() == Some("sdk") => {
-                    McpServerConfig::Sdk(callbacks::sdk_server(&name, &instance, loop_cell)?)
+        let py = value.py();
+        let dataclasses = py.import("dataclasses")?;
+        let is_instance = dataclasses
+            .call_method1("is_dataclass", (value,))?
+            .is_truthy()?
+            && !value.is_instance_of::<pyo3::types::PyType>();
+        if is_instance {
+            let mut out = Map::new();
+            for field in dataclasses.call_method1("fields", (value,))?.try_iter()? {
+                let name: String = field?.getattr("name")?.extract()?;
+                let item = value.getattr(name.as_str())?;
+                if !item.is_none() {
+                    let item = self.data(&item, &format!("{path}.{name}"))?;
+                    out.insert(name, item);
                 }
-                _ => McpServerConfig::External(pyjson::from_py(&config)?),
-            };
-            out.mcp_servers.push((name, server));
+            }
+            return Ok(Value::Object(out));
         }
-        return Ok(());
+        if value.hasattr("__fspath__")? {
+            let text = py.import("os")?.call_method1("fspath", (value,))?;
+            return Ok(Value::String(text.extract()?));
+        }
+        if value.is_callable() {
+            let hook = callbacks::hook_callback(value.clone().unbind(), self.cell.clone());
+            self.callbacks.hooks.push(hook);
+            return Ok(json!({"$hook": self.callbacks.hooks.len() - 1}));
+        }
+        pyjson::from_py(value).map_err(|e| {
+            let hint = if path.ends_with(".instance") {
+                " (in-process MCP servers must come from claude_wire.create_sdk_mcp_server)"
+            } else {
+                ""
+            };
+            PyTypeError::new_err(format!("{path}: {e}{hint}"))
+        })
     }
-    out.mcp_config = Some(fspath(v)?.to_string_lossy().into_owned());
-    Ok(())
 }

@@ -47,7 +47,8 @@ async def test_can_use_tool_with_permission_prompt_tool_is_a_value_error(fake_op
 
 
 def test_badly_typed_option_is_reported_with_its_name() -> None:
-    with pytest.raises(TypeError, match="max_turns"):
+    # The core decodes the options: a typed error naming the field and what it accepts.
+    with pytest.raises(claude_wire.InvalidOptionsError, match="max_turns: invalid type"):
         claude_wire.query(prompt="x", options=ClaudeAgentOptions(max_turns="many"))  # type: ignore[arg-type]
 
 
