@@ -10,7 +10,7 @@ use crate::hooks::HookMatcher;
 use crate::mcp::SdkMcpServer;
 use crate::permission::CanUseTool;
 use crate::{BoxFuture, CallbackError, Error};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::path::PathBuf;
@@ -146,6 +146,16 @@ impl fmt::Display for PermissionMode {
 impl Serialize for PermissionMode {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PermissionMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.parse() {
+            Ok(mode) => Ok(mode),
+            Err(never) => match never {},
+        }
     }
 }
 

@@ -383,6 +383,8 @@ async fn set_model_changes_the_model_of_the_next_request() {
     client.query("before", "default").await.unwrap();
     one_response(&client).await;
     client
+        .control()
+        .unwrap()
         .set_model(Some("claude-wire-other-model"))
         .await
         .unwrap();
@@ -408,7 +410,7 @@ async fn interrupt_stops_a_slow_model_reply() {
     server.wait_for_main_requests(1, DEADLINE).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
-    client.interrupt().await.unwrap();
+    client.control().unwrap().interrupt().await.unwrap();
     let interrupted = one_response(&client).await;
     assert!(
         started.elapsed() < Duration::from_secs(5),
