@@ -7,10 +7,13 @@ use crate::pyfuture::{self, Completion};
 use crate::runtime::{self, Owned};
 use crate::stream::MessageStream;
 use crate::{options, prompt, pyjson};
-use claude_wire::ClaudeClient;
+use claude_wire::{ClaudeClient, ControlRequest};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A multi-turn session.
 #[pyclass(module = "claude_wire._native")]
@@ -139,69 +142,34 @@ impl Client {
         Ok(MessageStream::new(messages, None, false))
     }
 
-    fn interrupt<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.interrupt())
-    }
-
-    fn set_permission_mode<'py>(
+    /// Sends one control request (a dict or JSON text in wire form, `{"subtype": ...}`),
+    /// decoded by the core into `ControlRequest`; resolves to the CLI's answer as Python
+    /// objects. `timeout` (seconds) overrides the session's control timeout.
+    #[pyo3(signature = (request, timeout=None))]
+    fn control<'py>(
         &self,
         py: Python<'py>,
-        mode: String,
+        request: Bound<'py, PyAny>,
+        timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mode: claude_wire::options::PermissionMode =
-            mode.parse().unwrap_or_else(|never| match never {});
-        forward!(py, self, |c| c.set_permission_mode(mode))
-    }
-
-    #[pyo3(signature = (model=None))]
-    fn set_model<'py>(
-        &self,
-        py: Python<'py>,
-        model: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.set_model(model.as_deref()))
-    }
-
-    fn rewind_files<'py>(
-        &self,
-        py: Python<'py>,
-        user_message_id: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.rewind_files(&user_message_id))
-    }
-
-    fn reconnect_mcp_server<'py>(
-        &self,
-        py: Python<'py>,
-        server_name: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.reconnect_mcp_server(&server_name))
-    }
-
-    fn toggle_mcp_server<'py>(
-        &self,
-        py: Python<'py>,
-        server_name: String,
-        enabled: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.toggle_mcp_server(&server_name, enabled))
-    }
-
-    fn stop_task<'py>(&self, py: Python<'py>, task_id: String) -> PyResult<Bound<'py, PyAny>> {
-        forward!(py, self, |c| c.stop_task(&task_id))
-    }
-
-    fn get_mcp_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let request = match request.cast::<PyString>() {
+            Ok(text) => serde_json::from_str(text.to_str()?)
+                .map_err(|e| PyValueError::new_err(format!("invalid control request JSON: {e}")))?,
+            Err(_) => pyjson::from_py(&request)?,
+        };
+        let request = ControlRequest::from_value(request).map_err(|e| to_pyerr(py, e))?;
+        let timeout = timeout
+            .map(Duration::try_from_secs_f64)
+            .transpose()
+            .map_err(|e| PyValueError::new_err(format!("invalid timeout: {e}")))?;
         let c = self.core(py)?;
-        pyfuture::spawn(py, async move { value(c.mcp_status().await.map(Some)) })
-    }
-
-    fn get_context_usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.core(py)?;
-        pyfuture::spawn(
-            py,
-            async move { value(c.get_context_usage().await.map(Some)) },
-        )
+        pyfuture::spawn(py, async move {
+            let answer = match c.control() {
+                Ok(control) => control.send_with_timeout(request, timeout).await,
+                Err(e) => Err(e),
+            };
+            value(answer.map(Some))
+        })
     }
 
     fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

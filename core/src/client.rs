@@ -1,15 +1,15 @@
 //! The multi-turn client and the control methods of a running session.
 
+use crate::control::{Control, ControlCall};
 use crate::message::Message;
-use crate::options::{ClaudeAgentOptions, PermissionMode};
+use crate::options::ClaudeAgentOptions;
 use crate::query::{write_all, Prompt};
 use crate::session::Session;
 use crate::transport::Transport;
 use crate::{Error, Result};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
 
 /// A multi-turn conversation with the CLI.
 ///
@@ -144,69 +144,19 @@ impl ClaudeClient {
         .boxed()
     }
 
-    /// Control methods of the connected session.
+    /// Control methods of the connected session (interrupt, set model, MCP status, ...).
     pub fn control(&self) -> Result<Control> {
         self.current().map(Control::new)
     }
 
-    /// Interrupts the current turn.
-    pub async fn interrupt(&self) -> Result<()> {
-        self.control()?.interrupt().await
-    }
-
-    /// Changes the permission mode (`default`, `acceptEdits`, `plan`, `bypassPermissions`, ...).
-    pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<()> {
-        self.control()?.set_permission_mode(mode).await
-    }
-
-    /// Changes the model for the following requests (`None`: the default model).
-    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
-        self.control()?.set_model(model).await
-    }
-
-    /// Sets the thinking budget (`None`: no limit set by the SDK).
-    pub async fn set_max_thinking_tokens(&self, tokens: Option<u32>) -> Result<()> {
-        self.control()?.set_max_thinking_tokens(tokens).await
-    }
-
-    /// Restores files to their state at a user message (needs file checkpointing).
-    pub async fn rewind_files(&self, user_message_id: &str) -> Result<()> {
-        self.control()?.rewind_files(user_message_id).await
-    }
-
-    /// Status of every MCP server.
-    pub async fn mcp_status(&self) -> Result<Value> {
-        self.control()?.mcp_status().await
-    }
-
-    /// Reconnects one MCP server.
-    pub async fn reconnect_mcp_server(&self, name: &str) -> Result<()> {
-        self.control()?.reconnect_mcp_server(name).await
-    }
-
-    /// Enables or disables one MCP server.
-    pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<()> {
-        self.control()?.toggle_mcp_server(name, enabled).await
-    }
-
-    /// Replaces the set of dynamically added MCP servers.
-    pub async fn set_mcp_servers(&self, servers: Value) -> Result<Value> {
-        self.control()?.set_mcp_servers(servers).await
-    }
-
-    /// Stops a running background task.
-    pub async fn stop_task(&self, task_id: &str) -> Result<()> {
-        self.control()?.stop_task(task_id).await
-    }
-
-    /// How the context window is used.
-    pub async fn get_context_usage(&self) -> Result<Value> {
-        self.control()?.get_context_usage().await
+    /// Sends a control request: shorthand for [`Control::send`] on [`ClaudeClient::control`].
+    pub async fn send<R: ControlCall>(&self, request: R) -> Result<R::Answer> {
+        self.control()?.send(request).await
     }
 
     /// The CLI's answer to `initialize` (commands, models, agents, account, version), once connected.
     pub fn server_info(&self) -> Option<Value> {
-        self.current().ok().and_then(|s| s.server_info().cloned())
+        self.current().ok().and_then(|s| s.server_info())
     }
 
     /// Ends the session: closes stdin, waits for the CLI to exit (terminating it if needed), reaps it.
@@ -239,97 +189,4 @@ fn session_messages_open(
         let message = session.next_message().await?;
         Some((message, session))
     })
-}
-
-/// Control methods of a running session, shared by [`ClaudeClient`] and [`crate::query::Query`].
-#[derive(Clone)]
-pub struct Control {
-    session: Arc<Session>,
-}
-
-impl Control {
-    pub(crate) fn new(session: Arc<Session>) -> Self {
-        Control { session }
-    }
-
-    /// Sends any control request (`{"subtype": ..., ...}`) and returns the CLI's answer.
-    pub async fn request(&self, request: Value, timeout: Option<Duration>) -> Result<Value> {
-        self.session.request(request, timeout).await
-    }
-
-    async fn send(&self, request: Value) -> Result<()> {
-        self.request(request, None).await.map(drop)
-    }
-
-    /// Interrupts the current turn.
-    pub async fn interrupt(&self) -> Result<()> {
-        self.send(json!({"subtype": "interrupt"})).await
-    }
-
-    /// Changes the permission mode.
-    pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<()> {
-        self.send(json!({"subtype": "set_permission_mode", "mode": mode.as_str()}))
-            .await
-    }
-
-    /// Changes the model (`None`: the default model).
-    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
-        self.send(json!({"subtype": "set_model", "model": model}))
-            .await
-    }
-
-    /// Sets the thinking budget.
-    pub async fn set_max_thinking_tokens(&self, tokens: Option<u32>) -> Result<()> {
-        self.send(json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": tokens}))
-            .await
-    }
-
-    /// Restores files to their state at a user message.
-    pub async fn rewind_files(&self, user_message_id: &str) -> Result<()> {
-        self.send(json!({"subtype": "rewind_files", "user_message_id": user_message_id}))
-            .await
-    }
-
-    /// Status of every MCP server.
-    pub async fn mcp_status(&self) -> Result<Value> {
-        self.request(json!({"subtype": "mcp_status"}), None).await
-    }
-
-    /// Reconnects one MCP server.
-    pub async fn reconnect_mcp_server(&self, name: &str) -> Result<()> {
-        self.send(json!({"subtype": "mcp_reconnect", "serverName": name}))
-            .await
-    }
-
-    /// Enables or disables one MCP server.
-    pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<()> {
-        self.send(json!({"subtype": "mcp_toggle", "serverName": name, "enabled": enabled}))
-            .await
-    }
-
-    /// Replaces the set of dynamically added MCP servers.
-    pub async fn set_mcp_servers(&self, servers: Value) -> Result<Value> {
-        self.request(
-            json!({"subtype": "mcp_set_servers", "servers": servers}),
-            None,
-        )
-        .await
-    }
-
-    /// Stops a running background task.
-    pub async fn stop_task(&self, task_id: &str) -> Result<()> {
-        self.send(json!({"subtype": "stop_task", "task_id": task_id}))
-            .await
-    }
-
-    /// How the context window is used.
-    pub async fn get_context_usage(&self) -> Result<Value> {
-        self.request(json!({"subtype": "get_context_usage"}), None)
-            .await
-    }
-
-    /// The CLI's answer to `initialize`.
-    pub fn server_info(&self) -> Option<Value> {
-        self.session.server_info().cloned()
-    }
 }

@@ -1,17 +1,166 @@
-//! The control protocol: request ids, envelopes and the table of requests awaiting an answer.
+//! The control protocol: the requests an SDK sends ([`ControlRequest`]) and their typed answers,
+//! [`Control`] to send them on a running session, request ids, envelopes and the table of
+//! requests awaiting an answer.
 //!
 //! Envelopes (both directions):
 //! `{"type":"control_request","request_id":ID,"request":{"subtype":S,..}}`,
 //! `{"type":"control_response","response":{"subtype":"success"|"error","request_id":ID,..}}` and
 //! `{"type":"control_cancel_request","request_id":ID}`.
 
+mod answers;
+mod requests;
+
+pub use answers::*;
+pub use requests::*;
+
+use crate::options::PermissionMode;
+use crate::session::Session;
 use crate::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
+
+/// Control methods of a running session, shared by [`ClaudeClient`](crate::ClaudeClient) and
+/// [`Query`](crate::Query).
+///
+/// Everything goes through [`Control::send`]: pass a request struct
+/// (`control.send(McpStatus {})`) for a typed answer, or a [`ControlRequest`] (built from JSON
+/// with [`ControlRequest::from_value`]) for the raw JSON answer. The other methods are one-line
+/// shorthands for the requests of the official Python `ClaudeSDKClient`.
+///
+/// ```no_run
+/// # async fn demo(client: &claude_wire::ClaudeClient) -> claude_wire::Result<()> {
+/// use claude_wire::control::{McpStatus, McpToggle};
+/// let control = client.control()?;
+/// for server in control.send(McpStatus {}).await?.mcp_servers {
+///     if server.status == "failed" {
+///         control.send(McpToggle { server_name: server.name, enabled: false }).await?;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Control {
+    session: Arc<Session>,
+}
+
+impl Control {
+    pub(crate) fn new(session: Arc<Session>) -> Self {
+        Control { session }
+    }
+
+    /// Sends a control request and returns the CLI's answer, decoded as the request's
+    /// [`ControlCall::Answer`]; waits at most the session's `control_timeout`.
+    ///
+    /// An error answer is [`Error::ControlRequest`]; no answer in time is
+    /// [`Error::ControlTimeout`] (the CLI is then told to cancel the request).
+    pub async fn send<R: ControlCall>(&self, request: R) -> Result<R::Answer> {
+        self.send_with_timeout(request, None).await
+    }
+
+    /// Like [`Control::send`], waiting `timeout` instead of the session's `control_timeout`
+    /// when it is `Some`.
+    pub async fn send_with_timeout<R: ControlCall>(
+        &self,
+        request: R,
+        timeout: Option<Duration>,
+    ) -> Result<R::Answer> {
+        let request = request.into_request();
+        let answer = self.session.request(request.to_value(), timeout).await?;
+        decode_answer(request.subtype(), answer)
+    }
+
+    /// Interrupts the current turn.
+    pub async fn interrupt(&self) -> Result<InterruptAnswer> {
+        self.send(Interrupt::default()).await
+    }
+
+    /// Changes the permission mode (`default`, `acceptEdits`, `plan`, `bypassPermissions`, ...).
+    pub async fn set_permission_mode(&self, mode: PermissionMode) -> Result<Value> {
+        self.send(SetPermissionMode {
+            mode,
+            answers_bypass_switch_back: None,
+        })
+        .await
+    }
+
+    /// Changes the model for the following requests (`None`: the default model).
+    pub async fn set_model(&self, model: Option<&str>) -> Result<Value> {
+        self.send(SetModel {
+            model: model.map(str::to_owned),
+        })
+        .await
+    }
+
+    /// Sets the thinking budget (`None`: clear it).
+    pub async fn set_max_thinking_tokens(&self, tokens: Option<u64>) -> Result<Value> {
+        self.send(SetMaxThinkingTokens {
+            max_thinking_tokens: tokens,
+            thinking_display: None,
+        })
+        .await
+    }
+
+    /// Restores files to their state at a user message (needs file checkpointing).
+    pub async fn rewind_files(&self, user_message_id: &str) -> Result<RewindFilesAnswer> {
+        self.send(RewindFiles {
+            user_message_id: user_message_id.into(),
+            dry_run: None,
+        })
+        .await
+    }
+
+    /// Status of every MCP server.
+    pub async fn mcp_status(&self) -> Result<McpStatusAnswer> {
+        self.send(McpStatus {}).await
+    }
+
+    /// Reconnects one MCP server.
+    pub async fn reconnect_mcp_server(&self, name: &str) -> Result<Value> {
+        self.send(McpReconnect {
+            server_name: name.into(),
+        })
+        .await
+    }
+
+    /// Enables or disables one MCP server.
+    pub async fn toggle_mcp_server(&self, name: &str, enabled: bool) -> Result<Value> {
+        self.send(McpToggle {
+            server_name: name.into(),
+            enabled,
+        })
+        .await
+    }
+
+    /// Stops a running background task.
+    pub async fn stop_task(&self, task_id: &str) -> Result<Value> {
+        self.send(StopTask {
+            task_id: task_id.into(),
+        })
+        .await
+    }
+
+    /// How the context window is used.
+    pub async fn get_context_usage(&self) -> Result<ContextUsage> {
+        self.send(GetContextUsage::default()).await
+    }
+
+    /// Sends the session's `initialize` request again (after a transport gap, say) and returns
+    /// the new server info, which [`Control::server_info`] reports from then on. Waits at most
+    /// the initialize timeout unless `timeout` is given.
+    pub async fn reinitialize(&self, timeout: Option<Duration>) -> Result<Value> {
+        self.session.reinitialize(timeout).await
+    }
+
+    /// The latest answer to `initialize` (commands, models, agents, account, version), as JSON;
+    /// decode it with [`ServerInfo`] for typed commands, models, agents and account.
+    pub fn server_info(&self) -> Option<Value> {
+        self.session.server_info()
+    }
+}
 
 /// Default time to wait for the CLI's answer to a control request.
 pub const DEFAULT_CONTROL_TIMEOUT: Duration = Duration::from_secs(60);

@@ -29,7 +29,7 @@ mod session;
 pub mod transport;
 
 pub use client::ClaudeClient;
-pub use client::Control;
+pub use control::{Control, ControlRequest};
 pub use error::{Error, Result};
 pub use flavour::Flavour;
 pub use message::Message;

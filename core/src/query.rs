@@ -1,6 +1,6 @@
 //! One-shot queries: send a prompt, stream the messages until the CLI is done.
 
-use crate::client::Control;
+use crate::control::{Control, ControlCall};
 use crate::message::Message;
 use crate::options::ClaudeAgentOptions;
 use crate::session::{Session, Shared};
@@ -127,19 +127,14 @@ impl Query {
             .ok_or_else(|| Error::Connection("the query has not started yet; poll it first".into()))
     }
 
-    /// Interrupts the current turn.
-    pub async fn interrupt(&self) -> Result<()> {
-        self.control()?.interrupt().await
-    }
-
-    /// Changes the model for the following requests (`None`: the default model).
-    pub async fn set_model(&self, model: Option<&str>) -> Result<()> {
-        self.control()?.set_model(model).await
+    /// Sends a control request: shorthand for [`Control::send`] on [`Query::control`].
+    pub async fn send<R: ControlCall>(&self, request: R) -> Result<R::Answer> {
+        self.control()?.send(request).await
     }
 
     /// The CLI's answer to `initialize`, once started.
     pub fn server_info(&self) -> Option<Value> {
-        self.session.get().and_then(|s| s.server_info().cloned())
+        self.session.get().and_then(|s| s.server_info())
     }
 
     /// Stops the CLI gracefully and reaps it.

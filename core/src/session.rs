@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle};
@@ -76,7 +76,11 @@ pub(crate) struct Session {
     shared: Arc<Shared>,
     messages: tokio::sync::Mutex<mpsc::UnboundedReceiver<Result<Message>>>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
-    server_info: OnceLock<Value>,
+    server_info: RwLock<Option<Value>>,
+    /// The body of the `initialize` request, kept to send it again ([`Session::reinitialize`]).
+    initialize: Map<String, Value>,
+    /// Time allowed for an `initialize` answer.
+    initialize_timeout: Duration,
 }
 
 /// What a session needs besides its transport.
@@ -126,20 +130,31 @@ impl Session {
             shared,
             messages: tokio::sync::Mutex::new(rx),
             tasks: Mutex::new(vec![reader]),
-            server_info: OnceLock::new(),
+            server_info: RwLock::new(None),
+            initialize: config.initialize,
+            initialize_timeout: config.initialize_timeout,
         };
-        let mut request = config.initialize;
-        request.insert("subtype".into(), "initialize".into());
-        let info = session
-            .request(Value::Object(request), Some(config.initialize_timeout))
-            .await?;
-        let _ = session.server_info.set(info);
+        session.reinitialize(None).await?;
         Ok(session)
     }
 
-    /// The answer to `initialize`: commands, models, agents, account, version, ...
-    pub(crate) fn server_info(&self) -> Option<&Value> {
-        self.server_info.get()
+    /// Sends the session's `initialize` request (again) and keeps the answer as server info.
+    /// `timeout` defaults to the initialize timeout, not the control timeout.
+    pub(crate) async fn reinitialize(&self, timeout: Option<Duration>) -> Result<Value> {
+        let mut request = self.initialize.clone();
+        request.insert("subtype".into(), "initialize".into());
+        let timeout = timeout.unwrap_or(self.initialize_timeout);
+        let info = self.request(Value::Object(request), Some(timeout)).await?;
+        *self.server_info.write().unwrap_or_else(|e| e.into_inner()) = Some(info.clone());
+        Ok(info)
+    }
+
+    /// The latest answer to `initialize`: commands, models, agents, account, version, ...
+    pub(crate) fn server_info(&self) -> Option<Value> {
+        self.server_info
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The next message, `None` once the session is over.

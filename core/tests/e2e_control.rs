@@ -386,6 +386,8 @@ async fn set_model_changes_the_model_of_the_next_request() {
     client.query("before", "default").await.unwrap();
     one_response(&client).await;
     client
+        .control()
+        .unwrap()
         .set_model(Some("claude-wire-other-model"))
         .await
         .unwrap();
@@ -411,7 +413,7 @@ async fn interrupt_stops_a_slow_model_reply() {
     server.wait_for_main_requests(1, DEADLINE).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
-    client.interrupt().await.unwrap();
+    client.control().unwrap().interrupt().await.unwrap();
     let interrupted = one_response(&client).await;
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -465,4 +467,528 @@ async fn a_finished_session_can_be_resumed_by_id() {
         request.last_user_text().as_deref(),
         Some("what is my favourite colour?")
     );
+}
+
+/// What the real CLI answers to one control request.
+enum Expect {
+    /// A success answer passing this check.
+    Ok(fn(&Value) -> bool),
+    /// An error answer whose text contains this.
+    Refused(&'static str),
+}
+
+/// Every control request of both official SDKs, sent to the real CLI 2.1.330 in one session,
+/// with what it answers (most refusals are for names that do not exist in the sandbox).
+/// Not sent: `claude_authenticate`, which starts a real login flow.
+#[tokio::test]
+async fn the_real_cli_answers_every_control_request_of_the_official_sdks() {
+    use claude_wire::control::*;
+    use claude_wire::options::PermissionMode;
+    use Expect::{Ok as Answered, Refused};
+    let map = |v: Value| v.as_object().unwrap().clone();
+    let (server, sandbox) = setup(vec![Reply::text("side answer"), Reply::text("a title")]).await;
+    std::fs::write(sandbox.work().join("hello.txt"), "hello file\n").unwrap();
+    let client = connected(&server, &sandbox).await;
+    let any: fn(&Value) -> bool = |_| true;
+    let table: Vec<(ControlRequest, Expect)> = vec![
+        (
+            Interrupt::default().into(),
+            Answered(|a| a["still_queued"] == json!([])),
+        ),
+        (
+            Interrupt {
+                cancel_queued: true,
+            }
+            .into(),
+            Answered(|a| a["cancelled"] == json!([])),
+        ),
+        (
+            SetPermissionMode {
+                mode: PermissionMode::AcceptEdits,
+                answers_bypass_switch_back: None,
+            }
+            .into(),
+            Answered(|a| a["mode"] == "acceptEdits"),
+        ),
+        (
+            SetPermissionMode {
+                mode: PermissionMode::Other("bogus".into()),
+                answers_bypass_switch_back: None,
+            }
+            .into(),
+            Refused("Cannot set permission mode: must be one of"),
+        ),
+        (
+            SetModel {
+                model: Some("claude-wire-other-model".into()),
+            }
+            .into(),
+            Answered(any),
+        ),
+        (
+            SetModel { model: None }.into(),
+            Answered(|a| a["model"].is_string()),
+        ),
+        (
+            SetMaxThinkingTokens {
+                max_thinking_tokens: Some(2048),
+                thinking_display: None,
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            SetMaxThinkingTokens {
+                max_thinking_tokens: None,
+                thinking_display: Some("omitted".into()),
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            ApplyFlagSettings {
+                settings: map(json!({"model": support::model()})),
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            UpdateSettings {
+                source: "localSettings".into(),
+                settings: Default::default(),
+            }
+            .into(),
+            Refused("update_settings requires at least one key"),
+        ),
+        (
+            UpdateSettings {
+                source: "localSettings".into(),
+                settings: map(json!({"outputStyle": "Concise"})),
+            }
+            .into(),
+            Answered(any),
+        ),
+        (
+            GetSettings {}.into(),
+            Answered(|a| a["applied"].is_object()),
+        ),
+        (
+            GetHooksListing {}.into(),
+            Answered(|a| a["eventCatalog"].is_array()),
+        ),
+        (
+            ListPermissionRules {}.into(),
+            Answered(|a| a["state"]["rules"].is_array()),
+        ),
+        (
+            RewindFiles {
+                user_message_id: "00000000-0000-0000-0000-000000000000".into(),
+                dry_run: Some(true),
+            }
+            .into(),
+            Answered(|a| a["canRewind"] == false && a["error"] == "File rewinding is not enabled."),
+        ),
+        (
+            RewindFiles {
+                user_message_id: "00000000-0000-0000-0000-000000000000".into(),
+                dry_run: None,
+            }
+            .into(),
+            Refused("File rewinding is not enabled."),
+        ),
+        (
+            CancelAsyncMessage {
+                message_uuid: "00000000-0000-0000-0000-000000000000".into(),
+            }
+            .into(),
+            Answered(|a| a["cancelled"] == false),
+        ),
+        (
+            SeedReadState {
+                path: "hello.txt".into(),
+                mtime: 0,
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            SetCwd {
+                path: ".".into(),
+                trust_accepted: None,
+                trusted_directory: None,
+            }
+            .into(),
+            Answered(|a| a["status"] == "ok" && a["changed"] == false),
+        ),
+        (
+            McpStatus {}.into(),
+            Answered(|a| a["mcpServers"] == json!([])),
+        ),
+        (
+            McpReconnect {
+                server_name: "nope".into(),
+            }
+            .into(),
+            Refused("Server not found: nope"),
+        ),
+        (
+            McpToggle {
+                server_name: "nope".into(),
+                enabled: false,
+            }
+            .into(),
+            Refused("Server not found: nope"),
+        ),
+        (
+            McpSetServers::default().into(),
+            Answered(|a| a["added"] == json!([]) && a["removed"] == json!([])),
+        ),
+        (
+            McpReadResource {
+                server_name: "nope".into(),
+                uri: "ui://x".into(),
+            }
+            .into(),
+            Refused("Server not found: nope"),
+        ),
+        (
+            SetMcpPermissionModeOverride {
+                server_name: "nope".into(),
+                mode: Some("auto".into()),
+            }
+            .into(),
+            Answered(|a| {
+                a["warning"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("not yet known")
+            }),
+        ),
+        (
+            ChannelEnable {
+                server_name: "nope".into(),
+            }
+            .into(),
+            Refused("server nope is not connected"),
+        ),
+        (
+            McpAuthenticate {
+                server_name: "nope".into(),
+                redirect_uri: Some("http://127.0.0.1:1/cb".into()),
+                redirect_uri_only: None,
+            }
+            .into(),
+            Refused("Server not found: nope"),
+        ),
+        (
+            McpClearAuth {
+                server_name: "nope".into(),
+            }
+            .into(),
+            Refused("Server not found: nope"),
+        ),
+        (
+            McpOauthCallbackUrl {
+                server_name: "nope".into(),
+                callback_url: "http://127.0.0.1:1/cb?code=x".into(),
+            }
+            .into(),
+            Refused("No active OAuth flow for server: nope"),
+        ),
+        (
+            McpMessage {
+                server_name: "nope".into(),
+                message: json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            ClaudeOauthCallback {
+                authorization_code: "x".into(),
+                state: "y".into(),
+            }
+            .into(),
+            Refused("No active claude_authenticate flow"),
+        ),
+        (
+            ClaudeOauthWaitForCompletion {}.into(),
+            Refused("No active claude_authenticate flow"),
+        ),
+        (
+            StopTask {
+                task_id: "nope".into(),
+            }
+            .into(),
+            Answered(|a| a == &json!({})),
+        ),
+        (BackgroundTasks { tool_use_id: None }.into(), Answered(any)),
+        (
+            BackgroundTasks {
+                tool_use_id: Some("toolu_x".into()),
+            }
+            .into(),
+            Answered(|a| a["backgrounded"] == false),
+        ),
+        (
+            GetTaskOutput {
+                task_id: "nope".into(),
+            }
+            .into(),
+            Refused("no shell or Monitor task with that task_id"),
+        ),
+        (
+            GetContextUsage::default().into(),
+            Answered(|a| a["categories"].is_array() && a["totalTokens"].is_u64()),
+        ),
+        (
+            GetUsage::default().into(),
+            Answered(|a| a["session"].is_object()),
+        ),
+        (
+            GetUsage {
+                skip_behaviors: true,
+            }
+            .into(),
+            Answered(|a| a["behaviors"].is_null()),
+        ),
+        (
+            ReloadPlugins::default().into(),
+            Answered(|a| a["commands"].is_array()),
+        ),
+        (ReloadSkills {}.into(), Answered(|a| a["skills"].is_array())),
+        (
+            ReloadOutputStyles {}.into(),
+            Answered(|a| a["available_output_styles"].is_array()),
+        ),
+        (
+            ReadFile {
+                path: "hello.txt".into(),
+                max_bytes: None,
+                encoding: None,
+            }
+            .into(),
+            Answered(|a| a["contents"] == "hello file\n"),
+        ),
+        (
+            ReadFile {
+                path: "hello.txt".into(),
+                max_bytes: Some(3),
+                encoding: Some("base64".into()),
+            }
+            .into(),
+            Answered(|a| a["contents"] == "aGVs" && a["truncated"] == true),
+        ),
+        (
+            ReadFile {
+                path: "missing.txt".into(),
+                max_bytes: None,
+                encoding: None,
+            }
+            .into(),
+            Refused("read denied: missing.txt"),
+        ),
+        (GetPlan {}.into(), Answered(|a| a["exists"] == false)),
+        (
+            GetMemoryDialog {}.into(),
+            Answered(|a| a["files"].is_array()),
+        ),
+        (
+            GetSkillsDialog {}.into(),
+            Answered(|a| a["skills"].is_array()),
+        ),
+        (GetStatus {}.into(), Answered(|a| a["sections"].is_array())),
+        (
+            ExportConversation {}.into(),
+            Answered(|a| a["text"].is_string()),
+        ),
+        (
+            GetSandboxDialog {}.into(),
+            Answered(|a| a["supported"].is_boolean()),
+        ),
+        (
+            GetChromeDialog {}.into(),
+            Answered(|a| a["connected"] == false),
+        ),
+        (
+            GetChromeBrowsers {}.into(),
+            Refused("Claude in Chrome is not connected in this session"),
+        ),
+        (
+            SelectChromeBrowser {
+                device_id: "x".into(),
+            }
+            .into(),
+            Refused("Claude in Chrome is not connected in this session"),
+        ),
+        (
+            SetChromeBrowserHints::default().into(),
+            Refused("only accepted in a remote-hosted session"),
+        ),
+        (
+            SetPromptSuggestionsPaused { paused: true }.into(),
+            Answered(Value::is_null),
+        ),
+        (
+            RenameSession {
+                title: "renamed".into(),
+                source: "host".into(),
+                session_id: None,
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            GenerateSessionTitle {
+                description: "hello".into(),
+                persist: Some(false),
+            }
+            .into(),
+            Answered(|a| a.get("title").is_some()),
+        ),
+        (
+            SideQuestion {
+                question: "what?".into(),
+                history: None,
+            }
+            .into(),
+            Answered(|a| a["response"].is_string()),
+        ),
+        (
+            MessageRated {
+                message_uuid: "00000000-0000-0000-0000-000000000000".into(),
+                sentiment: "good".into(),
+                surface: None,
+                cleared: false,
+            }
+            .into(),
+            Refused("message_rated: messageUuid must be a string"),
+        ),
+        (
+            MessageRated {
+                message_uuid: "00000000-0000-0000-0000-000000000000".into(),
+                sentiment: "positive".into(),
+                surface: Some("assistant_text".into()),
+                cleared: false,
+            }
+            .into(),
+            Answered(any),
+        ),
+        (
+            SubmitFeedback {
+                description: "d".into(),
+                fields: Default::default(),
+            }
+            .into(),
+            Answered(|a| a["feedback_id"].is_null() && a["unavailable_reason"].is_string()),
+        ),
+        (
+            SubmitSurveyFeedback::default().into(),
+            Answered(|a| a["unavailable_reason"] == "Malformed request."),
+        ),
+        (
+            UltrareviewLaunch {
+                args: json!("main"),
+                confirm: false,
+            }
+            .into(),
+            Answered(|a| a["status"] == "error"),
+        ),
+        (
+            RemoteControl {
+                enabled: false,
+                fields: Default::default(),
+            }
+            .into(),
+            Answered(Value::is_null),
+        ),
+        (
+            ClaimSession {
+                fields: map(json!({"include_initialize": true})),
+            }
+            .into(),
+            Refused("not_a_spare"),
+        ),
+        (
+            ControlRequest::from_value(json!({"subtype": "teleport"})).unwrap(),
+            Refused("Unsupported control request subtype: teleport"),
+        ),
+    ];
+    let control = client.control().unwrap();
+    let mut wrong = Vec::new();
+    for (request, expect) in table {
+        let subtype = request.subtype().to_string();
+        let answer = control.send(request).await;
+        match (&expect, &answer) {
+            (Answered(check), Ok(value)) if check(value) => {}
+            (
+                Refused(text),
+                Err(claude_wire::Error::ControlRequest {
+                    subtype: s,
+                    message,
+                }),
+            ) if s == &subtype && message.contains(text) => {}
+            _ => wrong.push(format!("{subtype}: {answer:?}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "unexpected answers:\n{}",
+        wrong.join("\n")
+    );
+    // The session is still usable, and `initialize` can be sent again.
+    let info = control.reinitialize(None).await.unwrap();
+    assert!(info["commands"].is_array());
+    let typed: ServerInfo = serde_json::from_value(info).unwrap();
+    assert!(!typed.commands.is_empty());
+    client.disconnect().await.unwrap();
+}
+
+#[tokio::test]
+async fn typed_answers_decode_what_the_real_cli_sends() {
+    use claude_wire::control::*;
+    let (server, sandbox) = setup(vec![]).await;
+    std::fs::write(sandbox.work().join("hello.txt"), "hello file\n").unwrap();
+    let client = connected(&server, &sandbox).await;
+    let control = client.control().unwrap();
+    assert!(control.interrupt().await.unwrap().still_queued.is_empty());
+    assert!(control.mcp_status().await.unwrap().mcp_servers.is_empty());
+    let usage = control.get_context_usage().await.unwrap();
+    assert!(usage.total_tokens > 0 && usage.max_tokens > 0, "{usage:?}");
+    assert!(!usage.categories.is_empty());
+    // Without checkpointing a rewind is refused; a dry run says why in its answer.
+    match control
+        .rewind_files("00000000-0000-0000-0000-000000000000")
+        .await
+    {
+        Err(claude_wire::Error::ControlRequest { message, .. }) => {
+            assert_eq!(message, "File rewinding is not enabled.")
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let dry = control
+        .send(RewindFiles {
+            user_message_id: "00000000-0000-0000-0000-000000000000".into(),
+            dry_run: Some(true),
+        })
+        .await
+        .unwrap();
+    assert!(!dry.can_rewind);
+    assert_eq!(dry.error.as_deref(), Some("File rewinding is not enabled."));
+    let set = control.send(McpSetServers::default()).await.unwrap();
+    assert!(set.added.is_empty() && set.errors.is_empty());
+    let file = control
+        .send(ReadFile {
+            path: "hello.txt".into(),
+            max_bytes: None,
+            encoding: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(file.contents, "hello file\n");
+    assert!(file.abs_path.ends_with("hello.txt"));
+    let info: ServerInfo = serde_json::from_value(client.server_info().unwrap()).unwrap();
+    assert!(!info.commands.is_empty());
+    assert!(info.extra.contains_key("claude_code_version") || info.pid.is_some());
+    client.disconnect().await.unwrap();
 }

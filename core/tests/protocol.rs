@@ -5,7 +5,9 @@ use claude_wire::mcp::{create_sdk_mcp_server, tool, ToolResult};
 use claude_wire::options::McpServerConfig;
 use claude_wire::permission::PermissionResult;
 use claude_wire::transport::{channel_transport, CliPeer};
-use claude_wire::{query_with_transport, ClaudeAgentOptions, ClaudeClient, Error, Message};
+use claude_wire::{
+    query_with_transport, ClaudeAgentOptions, ClaudeClient, ControlRequest, Error, Message,
+};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -395,8 +397,8 @@ async fn our_requests_time_out_and_are_cancelled_on_the_wire() {
     let control = client.control().unwrap();
     let started = Instant::now();
     let outcome = control
-        .request(
-            json!({"subtype": "interrupt"}),
+        .send_with_timeout(
+            ControlRequest::from_value(json!({"subtype": "interrupt"})).unwrap(),
             Some(Duration::from_millis(150)),
         )
         .await;
@@ -418,7 +420,7 @@ async fn error_answers_become_typed_errors() {
     let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     let asking = {
         let client = client.clone();
-        tokio::spawn(async move { client.set_model(Some("bogus")).await })
+        tokio::spawn(async move { client.control().unwrap().set_model(Some("bogus")).await })
     };
     let sent = peer.recv().await.unwrap();
     assert_eq!(
@@ -440,7 +442,7 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
     let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     let asking = {
         let client = client.clone();
-        tokio::spawn(async move { client.interrupt().await })
+        tokio::spawn(async move { client.control().unwrap().interrupt().await })
     };
     let _ = peer.recv().await.unwrap();
     let started = Instant::now();
@@ -462,7 +464,7 @@ async fn pending_requests_fail_at_once_when_the_cli_exits() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(matches!(
-        client.interrupt().await,
+        client.control().unwrap().interrupt().await,
         Err(Error::Process { .. })
     ));
 }
@@ -697,61 +699,583 @@ async fn a_hundred_concurrent_clients() {
     assert_eq!(done.load(Ordering::SeqCst), 100);
 }
 
-#[tokio::test]
-async fn control_methods_send_the_wire_requests_of_the_reference() {
-    use claude_wire::options::{AgentDefinition, PermissionMode};
-    let options = ClaudeAgentOptions::default().agent(
-        "reviewer",
-        AgentDefinition::new("Reviews code", "You review code."),
-    );
-    let (client, mut peer, init) = connect(options).await;
-    assert_eq!(init["agents"]["reviewer"]["description"], "Reviews code");
-    assert_eq!(init["agents"]["reviewer"]["prompt"], "You review code.");
+/// Every control request of both official SDKs, as the typed request and the frame the official
+/// SDK writes for it (subtypes and field names read from their sources).
+fn every_request() -> Vec<(ControlRequest, Value)> {
+    use claude_wire::control::*;
+    use claude_wire::options::PermissionMode;
+    let map = |v: Value| v.as_object().unwrap().clone();
+    vec![
+        (Interrupt::default().into(), json!({"subtype": "interrupt"})),
+        (
+            Interrupt {
+                cancel_queued: true,
+            }
+            .into(),
+            json!({"subtype": "interrupt", "cancel_queued": true}),
+        ),
+        (
+            SetPermissionMode {
+                mode: PermissionMode::AcceptEdits,
+                answers_bypass_switch_back: None,
+            }
+            .into(),
+            json!({"subtype": "set_permission_mode", "mode": "acceptEdits"}),
+        ),
+        (
+            SetModel { model: None }.into(),
+            json!({"subtype": "set_model", "model": null}),
+        ),
+        (
+            SetModel {
+                model: Some("m2".into()),
+            }
+            .into(),
+            json!({"subtype": "set_model", "model": "m2"}),
+        ),
+        (
+            SetMaxThinkingTokens {
+                max_thinking_tokens: Some(2048),
+                thinking_display: None,
+            }
+            .into(),
+            json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": 2048}),
+        ),
+        (
+            SetMaxThinkingTokens {
+                max_thinking_tokens: None,
+                thinking_display: Some("omitted".into()),
+            }
+            .into(),
+            json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": null, "thinking_display": "omitted"}),
+        ),
+        (
+            ApplyFlagSettings {
+                settings: map(json!({"model": "m2"})),
+            }
+            .into(),
+            json!({"subtype": "apply_flag_settings", "settings": {"model": "m2"}}),
+        ),
+        (
+            UpdateSettings {
+                source: "localSettings".into(),
+                settings: map(json!({"outputStyle": "Concise"})),
+            }
+            .into(),
+            json!({"subtype": "update_settings", "source": "localSettings", "settings": {"outputStyle": "Concise"}}),
+        ),
+        (GetSettings {}.into(), json!({"subtype": "get_settings"})),
+        (
+            GetHooksListing {}.into(),
+            json!({"subtype": "get_hooks_listing"}),
+        ),
+        (
+            ListPermissionRules {}.into(),
+            json!({"subtype": "list_permission_rules"}),
+        ),
+        (
+            RewindFiles {
+                user_message_id: "u1".into(),
+                dry_run: None,
+            }
+            .into(),
+            json!({"subtype": "rewind_files", "user_message_id": "u1"}),
+        ),
+        (
+            RewindFiles {
+                user_message_id: "u1".into(),
+                dry_run: Some(true),
+            }
+            .into(),
+            json!({"subtype": "rewind_files", "user_message_id": "u1", "dry_run": true}),
+        ),
+        (
+            CancelAsyncMessage {
+                message_uuid: "m1".into(),
+            }
+            .into(),
+            json!({"subtype": "cancel_async_message", "message_uuid": "m1"}),
+        ),
+        (
+            SeedReadState {
+                path: "a.txt".into(),
+                mtime: 1700,
+            }
+            .into(),
+            json!({"subtype": "seed_read_state", "path": "a.txt", "mtime": 1700}),
+        ),
+        (
+            SetCwd {
+                path: "/w".into(),
+                trust_accepted: Some(true),
+                trusted_directory: None,
+            }
+            .into(),
+            json!({"subtype": "set_cwd", "path": "/w", "trust_accepted": true}),
+        ),
+        (McpStatus {}.into(), json!({"subtype": "mcp_status"})),
+        (
+            McpReconnect {
+                server_name: "docs".into(),
+            }
+            .into(),
+            json!({"subtype": "mcp_reconnect", "serverName": "docs"}),
+        ),
+        (
+            McpToggle {
+                server_name: "docs".into(),
+                enabled: false,
+            }
+            .into(),
+            json!({"subtype": "mcp_toggle", "serverName": "docs", "enabled": false}),
+        ),
+        (
+            McpSetServers {
+                servers: map(json!({"extra": {"type": "http", "url": "http://127.0.0.1:1"}})),
+            }
+            .into(),
+            json!({"subtype": "mcp_set_servers", "servers": {"extra": {"type": "http", "url": "http://127.0.0.1:1"}}}),
+        ),
+        (
+            McpReadResource {
+                server_name: "docs".into(),
+                uri: "ui://x".into(),
+            }
+            .into(),
+            json!({"subtype": "mcp_read_resource", "serverName": "docs", "uri": "ui://x"}),
+        ),
+        (
+            SetMcpPermissionModeOverride {
+                server_name: "docs".into(),
+                mode: None,
+            }
+            .into(),
+            json!({"subtype": "set_mcp_permission_mode_override", "serverName": "docs", "mode": null}),
+        ),
+        (
+            ChannelEnable {
+                server_name: "docs".into(),
+            }
+            .into(),
+            json!({"subtype": "channel_enable", "serverName": "docs"}),
+        ),
+        (
+            McpAuthenticate {
+                server_name: "docs".into(),
+                redirect_uri: Some("http://h/cb".into()),
+                redirect_uri_only: None,
+            }
+            .into(),
+            json!({"subtype": "mcp_authenticate", "serverName": "docs", "redirectUri": "http://h/cb"}),
+        ),
+        (
+            McpClearAuth {
+                server_name: "docs".into(),
+            }
+            .into(),
+            json!({"subtype": "mcp_clear_auth", "serverName": "docs"}),
+        ),
+        (
+            McpOauthCallbackUrl {
+                server_name: "docs".into(),
+                callback_url: "http://h/cb?code=1".into(),
+            }
+            .into(),
+            json!({"subtype": "mcp_oauth_callback_url", "serverName": "docs", "callbackUrl": "http://h/cb?code=1"}),
+        ),
+        (
+            McpMessage {
+                server_name: "calc".into(),
+                message: json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
+            }
+            .into(),
+            json!({"subtype": "mcp_message", "server_name": "calc", "message": {"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}}),
+        ),
+        (
+            ClaudeAuthenticate {
+                login_with_claude_ai: true,
+                console_profile: None,
+            }
+            .into(),
+            json!({"subtype": "claude_authenticate", "loginWithClaudeAi": true}),
+        ),
+        (
+            ClaudeOauthCallback {
+                authorization_code: "c".into(),
+                state: "s".into(),
+            }
+            .into(),
+            json!({"subtype": "claude_oauth_callback", "authorizationCode": "c", "state": "s"}),
+        ),
+        (
+            ClaudeOauthWaitForCompletion {}.into(),
+            json!({"subtype": "claude_oauth_wait_for_completion"}),
+        ),
+        (
+            StopTask {
+                task_id: "task-7".into(),
+            }
+            .into(),
+            json!({"subtype": "stop_task", "task_id": "task-7"}),
+        ),
+        (
+            BackgroundTasks { tool_use_id: None }.into(),
+            json!({"subtype": "background_tasks"}),
+        ),
+        (
+            BackgroundTasks {
+                tool_use_id: Some("toolu_1".into()),
+            }
+            .into(),
+            json!({"subtype": "background_tasks", "tool_use_id": "toolu_1"}),
+        ),
+        (
+            GetTaskOutput {
+                task_id: "t1".into(),
+            }
+            .into(),
+            json!({"subtype": "get_task_output", "task_id": "t1"}),
+        ),
+        (
+            GetContextUsage::default().into(),
+            json!({"subtype": "get_context_usage"}),
+        ),
+        (
+            GetContextUsage {
+                detail: Some("full".into()),
+            }
+            .into(),
+            json!({"subtype": "get_context_usage", "detail": "full"}),
+        ),
+        (GetUsage::default().into(), json!({"subtype": "get_usage"})),
+        (
+            GetUsage {
+                skip_behaviors: true,
+            }
+            .into(),
+            json!({"subtype": "get_usage", "skip_behaviors": true}),
+        ),
+        (
+            ReloadPlugins::default().into(),
+            json!({"subtype": "reload_plugins"}),
+        ),
+        (
+            ReloadPlugins {
+                hold_on_cache_impact: true,
+                add_plugins: Some(vec![json!("/p")]),
+                refuse_if_busy: true,
+            }
+            .into(),
+            json!({"subtype": "reload_plugins", "hold_on_cache_impact": true, "add_plugins": ["/p"], "refuse_if_busy": true}),
+        ),
+        (ReloadSkills {}.into(), json!({"subtype": "reload_skills"})),
+        (
+            ReloadOutputStyles {}.into(),
+            json!({"subtype": "reload_output_styles"}),
+        ),
+        (
+            ReadFile {
+                path: "a.txt".into(),
+                max_bytes: Some(3),
+                encoding: Some("base64".into()),
+            }
+            .into(),
+            json!({"subtype": "read_file", "path": "a.txt", "max_bytes": 3, "encoding": "base64"}),
+        ),
+        (GetPlan {}.into(), json!({"subtype": "get_plan"})),
+        (
+            GetMemoryDialog {}.into(),
+            json!({"subtype": "get_memory_dialog"}),
+        ),
+        (
+            GetSkillsDialog {}.into(),
+            json!({"subtype": "get_skills_dialog"}),
+        ),
+        (GetStatus {}.into(), json!({"subtype": "get_status"})),
+        (
+            ExportConversation {}.into(),
+            json!({"subtype": "export_conversation"}),
+        ),
+        (
+            GetSandboxDialog {}.into(),
+            json!({"subtype": "get_sandbox_dialog"}),
+        ),
+        (
+            GetChromeDialog {}.into(),
+            json!({"subtype": "get_chrome_dialog"}),
+        ),
+        (
+            GetChromeBrowsers {}.into(),
+            json!({"subtype": "get_chrome_browsers"}),
+        ),
+        (
+            SelectChromeBrowser {
+                device_id: "d1".into(),
+            }
+            .into(),
+            json!({"subtype": "select_chrome_browser", "device_id": "d1"}),
+        ),
+        (
+            SetChromeBrowserHints {
+                hints: map(json!({"browser": "x"})),
+            }
+            .into(),
+            json!({"subtype": "set_chrome_browser_hints", "browser": "x"}),
+        ),
+        (
+            SetPromptSuggestionsPaused { paused: true }.into(),
+            json!({"subtype": "set_prompt_suggestions_paused", "paused": true}),
+        ),
+        (
+            RenameSession {
+                title: "T".into(),
+                source: "host".into(),
+                session_id: None,
+            }
+            .into(),
+            json!({"subtype": "rename_session", "title": "T", "source": "host"}),
+        ),
+        (
+            GenerateSessionTitle {
+                description: "d".into(),
+                persist: Some(false),
+            }
+            .into(),
+            json!({"subtype": "generate_session_title", "description": "d", "persist": false}),
+        ),
+        (
+            SideQuestion {
+                question: "q?".into(),
+                history: None,
+            }
+            .into(),
+            json!({"subtype": "side_question", "question": "q?"}),
+        ),
+        (
+            MessageRated {
+                message_uuid: "m1".into(),
+                sentiment: "positive".into(),
+                surface: Some("assistant_text".into()),
+                cleared: false,
+            }
+            .into(),
+            json!({"subtype": "message_rated", "messageUuid": "m1", "sentiment": "positive", "surface": "assistant_text", "cleared": false}),
+        ),
+        (
+            SubmitFeedback {
+                description: "d".into(),
+                fields: map(json!({"type": "bug"})),
+            }
+            .into(),
+            json!({"subtype": "submit_feedback", "description": "d", "type": "bug"}),
+        ),
+        (
+            SubmitSurveyFeedback {
+                fields: map(json!({"rating": 5})),
+            }
+            .into(),
+            json!({"subtype": "submit_survey_feedback", "rating": 5}),
+        ),
+        (
+            UltrareviewLaunch {
+                args: json!("main"),
+                confirm: false,
+            }
+            .into(),
+            json!({"subtype": "ultrareview_launch", "args": "main", "confirm": false}),
+        ),
+        (
+            RemoteControl {
+                enabled: false,
+                fields: Default::default(),
+            }
+            .into(),
+            json!({"subtype": "remote_control", "enabled": false}),
+        ),
+        (
+            ClaimSession {
+                fields: map(json!({"include_initialize": true})),
+            }
+            .into(),
+            json!({"subtype": "claim_session", "include_initialize": true}),
+        ),
+        (
+            Initialize {
+                body: map(json!({"hooks": null})),
+            }
+            .into(),
+            json!({"subtype": "initialize", "hooks": null}),
+        ),
+        (
+            ControlRequest::Other(json!({"subtype": "teleport", "to": "mars"})),
+            json!({"subtype": "teleport", "to": "mars"}),
+        ),
+    ]
+}
 
+#[test]
+fn every_control_request_has_the_official_wire_form_both_ways() {
+    for (typed, wire) in every_request() {
+        assert_eq!(typed.to_value(), wire, "{typed:?}");
+        assert_eq!(
+            ControlRequest::from_value(wire.clone()).unwrap(),
+            typed,
+            "{wire}"
+        );
+        assert_eq!(typed.subtype(), wire["subtype"]);
+    }
+    // A frame the typed form would write differently is kept verbatim.
+    for verbatim in [
+        json!({"subtype": "interrupt", "cancel_queued": false}),
+        json!({"subtype": "mcp_reconnect", "server_name": "docs"}),
+        json!({"subtype": "set_model"}),
+        json!({"subtype": "stop_task", "task_id": "t", "reason": "new field"}),
+        json!({"subtype": "set_permission_mode", "mode": 3}),
+    ] {
+        assert_eq!(
+            ControlRequest::from_value(verbatim.clone()).unwrap(),
+            ControlRequest::Other(verbatim)
+        );
+    }
+    assert!(ControlRequest::from_value(json!({"mode": "plan"})).is_err());
+    assert!(ControlRequest::from_value(json!("interrupt")).is_err());
+}
+
+#[tokio::test]
+async fn every_control_request_reaches_the_cli_as_its_wire_frame() {
+    let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
+    let requests = every_request();
+    let expected: Vec<Value> = requests.iter().map(|(_, wire)| wire.clone()).collect();
+    let cli = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while let Some(frame) = peer.recv().await {
+            assert_eq!(frame["type"], "control_request");
+            let id = frame["request_id"].clone();
+            seen.push(frame["request"].clone());
+            peer.send(json!({"type": "control_response", "response": {"subtype": "success", "request_id": id, "response": {"n": seen.len()}}}));
+        }
+        seen
+    });
+    for (n, (request, _)) in requests.into_iter().enumerate() {
+        assert_eq!(client.send(request).await.unwrap(), json!({"n": n + 1}));
+    }
+    client.disconnect().await.unwrap();
+    assert_eq!(cli.await.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn shorthands_send_the_frames_of_the_official_python_client_and_decode_answers() {
+    use claude_wire::control::{McpStatus, ServerInfo};
+    use claude_wire::options::PermissionMode;
+    let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
     let cli = tokio::spawn(async move {
         let mut seen = Vec::new();
         while let Some(frame) = peer.recv().await {
             let id = frame["request_id"].clone();
+            let subtype = frame["request"]["subtype"].as_str().unwrap().to_string();
             seen.push(frame["request"].clone());
-            peer.send(json!({"type": "control_response", "response": {"subtype": "success", "request_id": id, "response": {"ok": seen.len()}}}));
+            let response = match subtype.as_str() {
+                "interrupt" => json!({"still_queued": ["q1"]}),
+                "mcp_status" => {
+                    json!({"mcpServers": [{"name": "docs", "status": "failed", "error": "boom", "scope": "project", "future": 1}]})
+                }
+                "get_context_usage" => {
+                    json!({"categories": [], "totalTokens": 12, "maxTokens": 100, "rawMaxTokens": 200, "percentage": 12.0, "model": "m", "memoryFiles": [], "mcpTools": [], "gridRows": []})
+                }
+                "rewind_files" => {
+                    json!({"canRewind": false, "error": "File rewinding is not enabled."})
+                }
+                "initialize" => {
+                    json!({"commands": [{"name": "c", "description": "d", "argumentHint": ""}], "models": [{"value": "m", "displayName": "M", "description": "x"}], "agents": [], "account": {"apiKeySource": "ANTHROPIC_API_KEY"}, "pid": 9})
+                }
+                _ => Value::Null,
+            };
+            let mut inner = json!({"subtype": "success", "request_id": id});
+            if !response.is_null() {
+                inner["response"] = response;
+            }
+            peer.send(json!({"type": "control_response", "response": inner}));
         }
         seen
     });
-    client.interrupt().await.unwrap();
-    client
-        .set_permission_mode(PermissionMode::AcceptEdits)
+    let control = client.control().unwrap();
+    assert_eq!(control.interrupt().await.unwrap().still_queued, ["q1"]);
+    control
+        .set_permission_mode(PermissionMode::Plan)
         .await
         .unwrap();
-    client.set_model(None).await.unwrap();
-    client.set_max_thinking_tokens(Some(2048)).await.unwrap();
-    client.rewind_files("user-uuid-1").await.unwrap();
-    assert_eq!(client.mcp_status().await.unwrap(), json!({"ok": 6}));
-    client.reconnect_mcp_server("docs").await.unwrap();
-    client.toggle_mcp_server("docs", false).await.unwrap();
-    client
-        .set_mcp_servers(json!({"extra": {"type": "http", "url": "http://127.0.0.1:1"}}))
-        .await
-        .unwrap();
-    client.stop_task("task-7").await.unwrap();
-    assert_eq!(client.get_context_usage().await.unwrap(), json!({"ok": 11}));
-    client.disconnect().await.unwrap();
-    let seen = cli.await.unwrap();
+    control.set_model(Some("m2")).await.unwrap();
+    control.set_max_thinking_tokens(Some(1024)).await.unwrap();
+    let rewind = control.rewind_files("u1").await.unwrap();
+    assert!(!rewind.can_rewind);
     assert_eq!(
-        seen,
-        vec![
-            json!({"subtype": "interrupt"}),
-            json!({"subtype": "set_permission_mode", "mode": "acceptEdits"}),
-            json!({"subtype": "set_model", "model": null}),
-            json!({"subtype": "set_max_thinking_tokens", "max_thinking_tokens": 2048}),
-            json!({"subtype": "rewind_files", "user_message_id": "user-uuid-1"}),
-            json!({"subtype": "mcp_status"}),
-            json!({"subtype": "mcp_reconnect", "serverName": "docs"}),
-            json!({"subtype": "mcp_toggle", "serverName": "docs", "enabled": false}),
-            json!({"subtype": "mcp_set_servers", "servers": {"extra": {"type": "http", "url": "http://127.0.0.1:1"}}}),
-            json!({"subtype": "stop_task", "task_id": "task-7"}),
-            json!({"subtype": "get_context_usage"}),
+        rewind.error.as_deref(),
+        Some("File rewinding is not enabled.")
+    );
+    let status = client.send(McpStatus {}).await.unwrap();
+    assert_eq!(status.mcp_servers[0].name, "docs");
+    assert_eq!(status.mcp_servers[0].error.as_deref(), Some("boom"));
+    assert_eq!(
+        status.mcp_servers[0].extra["future"], 1,
+        "unknown fields are kept"
+    );
+    control.reconnect_mcp_server("docs").await.unwrap();
+    control.toggle_mcp_server("docs", true).await.unwrap();
+    control.stop_task("t1").await.unwrap();
+    let usage = control.get_context_usage().await.unwrap();
+    assert_eq!((usage.total_tokens, usage.max_tokens), (12, 100));
+    assert!(usage.extra.contains_key("gridRows"));
+    let info = control.reinitialize(None).await.unwrap();
+    assert_eq!(client.server_info().unwrap(), info);
+    let typed: ServerInfo = serde_json::from_value(info).unwrap();
+    assert_eq!(typed.models[0].display_name, "M");
+    assert_eq!(typed.commands[0].name, "c");
+    assert_eq!(
+        typed.account.unwrap().api_key_source.as_deref(),
+        Some("ANTHROPIC_API_KEY")
+    );
+    client.disconnect().await.unwrap();
+    let subtypes: Vec<String> = cli
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r["subtype"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        subtypes,
+        [
+            "interrupt",
+            "set_permission_mode",
+            "set_model",
+            "set_max_thinking_tokens",
+            "rewind_files",
+            "mcp_status",
+            "mcp_reconnect",
+            "mcp_toggle",
+            "stop_task",
+            "get_context_usage",
+            "initialize",
         ]
     );
+}
+
+#[tokio::test]
+async fn an_answer_of_the_wrong_shape_is_a_parse_error_not_a_panic() {
+    use claude_wire::control::McpStatus;
+    let (client, mut peer, _) = connect(ClaudeAgentOptions::default()).await;
+    let asking = {
+        let client = client.clone();
+        tokio::spawn(async move { client.send(McpStatus {}).await })
+    };
+    let sent = peer.recv().await.unwrap();
+    peer.send(json!({"type": "control_response", "response": {"subtype": "success", "request_id": sent["request_id"], "response": {"mcpServers": "nope"}}}));
+    match asking.await.unwrap() {
+        Err(Error::MessageParse { kind, raw, .. }) => {
+            assert_eq!(kind, "control_response to mcp_status");
+            assert_eq!(raw, json!({"mcpServers": "nope"}));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -5,6 +5,9 @@ Speaks just enough of the stream-json protocol for an SDK to accept it: answers 
 writes the frames file (``FAKE_CLI_FRAMES``) to stdout in one go, then drains stdin until EOF and
 exits with ``FAKE_CLI_EXIT`` (default 0), after writing ``FAKE_CLI_STDERR`` to stderr if set.
 ``FAKE_CLI_ARGV`` names a file that receives the command line (one argument per line).
+``FAKE_CLI_CONTROL`` names a file that receives every control request after ``initialize`` (one
+JSON ``request`` object per line); ``FAKE_CLI_ANSWERS`` is a JSON object subtype → answer: the
+``response`` of a success, or ``{"error": text}`` for an error answer.
 
 Use :func:`make_fake_cli` to get an executable path for ``cli_path``.
 """
@@ -22,16 +25,20 @@ HERE = Path(__file__).resolve()
 
 def answer(request: dict) -> None:
     body = {}
-    if request.get("request", {}).get("subtype") == "initialize":
+    inner = request.get("request", {})
+    subtype = inner.get("subtype")
+    if subtype == "initialize":
         body = {"commands": [], "models": [], "pid": os.getpid(), "fake": True}
-    reply = {
-        "type": "control_response",
-        "response": {
-            "subtype": "success",
-            "request_id": request.get("request_id"),
-            "response": body,
-        },
-    }
+    else:
+        if os.environ.get("FAKE_CLI_CONTROL"):
+            with open(os.environ["FAKE_CLI_CONTROL"], "a") as log:
+                log.write(json.dumps(inner) + "\n")
+        body = json.loads(os.environ.get("FAKE_CLI_ANSWERS") or "{}").get(subtype, {})
+    if isinstance(body, dict) and set(body) == {"error"}:
+        envelope = {"subtype": "error", "request_id": request.get("request_id"), "error": body["error"]}
+    else:
+        envelope = {"subtype": "success", "request_id": request.get("request_id"), "response": body}
+    reply = {"type": "control_response", "response": envelope}
     sys.stdout.write(json.dumps(reply) + "\n")
     sys.stdout.flush()
 

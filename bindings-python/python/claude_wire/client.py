@@ -64,42 +64,60 @@ class ClaudeSDKClient:
         """Messages up to and including the next :class:`ResultMessage`."""
         return self._session().receive_response()
 
+    async def send_control_request(
+        self, request: dict[str, Any], timeout: float | None = None
+    ) -> Any:
+        """Sends any control request in wire form (``{"subtype": ..., ...}``) and returns the
+        CLI's answer (``None`` when it sends none).
+
+        A claude_wire extension: every control request either official SDK sends goes through
+        here (``get_usage``, ``reload_plugins``, ``read_file``, ``mcp_set_servers``, ...), as do
+        requests newer CLIs add. ``timeout`` (seconds) overrides ``control_timeout``.
+        """
+        return await self._session().control(request, timeout)
+
     async def interrupt(self) -> None:
         """Interrupts the running turn."""
-        await self._session().interrupt()
+        await self.send_control_request({"subtype": "interrupt"})
 
     async def set_permission_mode(self, mode: PermissionMode) -> None:
         """Changes the permission mode of the session."""
-        await self._session().set_permission_mode(mode)
+        await self.send_control_request({"subtype": "set_permission_mode", "mode": mode})
 
     async def set_model(self, model: str | None = None) -> None:
         """Switches the model (``None`` restores the default)."""
-        await self._session().set_model(model)
+        await self.send_control_request({"subtype": "set_model", "model": model})
 
     async def rewind_files(self, user_message_id: str) -> None:
         """Restores files to their state at a user message (needs ``enable_file_checkpointing``)."""
-        await self._session().rewind_files(user_message_id)
+        await self.send_control_request(
+            {"subtype": "rewind_files", "user_message_id": user_message_id}
+        )
 
     async def reconnect_mcp_server(self, server_name: str) -> None:
         """Reconnects an MCP server."""
-        await self._session().reconnect_mcp_server(server_name)
+        await self.send_control_request({"subtype": "mcp_reconnect", "serverName": server_name})
 
     async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
         """Enables or disables an MCP server."""
-        await self._session().toggle_mcp_server(server_name, enabled)
+        await self.send_control_request(
+            {"subtype": "mcp_toggle", "serverName": server_name, "enabled": enabled}
+        )
 
     async def stop_task(self, task_id: str) -> None:
         """Stops a background task."""
-        await self._session().stop_task(task_id)
+        await self.send_control_request({"subtype": "stop_task", "task_id": task_id})
 
     async def get_mcp_status(self) -> McpStatusResponse:
         """Status of every MCP server (``{"mcpServers": [...]}``)."""
-        result: McpStatusResponse = await self._session().get_mcp_status()
+        result: McpStatusResponse = await self.send_control_request({"subtype": "mcp_status"})
         return result
 
     async def get_context_usage(self) -> ContextUsageResponse:
         """Breakdown of the context window usage."""
-        result: ContextUsageResponse = await self._session().get_context_usage()
+        result: ContextUsageResponse = await self.send_control_request(
+            {"subtype": "get_context_usage"}
+        )
         return result
 
     async def get_server_info(self) -> dict[str, Any] | None:
