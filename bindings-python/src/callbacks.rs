@@ -259,8 +259,9 @@ pub fn sdk_server(
             pyjson::from_py(&field("input_schema")?)?,
             tool_handler(field("handler")?.unbind(), cell.clone()),
         );
-        tool.annotations = json_or_none("annotations")?;
-        tool.meta = json_or_none("meta")?;
+        if let Some(annotations) = json_or_none("annotations")? {
+            tool = tool.annotations_from(&annotations);
+        }
         tools.push(tool);
     }
     Ok(SdkMcpServer {

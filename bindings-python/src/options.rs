@@ -43,7 +43,7 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
             }
         }
     }
-    ClaudeAgentOptions::from_json(Value::Object(data), Flavour::Python, handles.callbacks)
+    ClaudeAgentOptions::from_value(Value::Object(data), Flavour::Python, handles.callbacks)
         .map_err(|e| to_pyerr(py, e))
 }
 

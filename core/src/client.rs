@@ -3,7 +3,7 @@
 use crate::control::{Control, ControlCall};
 use crate::message::Message;
 use crate::options::ClaudeAgentOptions;
-use crate::query::{write_all, Prompt};
+use crate::prompt::{write_all, Prompt};
 use crate::session::Session;
 use crate::transport::Transport;
 use crate::{Error, Result};

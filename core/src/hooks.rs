@@ -311,7 +311,7 @@ impl HookRegistry {
         let output = outcome.map_err(|panic| {
             format!("hook callback {id} panicked: {}", panic_message(&*panic))
         })??;
-        Ok(output.to_wire())
+        Ok(output.to_value())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod model_server;
 pub mod options;
 pub mod permission;
 pub mod pinned;
+pub mod prompt;
 pub mod query;
 pub mod redact;
 mod session;
@@ -34,7 +35,8 @@ pub use error::{Error, Result};
 pub use flavour::Flavour;
 pub use message::Message;
 pub use options::ClaudeAgentOptions;
-pub use query::{query, query_stream, query_with_transport, Prompt, Query};
+pub use prompt::Prompt;
+pub use query::{query, query_stream, query_with_transport, Query};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -111,6 +111,37 @@ impl SdkMcpTool {
         self
     }
 
+    /// Sets the annotations as the official SDKs accept them, in either spelling: the MCP hints
+    /// (`title`, `readOnlyHint` / `read_only_hint`, `destructiveHint`, `idempotentHint`,
+    /// `openWorldHint`) become `annotations`, and `maxResultSizeChars` /
+    /// `max_result_size_chars` becomes `_meta["anthropic/maxResultSizeChars"]`. Unset (`null`)
+    /// entries and other keys are left out.
+    pub fn annotations_from(mut self, given: &Value) -> Self {
+        const HINTS: [(&str, &str); 5] = [
+            ("title", "title"),
+            ("readOnlyHint", "read_only_hint"),
+            ("destructiveHint", "destructive_hint"),
+            ("idempotentHint", "idempotent_hint"),
+            ("openWorldHint", "open_world_hint"),
+        ];
+        let pick = |wire: &str, snake: &str| {
+            given
+                .get(wire)
+                .or_else(|| given.get(snake))
+                .filter(|v| !v.is_null())
+                .cloned()
+        };
+        let hints: serde_json::Map<String, Value> = HINTS
+            .iter()
+            .filter_map(|(wire, snake)| pick(wire, snake).map(|v| (wire.to_string(), v)))
+            .collect();
+        self.annotations = (!hints.is_empty()).then_some(Value::Object(hints));
+        if let Some(limit) = pick("maxResultSizeChars", "max_result_size_chars") {
+            self.meta = Some(json!({"anthropic/maxResultSizeChars": limit}));
+        }
+        self
+    }
+
     /// The entry of this tool in a `tools/list` answer.
     pub fn to_list_entry(&self) -> Value {
         let mut entry = json!({
@@ -314,4 +345,26 @@ fn rpc_result(id: Value, result: Value) -> Value {
 
 fn rpc_error(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_in_either_spelling_split_into_hints_and_meta() {
+        let handler: ToolHandler = Arc::new(|_| Box::pin(async { Ok(ToolResult::text("")) }));
+        for given in [
+            json!({"read_only_hint": true, "max_result_size_chars": 9, "title": null, "other": 1}),
+            json!({"readOnlyHint": true, "maxResultSizeChars": 9, "destructiveHint": null}),
+        ] {
+            let tool =
+                SdkMcpTool::new("t", "d", Value::Null, handler.clone()).annotations_from(&given);
+            let entry = tool.to_list_entry();
+            assert_eq!(entry["annotations"], json!({"readOnlyHint": true}));
+            assert_eq!(entry["_meta"], json!({"anthropic/maxResultSizeChars": 9}));
+        }
+        let plain = SdkMcpTool::new("t", "d", Value::Null, handler).annotations_from(&json!({}));
+        assert!(plain.to_list_entry().get("annotations").is_none());
+    }
 }

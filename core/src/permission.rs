@@ -1,7 +1,7 @@
 //! Permission callbacks (`can_use_tool`) and their wire types.
 //!
 //! The CLI asks with a `can_use_tool` control request; [`parse_can_use_tool`] turns its body into
-//! the callback arguments, [`PermissionResult::to_wire`] turns the answer into the response body,
+//! the callback arguments, [`PermissionResult::to_value`] turns the answer into the response body,
 //! and [`handle_can_use_tool`] does both around a user callback.
 
 use crate::{BoxFuture, CallbackError, Error, Result};
@@ -408,7 +408,7 @@ impl PermissionResult {
 
     /// The response body for the CLI. An allow always carries `updatedInput` (the original input
     /// when unchanged), as the CLI expects.
-    pub fn to_wire(&self, original_input: &Value) -> Value {
+    pub fn to_value(&self, original_input: &Value) -> Value {
         match self {
             Self::Allow {
                 updated_input,
@@ -505,7 +505,7 @@ pub async fn handle_can_use_tool(
         .catch_unwind()
         .await
         .map_err(|panic| format!("permission callback panicked: {}", panic_message(&*panic)))??;
-    Ok(result.to_wire(&input))
+    Ok(result.to_value(&input))
 }
 
 /// The text of a caught panic payload.

@@ -29,7 +29,7 @@ fn obj(v: Value) -> Map<String, Value> {
 fn allow_without_changes_sends_the_original_input() {
     let original = json!({"command": "ls", "timeout": 5});
     assert_eq!(
-        PermissionResult::allow().to_wire(&original),
+        PermissionResult::allow().to_value(&original),
         json!({"behavior": "allow", "updatedInput": {"command": "ls", "timeout": 5}})
     );
 }
@@ -47,7 +47,7 @@ fn allow_with_new_input_and_permissions_has_the_wire_shape() {
                 .with_destination(PermissionUpdateDestination::LocalSettings),
             PermissionUpdate::add_directories(vec!["/tmp/x".into()]),
         ]);
-    let wire = result.to_wire(&json!({"command": "ls"}));
+    let wire = result.to_value(&json!({"command": "ls"}));
     assert_eq!(
         wire,
         json!({
@@ -66,11 +66,11 @@ fn allow_with_new_input_and_permissions_has_the_wire_shape() {
 fn deny_has_the_wire_shape_with_interrupt_only_when_set() {
     let input = json!({});
     assert_eq!(
-        PermissionResult::deny("nope").to_wire(&input),
+        PermissionResult::deny("nope").to_value(&input),
         json!({"behavior": "deny", "message": "nope"})
     );
     assert_eq!(
-        PermissionResult::deny_and_interrupt("stop").to_wire(&input),
+        PermissionResult::deny_and_interrupt("stop").to_value(&input),
         json!({"behavior": "deny", "message": "stop", "interrupt": true})
     );
 }
@@ -244,7 +244,7 @@ fn permission_result_from_binding_json_in_both_spellings() {
             .unwrap();
     assert_eq!(snake, camel);
     assert_eq!(
-        snake.to_wire(&json!({})),
+        snake.to_value(&json!({})),
         json!({"behavior": "allow", "updatedInput": {"a": 1}})
     );
     let deny = PermissionResult::from_value(
@@ -287,7 +287,7 @@ fn hook_output_in_wire_spelling_gives_the_same_wire_json() {
             additional_context: Some("ctx".into()),
         })
     );
-    assert_eq!(out.to_wire(), wire);
+    assert_eq!(out.to_value(), wire);
 }
 
 #[test]
@@ -296,7 +296,7 @@ fn hook_output_in_python_spelling_is_translated() {
         HookOutput::from_value(json!({"continue_": true, "systemMessage": "hi", "custom": [1, 2]}))
             .unwrap();
     assert_eq!(
-        out.to_wire(),
+        out.to_value(),
         json!({"continue": true, "systemMessage": "hi", "custom": [1, 2]})
     );
     let asynchronous =
@@ -307,13 +307,13 @@ fn hook_output_in_python_spelling_is_translated() {
         Some(Duration::from_millis(1500))
     );
     assert_eq!(
-        asynchronous.to_wire(),
+        asynchronous.to_value(),
         json!({"async": true, "asyncTimeout": 1500})
     );
     assert_eq!(
         HookOutput::from_value(json!({"async": true}))
             .unwrap()
-            .to_wire(),
+            .to_value(),
         json!({"async": true})
     );
 }
@@ -321,13 +321,13 @@ fn hook_output_in_python_spelling_is_translated() {
 #[test]
 fn hook_output_edge_cases() {
     assert_eq!(
-        HookOutput::from_value(Value::Null).unwrap().to_wire(),
+        HookOutput::from_value(Value::Null).unwrap().to_value(),
         json!({})
     );
     assert_eq!(
         HookOutput::from_value(json!({"reason": null}))
             .unwrap()
-            .to_wire(),
+            .to_value(),
         json!({})
     );
     assert!(HookOutput::from_value(json!("ok")).is_err());
@@ -338,7 +338,7 @@ fn hook_output_edge_cases() {
         unknown_decision.decision,
         Some(HookDecision::Other("maybe".into()))
     );
-    assert_eq!(unknown_decision.to_wire(), json!({"decision": "maybe"}));
+    assert_eq!(unknown_decision.to_value(), json!({"decision": "maybe"}));
 }
 
 #[test]
@@ -352,7 +352,7 @@ fn hook_specific_output_with_unknown_fields_or_events_is_kept_verbatim() {
             out.hook_specific_output,
             Some(HookSpecificOutput::Other(wire.clone()))
         );
-        assert_eq!(out.to_wire(), json!({"hookSpecificOutput": wire}));
+        assert_eq!(out.to_value(), json!({"hookSpecificOutput": wire}));
     }
     let typed = HookSpecificOutput::from_value(
         json!({"hookEventName": "PostToolUse", "updatedMCPToolOutput": [1]}),
@@ -372,15 +372,18 @@ fn hook_output_builders_give_the_cli_names() {
     assert_eq!(
         HookOutput::permission(PermissionDecision::Ask, "check")
             .system_message("s")
-            .to_wire(),
+            .to_value(),
         json!({"systemMessage": "s", "hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "ask", "permissionDecisionReason": "check"}})
     );
     assert_eq!(
-        HookOutput::new().stop("enough").suppress_output().to_wire(),
+        HookOutput::new()
+            .stop("enough")
+            .suppress_output()
+            .to_value(),
         json!({"continue": false, "suppressOutput": true, "stopReason": "enough"})
     );
     assert_eq!(
-        HookOutput::new().block("why").to_wire(),
+        HookOutput::new().block("why").to_value(),
         json!({"decision": "block", "reason": "why"})
     );
     assert_eq!(
@@ -389,7 +392,7 @@ fn hook_output_builders_give_the_cli_names() {
                 &HookEvent::SessionStart,
                 "hello"
             ))
-            .to_wire(),
+            .to_value(),
         json!({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "hello"}})
     );
     assert_eq!(
@@ -398,7 +401,7 @@ fn hook_output_builders_give_the_cli_names() {
         json!({"hookEventName": "PostToolBatch", "additionalContext": "x"})
     );
     assert_eq!(
-        HookOutput::async_output(Some(Duration::from_secs(2))).to_wire(),
+        HookOutput::async_output(Some(Duration::from_secs(2))).to_value(),
         json!({"async": true, "asyncTimeout": 2000})
     );
 }

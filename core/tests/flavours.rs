@@ -94,7 +94,7 @@ fn ours(options: Value) -> Result<Built, String> {
     let mut callbacks = Callbacks::default();
     let data = with_handles(options, &mut callbacks, "");
     let options =
-        ClaudeAgentOptions::from_json(data, Flavour::Ts, callbacks).map_err(|e| e.to_string())?;
+        ClaudeAgentOptions::from_value(data, Flavour::Ts, callbacks).map_err(|e| e.to_string())?;
     let args = build_args(&options)
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -191,9 +191,9 @@ fn either_spelling_gives_the_same_options() {
         "thinking": {"type": "enabled", "budget_tokens": 100}, "continue_conversation": true, "add_dirs": ["/d"]});
     for flavour in [Flavour::Python, Flavour::Ts] {
         let a =
-            ClaudeAgentOptions::from_json(camel.clone(), flavour, Callbacks::default()).unwrap();
+            ClaudeAgentOptions::from_value(camel.clone(), flavour, Callbacks::default()).unwrap();
         let b =
-            ClaudeAgentOptions::from_json(snake.clone(), flavour, Callbacks::default()).unwrap();
+            ClaudeAgentOptions::from_value(snake.clone(), flavour, Callbacks::default()).unwrap();
         assert_eq!(build_args(&a).unwrap(), build_args(&b).unwrap());
     }
 }
@@ -219,12 +219,13 @@ fn a_bad_value_names_its_field_and_what_is_accepted() {
         ),
     ];
     for (value, field) in cases {
-        let error = ClaudeAgentOptions::from_json(value.clone(), Flavour::Ts, Callbacks::default())
-            .expect_err(&value.to_string())
-            .to_string();
+        let error =
+            ClaudeAgentOptions::from_value(value.clone(), Flavour::Ts, Callbacks::default())
+                .expect_err(&value.to_string())
+                .to_string();
         assert!(error.contains(field), "{value} → {error}");
     }
-    let error = ClaudeAgentOptions::from_json(
+    let error = ClaudeAgentOptions::from_value(
         serde_json::json!({"effort": "huge"}),
         Flavour::Python,
         Callbacks::default(),

@@ -35,7 +35,11 @@ def answer(request: dict) -> None:
                 log.write(json.dumps(inner) + "\n")
         body = json.loads(os.environ.get("FAKE_CLI_ANSWERS") or "{}").get(subtype, {})
     if isinstance(body, dict) and set(body) == {"error"}:
-        envelope = {"subtype": "error", "request_id": request.get("request_id"), "error": body["error"]}
+        envelope = {
+            "subtype": "error",
+            "request_id": request.get("request_id"),
+            "error": body["error"],
+        }
     else:
         envelope = {"subtype": "success", "request_id": request.get("request_id"), "response": body}
     reply = {"type": "control_response", "response": envelope}

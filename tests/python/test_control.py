@@ -61,10 +61,23 @@ async def test_every_official_method_sends_the_official_frame(fake_options, tmp_
 
 def test_the_client_has_every_method_of_the_official_client() -> None:
     official = [
-        "connect", "query", "receive_messages", "receive_response", "interrupt",
-        "set_permission_mode", "set_model", "rewind_files", "reconnect_mcp_server",
-        "toggle_mcp_server", "stop_task", "get_mcp_status", "get_context_usage",
-        "get_server_info", "disconnect", "__aenter__", "__aexit__",
+        "connect",
+        "query",
+        "receive_messages",
+        "receive_response",
+        "interrupt",
+        "set_permission_mode",
+        "set_model",
+        "rewind_files",
+        "reconnect_mcp_server",
+        "toggle_mcp_server",
+        "stop_task",
+        "get_mcp_status",
+        "get_context_usage",
+        "get_server_info",
+        "disconnect",
+        "__aenter__",
+        "__aexit__",
     ]
     missing = [name for name in official if not callable(getattr(ClaudeSDKClient, name, None))]
     assert missing == []
@@ -99,7 +112,10 @@ async def test_error_answers_raise_and_bad_requests_are_rejected(fake_options, t
         with pytest.raises(Exception, match="subtype"):
             await client.send_control_request({"mode": "plan"})
         await client.interrupt()
-    assert sent(log) == [{"subtype": "mcp_reconnect", "serverName": "nope"}, {"subtype": "interrupt"}]
+    assert sent(log) == [
+        {"subtype": "mcp_reconnect", "serverName": "nope"},
+        {"subtype": "interrupt"},
+    ]
 
 
 async def test_methods_fail_before_connect() -> None:

@@ -28,7 +28,6 @@ _SNAKE_TO_WIRE = {
     "open_world_hint": "openWorldHint",
     "max_result_size_chars": "maxResultSizeChars",
 }
-_WIRE_HINTS = ("title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 
 
 class ToolAnnotations:
@@ -141,23 +140,11 @@ def input_json_schema(declared: Any) -> dict[str, Any]:
     return {"type": "object", "properties": {}}
 
 
-def _annotations_json(annotations: Any) -> tuple[dict[str, Any] | None, int | None]:
-    if annotations is None:
-        return None, None
-    get: Callable[[str], Any]
-    if isinstance(annotations, dict):
-        source = dict(annotations)
-        for snake, wire in _SNAKE_TO_WIRE.items():
-            if snake in source:
-                source.setdefault(wire, source.pop(snake))
-        get = source.get
-    else:
-
-        def get(key: str) -> Any:
-            return getattr(annotations, key, None)
-
-    hints = {key: get(key) for key in _WIRE_HINTS if get(key) is not None}
-    return (hints or None), get("maxResultSizeChars")
+def _annotations_json(annotations: Any) -> dict[str, Any] | None:
+    """The annotations as given (a dict, or a ``ToolAnnotations``); the core maps the spellings."""
+    if annotations is None or isinstance(annotations, dict):
+        return annotations
+    return {k: v for k, v in vars(annotations).items() if k != "extra"} | annotations.extra
 
 
 class SdkMcpServer:
@@ -169,23 +156,17 @@ class SdkMcpServer:
         self.tools = list(tools)
 
     def tool_definitions(self) -> list[dict[str, Any]]:
-        """Each tool as ``{name, description, input_schema, annotations, meta, handler}``."""
-        out = []
-        for t in self.tools:
-            hints, max_chars = _annotations_json(t.annotations)
-            out.append(
-                {
-                    "name": t.name,
-                    "description": t.description,
-                    "input_schema": input_json_schema(t.input_schema),
-                    "annotations": hints,
-                    "meta": None
-                    if max_chars is None
-                    else {"anthropic/maxResultSizeChars": max_chars},
-                    "handler": t.handler,
-                }
-            )
-        return out
+        """Each tool as ``{name, description, input_schema, annotations, handler}``."""
+        return [
+            {
+                "name": t.name,
+                "description": t.description,
+                "input_schema": input_json_schema(t.input_schema),
+                "annotations": _annotations_json(t.annotations),
+                "handler": t.handler,
+            }
+            for t in self.tools
+        ]
 
     def __repr__(self) -> str:
         names = ", ".join(t.name for t in self.tools)

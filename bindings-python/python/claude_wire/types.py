@@ -9,15 +9,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, Union
+from typing import Any, Final, Literal, Protocol, TypeAlias, Union
 
 if sys.version_info >= (3, 11):
     from typing import NotRequired, Required, TypedDict
 else:  # pragma: no cover - exercised on 3.10 only
     from typing_extensions import NotRequired, Required, TypedDict
-
-if TYPE_CHECKING:
-    from ._tool import SdkMcpServer
 
 # ---------------------------------------------------------------------------
 # Simple aliases
@@ -567,12 +564,21 @@ class McpHttpServerConfig(TypedDict):
     headers: NotRequired[dict[str, str]]
 
 
+class SdkMcpServerInstance(Protocol):
+    """What the native side reads of an in-process server (``create_sdk_mcp_server`` makes one)."""
+
+    name: str
+    version: str
+
+    def tool_definitions(self) -> list[dict[str, Any]]: ...
+
+
 class McpSdkServerConfig(TypedDict):
     """An in-process MCP server, as returned by ``create_sdk_mcp_server``."""
 
     type: Literal["sdk"]
     name: str
-    instance: "SdkMcpServer"
+    instance: SdkMcpServerInstance
 
 
 McpServerConfig = Union[

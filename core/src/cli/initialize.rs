@@ -55,7 +55,7 @@ impl ClaudeAgentOptions {
         Value::Object(
             self.agents
                 .iter()
-                .map(|(name, agent)| (name.clone(), agent.to_wire()))
+                .map(|(name, agent)| (name.clone(), agent.to_value()))
                 .collect(),
         )
     }
@@ -132,7 +132,7 @@ impl ClaudeAgentOptions {
             self.per_task_stop_affordance.map(Value::Bool),
         );
         let plugins = plugins_in_initialize(self)
-            .then(|| Value::Array(self.plugins.iter().map(|p| p.to_wire()).collect()));
+            .then(|| Value::Array(self.plugins.iter().map(|p| p.to_value()).collect()));
         put("plugins", plugins);
         let servers =
             mcp_servers_in_initialize(self).then(|| Value::Object(external_mcp_servers(self)));

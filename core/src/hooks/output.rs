@@ -188,7 +188,7 @@ impl HookSpecificOutput {
 
 /// The output of a hook callback.
 ///
-/// [`HookOutput::to_wire`] gives the CLI's JSON; [`HookOutput::from_value`] reads what user code
+/// [`HookOutput::to_value`] gives the CLI's JSON; [`HookOutput::from_value`] reads what user code
 /// returned (wire spelling or the Python SDK's `continue_` / `async_`). Unknown fields are kept in
 /// `extra` and sent as they are.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -274,7 +274,7 @@ impl HookOutput {
 
     /// The JSON the CLI expects (`continue`, `suppressOutput`, `stopReason`, `decision`,
     /// `systemMessage`, `reason`, `hookSpecificOutput`, `async`, `asyncTimeout`, then `extra`).
-    pub fn to_wire(&self) -> Value {
+    pub fn to_value(&self) -> Value {
         let mut out = Map::new();
         let mut put = |key: &str, value: Option<Value>| {
             if let Some(v) = value {

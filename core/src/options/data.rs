@@ -5,7 +5,7 @@
 //! ```
 //! use claude_wire::{ClaudeAgentOptions, Flavour};
 //! use claude_wire::options::Callbacks;
-//! let options = ClaudeAgentOptions::from_json(
+//! let options = ClaudeAgentOptions::from_value(
 //!     serde_json::json!({"systemPrompt": {"type": "preset", "preset": "claude_code", "append": "Be brief."},
 //!                        "max_turns": 3, "permissionMode": "acceptEdits"}),
 //!     Flavour::Ts,
@@ -50,7 +50,7 @@ impl ClaudeAgentOptions {
     ///
     /// A bad value is [`Error::InvalidOptions`] naming the field path and what it accepts, e.g.
     /// `invalid options: thinking.type: unknown variant "on", expected one of ...`.
-    pub fn from_json(value: Value, flavour: Flavour, callbacks: Callbacks) -> Result<Self> {
+    pub fn from_value(value: Value, flavour: Flavour, callbacks: Callbacks) -> Result<Self> {
         let data: Data = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner().to_string();

@@ -249,7 +249,7 @@ impl Plugin {
     }
 
     /// The `initialize` form (`{"type": "local", "path": ..., "skipMcpDiscovery"?: true}`).
-    pub fn to_wire(&self) -> Value {
+    pub fn to_value(&self) -> Value {
         let mut wire = Map::new();
         wire.insert("type".into(), "local".into());
         wire.insert("path".into(), self.path().to_string_lossy().into());
@@ -426,7 +426,7 @@ impl AgentDefinition {
     }
 
     /// The wire JSON object sent in the `initialize` request.
-    pub fn to_wire(&self) -> Value {
+    pub fn to_value(&self) -> Value {
         // Serialising plain strings, numbers and maps cannot fail.
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
@@ -490,13 +490,13 @@ mod tests {
             ..AgentDefinition::new("d", "p")
         };
         assert_eq!(
-            agent.to_wire(),
+            agent.to_value(),
             json!({"description": "d", "prompt": "p", "tools": ["Read"], "disallowedTools": [],
                    "memory": "project", "mcpServers": ["fs"], "initialPrompt": "go", "maxTurns": 2,
                    "background": false, "effort": "high", "permissionMode": "acceptEdits"})
         );
         assert_eq!(
-            AgentDefinition::new("d", "p").to_wire(),
+            AgentDefinition::new("d", "p").to_value(),
             json!({"description": "d", "prompt": "p"})
         );
     }

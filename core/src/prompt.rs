@@ -1,0 +1,69 @@
+//! Prompts: what a session sends as user messages, and when stdin may close.
+
+use crate::session::Shared;
+use futures::stream::{BoxStream, StreamExt};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// What to send to the CLI.
+pub enum Prompt {
+    /// One user message with this text.
+    Text(String),
+    /// User-message objects (`{"type":"user","message":{"role":"user","content":..},..}`),
+    /// written to the CLI as they arrive.
+    Stream(BoxStream<'static, Value>),
+}
+
+impl From<&str> for Prompt {
+    fn from(text: &str) -> Self {
+        Prompt::Text(text.to_string())
+    }
+}
+
+impl From<String> for Prompt {
+    fn from(text: String) -> Self {
+        Prompt::Text(text)
+    }
+}
+
+impl std::fmt::Debug for Prompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prompt::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Prompt::Stream(_) => f.write_str("Stream(..)"),
+        }
+    }
+}
+
+/// Writes the prompt, then closes stdin when the CLI no longer needs it (REFERENCE §4).
+pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: bool) {
+    let fed = match prompt {
+        Prompt::Text(text) => {
+            let results_before = io.results_seen();
+            io.send_user(Value::String(text), "")
+                .await
+                .ok()
+                .map(|_| results_before)
+        }
+        Prompt::Stream(messages) => write_all(&io, messages).await,
+    };
+    if let (true, Some(results_before)) = (bidirectional, fed) {
+        io.wait_run_over(results_before).await;
+    }
+    let _ = io.end_input().await;
+}
+
+/// Writes each message of a prompt stream. Returns the number of results seen just before the
+/// last message was written (the run to wait for is the one after it), or `None` if nothing was
+/// written.
+pub(crate) async fn write_all(io: &Shared, mut messages: BoxStream<'static, Value>) -> Option<u64> {
+    let mut before_last = None;
+    while let Some(message) = messages.next().await {
+        let results_before = io.results_seen();
+        if io.send_raw(message).await.is_err() {
+            break;
+        }
+        before_last = Some(results_before);
+    }
+    before_last
+}
