@@ -39,7 +39,7 @@ pub fn capture_loop(py: Python<'_>, cell: &LoopCell) -> PyResult<()> {
 
 /// The loop `cell` is bound to.
 #[allow(deprecated)] // `clone` would need the `py-clone` feature
-fn bound_loop(py: Python<'_>, cell: &LoopCell) -> Option<TaskLocals> {
+pub fn bound_loop(py: Python<'_>, cell: &LoopCell) -> Option<TaskLocals> {
     let bound = cell.lock().unwrap_or_else(|e| e.into_inner());
     bound.as_ref().map(|l| l.clone_ref(py))
 }

@@ -41,7 +41,7 @@ class_table! {
         ClaudeSDKError, CLIConnectionError, CLINotFoundError, ProcessError, ResultError,
         CLIJSONDecodeError, MessageParseError, InvalidOptionsError, ControlRequestError,
     }
-    "claude_wire._internal" => { pump_prompt }
+    "claude_wire._internal" => { pump }
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();

@@ -6,6 +6,7 @@ use crate::errors::to_pyerr;
 use crate::pyfuture::{self, Completion};
 use crate::runtime::{self, Owned};
 use crate::stream::MessageStream;
+use crate::transport::PyTransport;
 use crate::{options, prompt, pyjson};
 use claude_wire::{ClaudeClient, ControlRequest};
 use pyo3::exceptions::PyValueError;
@@ -86,13 +87,31 @@ macro_rules! forward {
 
 #[pymethods]
 impl Client {
+    /// A client over the CLI, or over a user's `Transport` object (connected again, as the
+    /// same object, at each `connect`).
     #[new]
-    fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (options, transport=None))]
+    fn new(options: &Bound<'_, PyAny>, transport: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
         let cell: LoopCell = Arc::default();
         let core_options = options::convert(options, &cell)?;
         options::emit_warnings(options.py(), &core_options)?;
+        let client = match transport.filter(|t| !t.is_none()) {
+            Some(object) => {
+                let (object, factory_cell) = (Arc::new(object.unbind()), cell.clone());
+                let factory: claude_wire::TransportFactory = Arc::new(move || {
+                    let object = pyfuture::attach(|py| object.clone_ref(py)).ok_or_else(|| {
+                        claude_wire::Error::Connection(
+                            "the Python interpreter is shutting down".into(),
+                        )
+                    })?;
+                    Ok(Arc::new(PyTransport::new(object, factory_cell.clone())) as _)
+                });
+                ClaudeClient::with_transport_factory(core_options, factory)
+            }
+            None => ClaudeClient::new(core_options),
+        };
         Ok(Client {
-            client: Owned::new(Arc::new(ClaudeClient::new(core_options))),
+            client: Owned::new(Arc::new(client)),
             cell,
             pumps: Mutex::new(Vec::new()),
         })

@@ -19,6 +19,7 @@ mod replay;
 mod runtime;
 mod stream;
 mod testing;
+mod transport;
 
 use pyo3::prelude::*;
 

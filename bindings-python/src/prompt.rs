@@ -10,12 +10,42 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use std::sync::Mutex;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
-/// Receives the messages of a Python async iterable (from `claude_wire._internal.pump_prompt`).
+/// What a sink hands on: a message dict, or why the Python iterable failed.
+pub type Item = Result<Value, String>;
+
+/// Receives the messages of a Python async iterable (from `claude_wire._internal.pump`): the
+/// user messages of a prompt, or the frames of a user's transport.
 #[pyclass(module = "claude_wire._native")]
 pub struct PromptSink {
-    tx: Mutex<Option<UnboundedSender<Value>>>,
+    tx: Mutex<Option<UnboundedSender<Item>>>,
+}
+
+impl PromptSink {
+    /// A sink and the receiving end of its messages.
+    pub fn channel(py: Python<'_>) -> PyResult<(Py<PromptSink>, UnboundedReceiver<Item>)> {
+        let (tx, rx) = unbounded_channel();
+        let sink = Py::new(
+            py,
+            PromptSink {
+                tx: Mutex::new(Some(tx)),
+            },
+        )?;
+        Ok((sink, rx))
+    }
+
+    fn push(&self, item: Item) -> PyResult<()> {
+        let guard = self
+            .tx
+            .lock()
+            .map_err(|_| PyValueError::new_err("prompt sink poisoned"))?;
+        if let Some(tx) = guard.as_ref() {
+            // The receiver is gone only when the session ended; later messages have nowhere to go.
+            let _ = tx.send(item);
+        }
+        Ok(())
+    }
 }
 
 #[pymethods]
@@ -25,15 +55,13 @@ impl PromptSink {
         let dict = message
             .cast::<PyDict>()
             .map_err(|_| PyTypeError::new_err("prompt messages must be dicts"))?;
-        let value = Value::Object(pyjson::dict_from_py(dict)?);
-        let guard = self
-            .tx
-            .lock()
-            .map_err(|_| PyValueError::new_err("prompt sink poisoned"))?;
-        if let Some(tx) = guard.as_ref() {
-            // The receiver is gone only when the session ended; later messages have nowhere to go.
-            let _ = tx.send(value);
-        }
+        self.push(Ok(Value::Object(pyjson::dict_from_py(dict)?)))
+    }
+
+    /// Reports that the iterable raised (`text` describes the exception); the stream ends.
+    fn fail(&self, text: String) -> PyResult<()> {
+        self.push(Err(text))?;
+        self.close();
         Ok(())
     }
 
@@ -54,9 +82,7 @@ pub struct Pump {
 impl Pump {
     /// Starts the pump as a task on the running loop; returns the task.
     pub fn start(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let coro = classes(py)?
-            .pump_prompt
-            .call1(py, (self.iterable, self.sink))?;
+        let coro = classes(py)?.pump.call1(py, (self.iterable, self.sink))?;
         let task = py
             .import("asyncio")?
             .call_method1("ensure_future", (coro,))?;
@@ -74,14 +100,12 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<(Prompt, Option<Pump>)> {
             "prompt must be a str or an async iterable of message dicts",
         ));
     }
-    let (tx, mut rx) = unbounded_channel::<Value>();
-    let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx)).boxed();
-    let sink = Py::new(
-        obj.py(),
-        PromptSink {
-            tx: Mutex::new(Some(tx)),
-        },
-    )?;
+    let (sink, mut rx) = PromptSink::channel(obj.py())?;
+    // A failing prompt iterable ends the prompt, as in the official SDK (stdin then closes).
+    let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+        .take_while(|item| std::future::ready(item.is_ok()))
+        .filter_map(|item| std::future::ready(item.ok()))
+        .boxed();
     Ok((
         Prompt::Stream(stream),
         Some(Pump {

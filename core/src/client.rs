@@ -32,26 +32,60 @@ use std::sync::{Arc, Mutex, RwLock};
 /// ```
 pub struct ClaudeClient {
     options: ClaudeAgentOptions,
-    transport: Mutex<Option<Arc<dyn Transport>>>,
+    transport: Mutex<TransportSource>,
     session: RwLock<Option<Arc<Session>>>,
+}
+
+/// Makes a fresh transport for each connection of a [`ClaudeClient`].
+pub type TransportFactory = Arc<dyn Fn() -> Result<Arc<dyn Transport>> + Send + Sync>;
+
+/// Where a client's connections go.
+enum TransportSource {
+    /// The CLI as a subprocess, started from the options.
+    Cli,
+    /// One caller-provided transport, usable for one connection.
+    Once(Option<Arc<dyn Transport>>),
+    /// A new transport per connection.
+    Factory(TransportFactory),
 }
 
 impl ClaudeClient {
     /// A client that will run the CLI with `options`.
     pub fn new(options: ClaudeAgentOptions) -> Self {
+        Self::with_source(options, TransportSource::Cli)
+    }
+
+    /// A client over one caller-provided transport (tests, remote CLIs). It connects once: a
+    /// second `connect` fails instead of silently starting the local CLI (see
+    /// [`with_transport_factory`](Self::with_transport_factory) to reconnect).
+    pub fn with_transport(options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Self {
+        Self::with_source(options, TransportSource::Once(Some(transport)))
+    }
+
+    /// A client that asks `factory` for a transport at each `connect`.
+    pub fn with_transport_factory(options: ClaudeAgentOptions, factory: TransportFactory) -> Self {
+        Self::with_source(options, TransportSource::Factory(factory))
+    }
+
+    fn with_source(options: ClaudeAgentOptions, source: TransportSource) -> Self {
         ClaudeClient {
             options,
-            transport: Mutex::new(None),
+            transport: Mutex::new(source),
             session: RwLock::new(None),
         }
     }
 
-    /// A client over a caller-provided transport (tests, remote CLIs).
-    pub fn with_transport(options: ClaudeAgentOptions, transport: Arc<dyn Transport>) -> Self {
-        ClaudeClient {
-            options,
-            transport: Mutex::new(Some(transport)),
-            session: RwLock::new(None),
+    /// The transport for a new connection; `None` for the CLI subprocess.
+    fn next_transport(&self) -> Result<Option<Arc<dyn Transport>>> {
+        let mut source = self.transport.lock().unwrap_or_else(|e| e.into_inner());
+        match &mut *source {
+            TransportSource::Cli => Ok(None),
+            TransportSource::Once(transport) => transport.take().map(Some).ok_or_else(|| {
+                Error::Connection(
+                    "this client's transport was already used by an earlier connection; give the client a transport factory to reconnect".into(),
+                )
+            }),
+            TransportSource::Factory(factory) => factory().map(Some),
         }
     }
 
@@ -60,11 +94,7 @@ impl ClaudeClient {
         if self.current().is_ok() {
             return Err(Error::Connection("already connected".into()));
         }
-        let transport = self
-            .transport
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let transport = self.next_transport()?;
         let session = Arc::new(Session::open(&self.options, transport).await?);
         match prompt {
             Some(Prompt::Text(text)) => session.io().send_user(Value::String(text), "").await?,

@@ -29,7 +29,7 @@ pub mod redact;
 mod session;
 pub mod transport;
 
-pub use client::ClaudeClient;
+pub use client::{ClaudeClient, TransportFactory};
 pub use control::{Control, ControlRequest};
 pub use error::{Error, Result};
 pub use flavour::Flavour;

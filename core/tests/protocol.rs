@@ -1309,3 +1309,39 @@ fn sessions_are_usable_from_any_task() {
     send_sync::<Message>();
     send::<claude_wire::Query>();
 }
+
+#[tokio::test]
+async fn a_client_over_one_transport_does_not_reconnect_to_the_local_cli() {
+    let (client, peer, _) = connect(ClaudeAgentOptions::default()).await;
+    client.disconnect().await.unwrap();
+    drop(peer);
+    match client.connect(None).await {
+        Err(Error::Connection(text)) => assert!(text.contains("transport factory"), "{text}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_client_with_a_transport_factory_reconnects_through_it() {
+    let (peers_tx, mut peers) = tokio::sync::mpsc::unbounded_channel();
+    let factory: claude_wire::TransportFactory = Arc::new(move || {
+        let (transport, peer) = channel_transport();
+        peers_tx.send(peer).unwrap();
+        Ok(Arc::new(transport) as Arc<dyn claude_wire::transport::Transport>)
+    });
+    let client = Arc::new(ClaudeClient::with_transport_factory(
+        ClaudeAgentOptions::default(),
+        factory,
+    ));
+    for n in 0..2 {
+        let connecting = {
+            let client = client.clone();
+            tokio::spawn(async move { client.connect(None).await })
+        };
+        let mut peer = peers.recv().await.expect("a new transport per connect");
+        peer.accept_initialize(json!({"n": n})).await.unwrap();
+        connecting.await.unwrap().unwrap();
+        assert_eq!(client.server_info().unwrap()["n"], n);
+        client.disconnect().await.unwrap();
+    }
+}

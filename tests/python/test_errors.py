@@ -66,8 +66,3 @@ async def test_client_connect_failure_leaves_client_disconnected(tmp_path: Path)
         await client.connect()
     with pytest.raises(claude_wire.CLIConnectionError, match="Not connected"):
         await client.query("hi")
-
-
-async def test_custom_transport_is_refused() -> None:
-    with pytest.raises(NotImplementedError):
-        claude_wire.query(prompt="x", transport=object())

@@ -20,6 +20,7 @@ from ._errors import (
 from ._tool import SdkMcpServer, SdkMcpTool, ToolAnnotations, create_sdk_mcp_server, tool
 from .client import ClaudeSDKClient
 from .query import query
+from .transport import Transport
 from .types import (
     TERMINAL_TASK_STATUSES,
     AgentDefinition,
@@ -153,6 +154,7 @@ __all__ = [
     "query",
     "__version__",
     "ClaudeSDKClient",
+    "Transport",
     # Types
     "PermissionMode",
     "EffortLevel",

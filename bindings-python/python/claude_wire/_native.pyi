@@ -8,6 +8,7 @@ mirrored here.
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Generator, Iterable
 from typing import Any, final
 
+from .transport import Transport
 from .types import ClaudeAgentOptions, Message
 
 __all__ = [
@@ -52,10 +53,13 @@ class PromptSink:
     """Receives the user messages of an async-iterable prompt."""
 
     def send(self, message: dict[str, Any]) -> None: ...
+    def fail(self, text: str) -> None: ...
     def close(self) -> None: ...
 
 def query(
-    prompt: str | AsyncIterable[dict[str, Any]], options: ClaudeAgentOptions
+    prompt: str | AsyncIterable[dict[str, Any]],
+    options: ClaudeAgentOptions,
+    transport: Transport | None = None,
 ) -> MessageStream: ...
 def redact(value: Any) -> Any:
     """A copy of a JSON-like value with the values of secret-looking keys hidden."""
@@ -64,7 +68,7 @@ def redact(value: Any) -> Any:
 class Client:
     """The native side of ``ClaudeSDKClient``."""
 
-    def __new__(cls, options: ClaudeAgentOptions) -> Client: ...
+    def __new__(cls, options: ClaudeAgentOptions, transport: Transport | None = None) -> Client: ...
     def connect(
         self, prompt: str | AsyncIterable[dict[str, Any]] | None = None
     ) -> Awaitable[None]: ...

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import _native
 from ._errors import CLIConnectionError
+from .transport import Transport
 from .types import (
     ClaudeAgentOptions,
     ContextUsageResponse,
@@ -27,10 +28,11 @@ class ClaudeSDKClient:
     Unlike the official SDK, a client is not bound to the task or task group that connected it.
     """
 
-    def __init__(self, options: ClaudeAgentOptions | None = None, transport: Any | None = None):
-        if transport is not None:
-            raise NotImplementedError("claude_wire does not support custom transports")
+    def __init__(
+        self, options: ClaudeAgentOptions | None = None, transport: Transport | None = None
+    ):
         self.options = options if options is not None else ClaudeAgentOptions()
+        self._transport = transport
         self._native: Any | None = None
 
     def _session(self) -> Any:
@@ -42,7 +44,7 @@ class ClaudeSDKClient:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
         if self._native is not None:
             await self.disconnect()
-        session = _native.Client(self.options)
+        session = _native.Client(self.options, self._transport)
         self._native = session
         try:
             await session.connect(prompt)

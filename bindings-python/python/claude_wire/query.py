@@ -6,6 +6,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 from . import _native
+from .transport import Transport
 from .types import ClaudeAgentOptions, Message
 
 
@@ -13,18 +14,17 @@ def query(
     *,
     prompt: str | AsyncIterable[dict[str, Any]],
     options: ClaudeAgentOptions | None = None,
-    transport: Any | None = None,
+    transport: Transport | None = None,
 ) -> AsyncIterator[Message]:
     """Runs one session of the Claude Code CLI and yields its messages.
 
     ``prompt`` is a string or an async iterable of user-message dicts
     (``{"type": "user", "message": {"role": "user", "content": ...}}``). The CLI starts when
     iteration starts; leaving the ``async for`` early (``break``, an exception, cancellation)
-    stops it and reaps the process.
+    stops it and reaps the process. With ``transport``, the session talks to that object
+    instead of starting the CLI.
     """
-    if transport is not None:
-        raise NotImplementedError("claude_wire does not support custom transports")
     if not isinstance(prompt, str) and not isinstance(prompt, AsyncIterable):
         raise TypeError("prompt must be a str or an async iterable of message dicts")
     options = options if options is not None else ClaudeAgentOptions()
-    return _native.query(prompt, options)
+    return _native.query(prompt, options, transport)
