@@ -63,6 +63,7 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
         flavour: claude_wire::Flavour::Python,
         cwd: o.path("cwd")?,
         cli_path: o.path("cli_path")?,
+        cli_site_dirs: crate::cli::site_dirs(obj.py())?,
         env: env(&o.get("env")?)?,
         user: o.opt("user")?,
         max_buffer_size: o.opt("max_buffer_size")?,

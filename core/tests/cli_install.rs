@@ -299,6 +299,7 @@ fn cache_layout_agrees_with_fetch_cli_script() {
     let output = Command::new("bash")
         .arg(&script)
         .env("CLAUDE_WIRE_CACHE", cache.path())
+        .env_remove("CLAUDE_WIRE_CLI_VERSION")
         .env("PATH", "/usr/bin:/bin") // no npm needed: it must not fetch
         .output()
         .unwrap();
@@ -328,6 +329,7 @@ fn cache_layout_agrees_with_fetch_cli_script() {
     let output = Command::new("bash")
         .arg(&script)
         .env_remove("CLAUDE_WIRE_CACHE")
+        .env_remove("CLAUDE_WIRE_CLI_VERSION")
         .env("HOME", home.path())
         .env("PATH", "/usr/bin:/bin")
         .output()
