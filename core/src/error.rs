@@ -31,8 +31,8 @@ pub enum Error {
         package: String,
         /// The CLI version asked for.
         version: String,
-        /// What went wrong.
-        problem: InstallProblem,
+        /// What went wrong (boxed: it keeps `Error` small).
+        problem: Box<InstallProblem>,
     },
 
     /// The configured working directory does not exist or is not a directory.

@@ -35,10 +35,13 @@ fn fake_cli(version: &str) -> Vec<u8> {
     format!("#!/bin/sh\necho '{version} (Claude Code)'\n").into_bytes()
 }
 
+/// Answers by request path: status and body.
+type Routes = Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>;
+
 /// A registry on 127.0.0.1: answers by request path, and the paths asked, in order.
 struct Registry {
     url: String,
-    routes: Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>,
+    routes: Routes,
     asked: Arc<Mutex<Vec<String>>>,
 }
 
@@ -49,7 +52,7 @@ impl Registry {
     fn start() -> Registry {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let routes: Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>> = Arc::default();
+        let routes: Routes = Arc::default();
         let asked = Arc::new(Mutex::new(Vec::new()));
         let (table, log) = (routes.clone(), asked.clone());
         // Serves until the test process ends; every connection is closed after one answer.
@@ -143,7 +146,7 @@ fn problem(result: claude_wire::Result<PathBuf>) -> InstallProblem {
             package, problem, ..
         }) => {
             assert_eq!(package, "@anthropic-ai/claude-code-linux-x64");
-            problem
+            *problem
         }
         other => panic!("expected CliInstall, got {other:?}"),
     }

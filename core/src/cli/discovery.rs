@@ -1,39 +1,4 @@
-//! Locating the Claude Code CLI executable.
-//!
-//! # Order
-//!
-//! 1. the explicit path (`cli_path`), which must exist;
-//! 2. [`CLI_ENV_VAR`] (`CLAUDE_WIRE_CLI`), which must exist when set;
-//! 3. the claude-wire cache at the pinned version,
-//!    `${CLAUDE_WIRE_CACHE:-~/.cache/claude-wire}/cli/<PINNED_CLI_VERSION>/claude`, where
-//!    [`install`](crate::cli::install) (`python -m claude_wire install-cli`) and
-//!    `scripts/fetch-cli.sh` put it;
-//! 4. the copies the official SDK packages ship, in the environment the host runtime resolves
-//!    packages from: npm package directories a binding resolved
-//!    ([`CliLookup::package_dirs`]), then `claude_agent_sdk/_bundled/claude` in the Python
-//!    import directories a binding supplied ([`CliLookup::site_dirs`]) and in the active
-//!    virtualenv (`$VIRTUAL_ENV/lib/python3.*/site-packages`);
-//! 5. `claude` on `PATH`;
-//! 6. the usual install locations ([`CliLookup::install_locations`]);
-//! 7. the npm platform packages in `node_modules` directories found without a binding's help:
-//!    in the working directory and each of its ancestors, then in the global npm root
-//!    (`$npm_config_prefix/lib/node_modules`, the one beside `node` on `PATH`, and
-//!    `~/.npm-global/lib/node_modules`). Each is checked for
-//!    `@anthropic-ai/claude-agent-sdk-<platform>/claude` and
-//!    `@anthropic-ai/claude-code-<platform>/claude`.
-//!
-//! Why 3 and 4 come before `PATH`: both official SDKs run the CLI their package ships before
-//! any `claude` on `PATH` (the Python SDK checks its `_bundled/claude` first; the TypeScript SDK
-//! resolves its own platform package), because that is the version they were released and tested
-//! with, while the `claude` on `PATH` is the user's interactive install, which updates itself
-//! and drifts. The claude-wire cache holds exactly [`PINNED_CLI_VERSION`] and exists only when
-//! someone installed it for claude-wire; an official package installed next to claude-wire is
-//! what the official SDK would run in the same environment, so switching from it to claude-wire
-//! keeps the same CLI. Set `cli_path` or `CLAUDE_WIRE_CLI` to run another one. The `node_modules`
-//! found by walking up from the working directory (7) are a guess about the project rather than
-//! the runtime's own resolution, so they come after `PATH` and the install locations.
-//!
-//! When nothing is found, [`Error::CliNotFound`] lists every place checked, in order.
+//! Locating the Claude Code CLI executable (the order is documented on [`find_cli`]).
 
 use super::platform::Platform;
 use crate::{ClaudeAgentOptions, Error, Result, PINNED_CLI_VERSION};
@@ -51,9 +16,43 @@ const CLI_NAME: &str = "claude";
 
 /// Finds the CLI executable using this process's environment.
 ///
-/// See the [module documentation](self) for the order. When nothing is found the error lists
-/// every place checked. See [`CliLookup`] to search with another environment or with the
-/// directories a binding supplies.
+/// # Order
+///
+/// 1. the explicit path (`cli_path`), which must exist;
+/// 2. [`CLI_ENV_VAR`] (`CLAUDE_WIRE_CLI`), which must exist when set;
+/// 3. the claude-wire cache at the pinned version,
+///    `${CLAUDE_WIRE_CACHE:-~/.cache/claude-wire}/cli/<PINNED_CLI_VERSION>/claude`, where
+///    `claude_wire::cli::install` (cargo feature `install`; `python -m claude_wire install-cli`) and
+///    `scripts/fetch-cli.sh` put it;
+/// 4. the copies the official SDK packages ship, in the environment the host runtime resolves
+///    packages from: npm package directories a binding resolved
+///    ([`CliLookup::package_dirs`]), then `claude_agent_sdk/_bundled/claude` in the Python
+///    import directories a binding supplied ([`CliLookup::site_dirs`]) and in the active
+///    virtualenv (`$VIRTUAL_ENV/lib/python3.*/site-packages`);
+/// 5. `claude` on `PATH`;
+/// 6. the usual install locations ([`CliLookup::install_locations`]);
+/// 7. the npm platform packages in `node_modules` directories found without a binding's help:
+///    in the working directory and each of its ancestors, then in the global npm root
+///    (`$npm_config_prefix/lib/node_modules`, the one beside `node` on `PATH`, and
+///    `~/.npm-global/lib/node_modules`). Each is checked for
+///    `@anthropic-ai/claude-agent-sdk-<platform>/claude` and
+///    `@anthropic-ai/claude-code-<platform>/claude`.
+///
+/// Why 3 and 4 come before `PATH`: both official SDKs run the CLI their package ships before
+/// any `claude` on `PATH` (the Python SDK checks its `_bundled/claude` first; the TypeScript SDK
+/// resolves its own platform package), because that is the version they were released and tested
+/// with, while the `claude` on `PATH` is the user's interactive install, which updates itself
+/// and drifts. The claude-wire cache holds exactly [`PINNED_CLI_VERSION`] and exists only when
+/// someone installed it for claude-wire; an official package installed next to claude-wire is
+/// what the official SDK would run in the same environment, so switching from it to claude-wire
+/// keeps the same CLI. Set `cli_path` or `CLAUDE_WIRE_CLI` to run another one. The `node_modules`
+/// found by walking up from the working directory (7) are a guess about the project rather than
+/// the runtime's own resolution, so they come after `PATH` and the install locations.
+///
+/// When nothing is found, [`Error::CliNotFound`] lists every place checked, in order.
+///
+/// See [`CliLookup`] to search with another environment or with the directories a binding
+/// supplies.
 pub fn find_cli(explicit: Option<&Path>) -> Result<PathBuf> {
     CliLookup::from_env().find(explicit)
 }
@@ -239,7 +238,7 @@ impl CliLookup {
             .collect()
     }
 
-    /// Runs the search described in the [module documentation](self).
+    /// Runs the search described on [`find_cli`].
     pub fn find(&self, explicit: Option<&Path>) -> Result<PathBuf> {
         if let Some(path) = explicit {
             return require_file(path);

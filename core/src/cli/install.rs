@@ -1,7 +1,7 @@
 //! Installing the pinned Claude Code CLI from the npm registry (cargo feature `install`).
 //!
 //! [`install`] fetches the npm package `@anthropic-ai/claude-code-<platform>` at
-//! [`PINNED_CLI_VERSION`](crate::PINNED_CLI_VERSION): it reads `dist.tarball` and
+//! [`crate::PINNED_CLI_VERSION`]: it reads `dist.tarball` and
 //! `dist.integrity` from the registry's metadata, downloads the tarball over HTTPS (the
 //! platform's trust store, proxies from `HTTPS_PROXY`/`ALL_PROXY`), checks its sha512
 //! integrity, extracts `package/claude`, checks that it runs and reports the version, and moves
@@ -50,7 +50,7 @@ pub fn install() -> Result<PathBuf> {
 /// fields to install another version or platform, into another cache, or from a mirror.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Installer {
-    /// The CLI version (default [`PINNED_CLI_VERSION`](crate::PINNED_CLI_VERSION)).
+    /// The CLI version (default [`crate::PINNED_CLI_VERSION`]).
     pub version: String,
     /// The platform whose package is fetched (default [`Platform::current`]).
     pub platform: Platform,
@@ -79,7 +79,7 @@ impl Installer {
         let platform = Platform::current().ok_or_else(|| Error::CliInstall {
             package: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
             version: PINNED_CLI_VERSION.to_string(),
-            problem: InstallProblem::UnsupportedPlatform,
+            problem: Box::new(InstallProblem::UnsupportedPlatform),
         })?;
         let cache_root = cache_root().ok_or_else(|| {
             Error::InvalidOptions(
@@ -239,7 +239,7 @@ impl Installer {
         Error::CliInstall {
             package: self.package(),
             version: self.version.clone(),
-            problem,
+            problem: Box::new(problem),
         }
     }
 
@@ -380,7 +380,7 @@ pub fn install_tarball(
     Ok(dest.to_path_buf())
 }
 
-/// Extracts [`TARBALL_ENTRY`] of a gzipped tarball into a temporary executable file in `dir`
+/// Extracts `package/claude` of a gzipped tarball into a temporary executable file in `dir`
 /// (removed when dropped unless persisted).
 pub fn extract_cli(tgz: impl Read, dir: &Path) -> Result<tempfile::TempPath, InstallProblem> {
     let bad = |e: io::Error| InstallProblem::BadPackage(format!("cannot read the tarball: {e}"));
