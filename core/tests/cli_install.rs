@@ -236,6 +236,14 @@ fn missing_version_package_and_registry_are_typed_errors() {
         InstallProblem::VersionNotFound { latest: Some(v) } if v == "1.2.3"
     ));
 
+    // A version is a version, not a path.
+    for bad in ["../../x", "", "latest", "1.0/2"] {
+        let err = installer(&registry.url, cache.path(), bad)
+            .run()
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidOptions(_)), "{bad:?}: {err}");
+    }
+
     let empty = Registry::start();
     assert!(matches!(
         problem(installer(&empty.url, cache.path(), "1.2.3").run()),

@@ -111,6 +111,16 @@ impl Installer {
 
     /// Installs (unless a working CLI of the version is already there) and returns the path.
     pub fn run(&self) -> Result<PathBuf> {
+        // The version names a directory of the cache: a version string, nothing else.
+        let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_');
+        if !self.version.starts_with(|c: char| c.is_ascii_digit())
+            || !self.version.chars().all(valid)
+        {
+            return Err(Error::InvalidOptions(format!(
+                "not a Claude Code version: {:?}",
+                self.version
+            )));
+        }
         let dest = self.destination();
         if !self.force && reports_version(&dest, &self.version).is_ok() {
             return Ok(dest);
