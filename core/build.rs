@@ -1,8 +1,16 @@
 //! Turns `pinned.env` (the pinned versions, also read by `scripts/*.sh`) into compile-time
 //! environment variables `CLAUDE_WIRE_PINNED_<KEY>` for the constants in `src/pinned.rs`.
+//!
+//! Also sets the cfg `claude_wire_test_install` when `CLAUDE_WIRE_TEST_INSTALL=1`: the test that
+//! downloads the real CLI from the npm registry (`tests/cli_install.rs`) is ignored otherwise.
 
 fn main() {
     println!("cargo:rerun-if-changed=pinned.env");
+    println!("cargo::rustc-check-cfg=cfg(claude_wire_test_install)");
+    println!("cargo:rerun-if-env-changed=CLAUDE_WIRE_TEST_INSTALL");
+    if std::env::var("CLAUDE_WIRE_TEST_INSTALL").is_ok_and(|v| v == "1") {
+        println!("cargo:rustc-cfg=claude_wire_test_install");
+    }
     let text = std::fs::read_to_string("pinned.env").expect("core/pinned.env is readable");
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {

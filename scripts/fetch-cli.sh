@@ -6,6 +6,10 @@
 # Source: the npm platform package @anthropic-ai/claude-code-linux-x64 (npm pack, no install
 # scripts run); fallback: the same binary bundled in the claude-agent-sdk wheel on PyPI.
 # Idempotent and atomic: the binary is checked in a temp dir, then moved into place.
+# This is the CI path (it needs npm or pip). Users get the same result without either from the
+# core's installer, `python -m claude_wire install-cli` / `claude_wire::cli::install()`: both
+# write this cache path and layout and accept each other's copy (core/tests/cli_install.rs,
+# `cache_layout_agrees_with_fetch_cli_script`).
 # The versions come from core/pinned.env (CLAUDE_CODE_CLI, CLAUDE_AGENT_SDK_PYTHON); the
 # environment variables CLAUDE_WIRE_CLI_VERSION and CLAUDE_WIRE_SDK_WHEEL_VERSION override them.
 set -euo pipefail

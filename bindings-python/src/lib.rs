@@ -6,6 +6,7 @@
 mod awaitable;
 mod callbacks;
 mod classes;
+mod cli;
 mod client;
 mod convert;
 mod entry;
@@ -42,6 +43,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::find_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::install_cli, m)?)?;
     m.add_function(wrap_pyfunction!(replay::_replay, m)?)?;
     m.add_function(wrap_pyfunction!(pyfuture::_shutdown, m)?)?;
     m.py()

@@ -43,8 +43,12 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
             }
         }
     }
-    ClaudeAgentOptions::from_value(Value::Object(data), Flavour::Python, handles.callbacks)
-        .map_err(|e| to_pyerr(py, e))
+    let mut options =
+        ClaudeAgentOptions::from_value(Value::Object(data), Flavour::Python, handles.callbacks)
+            .map_err(|e| to_pyerr(py, e))?;
+    // Where this interpreter's packages live: the official wheel's bundled CLI may be there.
+    options.cli_site_dirs = crate::cli::site_dirs(py)?;
+    Ok(options)
 }
 
 /// Emits the official SDK's warnings for these options (the core decides which and their

@@ -9,11 +9,17 @@ mod args_ts;
 mod discovery;
 mod env;
 mod initialize;
+#[cfg(feature = "install")]
+pub mod install;
+mod platform;
 
 pub use args::build_args;
-pub use discovery::{find_cli, CliLookup, CLI_ENV_VAR};
+pub use discovery::{cache_root, cached_cli_path, find_cli, CliLookup, CACHE_ENV_VAR, CLI_ENV_VAR};
 pub use env::build_env;
 use env::env_with_cwd;
+#[cfg(feature = "install")]
+pub use install::{install, Installer};
+pub use platform::Platform;
 
 use crate::options::ClaudeAgentOptions;
 use crate::transport::CliCommand;
@@ -26,7 +32,9 @@ pub use env::{
 
 /// Resolves the CLI and builds the full command for `options`.
 ///
-/// Checks that `cwd` (when set) is an existing directory, finds the CLI with [`find_cli`],
+/// Checks that `cwd` (when set) is an existing directory, finds the CLI as [`find_cli`] does
+/// (with the options' [`cli_site_dirs`](ClaudeAgentOptions::cli_site_dirs) and
+/// [`cli_package_dirs`](ClaudeAgentOptions::cli_package_dirs)),
 /// builds the arguments with [`build_args`] and the environment with [`build_env`] over this
 /// process's environment.
 pub fn build_command(options: &ClaudeAgentOptions) -> Result<CliCommand> {
@@ -35,7 +43,7 @@ pub fn build_command(options: &ClaudeAgentOptions) -> Result<CliCommand> {
         Some(dir) => return Err(Error::CwdNotFound(dir.clone())),
         None => None,
     };
-    let program = find_cli(options.cli_path.as_deref())?;
+    let program = CliLookup::for_options(options).find(options.cli_path.as_deref())?;
     let args = build_args(options)?;
     let env = env_with_cwd(options, std::env::vars_os(), cwd.as_deref());
     Ok(CliCommand {

@@ -17,10 +17,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The Claude Code CLI binary could not be found.
-    #[error("Claude Code CLI not found (looked in: {}). Install the pinned version with `npm install -g @anthropic-ai/claude-code@{}`, or set CLAUDE_WIRE_CLI / `cli_path`", .searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), crate::PINNED_CLI_VERSION)]
+    #[error("Claude Code CLI not found (looked in: {}). Install the pinned version {v} with `python -m claude_wire install-cli` (Python), `npx claude-wire install-cli` (Node), `claude_wire::cli::install()` (Rust, cargo feature `install`) or `npm install -g @anthropic-ai/claude-code@{v}`, or set CLAUDE_WIRE_CLI / `cli_path`", .searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), v = crate::PINNED_CLI_VERSION)]
     CliNotFound {
         /// Every place that was checked, in order.
         searched: Vec<PathBuf>,
+    },
+
+    /// Installing the Claude Code CLI (`claude_wire::cli::install`) failed.
+    #[error("cannot install Claude Code {version} ({package}): {problem}")]
+    CliInstall {
+        /// The npm package fetched (`@anthropic-ai/claude-code-<platform>`), or the platform's
+        /// name when it has no package.
+        package: String,
+        /// The CLI version asked for.
+        version: String,
+        /// What went wrong (boxed: it keeps `Error` small).
+        problem: Box<InstallProblem>,
     },
 
     /// The configured working directory does not exist or is not a directory.
@@ -140,6 +152,61 @@ pub enum Error {
     Json(Arc<serde_json::Error>),
 }
 
+/// Why an install of the CLI failed ([`Error::CliInstall`]).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstallProblem {
+    /// Claude Code has no native build for this platform.
+    #[error("no native Claude Code build for this platform; install it another way and set CLAUDE_WIRE_CLI")]
+    UnsupportedPlatform,
+    /// The registry does not know the package (HTTP 404).
+    #[error("the npm registry has no such package ({url})")]
+    PackageNotFound {
+        /// The metadata address asked.
+        url: String,
+    },
+    /// The package exists but not at this version.
+    #[error("the npm registry has no such version of the package (newest: {})", .latest.as_deref().unwrap_or("none"))]
+    VersionNotFound {
+        /// The package's `latest` tag, when it has one.
+        latest: Option<String>,
+    },
+    /// A request failed: no connection, TLS, a timeout, an HTTP error status, a cut download.
+    #[error("network error for {url}: {message}")]
+    Network {
+        /// The address asked.
+        url: String,
+        /// What failed.
+        message: String,
+    },
+    /// The downloaded tarball does not match the registry's `dist.integrity`.
+    #[error("integrity check failed for {url}: expected {expected}, got {actual}")]
+    Integrity {
+        /// The tarball's address.
+        url: String,
+        /// The registry's `dist.integrity` (SRI).
+        expected: String,
+        /// The SRI of the bytes received.
+        actual: String,
+    },
+    /// The registry's metadata or the tarball is not as expected (no `dist.tarball`, no sha512
+    /// integrity, no `package/claude` in the tarball, an insecure tarball address, ...).
+    #[error("unexpected package contents: {0}")]
+    BadPackage(String),
+    /// The installed binary does not run or reports another version.
+    #[error("the downloaded CLI does not work here: {0}")]
+    Broken(String),
+    /// Writing into the cache failed.
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        /// The file or directory written.
+        path: PathBuf,
+        /// The operating-system error.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+}
+
 impl From<std::io::Error> for Error {
     fn from(error: std::io::Error) -> Self {
         Error::Io(Arc::new(error))
@@ -158,6 +225,8 @@ impl From<serde_json::Error> for Error {
 pub enum ErrorKind {
     /// [`Error::CliNotFound`].
     CliNotFound,
+    /// [`Error::CliInstall`].
+    CliInstall,
     /// [`Error::CwdNotFound`], [`Error::Spawn`], [`Error::Connection`], [`Error::Io`],
     /// [`Error::SessionClosed`], [`Error::NoResult`], [`Error::Stalled`]: the session cannot
     /// be (or stay) connected.
@@ -183,6 +252,7 @@ impl ErrorKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::CliNotFound => "cli_not_found",
+            ErrorKind::CliInstall => "cli_install",
             ErrorKind::Connection => "connection",
             ErrorKind::InvalidOptions => "invalid_options",
             ErrorKind::Process => "process",
@@ -233,6 +303,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::CliNotFound { .. } => ErrorKind::CliNotFound,
+            Error::CliInstall { .. } => ErrorKind::CliInstall,
             Error::CwdNotFound(_)
             | Error::Spawn { .. }
             | Error::Connection(_)

@@ -1,6 +1,6 @@
 //! Finding the CLI executable and validating the command, against injected environments.
 
-use claude_wire::cli::{build_command, CliLookup};
+use claude_wire::cli::{build_command, CliLookup, Platform};
 use claude_wire::{ClaudeAgentOptions, Error, PINNED_CLI_VERSION};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -31,11 +31,13 @@ fn searched(result: claude_wire::Result<PathBuf>) -> (Vec<PathBuf>, String) {
     }
 }
 
+/// A lookup that searches only what is under `home` (and `/usr/local/bin`): no cwd, no
+/// virtualenv, no PATH, a fixed platform.
 fn lookup(home: &Path) -> CliLookup {
     CliLookup {
-        cli_env: None,
-        path: None,
         home: Some(home.to_path_buf()),
+        platform: Some(Platform::LinuxX64),
+        ..CliLookup::default()
     }
 }
 
@@ -61,6 +63,7 @@ fn explicit_path_wins_over_everything() {
         cli_env: Some(from_env.into()),
         path: Some(on_path.parent().unwrap().into()),
         home: Some(home.path().into()),
+        ..CliLookup::default()
     };
     assert_eq!(search.find(Some(&explicit)).unwrap(), explicit);
 }
@@ -74,6 +77,7 @@ fn env_var_is_used_before_path() {
         cli_env: Some(from_env.clone().into()),
         path: Some(on_path.parent().unwrap().into()),
         home: Some(home.path().into()),
+        ..CliLookup::default()
     };
     assert_eq!(search.find(None).unwrap(), from_env);
 }
@@ -87,6 +91,7 @@ fn env_var_pointing_nowhere_is_an_error() {
         cli_env: Some(missing.clone().into()),
         path: Some(on_path.parent().unwrap().into()),
         home: Some(home.path().into()),
+        ..CliLookup::default()
     };
     assert_eq!(searched(search.find(None)).0, vec![missing]);
 }
@@ -104,12 +109,13 @@ fn path_is_searched_in_order_and_needs_an_executable() {
         cli_env: None,
         path: Some(std::env::join_paths(dirs).unwrap()),
         home: Some(home.path().into()),
+        ..CliLookup::default()
     };
     assert_eq!(search.find(None).unwrap(), first);
 }
 
 #[test]
-fn install_locations_are_the_usual_ones_then_our_cache() {
+fn install_locations_are_the_usual_ones() {
     let home = Path::new("/h");
     let expected: Vec<PathBuf> = [
         "/h/.npm-global/bin/claude",
@@ -121,10 +127,6 @@ fn install_locations_are_the_usual_ones_then_our_cache() {
     ]
     .iter()
     .map(PathBuf::from)
-    .chain([home
-        .join(".cache/claude-wire/cli")
-        .join(PINNED_CLI_VERSION)
-        .join("claude")])
     .collect();
     assert_eq!(lookup(home).install_locations(), expected);
     let no_home = CliLookup::default();
@@ -147,6 +149,7 @@ fn each_fallback_location_is_found() {
         ".yarn/bin/claude".into(),
         ".claude/local/claude".into(),
         format!(".cache/claude-wire/cli/{PINNED_CLI_VERSION}/claude"),
+        ".npm-global/lib/node_modules/@anthropic-ai/claude-code-linux-x64/claude".into(),
     ] {
         let home = tempfile::tempdir().unwrap();
         let cli = make_executable(&home.path().join(&relative));
@@ -156,6 +159,219 @@ fn each_fallback_location_is_found() {
         search.path = Some(empty_path.into());
         assert_eq!(search.find(None).unwrap(), cli, "{relative}");
     }
+}
+
+/// Every field set, nothing installed: the error lists each place in the documented order.
+#[test]
+fn every_place_is_checked_in_the_documented_order() {
+    if system_cli_present() {
+        eprintln!("skipped: /usr/local/bin/claude exists");
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let venv = r.join("venv");
+    std::fs::create_dir_all(venv.join("lib/python3.12/site-packages")).unwrap();
+    std::fs::create_dir_all(venv.join("lib/python3.11/site-packages")).unwrap();
+    std::fs::create_dir_all(venv.join("lib/python3.13")).unwrap(); // no site-packages: skipped
+    let cwd = r.join("project/sub");
+    std::fs::create_dir_all(&cwd).unwrap();
+    // `node` on PATH: npm's default global prefix is the directory above its `bin`.
+    let node = make_executable(&r.join("nodejs/bin/node"));
+    let search = CliLookup {
+        cli_env: None,
+        path: Some(std::env::join_paths([r.join("p1"), node.parent().unwrap().into()]).unwrap()),
+        home: Some(r.join("home")),
+        cache: Some(r.join("cache")),
+        virtual_env: Some(venv.clone()),
+        site_dirs: vec![r.join("site"), r.join("user-site")],
+        package_dirs: vec![r.join("resolved/claude-agent-sdk-linux-x64")],
+        cwd: Some(cwd.clone()),
+        npm_prefix: Some(r.join("prefix")),
+        platform: Some(Platform::LinuxArm64Musl),
+    };
+    let (places, text) = searched(search.find(None));
+    let bundled = |site: PathBuf| site.join("claude_agent_sdk/_bundled/claude");
+    let packages = |modules: PathBuf| {
+        [
+            modules.join("@anthropic-ai/claude-agent-sdk-linux-arm64-musl/claude"),
+            modules.join("@anthropic-ai/claude-code-linux-arm64-musl/claude"),
+        ]
+    };
+    let mut expected = vec![
+        r.join(format!("cache/cli/{PINNED_CLI_VERSION}/claude")),
+        r.join("resolved/claude-agent-sdk-linux-x64/claude"),
+        bundled(r.join("site")),
+        bundled(r.join("user-site")),
+        bundled(venv.join("lib/python3.11/site-packages")),
+        bundled(venv.join("lib/python3.12/site-packages")),
+        r.join("p1/claude"),
+        r.join("nodejs/bin/claude"),
+    ];
+    expected.extend(search.install_locations());
+    for dir in cwd.ancestors() {
+        expected.extend(packages(dir.join("node_modules")));
+    }
+    let real_node_prefix = r.join("nodejs").canonicalize().unwrap();
+    for prefix in [
+        r.join("prefix"),
+        real_node_prefix,
+        r.join("home/.npm-global"),
+    ] {
+        expected.extend(packages(prefix.join("lib/node_modules")));
+    }
+    assert_eq!(places, expected);
+    for place in &places {
+        assert!(text.contains(&place.display().to_string()), "{place:?}");
+    }
+}
+
+#[test]
+fn claude_wire_cache_is_honoured_and_wins_over_path() {
+    let root = tempfile::tempdir().unwrap();
+    let on_path = make_executable(&root.path().join("bin/claude"));
+    let cached = make_executable(
+        &root
+            .path()
+            .join(format!("mycache/cli/{PINNED_CLI_VERSION}/claude")),
+    );
+    // A copy in the default cache under home is ignored when CLAUDE_WIRE_CACHE names another.
+    make_executable(&root.path().join(format!(
+        "home/.cache/claude-wire/cli/{PINNED_CLI_VERSION}/claude"
+    )));
+    let mut search = lookup(&root.path().join("home"));
+    search.path = Some(on_path.parent().unwrap().into());
+    search.cache = Some(root.path().join("mycache"));
+    assert_eq!(search.find(None).unwrap(), cached);
+    assert_eq!(search.cache_root(), Some(root.path().join("mycache")));
+    // Another version in the cache is not the pinned one: PATH wins.
+    std::fs::remove_file(&cached).unwrap();
+    make_executable(&root.path().join("mycache/cli/0.0.1/claude"));
+    assert_eq!(search.find(None).unwrap(), on_path);
+    // Without CLAUDE_WIRE_CACHE the cache is under home.
+    assert_eq!(
+        lookup(Path::new("/h")).cache_location(),
+        Some(PathBuf::from(format!(
+            "/h/.cache/claude-wire/cli/{PINNED_CLI_VERSION}/claude"
+        )))
+    );
+}
+
+#[test]
+fn python_wheel_bundled_cli_is_found_before_path() {
+    let root = tempfile::tempdir().unwrap();
+    let on_path = make_executable(&root.path().join("bin/claude"));
+    let site = root.path().join("site-packages");
+    let bundled = make_executable(&site.join("claude_agent_sdk/_bundled/claude"));
+    let mut search = lookup(&root.path().join("home"));
+    search.path = Some(on_path.parent().unwrap().into());
+    assert_eq!(
+        search.find(None).unwrap(),
+        on_path,
+        "not searched unless given"
+    );
+    search.site_dirs = vec![root.path().join("elsewhere"), site.clone()];
+    assert_eq!(search.find(None).unwrap(), bundled);
+
+    // The same wheel found through VIRTUAL_ENV.
+    let venv = root.path().join("venv");
+    let in_venv = make_executable(
+        &venv.join("lib/python3.11/site-packages/claude_agent_sdk/_bundled/claude"),
+    );
+    search.site_dirs.clear();
+    search.virtual_env = Some(venv);
+    assert_eq!(search.find(None).unwrap(), in_venv);
+
+    // Our own cache at the pinned version comes first.
+    search.cache = Some(root.path().join("cache"));
+    let cached = make_executable(
+        &root
+            .path()
+            .join(format!("cache/cli/{PINNED_CLI_VERSION}/claude")),
+    );
+    assert_eq!(search.find(None).unwrap(), cached);
+}
+
+#[test]
+fn package_dirs_from_a_binding_come_before_site_dirs() {
+    let root = tempfile::tempdir().unwrap();
+    let site = root.path().join("site");
+    make_executable(&site.join("claude_agent_sdk/_bundled/claude"));
+    let package = root
+        .path()
+        .join("node_modules/@anthropic-ai/claude-agent-sdk-linux-x64");
+    let resolved = make_executable(&package.join("claude"));
+    let mut search = lookup(&root.path().join("home"));
+    search.site_dirs = vec![site];
+    search.package_dirs = vec![root.path().join("missing"), package];
+    assert_eq!(search.find(None).unwrap(), resolved);
+}
+
+#[test]
+fn npm_platform_packages_are_found_upward_from_cwd_after_path() {
+    if system_cli_present() {
+        eprintln!("skipped: /usr/local/bin/claude exists and comes before node_modules");
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let cwd = root.path().join("repo/packages/app");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let modules = root.path().join("repo/node_modules/@anthropic-ai");
+    let code = make_executable(&modules.join("claude-code-darwin-arm64/claude"));
+    make_executable(&modules.join("claude-code-linux-x64/claude")); // another platform
+    let mut search = lookup(&root.path().join("home"));
+    search.platform = Some(Platform::DarwinArm64);
+    search.cwd = Some(cwd.clone());
+    assert_eq!(search.find(None).unwrap(), code);
+    // The official TypeScript SDK's copy comes first in the same node_modules.
+    let sdk = make_executable(&modules.join("claude-agent-sdk-darwin-arm64/claude"));
+    assert_eq!(search.find(None).unwrap(), sdk);
+    // A nearer node_modules wins.
+    let nearer =
+        make_executable(&cwd.join("node_modules/@anthropic-ai/claude-code-darwin-arm64/claude"));
+    assert_eq!(search.find(None).unwrap(), nearer);
+    // `claude` on PATH comes before a guess about the project.
+    let on_path = make_executable(&root.path().join("bin/claude"));
+    search.path = Some(on_path.parent().unwrap().into());
+    assert_eq!(search.find(None).unwrap(), on_path);
+}
+
+#[test]
+fn npm_global_root_is_found_from_the_prefix_and_from_node() {
+    if system_cli_present() {
+        eprintln!("skipped: /usr/local/bin/claude exists and comes before node_modules");
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let package = "lib/node_modules/@anthropic-ai/claude-code-linux-x64/claude";
+    let node = make_executable(&root.path().join("node-v24/bin/node"));
+    let beside_node = make_executable(&root.path().join("node-v24").join(package));
+    let mut search = lookup(&root.path().join("home"));
+    search.path = Some(node.parent().unwrap().into());
+    assert_eq!(search.find(None).unwrap(), beside_node);
+    let from_prefix = make_executable(&root.path().join("prefix").join(package));
+    search.npm_prefix = Some(root.path().join("prefix"));
+    assert_eq!(search.find(None).unwrap(), from_prefix);
+}
+
+#[test]
+fn a_session_searches_the_dirs_its_binding_supplied() {
+    let options = ClaudeAgentOptions {
+        cli_site_dirs: vec!["/site".into()],
+        cli_package_dirs: vec!["/pkg".into()],
+        ..ClaudeAgentOptions::default()
+    };
+    let search = CliLookup::for_options(&options);
+    assert_eq!(search.site_dirs, vec![PathBuf::from("/site")]);
+    assert_eq!(search.package_dirs, vec![PathBuf::from("/pkg")]);
+    assert_eq!(
+        CliLookup {
+            site_dirs: Vec::new(),
+            package_dirs: Vec::new(),
+            ..search
+        },
+        CliLookup::from_env()
+    );
 }
 
 #[test]
@@ -177,8 +393,10 @@ fn nothing_found_lists_every_place_and_the_pinned_version() {
     let mut search = lookup(home.path());
     search.path = Some(std::env::join_paths(&dirs).unwrap());
     let (places, text) = searched(search.find(None));
-    let mut expected: Vec<PathBuf> = dirs.iter().map(|d| d.join("claude")).collect();
+    let mut expected = vec![search.cache_location().unwrap()];
+    expected.extend(dirs.iter().map(|d| d.join("claude")));
     expected.extend(search.install_locations());
+    expected.extend(search.node_modules_locations());
     assert_eq!(places, expected);
     for place in &places {
         assert!(
@@ -186,11 +404,15 @@ fn nothing_found_lists_every_place_and_the_pinned_version() {
             "{place:?} missing from: {text}"
         );
     }
-    assert!(
-        text.contains(&format!("@anthropic-ai/claude-code@{PINNED_CLI_VERSION}")),
-        "{text}"
-    );
-    assert!(text.contains("CLAUDE_WIRE_CLI"), "{text}");
+    for how in [
+        format!("@anthropic-ai/claude-code@{PINNED_CLI_VERSION}"),
+        "python -m claude_wire install-cli".into(),
+        "npx claude-wire install-cli".into(),
+        "claude_wire::cli::install()".into(),
+        "CLAUDE_WIRE_CLI".into(),
+    ] {
+        assert!(text.contains(&how), "{how} missing from: {text}");
+    }
 }
 
 #[test]

@@ -22,6 +22,8 @@ __all__ = [
     "query",
     "redact",
     "cli_env",
+    "find_cli",
+    "install_cli",
     "_replay",
     "_shutdown",
 ]
@@ -83,7 +85,18 @@ class Client:
     def get_server_info(self) -> Awaitable[dict[str, Any] | None]: ...
     def disconnect(self) -> Awaitable[None]: ...
 
+def redact(value: Any) -> Any:
+    """A copy of a JSON-like value with the values of secret-looking keys hidden (the core's
+    rule)."""
+
 def cli_env(base_url: str, scratch: str) -> list[tuple[str, str]]: ...
+def find_cli(cli_path: str | None = None) -> str:
+    """The Claude Code CLI a session with ``cli_path`` would run (raises ``CLINotFoundError``
+    listing every place looked in)."""
+
+def install_cli(version: str | None = None, force: bool = False) -> str:
+    """Installs the Claude Code CLI (the pinned version by default) from the npm registry into
+    the claude-wire cache and returns its path; blocking, Ctrl-C interrupts it."""
 
 @final
 class ModelServer:

@@ -180,6 +180,13 @@ pub struct ClaudeAgentOptions {
     pub cwd: Option<PathBuf>,
     /// Explicit CLI path; see [`crate::cli::find_cli`] for the search otherwise.
     pub cli_path: Option<PathBuf>,
+    /// Python import directories searched for the CLI the official Python SDK's wheel ships
+    /// (`claude_agent_sdk/_bundled/claude`); set by the Python binding from `site`
+    /// ([`CliLookup::site_dirs`](crate::cli::CliLookup::site_dirs)).
+    pub cli_site_dirs: Vec<PathBuf>,
+    /// Directories of npm packages holding the CLI as `claude`, as a binding's runtime resolved
+    /// them ([`CliLookup::package_dirs`](crate::cli::CliLookup::package_dirs)).
+    pub cli_package_dirs: Vec<PathBuf>,
     /// Environment variables for the CLI, applied over the inherited environment.
     pub env: Vec<(String, String)>,
     /// Run the CLI as this OS user (name or uid).
