@@ -361,6 +361,10 @@ impl Error {
                     (None, None) => format!("Claude Code process exited{tail}"),
                 }
             }
+            (Flavour::Ts, Error::ErrorResult { result, .. }) => format!(
+                "Claude Code returned an error result: {}",
+                ts_error_result_text(result)
+            ),
             _ => self.to_string(),
         }
     }
@@ -374,35 +378,65 @@ impl Error {
     }
 }
 
-/// The text of an error result: its `result`, else its `errors` joined, else its subtype.
+/// The text of an error result, as the Python SDK picks it (and the Rust flavour): its `errors`
+/// joined, else its `result`, else a non-`success` subtype, else the HTTP status.
 pub(crate) fn error_result_text(result: &Value) -> String {
+    let errors: Vec<&str> = result
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|e| {
+            e.iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return errors.join("; ");
+    }
     if let Some(text) = result
         .get("result")
         .and_then(Value::as_str)
+        .map(str::trim)
         .filter(|t| !t.is_empty())
     {
         return text.to_string();
     }
-    if let Some(errors) = result
-        .get("errors")
-        .and_then(Value::as_array)
-        .filter(|e| !e.is_empty())
-    {
-        return errors
-            .iter()
-            .map(|e| {
-                e.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| e.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-    }
-    result
+    if let Some(subtype) = result
         .get("subtype")
         .and_then(Value::as_str)
-        .unwrap_or("error")
-        .to_string()
+        .filter(|s| !s.is_empty() && *s != "success")
+    {
+        return subtype.to_string();
+    }
+    match result.get("api_error_status").filter(|s| !s.is_null()) {
+        Some(status) => format!("API error (HTTP {status})"),
+        None => "unknown error".to_string(),
+    }
+}
+
+/// The TypeScript SDK's pick: the `result` text of a `success` result, else the `errors`.
+fn ts_error_result_text(result: &Value) -> String {
+    if result.get("subtype").and_then(Value::as_str) == Some("success") {
+        return result
+            .get("result")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+    }
+    result
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|e| {
+            e.iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
 }
 
 /// The TypeScript SDK's `". stderr: <last 2048 characters>"`, with secrets hidden.

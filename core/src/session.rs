@@ -68,6 +68,8 @@ pub(crate) struct Shared {
     flavour: Flavour,
     /// Mark every user message `client_composed` (the `verbatim_prompts` option).
     verbatim_prompts: bool,
+    /// How long a one-shot query waits, between turns, for a CLI that still reports work.
+    run_end_ceiling: Option<Duration>,
 }
 
 /// A running session. Dropping it stops every task it started; the transport then kills and
@@ -97,6 +99,8 @@ pub(crate) struct SessionConfig {
     pub flavour: Flavour,
     /// See [`ClaudeAgentOptions::verbatim_prompts`].
     pub verbatim_prompts: bool,
+    /// See [`Shared::wait_run_over`]; `None`: no limit.
+    pub run_end_ceiling: Option<Duration>,
     /// The body of the `initialize` request (without `subtype`).
     pub initialize: Map<String, Value>,
 }
@@ -124,6 +128,7 @@ impl Session {
             closing: AtomicBool::new(false),
             flavour: config.flavour,
             verbatim_prompts: config.verbatim_prompts,
+            run_end_ceiling: config.run_end_ceiling,
         });
         let reader = tokio::spawn(read_loop(shared.clone(), frames, tx));
         let session = Session {
@@ -260,10 +265,40 @@ impl Shared {
     }
 
     /// Waits until the run that follows `results_before` results is over (REFERENCE §4, stdin
-    /// lifetime), or the session ended.
+    /// lifetime), or the session ended. A CLI that reports work still running after a result
+    /// is waited for at most the run-end ceiling between turns (as the official SDKs do); a new
+    /// result or state change restarts that clock, and a turn under way stops it.
     pub(crate) async fn wait_run_over(&self, results_before: u64) {
         let mut run = self.run.subscribe();
-        let _ = run.wait_for(|state| state.run_over(results_before)).await;
+        loop {
+            let seen = match run
+                .wait_for(|s| s.run_over(results_before) || s.results > results_before)
+                .await
+            {
+                Ok(state) if state.run_over(results_before) => return,
+                Ok(state) => (
+                    state.results,
+                    state.session_state.clone(),
+                    state.awaiting_result,
+                ),
+                Err(_) => return,
+            };
+            let changed = run.wait_for(|s| {
+                s.run_over(results_before)
+                    || (s.results, s.session_state.clone(), s.awaiting_result) != seen
+            });
+            let between_turns = !seen.2;
+            match self.run_end_ceiling.filter(|_| between_turns) {
+                Some(ceiling) => {
+                    if tokio::time::timeout(ceiling, changed).await.is_err() {
+                        return; // the ceiling passed with no new turn: the run is over
+                    }
+                }
+                None => {
+                    let _ = changed.await;
+                }
+            }
+        }
     }
 
     /// Closes stdin; the CLI finishes its work and exits.
@@ -569,6 +604,7 @@ impl Session {
             callback_timeout: options.callback_timeout,
             flavour: options.flavour,
             verbatim_prompts: options.verbatim_prompts,
+            run_end_ceiling: control::run_end_ceiling(&options.env),
             initialize,
         };
         Session::start(transport, config).await

@@ -992,3 +992,56 @@ async fn typed_answers_decode_what_the_real_cli_sends() {
     assert!(info.extra.contains_key("claude_code_version") || info.pid.is_some());
     client.disconnect().await.unwrap();
 }
+
+/// `disconnect()` while a tool runs closes stdin and gives the CLI time to write its session
+/// file before it is stopped: the transcript holds the last assistant message.
+#[tokio::test]
+async fn disconnect_mid_tool_leaves_the_last_assistant_message_in_the_session_file() {
+    let (server, sandbox) = setup(vec![bash("sleep 2"), Reply::text("done")]).await;
+    let client = connected(&server, &sandbox).await;
+    client.query("run it", "default").await.unwrap();
+    let mut messages = client.receive_messages();
+    let tool_call = tokio::time::timeout(DEADLINE, async {
+        while let Some(message) = messages.next().await {
+            if let Message::Assistant(assistant) = message.unwrap() {
+                if Message::Assistant(assistant.clone())
+                    .to_value()
+                    .to_string()
+                    .contains("sleep 2")
+                {
+                    return assistant;
+                }
+            }
+        }
+        panic!("no tool call before the end");
+    })
+    .await
+    .unwrap();
+    drop(messages);
+    let started = Instant::now();
+    client.disconnect().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(12));
+    let uuid = tool_call.uuid.clone().expect("assistant uuid");
+    let transcripts: Vec<String> = walk(&sandbox.config().join("projects"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        transcripts.iter().any(|t| t.contains(&uuid)),
+        "the tool call {uuid} is not in the session file: {transcripts:?}"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

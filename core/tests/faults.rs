@@ -434,3 +434,32 @@ fn debug_output_hides_secrets() {
         "non-secret values stay visible"
     );
 }
+
+/// A one-shot query whose CLI reports work still running after the result, and never `idle`,
+/// closes stdin at the run-end ceiling instead of waiting forever.
+#[tokio::test]
+async fn a_cli_that_never_goes_idle_does_not_hang_the_query() {
+    let (_dir, pid) = pid_file();
+    let steps = started(json!([
+        {"emit": result_line()},
+        {"emit": {"type": "system", "subtype": "session_state_changed", "state": "running"}},
+        {"wait_stdin_eof": true},
+        {"exit": 0}
+    ]));
+    let options = options(&pid, steps)
+        .env_var("CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS", "400")
+        .can_use_tool(can_use_tool(|_, _, _| async {
+            Ok(PermissionResult::allow())
+        }));
+    let started_at = Instant::now();
+    let items = collect(options, Duration::from_secs(20)).await;
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    assert!(items[1].as_ref().unwrap().is_result());
+    let took = started_at.elapsed();
+    assert!(
+        took >= Duration::from_millis(400),
+        "stdin closed before the ceiling: {took:?}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_gone(&pid).await;
+}
