@@ -9,14 +9,11 @@ mod output;
 pub use input::{HookEventData, HookInput};
 pub use output::{HookDecision, HookOutput, HookSpecificOutput, PermissionDecision};
 
-use crate::permission::panic_message;
 use crate::{BoxFuture, CallbackError};
-use futures::FutureExt;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -300,17 +297,16 @@ impl HookRegistry {
             .get("tool_use_id")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let call =
-            AssertUnwindSafe(callback(input, tool_use_id, HookContext::default())).catch_unwind();
-        let outcome = match self.timeouts.get(id) {
+        let call = crate::callback::guarded(
+            format!("hook callback {id}"),
+            callback(input, tool_use_id, HookContext::default()),
+        );
+        let output = match self.timeouts.get(id) {
             Some(limit) => tokio::time::timeout(*limit, call)
                 .await
-                .map_err(|_| format!("hook callback {id} timed out after {limit:?}"))?,
-            None => call.await,
+                .map_err(|_| format!("hook callback {id} timed out after {limit:?}"))??,
+            None => call.await?,
         };
-        let output = outcome.map_err(|panic| {
-            format!("hook callback {id} panicked: {}", panic_message(&*panic))
-        })??;
         Ok(output.to_value())
     }
 }

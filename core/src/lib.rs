@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod callback;
 pub mod cli;
 pub mod client;
 pub mod control;

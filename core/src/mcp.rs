@@ -11,13 +11,10 @@ mod validate;
 
 pub use result::{ToolContent, ToolResult};
 
-use crate::permission::panic_message;
 use crate::{BoxFuture, CallbackError};
-use futures::FutureExt;
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 /// The MCP protocol version answered when the client does not name one.
@@ -164,19 +161,13 @@ impl SdkMcpTool {
             if let Err(message) = validate::check_arguments(&self.input_schema, &arguments) {
                 return ToolResult::error(message);
             }
-            match (self.handler)(arguments).await {
+            let handled = (self.handler)(arguments);
+            match crate::callback::guarded(format!("Tool '{}'", self.name), handled).await {
                 Ok(result) => result,
                 Err(error) => ToolResult::error(error.to_string()),
             }
         };
-        match AssertUnwindSafe(run).catch_unwind().await {
-            Ok(result) => result,
-            Err(panic) => ToolResult::error(format!(
-                "Tool '{}' panicked: {}",
-                self.name,
-                panic_message(&*panic)
-            )),
-        }
+        run.await
     }
 }
 

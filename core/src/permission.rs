@@ -5,12 +5,10 @@
 //! and [`handle_can_use_tool`] does both around a user callback.
 
 use crate::{BoxFuture, CallbackError, Error, Result};
-use futures::FutureExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 /// The permission callback: `(tool_name, input, context) -> allow | deny`.
@@ -501,20 +499,6 @@ pub async fn handle_can_use_tool(
 ) -> Result<Value, CallbackError> {
     let (tool_name, input, context) = parse_can_use_tool(request)?;
     let future = callback(tool_name, input.clone(), context);
-    let result = AssertUnwindSafe(future)
-        .catch_unwind()
-        .await
-        .map_err(|panic| format!("permission callback panicked: {}", panic_message(&*panic)))??;
+    let result = crate::callback::guarded("permission callback", future).await?;
     Ok(result.to_value(&input))
-}
-
-/// The text of a caught panic payload.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
 }

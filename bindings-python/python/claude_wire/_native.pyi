@@ -63,8 +63,6 @@ def query(
     options: ClaudeAgentOptions,
     transport: Transport | None = None,
 ) -> MessageStream: ...
-def redact(value: Any) -> Any:
-    """A copy of a JSON-like value with the values of secret-looking keys hidden."""
 
 @final
 class Client:

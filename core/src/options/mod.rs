@@ -8,6 +8,7 @@
 
 mod builder;
 mod data;
+mod input;
 mod kinds;
 mod warnings;
 
