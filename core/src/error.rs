@@ -381,33 +381,16 @@ impl Error {
 /// The text of an error result, as the Python SDK picks it (and the Rust flavour): its `errors`
 /// joined, else its `result`, else a non-`success` subtype, else the HTTP status.
 pub(crate) fn error_result_text(result: &Value) -> String {
-    let errors: Vec<&str> = result
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|e| {
-            e.iter()
-                .filter_map(Value::as_str)
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let errors = result_errors(result);
     if !errors.is_empty() {
-        return errors.join("; ");
+        return errors;
     }
-    if let Some(text) = result
-        .get("result")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    let text = result.get("result").and_then(Value::as_str).map(str::trim);
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
         return text.to_string();
     }
-    if let Some(subtype) = result
-        .get("subtype")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty() && *s != "success")
-    {
+    let subtype = result.get("subtype").and_then(Value::as_str);
+    if let Some(subtype) = subtype.filter(|s| !s.is_empty() && *s != "success") {
         return subtype.to_string();
     }
     match result.get("api_error_status").filter(|s| !s.is_null()) {
@@ -419,24 +402,21 @@ pub(crate) fn error_result_text(result: &Value) -> String {
 /// The TypeScript SDK's pick: the `result` text of a `success` result, else the `errors`.
 fn ts_error_result_text(result: &Value) -> String {
     if result.get("subtype").and_then(Value::as_str) == Some("success") {
-        return result
-            .get("result")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let text = result.get("result").and_then(Value::as_str);
+        return text.unwrap_or_default().to_string();
     }
-    result
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|e| {
-            e.iter()
-                .filter_map(Value::as_str)
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default()
+    result_errors(result)
+}
+
+/// The non-blank `errors` of a result, trimmed, joined with `; `.
+fn result_errors(result: &Value) -> String {
+    let errors = result.get("errors").and_then(Value::as_array);
+    let texts = errors.into_iter().flatten().filter_map(Value::as_str);
+    texts
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The TypeScript SDK's `". stderr: <last 2048 characters>"`, with secrets hidden.

@@ -279,6 +279,29 @@ impl SdkMcpServer {
         })
     }
 
+    /// What the TypeScript SDK sends in `initialize` for this server (`sdkMcpServerManifests`),
+    /// so the CLI knows it without the `initialize` and `tools/list` round trips: the answers
+    /// its MCP server library gives to both.
+    pub fn manifest(&self) -> Value {
+        let tools: Vec<Value> = self
+            .tools
+            .iter()
+            .map(|tool| {
+                let mut entry = tool.to_list_entry();
+                entry["execution"] = json!({"taskSupport": "forbidden"});
+                entry
+            })
+            .collect();
+        json!({
+            "initializeResult": {
+                "protocolVersion": MCP_PROTOCOL_VERSION,
+                "capabilities": {"tools": {"listChanged": true}},
+                "serverInfo": {"name": self.name, "version": self.version},
+            },
+            "toolsListResult": {"tools": tools},
+        })
+    }
+
     fn list_tools(&self) -> Value {
         json!({"tools": self.tools.iter().map(SdkMcpTool::to_list_entry).collect::<Vec<_>>()})
     }

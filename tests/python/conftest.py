@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -104,3 +106,29 @@ def loop_problems() -> list[dict[str, Any]]:
 
 def install_loop_handler(problems: list[dict[str, Any]]) -> None:
     asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: problems.append(ctx))
+
+
+class LoopWatch:
+    """Records loop exception-handler calls and warnings during a block; on exit, fails on
+    "never awaited", "destroyed" (pending task) and "cancel scope" reports."""
+
+    def __enter__(self) -> LoopWatch:
+        self.problems: list[Any] = []
+        loop = asyncio.get_running_loop()
+        self.previous = loop.get_exception_handler()
+        loop.set_exception_handler(lambda _loop, context: self.problems.append(context))
+        self.catcher = warnings.catch_warnings(record=True)
+        self.caught = self.catcher.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        gc.collect()
+        self.catcher.__exit__(*exc)
+        asyncio.get_running_loop().set_exception_handler(self.previous)
+        messages = [str(w.message) for w in self.caught] + [
+            str(p.get("message")) for p in self.problems
+        ]
+        assert not [
+            m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m
+        ], messages

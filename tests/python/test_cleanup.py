@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import warnings
 from typing import Any
 
 import pytest
-from conftest import child_pids, needs_cli, wait_no_children
+from conftest import LoopWatch, child_pids, needs_cli, wait_no_children
 
 import claude_wire
 from claude_wire import AssistantMessage, ClaudeSDKClient, ResultMessage, SystemMessage
@@ -17,31 +16,6 @@ from claude_wire.testing import ModelServer, text
 pytestmark = needs_cli
 
 SLOW = [text("slow words " * 60, delay=0.25)]
-
-
-class LoopWatch:
-    """Records loop exception-handler calls and warnings during a block."""
-
-    def __enter__(self) -> LoopWatch:
-        self.problems: list[Any] = []
-        loop = asyncio.get_running_loop()
-        self.previous = loop.get_exception_handler()
-        loop.set_exception_handler(lambda _loop, context: self.problems.append(context))
-        self.catcher = warnings.catch_warnings(record=True)
-        self.caught = self.catcher.__enter__()
-        warnings.simplefilter("always")
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        gc.collect()
-        self.catcher.__exit__(*exc)
-        asyncio.get_running_loop().set_exception_handler(self.previous)
-        messages = [str(w.message) for w in self.caught] + [
-            str(p.get("message")) for p in self.problems
-        ]
-        assert not [
-            m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m
-        ], messages
 
 
 async def test_break_out_of_async_for(real_options) -> None:

@@ -19,13 +19,12 @@ import subprocess
 import sys
 import textwrap
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import child_pids, wait_no_children
+from conftest import LoopWatch, child_pids, wait_no_children
 
 import claude_wire
 from claude_wire import (
@@ -224,31 +223,6 @@ def wait_gone(pid: int, timeout: float = 5.0) -> bool:
             return False
         time.sleep(0.05)
     return True
-
-
-class LoopWatch:
-    """Records loop exception-handler calls and warnings during a block (as test_cleanup.py)."""
-
-    def __enter__(self) -> LoopWatch:
-        self.problems: list[Any] = []
-        loop = asyncio.get_running_loop()
-        self.previous = loop.get_exception_handler()
-        loop.set_exception_handler(lambda _loop, context: self.problems.append(context))
-        self.catcher = warnings.catch_warnings(record=True)
-        self.caught = self.catcher.__enter__()
-        warnings.simplefilter("always")
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        gc.collect()
-        self.catcher.__exit__(*exc)
-        asyncio.get_running_loop().set_exception_handler(self.previous)
-        messages = [str(w.message) for w in self.caught] + [
-            str(p.get("message")) for p in self.problems
-        ]
-        assert not [
-            m for m in messages if "never awaited" in m or "destroyed" in m or "cancel scope" in m
-        ], messages
 
 
 # --------------------------------------------------------------------------------------------

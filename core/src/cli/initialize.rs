@@ -51,6 +51,28 @@ impl ClaudeAgentOptions {
         fields
     }
 
+    /// `{name: manifest}` of the in-process servers that have tools, unless the environment
+    /// turns manifests off (`CLAUDE_AGENT_SDK_DISABLE_MCP_MANIFESTS`), as the TypeScript SDK does.
+    fn sdk_server_manifests(&self) -> Option<Value> {
+        let disabled = std::env::var("CLAUDE_AGENT_SDK_DISABLE_MCP_MANIFESTS").is_ok_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        });
+        let manifests: Map<String, Value> = self
+            .mcp_servers
+            .iter()
+            .filter_map(|(name, config)| match config {
+                McpServerConfig::Sdk(server) if !server.tools.is_empty() => {
+                    Some((name.clone(), server.manifest()))
+                }
+                _ => None,
+            })
+            .collect();
+        (!disabled && !manifests.is_empty()).then_some(Value::Object(manifests))
+    }
+
     fn agents_wire(&self) -> Value {
         Value::Object(
             self.agents
@@ -79,6 +101,7 @@ impl ClaudeAgentOptions {
             "sdkMcpServers",
             (!sdk_servers.is_empty()).then(|| Value::Array(sdk_servers)),
         );
+        put("sdkMcpServerManifests", self.sdk_server_manifests());
         let schema = super::args::json_schema(self.output_format.as_ref())
             .and_then(|text| serde_json::from_str(&text).ok());
         put("jsonSchema", schema);
@@ -175,6 +198,40 @@ fn ts_hooks(hooks: Value) -> Option<Value> {
 mod tests {
     use crate::options::*;
     use serde_json::{json, Value};
+
+    /// The manifest the official TypeScript SDK 0.3.330 sent for a `calc` server (version
+    /// 2.0.0) with one read-only `add(a, b)` tool (its zod-made `$schema` key left out).
+    #[test]
+    fn ts_initialize_carries_the_manifests_of_in_process_servers() {
+        let add = crate::mcp::tool(
+            "add",
+            "Add numbers",
+            json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}),
+            |_| async { Ok(crate::mcp::ToolResult::text("")) },
+        )
+        .annotations(json!({"readOnlyHint": true}));
+        let server = crate::mcp::SdkMcpServer::new("calc")
+            .version("2.0.0")
+            .tool(add);
+        let options = ClaudeAgentOptions {
+            flavour: crate::Flavour::Ts,
+            ..ClaudeAgentOptions::new().sdk_mcp_server(server)
+        };
+        let init = options.initialize_request(&crate::hooks::HookRegistry::new(&[]));
+        assert_eq!(init["sdkMcpServers"], json!(["calc"]));
+        assert_eq!(
+            init["sdkMcpServerManifests"],
+            json!({"calc": {"initializeResult": {"protocolVersion": "2025-11-25", "capabilities": {"tools": {"listChanged": true}}, "serverInfo": {"name": "calc", "version": "2.0.0"}},
+                   "toolsListResult": {"tools": [{"name": "add", "description": "Add numbers",
+                       "inputSchema": {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]},
+                       "annotations": {"readOnlyHint": true}, "execution": {"taskSupport": "forbidden"}}]}}})
+        );
+        let keys: Vec<&String> = init.keys().collect();
+        assert_eq!(
+            keys,
+            ["sdkMcpServers", "sdkMcpServerManifests", "systemPrompt"]
+        );
+    }
 
     #[test]
     fn initialize_fields_cover_agents_prompt_flags_skills() {
