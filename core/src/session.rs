@@ -37,14 +37,51 @@ pub(crate) struct RunState {
     pub finished: bool,
     /// A user message was written and its result has not arrived yet: a turn is under way.
     pub awaiting_result: bool,
+    /// Background agents and workflows the CLI started and has not reported finished: they
+    /// may still ask for permissions, hooks or MCP calls, so stdin stays open for them.
+    pub tasks_in_flight: std::collections::BTreeSet<String>,
 }
+
+/// Task types whose work can still need stdin after the turn's result (as the official SDKs).
+const DEFERRING_TASK_TYPES: [&str; 2] = ["local_agent", "local_workflow"];
+/// `task_updated` statuses that end a task.
+const TERMINAL_TASK_STATUSES: [&str; 4] = ["completed", "failed", "stopped", "killed"];
 
 impl RunState {
     /// True once a result arrived and the CLI is not still busy with work it owes.
     fn run_over(&self, results_before: u64) -> bool {
         self.finished
             || (self.results > results_before
+                && self.tasks_in_flight.is_empty()
                 && matches!(self.session_state.as_deref(), None | Some("idle")))
+    }
+
+    /// Follows the task lifecycle frames (`task_started`, `task_notification`, `task_updated`).
+    pub(crate) fn track_task(&mut self, subtype: &str, frame: &Map<String, Value>) {
+        let Some(id) = frame.get("task_id").and_then(Value::as_str) else {
+            return;
+        };
+        let text = |key: &str| frame.get(key).and_then(Value::as_str);
+        match subtype {
+            "task_started"
+                if text("task_type").is_some_and(|t| DEFERRING_TASK_TYPES.contains(&t)) =>
+            {
+                self.tasks_in_flight.insert(id.to_owned());
+            }
+            "task_notification" => {
+                self.tasks_in_flight.remove(id);
+            }
+            "task_updated" => {
+                let status = frame
+                    .get("patch")
+                    .and_then(|p| p.get("status"))
+                    .and_then(Value::as_str);
+                if status.is_some_and(|s| TERMINAL_TASK_STATUSES.contains(&s)) {
+                    self.tasks_in_flight.remove(id);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -288,8 +325,11 @@ impl Shared {
             let between_turns = !seen.2;
             match self.run_end_ceiling.filter(|_| between_turns) {
                 Some(ceiling) => {
-                    if tokio::time::timeout(ceiling, changed).await.is_err() {
-                        return; // the ceiling passed with no new turn: the run is over
+                    if tokio::time::timeout(ceiling, changed).await.is_err()
+                        && self.run.borrow().tasks_in_flight.is_empty()
+                    {
+                        // The ceiling passed with no new turn and no tracked task: the run is over.
+                        return;
                     }
                 }
                 None => {

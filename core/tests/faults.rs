@@ -464,3 +464,43 @@ async fn a_cli_that_never_goes_idle_does_not_hang_the_query() {
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert_gone(&pid).await;
 }
+
+/// A background agent the CLI still runs after the result keeps stdin open past the run-end
+/// ceiling (it may still ask for permissions), until the CLI reports it finished.
+#[tokio::test]
+async fn a_tracked_background_agent_keeps_stdin_open_past_the_ceiling() {
+    let (_dir, pid) = pid_file();
+    let steps = started(json!([
+        {"emit": {"type": "system", "subtype": "session_state_changed", "state": "running"}},
+        {"emit": {"type": "system", "subtype": "task_started", "task_id": "a1", "task_type": "local_agent", "description": "d", "session_id": "s", "uuid": "u1"}},
+        {"emit": result_line()},
+        {"sleep": 1.0},
+        // The agent, still running, asks for a permission: the answer needs stdin.
+        {"emit": {"type": "control_request", "request_id": "r1", "request": {
+            "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
+            "permission_suggestions": [], "tool_use_id": "t1"}}},
+        {"echo_stdin": {"count": 1, "system": true}},
+        {"emit": {"type": "system", "subtype": "task_notification", "task_id": "a1", "status": "completed", "output_file": "", "summary": "done", "session_id": "s", "uuid": "u2"}},
+        {"wait_stdin_eof": true},
+        {"exit": 0}
+    ]));
+    let options = options(&pid, steps)
+        .env_var("CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS", "200")
+        .can_use_tool(can_use_tool(|_, _, _| async {
+            Ok(PermissionResult::allow())
+        }));
+    let started_at = Instant::now();
+    let items = collect(options, Duration::from_secs(20)).await;
+    let took = started_at.elapsed();
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    let answered = items.iter().flatten().any(|m| {
+        m.subtype() == Some("echo") && m.to_value()["data"]["response"]["subtype"] == "success"
+    });
+    assert!(
+        answered,
+        "the agent's permission request got no answer: {items:?}"
+    );
+    assert!(took >= Duration::from_millis(1000), "{took:?}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_gone(&pid).await;
+}

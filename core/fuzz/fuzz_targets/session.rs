@@ -19,12 +19,13 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use claude_wire::client::Control;
+use claude_wire::control::Control;
 use claude_wire::hooks::{HookMatcher, HookOutput};
 use claude_wire::mcp::{create_sdk_mcp_server, tool, ToolResult};
 use claude_wire::options::McpServerConfig;
 use claude_wire::permission::PermissionResult;
 use claude_wire::transport::{channel_transport, CliPeer, FrameDecoder};
+use claude_wire::ControlRequest;
 use claude_wire::{query_with_transport, ClaudeAgentOptions, ClaudeClient};
 use futures::{FutureExt, StreamExt};
 use libfuzzer_sys::fuzz_target;
@@ -451,15 +452,22 @@ async fn run(input: Input) {
                         return;
                     };
                     let _ = match call {
-                        Call::Interrupt => control.interrupt().await,
-                        Call::SetModel(model) => control.set_model(model.as_deref()).await,
+                        Call::Interrupt => control.interrupt().await.map(drop),
+                        Call::SetModel(model) => {
+                            control.set_model(model.as_deref()).await.map(drop)
+                        }
                         Call::McpStatus => control.mcp_status().await.map(drop),
                         Call::GetContextUsage => control.get_context_usage().await.map(drop),
-                        Call::StopTask(task) => control.stop_task(&task).await,
-                        Call::Request(body) => control
-                            .request(Value::Object(body.0), Some(Duration::from_secs(5)))
-                            .await
-                            .map(drop),
+                        Call::StopTask(task) => control.stop_task(&task).await.map(drop),
+                        Call::Request(body) => {
+                            match ControlRequest::from_value(Value::Object(body.0)) {
+                                Ok(request) => control
+                                    .send_with_timeout(request, Some(Duration::from_secs(5)))
+                                    .await
+                                    .map(drop),
+                                Err(error) => Err(error),
+                            }
+                        }
                         Call::Query(text) => match &client {
                             Some(client) => client.query(text, "s1").await,
                             None => Ok(()),

@@ -48,6 +48,20 @@ impl Shared {
             }
             "transcript_mirror" => None,
             "system"
+                if matches!(
+                    map.get("subtype").and_then(Value::as_str),
+                    Some("task_started" | "task_notification" | "task_updated")
+                ) =>
+            {
+                let subtype = map
+                    .get("subtype")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                self.run.send_modify(|run| run.track_task(subtype, &map));
+                *last_error_result = None;
+                Some(Value::Object(map))
+            }
+            "system"
                 if map.get("subtype").and_then(Value::as_str) == Some("session_state_changed") =>
             {
                 let state = map.get("state").and_then(Value::as_str).map(str::to_owned);
