@@ -55,9 +55,10 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         Error::MessageParse { raw, .. } => c
             .MessageParseError
             .call1(py, (text, pyjson::to_py(py, raw)?))?,
-        Error::ControlRequest { .. } | Error::ControlTimeout { .. } => {
-            c.ControlRequestError.call1(py, (text,))?
+        Error::ControlRequest { code, .. } => {
+            c.ControlRequestError.call1(py, (text, code.as_deref()))?
         }
+        Error::ControlTimeout { .. } => c.ControlRequestError.call1(py, (text,))?,
         _ => c.ClaudeSDKError.call1(py, (text,))?,
     };
     Ok(PyErr::from_value(value.into_bound(py)))

@@ -320,7 +320,15 @@ impl Pending {
                 Some(other) => other.to_string(),
                 None => "unknown error".to_string(),
             };
-            Err(Error::ControlRequest { subtype, message })
+            let code = match response.remove("error_code") {
+                Some(Value::String(code)) => Some(code),
+                _ => None,
+            };
+            Err(Error::ControlRequest {
+                subtype,
+                message,
+                code,
+            })
         } else {
             Ok(response.remove("response").unwrap_or(Value::Null))
         };
@@ -368,16 +376,21 @@ mod tests {
                 .clone(),
         );
         pending.resolve(
-            json!({"subtype": "error", "request_id": "b", "error": "nope"})
+            json!({"subtype": "error", "request_id": "b", "error": "nope", "error_code": "invalid_mode"})
                 .as_object()
                 .unwrap()
                 .clone(),
         );
         assert_eq!(ok.await.unwrap().unwrap(), json!({"x": 1}));
         match err.await.unwrap() {
-            Err(Error::ControlRequest { subtype, message }) => {
+            Err(Error::ControlRequest {
+                subtype,
+                message,
+                code,
+            }) => {
                 assert_eq!(subtype, "set_model");
                 assert_eq!(message, "nope");
+                assert_eq!(code.as_deref(), Some("invalid_mode"));
             }
             other => panic!("unexpected {other:?}"),
         }

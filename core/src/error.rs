@@ -116,6 +116,9 @@ pub enum Error {
         subtype: String,
         /// The error text the CLI sent.
         message: String,
+        /// The CLI's machine-readable `error_code` (`invalid_mode`, `unsupported_request`, ...),
+        /// when it sent one.
+        code: Option<String>,
     },
 
     /// A control request got no answer in time.

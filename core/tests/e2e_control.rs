@@ -926,6 +926,7 @@ async fn the_real_cli_answers_every_control_request_of_the_official_sdks() {
                 Err(claude_wire::Error::ControlRequest {
                     subtype: s,
                     message,
+                    ..
                 }),
             ) if s == &subtype && message.contains(text) => {}
             _ => wrong.push(format!("{subtype}: {answer:?}")),
@@ -1044,4 +1045,25 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// The real CLI's refusals carry a machine-readable `error_code`, kept on the typed error.
+#[tokio::test]
+async fn a_refused_control_request_keeps_the_clis_error_code() {
+    let (server, sandbox) = setup(vec![]).await;
+    let client = connected(&server, &sandbox).await;
+    let control = client.control().unwrap();
+    let refused = control
+        .send(
+            claude_wire::ControlRequest::from_value(json!({"subtype": "bogus_request_kind"}))
+                .unwrap(),
+        )
+        .await;
+    match refused {
+        Err(claude_wire::Error::ControlRequest { code, message, .. }) => {
+            assert_eq!(code.as_deref(), Some("unsupported_request"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    client.disconnect().await.unwrap();
 }

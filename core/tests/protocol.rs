@@ -427,11 +427,16 @@ async fn error_answers_become_typed_errors() {
         sent["request"],
         json!({"subtype": "set_model", "model": "bogus"})
     );
-    peer.send(json!({"type": "control_response", "response": {"subtype": "error", "request_id": sent["request_id"], "error": "unknown model"}}));
+    peer.send(json!({"type": "control_response", "response": {"subtype": "error", "request_id": sent["request_id"], "error": "unknown model", "error_code": "invalid_model"}}));
     match asking.await.unwrap() {
-        Err(Error::ControlRequest { subtype, message }) => {
+        Err(Error::ControlRequest {
+            subtype,
+            message,
+            code,
+        }) => {
             assert_eq!(subtype, "set_model");
             assert_eq!(message, "unknown model");
+            assert_eq!(code.as_deref(), Some("invalid_model"));
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -113,4 +113,9 @@ class InvalidOptionsError(ClaudeSDKError, ValueError):
 
 
 class ControlRequestError(ClaudeSDKError):
-    """The CLI refused or did not answer a control request (interrupt, set_model, ...)."""
+    """The CLI refused or did not answer a control request (interrupt, set_model, ...);
+    ``error_code`` is the CLI's machine-readable reason (``invalid_mode``, ...) when it gave one."""
+
+    def __init__(self, message: str, error_code: str | None = None):
+        self.error_code = error_code
+        super().__init__(message)
