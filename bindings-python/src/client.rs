@@ -11,7 +11,7 @@ use crate::{options, prompt, pyjson};
 use claude_wire::{ClaudeClient, ControlRequest};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,6 +43,27 @@ fn value(result: claude_wire::Result<Option<Value>>) -> Completion {
 }
 
 impl Client {
+    /// Sends `request` and resolves to the CLI's answer.
+    fn send<'py>(
+        &self,
+        py: Python<'py>,
+        request: ControlRequest,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let timeout = timeout
+            .map(Duration::try_from_secs_f64)
+            .transpose()
+            .map_err(|e| PyValueError::new_err(format!("invalid timeout: {e}")))?;
+        let c = self.core(py)?;
+        pyfuture::spawn(py, async move {
+            let answer = match c.control() {
+                Ok(control) => control.send_with_timeout(request, timeout).await,
+                Err(e) => Err(e),
+            };
+            value(answer.map(Some))
+        })
+    }
+
     fn start_pump(&self, py: Python<'_>, pump: Option<prompt::Pump>) -> PyResult<()> {
         if let Some(pump) = pump {
             let task = pump.start(py)?;
@@ -177,18 +198,21 @@ impl Client {
             Err(_) => pyjson::from_py(&request)?,
         };
         let request = ControlRequest::from_value(request).map_err(|e| to_pyerr(py, e))?;
-        let timeout = timeout
-            .map(Duration::try_from_secs_f64)
-            .transpose()
-            .map_err(|e| PyValueError::new_err(format!("invalid timeout: {e}")))?;
-        let c = self.core(py)?;
-        pyfuture::spawn(py, async move {
-            let answer = match c.control() {
-                Ok(control) => control.send_with_timeout(request, timeout).await,
-                Err(e) => Err(e),
-            };
-            value(answer.map(Some))
-        })
+        self.send(py, request, timeout)
+    }
+
+    /// Calls a control method of the official client by name (`rewind_files`, ...) with its
+    /// arguments by parameter name; the core knows what each sends.
+    #[pyo3(signature = (method, args))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = pyjson::dict_from_py(args)?;
+        let request = ControlRequest::for_method(method, &args).map_err(|e| to_pyerr(py, e))?;
+        self.send(py, request, None)
     }
 
     fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -32,6 +32,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         | Error::Spawn { .. }
         | Error::Connection(_)
         | Error::SessionClosed(_)
+        | Error::NotConnected
         | Error::NoResult
         | Error::Stalled { .. }
         | Error::Io(_) => c.CLIConnectionError.call1(py, (text,))?,
@@ -39,10 +40,15 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             return result_error(py, &text, result, err.exit_status())
         }
         Error::Process { stderr, .. } => {
+            // The text carries the core's excerpt; the attribute keeps the whole tail.
             let message = err.message(Flavour::Python);
-            let stderr = (!stderr.is_empty()).then_some(stderr.as_str());
-            c.ProcessError
-                .call1(py, (message, err.exit_status(), stderr))?
+            let value = c
+                .ProcessError
+                .call1(py, (message, err.exit_status(), err.stderr_excerpt()))?;
+            if !stderr.is_empty() {
+                value.bind(py).setattr("stderr", stderr)?;
+            }
+            value
         }
         Error::JsonDecode { message, preview } => {
             let cause = PyValueError::new_err(message.clone()).into_value(py);

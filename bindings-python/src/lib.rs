@@ -42,6 +42,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::ModelServer>()?;
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
+    m.add_function(wrap_pyfunction!(not_connected, m)?)?;
     m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
     m.add_function(wrap_pyfunction!(cli::find_cli, m)?)?;
     m.add_function(wrap_pyfunction!(cli::install_cli, m)?)?;
@@ -58,4 +59,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn redact<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let value = pyjson::from_py(value)?;
     pyjson::to_py(py, &claude_wire::redact::json(&value))
+}
+
+/// The error a client method raises before `connect()` (the core's wording).
+#[pyfunction]
+fn not_connected(py: Python<'_>) -> Bound<'_, PyAny> {
+    errors::to_pyerr(py, claude_wire::Error::NotConnected)
+        .into_value(py)
+        .into_bound(py)
+        .into_any()
 }

@@ -94,14 +94,6 @@ impl<T> Owned<T> {
             ))
         }
     }
-
-    /// Takes the value out for dropping elsewhere; `None` in a forked child.
-    pub fn take(mut self) -> Option<T> {
-        let mine = self.generation == generation();
-        self.generation = u64::MAX; // disarm our own Drop
-                                    // SAFETY: `value` is read once, and Drop is disarmed above.
-        mine.then(|| unsafe { ManuallyDrop::take(&mut self.value) })
-    }
 }
 
 impl<T> Drop for Owned<T> {

@@ -188,23 +188,13 @@ impl Drop for MessageStream {
     fn drop(&mut self) {
         // Everything that may touch Python objects moves to a runtime thread (see module docs).
         let on_start = self.on_start.take();
-        let shared = std::mem::replace(&mut self.shared, Owned::new(Arc::new(Shared::empty())));
-        if let Some(shared) = shared.take() {
+        if let Ok(shared) = self.shared.get().cloned() {
             runtime::get().spawn(async move {
                 drop(on_start);
                 shared.shut_down().await;
             });
         } else {
             std::mem::forget(on_start); // a forked child: the parent's objects are not ours
-        }
-    }
-}
-
-impl Shared {
-    fn empty() -> Self {
-        Shared {
-            stream: tokio::sync::Mutex::new(None),
-            pump: std::sync::Mutex::new(None),
         }
     }
 }

@@ -207,7 +207,7 @@ impl ClaudeClient {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or_else(|| Error::Connection("not connected; call connect() first".into()))
+            .ok_or(Error::NotConnected)
     }
 }
 

@@ -8,6 +8,7 @@
 //! `{"type":"control_cancel_request","request_id":ID}`.
 
 mod answers;
+mod methods;
 mod requests;
 
 pub use answers::*;

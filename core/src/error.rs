@@ -142,6 +142,11 @@ pub enum Error {
     #[error("the Claude Code CLI ended its output before the turn's result")]
     NoResult,
 
+    /// A client method was called before `connect()` (or after `disconnect()`). The wording is
+    /// the official Python client's.
+    #[error("Not connected. Call connect() first.")]
+    NotConnected,
+
     /// The session is over (the CLI exited or the client disconnected) before the operation finished.
     #[error("session closed: {0}")]
     SessionClosed(String),
@@ -231,7 +236,7 @@ pub enum ErrorKind {
     /// [`Error::CliInstall`].
     CliInstall,
     /// [`Error::CwdNotFound`], [`Error::Spawn`], [`Error::Connection`], [`Error::Io`],
-    /// [`Error::SessionClosed`], [`Error::NoResult`], [`Error::Stalled`]: the session cannot
+    /// [`Error::SessionClosed`], [`Error::NotConnected`], [`Error::NoResult`], [`Error::Stalled`]: the session cannot
     /// be (or stay) connected.
     Connection,
     /// [`Error::InvalidOptions`].
@@ -288,7 +293,7 @@ fn tail_desc(stderr: &str) -> String {
 }
 
 /// The end of `text`, at most [`EXCERPT_CHARS`] characters, starting at a line when it can.
-pub(crate) fn excerpt(text: &str) -> String {
+fn excerpt(text: &str) -> String {
     let count = text.chars().count();
     if count <= EXCERPT_CHARS {
         return text.to_string();
@@ -312,6 +317,7 @@ impl Error {
             | Error::Connection(_)
             | Error::Io(_)
             | Error::SessionClosed(_)
+            | Error::NotConnected
             | Error::NoResult
             | Error::Stalled { .. } => ErrorKind::Connection,
             Error::InvalidOptions(_) => ErrorKind::InvalidOptions,
@@ -369,6 +375,17 @@ impl Error {
                 ts_error_result_text(result)
             ),
             _ => self.to_string(),
+        }
+    }
+
+    /// The end of the CLI's stderr for an error text (at most about 1,000 characters, starting
+    /// at a line); the whole tail stays on [`Error::Process`]'s `stderr`.
+    pub fn stderr_excerpt(&self) -> Option<String> {
+        match self {
+            Error::Process { stderr, .. } if !stderr.trim().is_empty() => {
+                Some(excerpt(stderr.trim()))
+            }
+            _ => None,
         }
     }
 

@@ -509,17 +509,27 @@ async def test_can_use_tool_that_returns_garbage_answers_an_error(fake) -> None:
         assert await leftover_tasks() == []
 
 
-async def test_can_use_tool_that_hangs_is_cancelled_by_callback_timeout(fake) -> None:
-    seen: list[str] = []
+def hanging_callback(seen: list[str], called: asyncio.Event | None = None) -> Any:
+    """A ``can_use_tool`` that never returns; records "called" and "cancelled" in ``seen``."""
 
     async def hangs(name: str, tool_input: dict[str, Any], context: Any) -> Any:
         seen.append("called")
+        if called is not None:
+            called.set()
         try:
             await asyncio.sleep(60)
         except asyncio.CancelledError:
             seen.append("cancelled")
             raise
         return PermissionResultAllow()
+
+    return hangs
+
+
+async def test_can_use_tool_that_hangs_is_cancelled_by_callback_timeout(fake) -> None:
+    seen: list[str] = []
+
+    hangs = hanging_callback(seen)
 
     with LoopWatch():
         started = time.monotonic()
@@ -546,14 +556,7 @@ async def test_control_cancel_request_cancels_the_running_callback(fake) -> None
         *FINISH,
     ]
 
-    async def hangs(name: str, tool_input: dict[str, Any], context: Any) -> Any:
-        seen.append("called")
-        try:
-            await asyncio.sleep(60)
-        except asyncio.CancelledError:
-            seen.append("cancelled")
-            raise
-        return PermissionResultAllow()
+    hangs = hanging_callback(seen)
 
     with LoopWatch():
         got, error = await drain(fake(steps, can_use_tool=hangs))
@@ -630,14 +633,7 @@ async def test_cancel_while_a_callback_is_running(fake) -> None:
     seen: list[str] = []
     called = asyncio.Event()
 
-    async def hangs(name: str, tool_input: dict[str, Any], context: Any) -> Any:
-        called.set()
-        try:
-            await asyncio.sleep(60)
-        except asyncio.CancelledError:
-            seen.append("cancelled")
-            raise
-        return PermissionResultAllow()
+    hangs = hanging_callback(seen, called)
 
     options = fake(
         [*START, {"emit": PERMISSION_REQUEST}, {"echo_stdin": {"count": None, "system": True}}],
@@ -653,7 +649,7 @@ async def test_cancel_while_a_callback_is_running(fake) -> None:
         await asyncio.wait_for(called.wait(), 10)
         await asyncio.sleep(0.1)
         await cancel_and_check(task)
-        assert seen == ["cancelled"]
+        assert seen == ["called", "cancelled"]
 
 
 async def test_cancel_during_client_connect(fake) -> None:

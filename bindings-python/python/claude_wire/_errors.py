@@ -33,22 +33,10 @@ class CLINotFoundError(CLIConnectionError):
         super().__init__(f"{message}: {cli_path}" if cli_path else message)
 
 
-_EXCERPT_CHARS = 1000
-
-
-def _excerpt(text: str) -> str:
-    """The end of ``text``, short enough for an exception message."""
-    text = text.strip()
-    if len(text) <= _EXCERPT_CHARS:
-        return text
-    tail = text[-_EXCERPT_CHARS:]
-    newline = tail.find("\n")
-    return "..." + (tail[newline + 1 :] if 0 <= newline < len(tail) - 1 else tail)
-
-
 class ProcessError(ClaudeSDKError):
     """The CLI process failed; ``exit_code`` (negative: killed by that signal) and ``stderr``
-    (the tail of its error output) say how. The message carries a short excerpt of it."""
+    (the tail of its error output) say how. For a failure claude_wire reports, the message
+    carries a short excerpt of that tail (the core's rule)."""
 
     def __init__(self, message: str, exit_code: int | None = None, stderr: str | None = None):
         self.exit_code = exit_code
@@ -57,7 +45,7 @@ class ProcessError(ClaudeSDKError):
         if exit_code is not None:
             text += f" (exit code: {exit_code})"
         if stderr:
-            text += f"\nError output: {_excerpt(stderr)}"
+            text += f"\nError output: {stderr}"
         super().__init__(text)
 
 

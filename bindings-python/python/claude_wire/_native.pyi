@@ -21,6 +21,7 @@ __all__ = [
     "ModelServer",
     "query",
     "redact",
+    "not_connected",
     "cli_env",
     "find_cli",
     "install_cli",
@@ -80,8 +81,12 @@ class Client:
     def control(
         self, request: dict[str, Any] | str, timeout: float | None = None
     ) -> Awaitable[Any]: ...
+    def call(self, method: str, args: dict[str, Any]) -> Awaitable[Any]: ...
     def get_server_info(self) -> Awaitable[dict[str, Any] | None]: ...
     def disconnect(self) -> Awaitable[None]: ...
+
+def not_connected() -> Exception:
+    """The error a client method raises before ``connect()``."""
 
 def redact(value: Any) -> Any:
     """A copy of a JSON-like value with the values of secret-looking keys hidden (the core's

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 from . import _native
-from ._errors import CLIConnectionError
 from .transport import Transport
 from .types import (
     ClaudeAgentOptions,
@@ -15,8 +14,6 @@ from .types import (
     Message,
     PermissionMode,
 )
-
-_NOT_CONNECTED = "Not connected. Call connect() first."
 
 
 class ClaudeSDKClient:
@@ -37,8 +34,12 @@ class ClaudeSDKClient:
 
     def _session(self) -> Any:
         if self._native is None:
-            raise CLIConnectionError(_NOT_CONNECTED)
+            raise _native.not_connected()
         return self._native
+
+    async def _call(self, method: str, **args: Any) -> Any:
+        """Calls a control method by name; the core knows the request it sends."""
+        return await self._session().call(method, args)
 
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
@@ -80,46 +81,40 @@ class ClaudeSDKClient:
 
     async def interrupt(self) -> None:
         """Interrupts the running turn."""
-        await self.send_control_request({"subtype": "interrupt"})
+        await self._call("interrupt")
 
     async def set_permission_mode(self, mode: PermissionMode) -> None:
         """Changes the permission mode of the session."""
-        await self.send_control_request({"subtype": "set_permission_mode", "mode": mode})
+        await self._call("set_permission_mode", mode=mode)
 
     async def set_model(self, model: str | None = None) -> None:
         """Switches the model (``None`` restores the default)."""
-        await self.send_control_request({"subtype": "set_model", "model": model})
+        await self._call("set_model", model=model)
 
     async def rewind_files(self, user_message_id: str) -> None:
         """Restores files to their state at a user message (needs ``enable_file_checkpointing``)."""
-        await self.send_control_request(
-            {"subtype": "rewind_files", "user_message_id": user_message_id}
-        )
+        await self._call("rewind_files", user_message_id=user_message_id)
 
     async def reconnect_mcp_server(self, server_name: str) -> None:
         """Reconnects an MCP server."""
-        await self.send_control_request({"subtype": "mcp_reconnect", "serverName": server_name})
+        await self._call("reconnect_mcp_server", server_name=server_name)
 
     async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
         """Enables or disables an MCP server."""
-        await self.send_control_request(
-            {"subtype": "mcp_toggle", "serverName": server_name, "enabled": enabled}
-        )
+        await self._call("toggle_mcp_server", server_name=server_name, enabled=enabled)
 
     async def stop_task(self, task_id: str) -> None:
         """Stops a background task."""
-        await self.send_control_request({"subtype": "stop_task", "task_id": task_id})
+        await self._call("stop_task", task_id=task_id)
 
     async def get_mcp_status(self) -> McpStatusResponse:
         """Status of every MCP server (``{"mcpServers": [...]}``)."""
-        result: McpStatusResponse = await self.send_control_request({"subtype": "mcp_status"})
+        result: McpStatusResponse = await self._call("get_mcp_status")
         return result
 
     async def get_context_usage(self) -> ContextUsageResponse:
         """Breakdown of the context window usage."""
-        result: ContextUsageResponse = await self.send_control_request(
-            {"subtype": "get_context_usage"}
-        )
+        result: ContextUsageResponse = await self._call("get_context_usage")
         return result
 
     async def get_server_info(self) -> dict[str, Any] | None:

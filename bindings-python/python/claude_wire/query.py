@@ -24,7 +24,5 @@ def query(
     stops it and reaps the process. With ``transport``, the session talks to that object
     instead of starting the CLI.
     """
-    if not isinstance(prompt, str) and not isinstance(prompt, AsyncIterable):
-        raise TypeError("prompt must be a str or an async iterable of message dicts")
     options = options if options is not None else ClaudeAgentOptions()
     return _native.query(prompt, options, transport)
