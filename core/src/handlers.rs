@@ -1,10 +1,12 @@
 //! Answers to the CLI's control requests: permissions, hooks, in-process MCP, elicitation and
-//! user dialogs. Every request gets exactly one answer.
+//! user dialogs. Every request gets exactly one answer, except where the TypeScript SDK stays
+//! silent (its callback answered `null`).
 
 use crate::hooks::HookRegistry;
 use crate::mcp::{self, SdkMcpServer};
 use crate::options::{ClaudeAgentOptions, McpServerConfig, RequestHandler};
 use crate::permission::{self, CanUseTool};
+use crate::{ts_callbacks, Flavour};
 use serde_json::{json, Map, Value};
 
 /// The user's callbacks, looked up by the handler tasks.
@@ -15,6 +17,7 @@ pub(crate) struct Handlers {
     mcp_servers: Vec<(String, SdkMcpServer)>,
     on_elicitation: Option<RequestHandler>,
     on_user_dialog: Option<RequestHandler>,
+    flavour: Flavour,
 }
 
 impl Handlers {
@@ -33,6 +36,7 @@ impl Handlers {
             mcp_servers,
             on_elicitation: options.on_elicitation.clone(),
             on_user_dialog: options.on_user_dialog.clone(),
+            flavour: options.flavour,
         }
     }
 
@@ -41,38 +45,67 @@ impl Handlers {
         self.can_use_tool.is_some() || !self.hooks.is_empty() || !self.mcp_servers.is_empty()
     }
 
-    /// Computes the answer to one request; `Err` becomes an error response.
-    pub(crate) async fn handle(&self, request: Map<String, Value>) -> Result<Value, String> {
+    /// Computes the answer to one request (`request_id` is its envelope's id); `Err` becomes
+    /// an error response, `Ok(None)` no answer at all.
+    pub(crate) async fn handle(
+        &self,
+        request: Map<String, Value>,
+        request_id: &str,
+    ) -> Result<Option<Value>, String> {
         let subtype = request
             .get("subtype")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        match subtype {
-            "can_use_tool" => self.can_use_tool(request).await,
+        let answer = match subtype {
+            "can_use_tool" => self.can_use_tool(request, request_id).await,
             "hook_callback" => self.hook_callback(request).await,
             "mcp_message" => self.mcp_message(request).await,
             "elicitation" => match &self.on_elicitation {
-                Some(handler) => handler(Value::Object(request))
-                    .await
-                    .map_err(|e| e.to_string()),
+                Some(handler) => {
+                    let argument = match self.flavour {
+                        Flavour::Ts => json!({
+                            "request": ts_callbacks::elicitation_request(&request),
+                            "requestId": request_id,
+                        }),
+                        _ => Value::Object(request),
+                    };
+                    handler(argument).await.map_err(|e| e.to_string())
+                }
                 None => Ok(json!({"action": "decline"})),
             },
             "request_user_dialog" => match &self.on_user_dialog {
-                Some(handler) => handler(Value::Object(request))
-                    .await
-                    .map_err(|e| e.to_string()),
+                Some(handler) => {
+                    let argument = match self.flavour {
+                        Flavour::Ts => json!({
+                            "request": ts_callbacks::user_dialog_request(&request),
+                            "requestId": request_id,
+                        }),
+                        _ => Value::Object(request),
+                    };
+                    handler(argument).await.map_err(|e| e.to_string())
+                }
+                // The TypeScript SDK leaves the request to another client (or the CLI's deadline).
+                None if self.flavour == Flavour::Ts => Ok(Value::Null),
                 None => Err("no user dialog handler is configured".to_string()),
             },
             other => Err(format!("Unsupported control request subtype: {other}")),
-        }
+        }?;
+        Ok(match (self.flavour, answer) {
+            (Flavour::Ts, Value::Null) => None,
+            (_, answer) => Some(answer),
+        })
     }
 
-    async fn can_use_tool(&self, request: Map<String, Value>) -> Result<Value, String> {
+    async fn can_use_tool(
+        &self,
+        request: Map<String, Value>,
+        request_id: &str,
+    ) -> Result<Value, String> {
         let callback = self
             .can_use_tool
             .as_ref()
             .ok_or("canUseTool callback is not provided")?;
-        permission::handle_can_use_tool(callback, &request)
+        permission::handle_can_use_tool(callback, &request, request_id)
             .await
             .map_err(|e| e.to_string())
     }

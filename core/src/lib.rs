@@ -12,6 +12,7 @@
 mod callback;
 pub mod cli;
 pub mod client;
+pub mod constants;
 pub mod control;
 pub mod error;
 pub mod flavour;
@@ -29,6 +30,7 @@ pub mod query;
 pub mod redact;
 mod session;
 pub mod transport;
+pub mod ts_callbacks;
 
 pub use client::{ClaudeClient, TransportFactory};
 pub use control::{Control, ControlRequest};
@@ -37,7 +39,7 @@ pub use flavour::Flavour;
 pub use message::Message;
 pub use options::ClaudeAgentOptions;
 pub use prompt::Prompt;
-pub use query::{query, query_stream, query_with_transport, Query};
+pub use query::{query, query_stream, query_with_transport, Query, QueryHandle};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -260,6 +260,8 @@ pub struct ToolPermissionContext {
     pub description: Option<String>,
     /// The raw request (all fields, including ones this version does not know).
     pub raw: Value,
+    /// The id of the control request (the TypeScript SDK hands it to its callback).
+    pub request_id: Option<String>,
 }
 
 /// A parsed `can_use_tool` request.
@@ -308,6 +310,7 @@ pub fn parse_can_use_tool(
         display_name: text("display_name"),
         description: text("description"),
         raw: Value::Object(request.clone()),
+        request_id: None,
     };
     Ok((tool_name, input, context))
 }
@@ -341,6 +344,9 @@ pub enum PermissionResult {
         /// Also interrupt the whole turn.
         interrupt: bool,
     },
+    /// An answer sent exactly as given, as the TypeScript SDK passes its callback's result
+    /// through (see [`crate::ts_callbacks::permission_answer`]); `null` sends no answer.
+    Verbatim(Value),
 }
 
 impl PermissionResult {
@@ -378,7 +384,7 @@ impl PermissionResult {
                 updated_input: Some(input),
                 updated_permissions,
             },
-            Self::Deny { .. } => Self::Allow {
+            Self::Deny { .. } | Self::Verbatim(_) => Self::Allow {
                 updated_input: Some(input),
                 updated_permissions: None,
             },
@@ -392,7 +398,7 @@ impl PermissionResult {
                 updated_input,
                 updated_permissions: Some(updates),
             },
-            Self::Deny { .. } => Self::Allow {
+            Self::Deny { .. } | Self::Verbatim(_) => Self::Allow {
                 updated_input: None,
                 updated_permissions: Some(updates),
             },
@@ -401,7 +407,10 @@ impl PermissionResult {
 
     /// True for an allow.
     pub fn is_allow(&self) -> bool {
-        matches!(self, Self::Allow { .. })
+        match self {
+            Self::Verbatim(v) => v.get("behavior").and_then(Value::as_str) == Some("allow"),
+            other => matches!(other, Self::Allow { .. }),
+        }
     }
 
     /// The response body for the CLI. An allow always carries `updatedInput` (the original input
@@ -429,6 +438,7 @@ impl PermissionResult {
                 }
                 out
             }
+            Self::Verbatim(value) => value.clone(),
         }
     }
 
@@ -496,8 +506,10 @@ fn bad_result(why: &str, value: &Value) -> Error {
 pub async fn handle_can_use_tool(
     callback: &CanUseTool,
     request: &Map<String, Value>,
+    request_id: &str,
 ) -> Result<Value, CallbackError> {
-    let (tool_name, input, context) = parse_can_use_tool(request)?;
+    let (tool_name, input, mut context) = parse_can_use_tool(request)?;
+    context.request_id = Some(request_id.to_owned());
     let future = callback(tool_name, input.clone(), context);
     let result = crate::callback::guarded("permission callback", future).await?;
     Ok(result.to_value(&input))

@@ -6,17 +6,19 @@ use crate::options::ClaudeAgentOptions;
 use crate::prompt::{feed_prompt, Prompt};
 use crate::session::Session;
 use crate::transport::Transport;
-use crate::{Error, Result};
+use crate::{Error, Flavour, Result};
+use futures::future::{BoxFuture, FutureExt, Shared};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde_json::Value;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tokio::sync::OnceCell;
 
 /// Runs a one-shot query and streams its messages.
 ///
-/// The CLI starts when the stream is first polled. Errors come as `Err` items: a bad line or
+/// The CLI starts when the stream is first polled; with [`Flavour::Ts`] options it starts at
+/// once, as the TypeScript SDK's `query()` does (so `initializationResult()` works before the
+/// first message), which needs a tokio runtime. Errors come as `Err` items: a bad line or
 /// message is reported and the stream goes on; a failed start or a failed CLI ends the stream.
 /// Dropping the [`Query`] stops the CLI and reaps it.
 ///
@@ -50,9 +52,14 @@ pub fn query_stream(
     query(Prompt::Stream(prompt.boxed()), options)
 }
 
+/// The start of a session, awaited by the message stream and by control calls alike.
+type Start = Shared<BoxFuture<'static, Result<Arc<Session>>>>;
+
 /// The messages of a one-shot query, plus control methods usable while it runs.
 pub struct Query {
-    session: Arc<OnceCell<Arc<Session>>>,
+    start: Start,
+    /// The task starting the CLI at once ([`Flavour::Ts`]), stopped if the query is dropped.
+    eager: Option<tokio::task::AbortHandle>,
     messages: BoxStream<'static, Result<Message>>,
 }
 
@@ -62,24 +69,43 @@ impl Query {
         options: ClaudeAgentOptions,
         transport: Option<Arc<dyn Transport>>,
     ) -> Query {
-        let cell = Arc::new(OnceCell::new());
-        let started = cell.clone();
-        let messages = stream::once(async move {
+        let eager = options.flavour == Flavour::Ts;
+        let start: Start = async move {
             let session = Arc::new(Session::open(&options, transport).await?);
             let io = session.io();
             let bidirectional = session.bidirectional();
             session.spawn(feed_prompt(io, prompt, bidirectional));
-            let _ = started.set(session.clone());
             Ok::<_, Error>(session)
-        })
-        .flat_map(|started| match started {
-            Ok(session) => session_messages(session).left_stream(),
-            Err(error) => stream::iter([Err(error)]).right_stream(),
-        })
-        .boxed();
+        }
+        .boxed()
+        .shared();
+        let eager = eager
+            .then(|| tokio::runtime::Handle::try_current().ok())
+            .flatten()
+            .map(|runtime| {
+                let start = start.clone();
+                runtime
+                    .spawn(async move { drop(start.await) })
+                    .abort_handle()
+            });
+        let messages = stream::once(start.clone())
+            .flat_map(|started| match started {
+                Ok(session) => session_messages(session).left_stream(),
+                Err(error) => stream::iter([Err(error)]).right_stream(),
+            })
+            .boxed();
         Query {
-            session: cell,
+            start,
+            eager,
             messages,
+        }
+    }
+
+    /// A handle for control calls and closing, usable while another task reads the messages.
+    pub fn handle(&self) -> QueryHandle {
+        QueryHandle {
+            start: self.start.clone(),
+            eager: self.eager.is_some(),
         }
     }
 
@@ -92,10 +118,16 @@ impl Query {
     ///
     /// Fails with [`Error::Connection`] before the first message was polled.
     pub fn control(&self) -> Result<Control> {
-        self.session
-            .get()
-            .map(|session| Control::new(session.clone()))
+        self.session()
+            .map(Control::new)
             .ok_or_else(|| Error::Connection("the query has not started yet; poll it first".into()))
+    }
+
+    /// The session, when it has started.
+    fn session(&self) -> Option<Arc<Session>> {
+        self.start
+            .peek()
+            .and_then(|started| started.as_ref().ok().cloned())
     }
 
     /// Sends a control request: shorthand for [`Control::send`] on [`Query::control`].
@@ -105,14 +137,49 @@ impl Query {
 
     /// The CLI's answer to `initialize`, once started.
     pub fn server_info(&self) -> Option<Value> {
-        self.session.get().and_then(|s| s.server_info())
+        self.session().and_then(|s| s.server_info())
     }
 
     /// Stops the CLI gracefully and reaps it.
     pub async fn close(&self) -> Result<()> {
-        match self.session.get() {
+        match self.session() {
             Some(session) => session.close().await,
             None => Ok(()),
+        }
+    }
+}
+
+/// Control of a [`Query`] from other tasks: cheap to clone, it waits for the start.
+#[derive(Clone)]
+pub struct QueryHandle {
+    start: Start,
+    eager: bool,
+}
+
+impl QueryHandle {
+    /// Control methods of the session once the CLI has started and answered `initialize`
+    /// (starting it if nothing did yet); the start's error if it failed.
+    pub async fn control(&self) -> Result<Control> {
+        self.start.clone().await.map(Control::new)
+    }
+
+    /// Stops the CLI gracefully and reaps it, waiting for the start when it is under way
+    /// (a lazy query that was never polled has nothing to stop).
+    pub async fn close(&self) -> Result<()> {
+        if !self.eager && self.start.peek().is_none() {
+            return Ok(());
+        }
+        match self.start.clone().await {
+            Ok(session) => session.close().await,
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+impl Drop for Query {
+    fn drop(&mut self) {
+        if let Some(task) = &self.eager {
+            task.abort();
         }
     }
 }

@@ -2,20 +2,50 @@
 //!
 //! A binding forwards `client.rewind_files(id)` (Python) or `query.rewindFiles(id)`
 //! (TypeScript) as [`ControlRequest::for_method`]`("rewind_files", {"user_message_id": id})`:
-//! the method and parameter names are its API, the wire subtypes and field names live here.
+//! the method and parameter names are its API, the wire subtypes and field names live here,
+//! and so does what each TypeScript method returns of the answer ([`Control::call`]).
 
-use super::ControlRequest;
-use crate::{Error, Result};
+use super::{Control, ControlRequest};
+use crate::{Error, Flavour, Result};
 use serde_json::{Map, Value};
 
-/// One method: its Python and TypeScript names, the wire subtype, and its parameters as
-/// `(Python name, TypeScript name, wire field)`.
+/// One method: its Python and TypeScript names (`""` where that SDK lacks it), the wire
+/// subtype, its parameters as `(Python name, TypeScript name, wire field)`, and what the
+/// TypeScript method returns.
 struct Method {
     python: &'static str,
     ts: &'static str,
     subtype: &'static str,
     params: &'static [(&'static str, &'static str, &'static str)],
+    returns: Returns,
 }
+
+/// What a TypeScript `Query` method resolves to.
+#[derive(Clone, Copy)]
+enum Returns {
+    /// `undefined`.
+    Nothing,
+    /// The answer's `response`.
+    Response,
+    /// The answer's `response`, or `{}` when there is none.
+    ResponseOrEmpty,
+    /// The answer's `response`, or `null` when the CLI answers with an error.
+    ResponseOrNull,
+    /// One field of the response, or a default when it is missing.
+    Field(&'static str, Option<bool>),
+    /// `{still_queued, cancelled?}` when the CLI reports queued prompts, else `undefined`.
+    Interrupt,
+}
+
+/// A TypeScript method answered from the `initialize` answer, without a request: its name and
+/// the field it reads (`""`: the whole answer).
+const FROM_INITIALIZE: &[(&str, &str)] = &[
+    ("initializationResult", ""),
+    ("supportedCommands", "commands"),
+    ("supportedModels", "models"),
+    ("supportedAgents", "agents"),
+    ("accountInfo", "account"),
+];
 
 const fn method(
     python: &'static str,
@@ -28,19 +58,43 @@ const fn method(
         ts,
         subtype,
         params,
+        returns: Returns::Nothing,
+    }
+}
+
+impl Method {
+    const fn returns(mut self, returns: Returns) -> Method {
+        self.returns = returns;
+        self
     }
 }
 
 const SERVER: (&str, &str, &str) = ("server_name", "serverName", "serverName");
 
 const METHODS: &[Method] = &[
-    method("interrupt", "interrupt", "interrupt", &[]),
+    method(
+        "interrupt",
+        "interrupt",
+        "interrupt",
+        &[("", "cancelQueued", "cancel_queued")],
+    )
+    .returns(Returns::Interrupt),
     method(
         "set_permission_mode",
         "setPermissionMode",
         "set_permission_mode",
-        &[("mode", "mode", "mode")],
+        &[
+            ("mode", "mode", "mode"),
+            ("", "answersBypassSwitchBack", "answers_bypass_switch_back"),
+        ],
     ),
+    method(
+        "",
+        "setMcpPermissionModeOverride",
+        "set_mcp_permission_mode_override",
+        &[SERVER, ("", "mode", "mode")],
+    )
+    .returns(Returns::ResponseOrEmpty),
     method(
         "set_model",
         "setModel",
@@ -51,11 +105,14 @@ const METHODS: &[Method] = &[
         "set_max_thinking_tokens",
         "setMaxThinkingTokens",
         "set_max_thinking_tokens",
-        &[(
-            "max_thinking_tokens",
-            "maxThinkingTokens",
-            "max_thinking_tokens",
-        )],
+        &[
+            (
+                "max_thinking_tokens",
+                "maxThinkingTokens",
+                "max_thinking_tokens",
+            ),
+            ("", "thinkingDisplay", "thinking_display"),
+        ],
     ),
     method(
         "rewind_files",
@@ -65,7 +122,8 @@ const METHODS: &[Method] = &[
             ("user_message_id", "userMessageId", "user_message_id"),
             ("dry_run", "dryRun", "dry_run"),
         ],
-    ),
+    )
+    .returns(Returns::Response),
     method(
         "reconnect_mcp_server",
         "reconnectMcpServer",
@@ -83,25 +141,59 @@ const METHODS: &[Method] = &[
         "readMcpResource",
         "mcp_read_resource",
         &[SERVER, ("uri", "uri", "uri")],
-    ),
+    )
+    .returns(Returns::Response),
     method(
         "set_mcp_servers",
         "setMcpServers",
         "mcp_set_servers",
         &[("servers", "servers", "servers")],
-    ),
+    )
+    .returns(Returns::Response),
     method(
         "stop_task",
         "stopTask",
         "stop_task",
         &[("task_id", "taskId", "task_id")],
     ),
-    method("get_mcp_status", "mcpServerStatus", "mcp_status", &[]),
+    method("get_mcp_status", "mcpServerStatus", "mcp_status", &[])
+        .returns(Returns::Field("mcpServers", None)),
     method(
         "get_context_usage",
         "getContextUsage",
         "get_context_usage",
-        &[],
+        &[("", "detail", "detail")],
+    )
+    .returns(Returns::Response),
+    method(
+        "",
+        "usage_EXPERIMENTAL_MAY_CHANGE_DO_NOT_RELY_ON_THIS_API_YET",
+        "get_usage",
+        &[("", "skipBehaviors", "skip_behaviors")],
+    )
+    .returns(Returns::Response),
+    method(
+        "",
+        "updateSettings",
+        "update_settings",
+        &[("", "source", "source"), ("", "settings", "settings")],
+    ),
+    method(
+        "",
+        "readFile",
+        "read_file",
+        &[
+            ("", "path", "path"),
+            ("", "maxBytes", "max_bytes"),
+            ("", "encoding", "encoding"),
+        ],
+    )
+    .returns(Returns::ResponseOrNull),
+    method(
+        "",
+        "seedReadState",
+        "seed_read_state",
+        &[("", "path", "path"), ("", "mtime", "mtime")],
     ),
     method(
         "apply_flag_settings",
@@ -109,30 +201,46 @@ const METHODS: &[Method] = &[
         "apply_flag_settings",
         &[("settings", "settings", "settings")],
     ),
-    method("reload_plugins", "reloadPlugins", "reload_plugins", &[]),
-    method("reload_skills", "reloadSkills", "reload_skills", &[]),
+    method(
+        "reload_plugins",
+        "reloadPlugins",
+        "reload_plugins",
+        &[
+            ("", "holdOnCacheImpact", "hold_on_cache_impact"),
+            ("", "addPlugins", "add_plugins"),
+            ("", "refuseIfBusy", "refuse_if_busy"),
+        ],
+    )
+    .returns(Returns::Response),
+    method("reload_skills", "reloadSkills", "reload_skills", &[]).returns(Returns::Response),
     method(
         "reload_output_styles",
         "reloadOutputStyles",
         "reload_output_styles",
         &[],
-    ),
+    )
+    .returns(Returns::Response),
     method(
         "background_tasks",
         "backgroundTasks",
         "background_tasks",
-        &[],
-    ),
+        &[("", "toolUseId", "tool_use_id")],
+    )
+    .returns(Returns::Field("backgrounded", Some(true))),
 ];
+
+fn find(method: &str) -> Option<&'static Method> {
+    METHODS
+        .iter()
+        .find(|m| !method.is_empty() && (m.python == method || m.ts == method))
+}
 
 impl ControlRequest {
     /// The request an official SDK's client method sends: `method` in Python (`rewind_files`)
     /// or TypeScript (`rewindFiles`) spelling, `args` keyed by its parameter names in either
     /// spelling. An argument given as `null` is sent as `null`; one left out is left out.
     pub fn for_method(method: &str, args: &Map<String, Value>) -> Result<ControlRequest> {
-        let found = METHODS
-            .iter()
-            .find(|m| m.python == method || m.ts == method)
+        let found = find(method)
             .ok_or_else(|| Error::InvalidOptions(format!("no control method named {method:?}")))?;
         let mut body = Map::new();
         body.insert("subtype".into(), found.subtype.into());
@@ -140,7 +248,7 @@ impl ControlRequest {
             let (_, _, wire) = found
                 .params
                 .iter()
-                .find(|(python, ts, _)| python == key || ts == key)
+                .find(|(python, ts, _)| !key.is_empty() && (python == key || ts == key))
                 .ok_or_else(|| {
                     Error::InvalidOptions(format!("{method}() has no parameter {key:?}"))
                 })?;
@@ -148,6 +256,71 @@ impl ControlRequest {
         }
         ControlRequest::from_value(Value::Object(body))
     }
+}
+
+impl Control {
+    /// Calls a control method of an official client by name, as [`ControlRequest::for_method`]
+    /// names it, and returns what that client's method returns: for [`Flavour::Ts`] the part of
+    /// the answer the TypeScript `Query` method resolves to (`null` for `undefined`), including
+    /// the methods it answers from the `initialize` answer (`supportedModels`, ...); for the
+    /// other flavours the whole `response`.
+    pub async fn call(
+        &self,
+        flavour: Flavour,
+        method: &str,
+        args: &Map<String, Value>,
+    ) -> Result<Value> {
+        if flavour == Flavour::Ts {
+            if let Some((_, field)) = FROM_INITIALIZE.iter().find(|(name, _)| *name == method) {
+                let info = self.session.server_info().unwrap_or(Value::Null);
+                return Ok(match *field {
+                    "" => info,
+                    field => info.get(field).cloned().unwrap_or(Value::Null),
+                });
+            }
+        }
+        let request = ControlRequest::for_method(method, args)?;
+        let answer = self.send(request).await;
+        let returns = match (flavour, find(method)) {
+            (Flavour::Ts, Some(found)) => found.returns,
+            _ => return answer,
+        };
+        Ok(match (returns, answer) {
+            (Returns::ResponseOrNull, Err(Error::ControlRequest { .. })) => Value::Null,
+            (_, Err(error)) => return Err(error),
+            (Returns::Nothing, Ok(_)) => Value::Null,
+            (Returns::Response, Ok(response)) => response,
+            (Returns::ResponseOrNull, Ok(response)) => response,
+            (Returns::ResponseOrEmpty, Ok(Value::Null)) => Value::Object(Map::new()),
+            (Returns::ResponseOrEmpty, Ok(response)) => response,
+            (Returns::Field(name, default), Ok(response)) => response
+                .get(name)
+                .cloned()
+                .or(default.map(Value::Bool))
+                .unwrap_or(Value::Null),
+            (Returns::Interrupt, Ok(response)) => interrupt_answer(&response),
+        })
+    }
+}
+
+/// The TypeScript `interrupt()` result: the queued prompts the CLI kept and cancelled (string
+/// entries only), or `null` when it reports none.
+fn interrupt_answer(response: &Value) -> Value {
+    let strings = |key: &str| {
+        response
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|items| Value::Array(items.iter().filter(|v| v.is_string()).cloned().collect()))
+    };
+    let Some(still_queued) = strings("still_queued") else {
+        return Value::Null;
+    };
+    let mut out = Map::new();
+    out.insert("still_queued".into(), still_queued);
+    if let Some(cancelled) = strings("cancelled") {
+        out.insert("cancelled".into(), cancelled);
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]

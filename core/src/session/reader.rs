@@ -103,7 +103,8 @@ impl Shared {
         let mut inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
         let task_id = id.clone();
         let task = tokio::spawn(async move {
-            let handled = crate::callback::guarded("callback", shared.handlers.handle(request));
+            let handled =
+                crate::callback::guarded("callback", shared.handlers.handle(request, &task_id));
             let outcome = match shared.callback_timeout {
                 Some(limit) => tokio::time::timeout(limit, handled)
                     .await
@@ -111,8 +112,9 @@ impl Shared {
                 None => handled.await,
             };
             let answer = match outcome {
-                Ok(response) => control::success_frame(&task_id, response),
-                Err(message) => control::error_frame(&task_id, &message.to_string()),
+                Ok(Some(response)) => Some(control::success_frame(&task_id, response)),
+                Ok(None) => None,
+                Err(message) => Some(control::error_frame(&task_id, &message.to_string())),
             };
             let still_wanted = shared
                 .inflight
@@ -120,7 +122,7 @@ impl Shared {
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&task_id)
                 .is_some();
-            if still_wanted {
+            if let Some(answer) = answer.filter(|_| still_wanted) {
                 let _ = shared.transport.write(&answer).await;
             }
         });

@@ -1,0 +1,118 @@
+// `tool()` and `createSdkMcpServer()`: in-process MCP servers whose tools run in this process.
+// Input schemas are zod raw shapes (zod 3 or zod 4), turned into JSON Schema as the official
+// SDK's MCP server does; arguments are checked by zod before a handler runs.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+/** Describes one tool of an in-process server. */
+export function tool(name, description, inputSchema, handler, extras) {
+  const meta = {}
+  if (extras?.searchHint) meta['anthropic/searchHint'] = extras.searchHint
+  if (extras?.alwaysLoad) meta['anthropic/alwaysLoad'] = true
+  return {
+    name,
+    description,
+    inputSchema,
+    handler,
+    annotations: extras?.annotations,
+    _meta: Object.keys(meta).length > 0 ? meta : undefined,
+  }
+}
+
+/** An in-process MCP server, to put in `options.mcpServers`. */
+export function createSdkMcpServer(options) {
+  return { type: 'sdk', name: options.name, instance: new SdkMcpServer(options) }
+}
+
+/** The server behind `createSdkMcpServer`: its tools and their handlers. */
+export class SdkMcpServer {
+  #tools = new Map()
+
+  constructor({ name, version = '1.0.0', tools = [], alwaysLoad, instructions }) {
+    this.name = name
+    this.version = version
+    this.instructions = instructions
+    for (const definition of tools) {
+      const schema = objectSchema(definition.inputSchema)
+      const meta = alwaysLoad ? { 'anthropic/alwaysLoad': true, ...definition._meta } : definition._meta
+      this.#tools.set(definition.name, { definition, schema, meta })
+    }
+  }
+
+  /** The server as the native side needs it: names, descriptions and JSON Schemas. */
+  describe() {
+    return {
+      name: this.name,
+      version: this.version,
+      tools: [...this.#tools.values()].map(({ definition, schema, meta }) => ({
+        name: definition.name,
+        description: definition.description ?? '',
+        inputSchema: schema ? jsonSchema(schema) : definition.inputSchema,
+        annotations: definition.annotations,
+        _meta: meta,
+      })),
+    }
+  }
+
+  /** Runs tool `name` with `args` (checked by its zod schema first). */
+  async call(name, args, extra) {
+    const entry = this.#tools.get(name)
+    if (!entry) throw new Error(`Tool ${name} not found`)
+    let input = args
+    if (entry.schema) {
+      const parsed = entry.schema.safeParse(args ?? {})
+      if (!parsed.success) {
+        const detail = parsed.error?.message ?? 'invalid input'
+        return {
+          content: [{ type: 'text', text: `MCP error -32602: Input validation error: Invalid arguments for tool ${name}: ${detail}` }],
+          isError: true,
+        }
+      }
+      input = parsed.data
+    }
+    try {
+      return await entry.definition.handler(input, extra)
+    } catch (error) {
+      return { content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }], isError: true }
+    }
+  }
+}
+
+const isZod4 = (value) => typeof value === 'object' && value !== null && '_zod' in value
+const isZod3 = (value) =>
+  typeof value === 'object' && value !== null && '_def' in value && typeof value.safeParse === 'function' && !isZod4(value)
+
+/** A zod object schema for a raw shape or zod schema; `undefined` for plain JSON Schema. */
+function objectSchema(input) {
+  if (input === undefined || input === null) return undefined
+  if (isZod4(input) || isZod3(input)) return input
+  const values = Object.values(input)
+  if (values.length === 0) return zod4().object({})
+  if (values.every(isZod4)) return zod4().object(input)
+  if (values.every(isZod3)) return zod3().object(input)
+  return undefined
+}
+
+function jsonSchema(schema) {
+  if (isZod4(schema)) return zod4().toJSONSchema(schema, { target: 'draft-7', io: 'input' })
+  const { zodToJsonSchema } = require('zod-to-json-schema')
+  return zodToJsonSchema(schema, { strictUnions: true, pipeStrategy: 'input' })
+}
+
+let z4
+let z3
+function zod4() {
+  z4 ??= require('zod/v4')
+  return z4
+}
+function zod3() {
+  if (!z3) {
+    try {
+      z3 = require('zod/v3')
+    } catch {
+      z3 = require('zod')
+    }
+  }
+  return z3
+}

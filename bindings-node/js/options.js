@@ -1,0 +1,89 @@
+// Splits the official `Options` object into the data the core decodes (JSON, in the official
+// spelling, with callbacks as handles) and the callbacks themselves.
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import native from './native.js'
+import { SdkMcpServer } from './mcp.js'
+
+const require = createRequire(import.meta.url)
+
+/** Fields that are not data: used by this layer, or callbacks passed beside the data. */
+const CALLBACKS = ['canUseTool', 'stderr', 'onElicitation', 'onUserDialog']
+const LOCAL = new Set(['abortController', 'spawnClaudeCodeProcess', 'sessionStore'])
+
+/**
+ * `{ setup, callbacks }`: `setup` is the JSON text for the native side; `callbacks` holds the
+ * functions it refers to (`hooks[i]`, `servers[i]`, and the named ones).
+ */
+export function prepare(options = {}) {
+  const callbacks = { hooks: [], servers: [] }
+  const data = {}
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || LOCAL.has(key)) continue
+    if (CALLBACKS.includes(key)) {
+      if (typeof value !== 'function') throw new TypeError(`options.${key} must be a function`)
+      callbacks[key] = value
+    } else if (key === 'hooks') {
+      data.hooks = hookData(value, callbacks.hooks)
+    } else if (key === 'mcpServers') {
+      data.mcpServers = serverData(value, callbacks.servers)
+    } else {
+      data[key] = value
+    }
+  }
+  const spec = {
+    ...Object.fromEntries(CALLBACKS.map((name) => [name, callbacks[name] !== undefined])),
+    hooks: callbacks.hooks.length,
+    servers: callbacks.servers.map((server) => server.describe()),
+  }
+  const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs() })
+  return { setup, callbacks }
+}
+
+function hookData(hooks, functions) {
+  const out = {}
+  for (const [event, matchers] of Object.entries(hooks)) {
+    if (!Array.isArray(matchers)) {
+      out[event] = matchers
+      continue
+    }
+    out[event] = matchers.map((matcher) => ({
+      ...matcher,
+      hooks: (matcher?.hooks ?? []).map((fn) => {
+        if (typeof fn !== 'function') return fn
+        functions.push(fn)
+        return { $hook: functions.length - 1 }
+      }),
+    }))
+  }
+  return out
+}
+
+function serverData(servers, instances) {
+  const out = {}
+  for (const [name, config] of Object.entries(servers)) {
+    if (config?.type === 'sdk' && config.instance instanceof SdkMcpServer) {
+      instances.push(config.instance)
+      out[name] = { ...config, instance: { $server: instances.length - 1 } }
+    } else {
+      out[name] = config
+    }
+  }
+  return out
+}
+
+let packageDirs
+/** Directories of the installed npm packages that carry the CLI (resolved once). */
+export function cliPackageDirs() {
+  if (packageDirs === undefined) {
+    packageDirs = []
+    for (const name of native.cliPackageNames()) {
+      try {
+        packageDirs.push(dirname(require.resolve(`${name}/package.json`)))
+      } catch {
+        // Not installed (optional dependency of another platform, or --omit=optional).
+      }
+    }
+  }
+  return packageDirs
+}

@@ -1,0 +1,290 @@
+// `query()`: the official `Query`, an async generator of messages plus control methods, over
+// one native session. The CLI starts when `query()` is called.
+import native from './native.js'
+import { prepare } from './options.js'
+import { aborted, fromRecord } from './errors.js'
+
+/** Starts a session; see the official `query()`. */
+export function query({ prompt, options = {} } = {}) {
+  return new Query(prompt, options)
+}
+
+export class Query {
+  #native
+  #callbacks
+  #calls = new Map()
+  #buffer = []
+  #index = 0
+  #done = false
+  #error = null
+  #aborted = false
+  #closing = null
+  #queue = Promise.resolve()
+  #controller
+  #onAbort = () => {
+    this.#aborted = true
+    void this.#shutdown()
+  }
+
+  constructor(prompt, options) {
+    const streamed = typeof prompt !== 'string'
+    if (streamed && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
+      throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
+    }
+    const { setup, callbacks } = prepare(options)
+    this.#callbacks = callbacks
+    this.#native = new native.NativeQuery(
+      setup,
+      streamed ? null : prompt,
+      ([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id),
+      (id) => this.#calls.get(id)?.abort(),
+    )
+    for (const warning of this.#native.warnings()) {
+      process.emitWarning(warning.message, { code: warning.code ?? undefined })
+    }
+    this.#controller = options.abortController
+    if (this.#controller?.signal.aborted) this.#onAbort()
+    else this.#controller?.signal.addEventListener('abort', this.#onAbort, { once: true })
+    if (streamed) void this.#pump(prompt)
+  }
+
+  // --- the async generator -------------------------------------------------------------
+
+  next() {
+    const step = () => this.#step()
+    this.#queue = this.#queue.then(step, step)
+    return this.#queue
+  }
+
+  async return(value) {
+    await this.#shutdown()
+    this.#finish()
+    return { value, done: true }
+  }
+
+  async throw(error) {
+    await this.#shutdown()
+    this.#finish()
+    throw error
+  }
+
+  [Symbol.asyncIterator]() {
+    return this
+  }
+
+  async [Symbol.asyncDispose]() {
+    await this.return(undefined)
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'Query'
+  }
+
+  async #step() {
+    for (;;) {
+      if (this.#index < this.#buffer.length) {
+        const value = this.#buffer[this.#index]
+        this.#buffer[this.#index++] = undefined
+        return { value, done: false }
+      }
+      if (this.#aborted && !this.#done) {
+        this.#finish()
+        throw aborted()
+      }
+      if (this.#error) {
+        const error = this.#error
+        this.#finish()
+        throw error
+      }
+      if (this.#done) return { value: undefined, done: true }
+      const batch = JSON.parse(await this.#native.nextBatch())
+      this.#buffer = batch.messages
+      this.#index = 0
+      if (batch.error) {
+        this.#error = fromRecord(batch.error)
+        void this.#shutdown()
+      }
+      if (batch.done) this.#done = true
+    }
+  }
+
+  #finish() {
+    this.#done = true
+    this.#error = null
+    this.#buffer = []
+    this.#index = 0
+  }
+
+  #shutdown() {
+    this.#closing ??= this.#native.close().finally(() => {
+      this.#controller?.signal.removeEventListener('abort', this.#onAbort)
+    })
+    return this.#closing
+  }
+
+  // --- callbacks -----------------------------------------------------------------------
+
+  async #dispatch(kind, index, payload, id) {
+    if (kind === 'stderr') {
+      try {
+        this.#callbacks.stderr?.(`${payload}\n`)
+      } catch {
+        // A throwing stderr callback must not end the session.
+      }
+      return '{}'
+    }
+    const controller = new AbortController()
+    this.#calls.set(id, controller)
+    const signal = controller.signal
+    try {
+      const args = JSON.parse(payload)
+      const callbacks = this.#callbacks
+      let value
+      switch (kind) {
+        case 'canUseTool':
+          value = await callbacks.canUseTool(args[0], args[1], { ...args[2], signal })
+          break
+        case 'hook':
+          value = await callbacks.hooks[index](args[0], args[1] ?? undefined, { signal })
+          break
+        case 'tool':
+          value = await callbacks.servers[index].call(args[0], args[1], { signal })
+          break
+        case 'onElicitation':
+        case 'onUserDialog':
+          value = await callbacks[kind](args.request, { signal, requestId: args.requestId })
+          break
+        default:
+          throw new Error(`unknown callback kind ${kind}`)
+      }
+      return value === undefined ? '{}' : JSON.stringify({ ok: value })
+    } catch (error) {
+      return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+    } finally {
+      this.#calls.delete(id)
+    }
+  }
+
+  async #pump(messages) {
+    try {
+      for await (const message of messages) {
+        if (this.#closing) break
+        this.#native.pushPrompt(JSON.stringify(message))
+      }
+    } catch (error) {
+      process.emitWarning(`claude-wire: the prompt stream failed: ${error?.message ?? error}`)
+    } finally {
+      this.#native.endPrompt()
+    }
+  }
+
+  // --- control methods -----------------------------------------------------------------
+
+  async #call(method, args = {}) {
+    const answer = JSON.parse(await this.#native.call(method, JSON.stringify(args)))
+    if (answer.error) throw fromRecord(answer.error)
+    return answer.ok ?? undefined
+  }
+
+  interrupt(options) {
+    return this.#call('interrupt', { cancelQueued: options?.cancelQueued === true ? true : undefined })
+  }
+  setPermissionMode(mode, options) {
+    return this.#call('setPermissionMode', { mode, answersBypassSwitchBack: options?.answersBypassSwitchBack })
+  }
+  setMcpPermissionModeOverride(serverName, mode) {
+    return this.#call('setMcpPermissionModeOverride', { serverName, mode })
+  }
+  setModel(model) {
+    return this.#call('setModel', { model })
+  }
+  setMaxThinkingTokens(maxThinkingTokens, thinkingDisplay) {
+    return this.#call('setMaxThinkingTokens', { maxThinkingTokens, thinkingDisplay })
+  }
+  applyFlagSettings(settings) {
+    return this.#call('applyFlagSettings', { settings })
+  }
+  updateSettings(source, settings) {
+    return this.#call('updateSettings', { source, settings })
+  }
+  initializationResult() {
+    return this.#call('initializationResult')
+  }
+  async reinitialize() {
+    throw new Error('reinitialize() is not supported by claude-wire yet')
+  }
+  supportedCommands() {
+    return this.#call('supportedCommands')
+  }
+  supportedModels() {
+    return this.#call('supportedModels')
+  }
+  supportedAgents() {
+    return this.#call('supportedAgents')
+  }
+  accountInfo() {
+    return this.#call('accountInfo')
+  }
+  mcpServerStatus() {
+    return this.#call('mcpServerStatus')
+  }
+  getContextUsage(options) {
+    return this.#call('getContextUsage', { ...options })
+  }
+  usage_EXPERIMENTAL_MAY_CHANGE_DO_NOT_RELY_ON_THIS_API_YET(options) {
+    return this.#call('usage_EXPERIMENTAL_MAY_CHANGE_DO_NOT_RELY_ON_THIS_API_YET', {
+      skipBehaviors: options?.skipBehaviors ? true : undefined,
+    })
+  }
+  readFile(path, options) {
+    return this.#call('readFile', { path, maxBytes: options?.maxBytes, encoding: options?.encoding })
+  }
+  reloadPlugins(options) {
+    return this.#call('reloadPlugins', {
+      holdOnCacheImpact: options?.holdOnCacheImpact ? true : undefined,
+      addPlugins: options?.addPlugins?.length > 0 ? options.addPlugins : undefined,
+      refuseIfBusy: options?.refuseIfBusy ? true : undefined,
+    })
+  }
+  reloadSkills() {
+    return this.#call('reloadSkills')
+  }
+  reloadOutputStyles() {
+    return this.#call('reloadOutputStyles')
+  }
+  rewindFiles(userMessageId, options) {
+    return this.#call('rewindFiles', { userMessageId, dryRun: options?.dryRun })
+  }
+  seedReadState(path, mtime) {
+    return this.#call('seedReadState', { path, mtime })
+  }
+  reconnectMcpServer(serverName) {
+    return this.#call('reconnectMcpServer', { serverName })
+  }
+  toggleMcpServer(serverName, enabled) {
+    return this.#call('toggleMcpServer', { serverName, enabled })
+  }
+  readMcpResource(serverName, uri) {
+    return this.#call('readMcpResource', { serverName, uri })
+  }
+  async setMcpServers(servers) {
+    for (const [name, config] of Object.entries(servers ?? {})) {
+      if (config?.type === 'sdk') {
+        throw new Error(`setMcpServers: in-process server ${name} cannot be added to a running claude-wire query yet`)
+      }
+    }
+    return this.#call('setMcpServers', { servers })
+  }
+  streamInput(stream) {
+    return this.#pump(stream)
+  }
+  stopTask(taskId) {
+    return this.#call('stopTask', { taskId })
+  }
+  backgroundTasks(toolUseId) {
+    return this.#call('backgroundTasks', { toolUseId })
+  }
+  close() {
+    void this.#shutdown()
+  }
+}

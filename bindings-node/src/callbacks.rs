@@ -1,0 +1,247 @@
+//! JS callbacks as core callbacks, through one dispatcher function per session.
+//!
+//! The JS layer passes `dispatch([kind, index, payload, callId])`, which runs the user's callback
+//! named by `kind` (`canUseTool`, `hook` #index, `tool` of server #index, `onElicitation`,
+//! `onUserDialog`, `stderr`) with the JSON `payload`, and resolves to `{"ok": value}` or
+//! `{"error": message}` as JSON text; and `abort(callId)`, which aborts the `AbortSignal` of a
+//! call the core gave up on (the CLI cancelled it, a timeout, the end of the session). The
+//! thread-safe functions are weak: callbacks never keep Node alive; the session does (see
+//! [`KeepAlive`]).
+
+use crate::errors::invalid;
+use claude_wire::hooks::{HookCallback, HookOutput};
+use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolResult};
+use claude_wire::options::{Callbacks, RequestHandler, StderrCallback};
+use claude_wire::permission::{CanUseTool, PermissionResult};
+use claude_wire::{ts_callbacks, CallbackError};
+use napi::bindgen_prelude::{Function, Promise};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// `[kind, index, payload, callId]` (one array argument).
+pub type DispatchArgs = (String, u32, String, u32);
+type Dispatch =
+    ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, Status, false, true>;
+type Abort = ThreadsafeFunction<u32, napi::Unknown<'static>, u32, Status, false, true>;
+type Strong = ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, Status, false, false>;
+
+/// A strong reference to the dispatcher: while it is held, Node stays alive (one per live
+/// session, as a running child process keeps the official SDK's host alive).
+pub struct KeepAlive(#[allow(dead_code)] Strong);
+
+/// The two functions of one session.
+pub struct Bridge {
+    dispatch: Dispatch,
+    abort: Abort,
+    next_id: AtomicU32,
+}
+
+impl Bridge {
+    /// Wraps the JS functions; also returns the session's [`KeepAlive`].
+    pub fn new(
+        dispatch: &Function<'_, DispatchArgs, Promise<String>>,
+        abort: &Function<'_, u32, napi::Unknown<'static>>,
+    ) -> napi::Result<(Arc<Bridge>, KeepAlive)> {
+        let bridge = Bridge {
+            dispatch: dispatch
+                .build_threadsafe_function()
+                .callee_handled::<false>()
+                .weak::<true>()
+                .build()?,
+            abort: abort
+                .build_threadsafe_function()
+                .callee_handled::<false>()
+                .weak::<true>()
+                .build()?,
+            next_id: AtomicU32::new(1),
+        };
+        let strong = dispatch
+            .build_threadsafe_function()
+            .callee_handled::<false>()
+            .weak::<false>()
+            .build()?;
+        Ok((Arc::new(bridge), KeepAlive(strong)))
+    }
+
+    /// Runs the JS callback `kind` #`index` with `payload` and returns its value; dropping the
+    /// future aborts the callback's signal.
+    async fn call(&self, kind: &str, index: u32, payload: Value) -> Result<Value, CallbackError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut pending = AbortOnDrop {
+            bridge: self,
+            id,
+            armed: true,
+        };
+        let args = (kind.to_owned(), index, payload.to_string(), id);
+        let promise = self
+            .dispatch
+            .call_async_catch(args)
+            .await
+            .map_err(|e| e.reason.clone())?;
+        let text = promise.await.map_err(|e| e.reason.clone())?;
+        pending.armed = false;
+        let answer: Answer = serde_json::from_str(&text)?;
+        match answer {
+            Answer {
+                error: Some(message),
+                ..
+            } => Err(message.into()),
+            // `undefined` from JS: an empty object, as the official SDK's spread of it gives.
+            Answer { ok, .. } => Ok(ok.unwrap_or_else(|| json!({}))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    ok: Option<Value>,
+    error: Option<String>,
+}
+
+struct AbortOnDrop<'a> {
+    bridge: &'a Bridge,
+    id: u32,
+    armed: bool,
+}
+
+impl Drop for AbortOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.bridge
+                .abort
+                .call(self.id, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}
+
+/// Which callbacks the JS options carry (the data part refers to them by handle).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Spec {
+    can_use_tool: bool,
+    stderr: bool,
+    on_elicitation: bool,
+    on_user_dialog: bool,
+    /// How many hook functions (`{"$hook": i}` in the data).
+    hooks: u32,
+    /// In-process MCP servers (`{"$server": i}` in the data).
+    servers: Vec<ServerSpec>,
+}
+
+#[derive(Deserialize)]
+struct ServerSpec {
+    name: String,
+    version: Option<String>,
+    tools: Vec<ToolSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolSpec {
+    name: String,
+    #[serde(default)]
+    description: String,
+    input_schema: Value,
+    annotations: Option<Value>,
+    #[serde(rename = "_meta")]
+    meta: Option<Value>,
+}
+
+/// The core callbacks for `spec`, all calling through `bridge`.
+pub fn build(spec: Value, bridge: &Arc<Bridge>) -> napi::Result<Callbacks> {
+    let spec: Spec = serde_json::from_value(spec).map_err(invalid)?;
+    let mut callbacks = Callbacks::default();
+    if spec.can_use_tool {
+        callbacks.can_use_tool = Some(can_use_tool(bridge.clone()));
+    }
+    if spec.stderr {
+        callbacks.stderr = Some(stderr(bridge.clone()));
+    }
+    if spec.on_elicitation {
+        callbacks.on_elicitation = Some(request_handler(bridge.clone(), "onElicitation"));
+    }
+    if spec.on_user_dialog {
+        callbacks.on_user_dialog = Some(request_handler(bridge.clone(), "onUserDialog"));
+    }
+    callbacks.hooks = (0..spec.hooks).map(|i| hook(bridge.clone(), i)).collect();
+    callbacks.mcp_servers = spec
+        .servers
+        .into_iter()
+        .enumerate()
+        .map(|(i, server)| sdk_server(bridge, i as u32, server))
+        .collect();
+    Ok(callbacks)
+}
+
+fn can_use_tool(bridge: Arc<Bridge>) -> CanUseTool {
+    Arc::new(move |tool_name, input, context| {
+        let bridge = bridge.clone();
+        Box::pin(async move {
+            let request_id = context.request_id.clone().unwrap_or_default();
+            let options = ts_callbacks::permission_options(&context, &request_id);
+            let result = bridge
+                .call("canUseTool", 0, json!([tool_name, input, options]))
+                .await?;
+            let answer = ts_callbacks::permission_answer(result, &context);
+            Ok(PermissionResult::Verbatim(answer))
+        })
+    })
+}
+
+fn hook(bridge: Arc<Bridge>, index: u32) -> HookCallback {
+    Arc::new(move |input, tool_use_id, _context| {
+        let bridge = bridge.clone();
+        Box::pin(async move {
+            let output = bridge
+                .call("hook", index, json!([input.raw(), tool_use_id]))
+                .await?;
+            Ok(HookOutput::from_value(output)?)
+        })
+    })
+}
+
+fn request_handler(bridge: Arc<Bridge>, kind: &'static str) -> RequestHandler {
+    Arc::new(move |argument: Value| {
+        let bridge = bridge.clone();
+        Box::pin(async move { bridge.call(kind, 0, argument).await })
+    })
+}
+
+fn stderr(bridge: Arc<Bridge>) -> StderrCallback {
+    Arc::new(move |line: &str| {
+        let args = ("stderr".to_owned(), 0, line.to_owned(), 0);
+        bridge
+            .dispatch
+            .call(args, ThreadsafeFunctionCallMode::NonBlocking);
+    })
+}
+
+fn sdk_server(bridge: &Arc<Bridge>, index: u32, spec: ServerSpec) -> SdkMcpServer {
+    let mut server = SdkMcpServer::new(spec.name);
+    if let Some(version) = spec.version {
+        server = server.version(version);
+    }
+    for tool in spec.tools {
+        let (bridge, name) = (bridge.clone(), tool.name.clone());
+        let handler = Arc::new(move |args: Value| {
+            let (bridge, name) = (bridge.clone(), name.clone());
+            Box::pin(async move {
+                let result = bridge.call("tool", index, json!([name, args])).await?;
+                Ok(ToolResult::from_value(&result)?)
+            }) as claude_wire::BoxFuture<'static, Result<ToolResult, CallbackError>>
+        });
+        let mut sdk_tool = SdkMcpTool::new(tool.name, tool.description, tool.input_schema, handler);
+        if let Some(annotations) = tool.annotations {
+            sdk_tool = sdk_tool.annotations(annotations);
+        }
+        if let Some(meta) = tool.meta {
+            sdk_tool = sdk_tool.meta(meta);
+        }
+        server = server.tool(sdk_tool);
+    }
+    server
+}

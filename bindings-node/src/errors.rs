@@ -1,0 +1,43 @@
+//! Core errors as JSON records for the JS layer, which throws them as the official SDK's error
+//! classes: `{kind, message, exitCode?, stderr?, errorCode?}`. The wording is the core's
+//! TypeScript-flavoured text.
+
+use claude_wire::{Error, Flavour};
+use serde_json::{json, Map, Value};
+
+/// Converts a core error into the record the JS layer throws.
+pub trait ToJs {
+    /// The error record.
+    fn to_js(&self) -> Value;
+}
+
+impl ToJs for Error {
+    fn to_js(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("kind".into(), self.kind().as_str().into());
+        out.insert("message".into(), self.message(Flavour::Ts).into());
+        if let Some(code) = self.exit_status() {
+            out.insert("exitCode".into(), code.into());
+        }
+        if let Some(stderr) = self.stderr_excerpt() {
+            out.insert("stderr".into(), stderr.into());
+        }
+        if let Error::ControlRequest {
+            code: Some(code), ..
+        } = self
+        {
+            out.insert("errorCode".into(), code.clone().into());
+        }
+        Value::Object(out)
+    }
+}
+
+/// `{"error": record}`.
+pub fn failed(error: &Error) -> Value {
+    json!({ "error": error.to_js() })
+}
+
+/// A napi error for a failure of the binding itself (bad arguments from the JS layer).
+pub fn invalid(message: impl std::fmt::Display) -> napi::Error {
+    napi::Error::new(napi::Status::InvalidArg, message.to_string())
+}

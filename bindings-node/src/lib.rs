@@ -1,0 +1,40 @@
+//! The native side of the npm package `claude-wire` (napi-rs).
+//!
+//! Thin adapters only: the JS layer hands over options as JSON plus one dispatcher function for
+//! every callback; messages come back as JSON text in batches; errors as JSON records that the
+//! JS layer turns into the official SDK's error classes. Every SDK rule lives in the
+//! `claude-wire` core crate, selected with [`Flavour::Ts`](claude_wire::Flavour::Ts).
+
+mod callbacks;
+mod cli;
+mod errors;
+mod query;
+mod testing;
+
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+/// The package version.
+#[napi]
+pub fn version() -> &'static str {
+    claude_wire::VERSION
+}
+
+/// The constants the official SDK exports (`HOOK_EVENTS`, `EXIT_REASONS`, ...), and the
+/// pinned CLI version.
+#[napi]
+pub fn constants() -> Value {
+    use claude_wire::constants::*;
+    json!({
+        "HOOK_EVENTS": HOOK_EVENTS,
+        "EXIT_REASONS": EXIT_REASONS,
+        "SYSTEM_PROMPT_DYNAMIC_BOUNDARY": SYSTEM_PROMPT_DYNAMIC_BOUNDARY,
+        "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
+    })
+}
+
+/// A copy of a JSON value with the values of secret-looking keys hidden (the core's rule).
+#[napi]
+pub fn redact(value: Value) -> Value {
+    claude_wire::redact::json(&value)
+}

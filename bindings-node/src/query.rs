@@ -1,0 +1,224 @@
+//! `NativeQuery`: one session, driven by the JS `Query` (an async generator over its batches).
+
+use crate::callbacks::{self, Bridge, DispatchArgs, KeepAlive};
+use crate::errors::{failed, invalid};
+use claude_wire::options::ClaudeAgentOptions;
+use claude_wire::{Flavour, Message, Prompt, QueryHandle};
+use futures::{FutureExt, StreamExt};
+use napi::bindgen_prelude::{Function, Promise};
+use napi_derive::napi;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+
+/// At most this many messages, or about this many bytes, in one batch.
+const BATCH_MESSAGES: usize = 1024;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// What the JS layer hands over besides the callbacks.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Setup {
+    /// The options' data in the TypeScript SDK's spelling, callbacks as handles.
+    data: Value,
+    /// Which callbacks exist.
+    callbacks: Value,
+    /// Directories of the npm packages that carry the CLI, as Node resolved them.
+    #[serde(default)]
+    package_dirs: Vec<PathBuf>,
+}
+
+/// Decodes the JS options into core options whose callbacks call `bridge`.
+pub fn options(setup: String, bridge: &Arc<Bridge>) -> napi::Result<ClaudeAgentOptions> {
+    let setup: Setup = serde_json::from_str(&setup).map_err(invalid)?;
+    let callbacks = callbacks::build(setup.callbacks, bridge)?;
+    let mut options = ClaudeAgentOptions::from_value(setup.data, Flavour::Ts, callbacks)
+        .map_err(|e| invalid(e.message(Flavour::Ts)))?;
+    options.cli_package_dirs = setup.package_dirs;
+    Ok(options)
+}
+
+/// A running query.
+#[napi]
+pub struct NativeQuery {
+    messages: Arc<tokio::sync::Mutex<Option<claude_wire::Query>>>,
+    handle: QueryHandle,
+    prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
+    keep_alive: Arc<Mutex<Option<KeepAlive>>>,
+    warnings: Vec<Value>,
+}
+
+#[napi]
+impl NativeQuery {
+    /// Starts the CLI now (as the official `query()` does). `prompt` is the text prompt, or
+    /// absent for a stream of messages pushed with `pushPrompt`.
+    #[napi(constructor)]
+    pub fn new(
+        setup: String,
+        prompt: Option<String>,
+        dispatch: Function<'_, DispatchArgs, Promise<String>>,
+        abort: Function<'_, u32, napi::Unknown<'static>>,
+    ) -> napi::Result<Self> {
+        let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
+        let options = options(setup, &bridge)?;
+        let warnings = options
+            .warnings()
+            .into_iter()
+            .map(|w| json!({"message": w.message, "code": w.code, "category": w.category}))
+            .collect();
+        let (sender, prompt) = match prompt {
+            Some(text) => (None, Prompt::Text(text)),
+            None => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                let stream = tokio_stream_from(rx);
+                (Some(tx), Prompt::Stream(stream))
+            }
+        };
+        let query = napi::bindgen_prelude::within_runtime_if_available(|| {
+            claude_wire::query(prompt, options)
+        });
+        Ok(NativeQuery {
+            handle: query.handle(),
+            messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
+            prompt: Mutex::new(sender),
+            keep_alive: Arc::new(Mutex::new(Some(keep_alive))),
+            warnings,
+        })
+    }
+
+    /// The official SDK's warnings for these options, `[{message, code, category}]`.
+    #[napi]
+    pub fn warnings(&self) -> Value {
+        Value::Array(self.warnings.clone())
+    }
+
+    /// The next messages: `{"messages": [...], "error"?: record, "done": bool}` as JSON text.
+    /// Waits for at least one message (or the end), then takes whatever else is ready.
+    #[napi]
+    pub async fn next_batch(&self) -> String {
+        let mut guard = self.messages.lock().await;
+        let mut out = b"{\"messages\":[".to_vec();
+        let mut count = 0;
+        let mut error = None;
+        let mut done = false;
+        if let Some(query) = guard.as_mut() {
+            let mut item = query.next().await;
+            loop {
+                match item {
+                    Some(Ok(message)) => {
+                        if count > 0 {
+                            out.push(b',');
+                        }
+                        write_message(&mut out, message);
+                        count += 1;
+                    }
+                    Some(Err(e)) => {
+                        error = Some(e);
+                        break;
+                    }
+                    None => {
+                        done = true;
+                        break;
+                    }
+                }
+                if count >= BATCH_MESSAGES || out.len() >= BATCH_BYTES {
+                    break;
+                }
+                match query.next().now_or_never() {
+                    Some(next) => item = next,
+                    None => break,
+                }
+            }
+        } else {
+            done = true;
+        }
+        if done {
+            *guard = None;
+            self.release();
+        }
+        out.push(b']');
+        if let Some(error) = error {
+            out.extend_from_slice(b",\"error\":");
+            out.extend_from_slice(failed(&error)["error"].to_string().as_bytes());
+        }
+        out.extend_from_slice(if done {
+            b",\"done\":true}"
+        } else {
+            b",\"done\":false}"
+        });
+        // serde_json writes UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Sends one user message (JSON text) of a streamed prompt.
+    #[napi]
+    pub fn push_prompt(&self, message: String) -> napi::Result<bool> {
+        let value: Value = serde_json::from_str(&message).map_err(invalid)?;
+        let sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(match sender.as_ref() {
+            Some(tx) => tx.send(value).is_ok(),
+            None => false,
+        })
+    }
+
+    /// Ends a streamed prompt (the CLI's stdin closes once no answer is pending).
+    #[napi]
+    pub fn end_prompt(&self) {
+        self.prompt.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// Calls a control method of the official `Query` by name with its arguments by parameter
+    /// name (JSON text); resolves to `{"ok": value}` or `{"error": record}` as JSON text.
+    #[napi]
+    pub async fn call(&self, method: String, args: String) -> String {
+        let args: Map<String, Value> = match serde_json::from_str(&args) {
+            Ok(args) => args,
+            Err(e) => {
+                return json!({"error": {"kind": "invalid_options", "message": e.to_string()}})
+                    .to_string()
+            }
+        };
+        let outcome = match self.handle.control().await {
+            Ok(control) => control.call(Flavour::Ts, &method, &args).await,
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(value) => json!({ "ok": value }).to_string(),
+            Err(e) => failed(&e).to_string(),
+        }
+    }
+
+    /// Stops the CLI and reaps it; pending and later `nextBatch` calls end.
+    #[napi]
+    pub async fn close(&self) {
+        self.end_prompt();
+        let _ = self.handle.close().await;
+        // A reader may hold the stream; it ends now that the session is closed.
+        let mut guard = self.messages.lock().await;
+        guard.take();
+        self.release();
+    }
+}
+
+impl NativeQuery {
+    /// Lets Node exit once nothing else is pending.
+    fn release(&self) {
+        self.keep_alive
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+    }
+}
+
+fn write_message(out: &mut Vec<u8>, message: Message) {
+    // Writing a JSON value into memory cannot fail.
+    let _ = serde_json::to_writer(out, &message.into_value());
+}
+
+fn tokio_stream_from(
+    mut rx: mpsc::UnboundedReceiver<Value>,
+) -> futures::stream::BoxStream<'static, Value> {
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx)).boxed()
+}
