@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python cli bench bench-rust bench-python wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -30,22 +30,32 @@ fmt:
 	bash scripts/check-python.sh --fix
 
 ## Every test: Rust unit, doc (README included), protocol and real-CLI end-to-end tests, then the
-## Python stubs and typing, the Python package and parity suites.
-test: test-rust test-python
+## Python stubs and typing, the Python package and parity suites, then the Node package: its
+## suites, the parity suite against the official TS SDK, the type test and the packed tarball.
+test: test-rust test-python test-node
 
 test-rust: cli
-	$(CARGO) test --workspace --exclude claude-wire-python --no-fail-fast
+	$(CARGO) test --workspace --exclude claude-wire-python --exclude claude-wire-node --no-fail-fast
 
 test-python: cli
 	bash scripts/test-python.sh
 
+test-node: cli
+	bash scripts/test-node.sh
+
 ## Benchmarks (not tests), built with the `profiling` profile (release code with debug info, so
 ## perf/samply can attribute time): framing/parse throughput, control round trips, then Python
 ## vs the official SDK.
-bench: bench-rust bench-python
+bench: bench-rust bench-python bench-node
 
 bench-rust: cli
 	$(CARGO) bench -p claude-wire --profile profiling
+
+## claude-wire vs @anthropic-ai/claude-agent-sdk in one run (release addon): load time,
+## messages/s, callback round trips, a 50 MiB line; as ratios.
+bench-node: cli
+	CLAUDE_WIRE_NODE_BUILD=build bash scripts/test-node.sh --build-only
+	node benches/node_bench.mjs
 
 ## claude_wire vs claude_agent_sdk in one run: import time and messages/s, as ratios.
 bench-python: cli

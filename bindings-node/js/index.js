@@ -1,7 +1,7 @@
 // claude-wire: the official Claude Agent SDK's API for Node, over the claude-wire Rust core.
 import native from './native.js'
 
-export { query } from './query.js'
+export { query, startup } from './query.js'
 export { tool, createSdkMcpServer } from './mcp.js'
 export { AbortError } from './errors.js'
 

@@ -9,18 +9,24 @@ const require = createRequire(import.meta.url)
 
 /** Fields that are not data: used by this layer, or callbacks passed beside the data. */
 const CALLBACKS = ['canUseTool', 'stderr', 'onElicitation', 'onUserDialog']
-const LOCAL = new Set(['abortController', 'spawnClaudeCodeProcess', 'sessionStore'])
+const LOCAL = new Set(['abortController', 'sessionStore'])
 
 /**
  * `{ setup, callbacks }`: `setup` is the JSON text for the native side; `callbacks` holds the
  * functions it refers to (`hooks[i]`, `servers[i]`, and the named ones).
  */
 export function prepare(options = {}) {
+  if (options.sessionStore !== undefined) {
+    process.emitWarning('claude-wire: options.sessionStore is not supported yet; the transcript stays in local files only')
+  }
   const callbacks = { hooks: [], servers: [] }
   const data = {}
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || LOCAL.has(key)) continue
-    if (CALLBACKS.includes(key)) {
+    if (key === 'spawnClaudeCodeProcess') {
+      if (typeof value !== 'function') throw new TypeError(`options.${key} must be a function`)
+      callbacks.spawn = value
+    } else if (CALLBACKS.includes(key)) {
       if (typeof value !== 'function') throw new TypeError(`options.${key} must be a function`)
       callbacks[key] = value
     } else if (key === 'hooks') {
@@ -36,7 +42,8 @@ export function prepare(options = {}) {
     hooks: callbacks.hooks.length,
     servers: callbacks.servers.map((server) => server.describe()),
   }
-  const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs() })
+  const spawn = callbacks.spawn !== undefined
+  const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs(), spawn })
   return { setup, callbacks }
 }
 

@@ -9,6 +9,49 @@ export function query({ prompt, options = {} } = {}) {
   return new Query(prompt, options)
 }
 
+/** The prompt of a warm query: nothing yet; `query()` on the WarmQuery supplies it. */
+const LATER = Symbol('prompt given later')
+
+/**
+ * Starts the CLI and waits until it is initialized (at most `initializeTimeoutMs`, default
+ * 60 s); resolves to a WarmQuery whose `query(prompt)` runs on that process, once.
+ */
+export async function startup({ options = {}, initializeTimeoutMs = 60000 } = {}) {
+  const q = new Query(LATER, options)
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Claude Code did not initialize within ${initializeTimeoutMs}ms`)),
+      initializeTimeoutMs,
+    )
+  })
+  try {
+    await Promise.race([q.initializationResult(), timeout])
+  } catch (error) {
+    q.close()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+  let used = false
+  return {
+    query(prompt) {
+      if (used) throw new Error('WarmQuery.query() can only be called once')
+      used = true
+      q.feed(prompt)
+      return q
+    },
+    close() {
+      if (used) return
+      used = true
+      q.close()
+    },
+    async [Symbol.asyncDispose]() {
+      this.close()
+    },
+  }
+}
+
 export class Query {
   #native
   #callbacks
@@ -21,6 +64,7 @@ export class Query {
   #closing = null
   #queue = Promise.resolve()
   #controller
+  #process = null
   #onAbort = () => {
     this.#aborted = true
     void this.#shutdown()
@@ -28,7 +72,7 @@ export class Query {
 
   constructor(prompt, options) {
     const streamed = typeof prompt !== 'string'
-    if (streamed && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
+    if (streamed && prompt !== LATER && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
       throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
     }
     const { setup, callbacks } = prepare(options)
@@ -45,7 +89,19 @@ export class Query {
     this.#controller = options.abortController
     if (this.#controller?.signal.aborted) this.#onAbort()
     else this.#controller?.signal.addEventListener('abort', this.#onAbort, { once: true })
-    if (streamed) void this.#pump(prompt)
+    if (streamed && prompt !== LATER) void this.#pump(prompt)
+  }
+
+  /** Supplies the prompt of a query started without one (`startup()`). */
+  feed(prompt) {
+    if (typeof prompt === 'string') {
+      this.#native.pushPromptText(prompt)
+      this.#native.endPrompt()
+    } else if (typeof prompt?.[Symbol.asyncIterator] === 'function') {
+      void this.#pump(prompt)
+    } else {
+      throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
+    }
   }
 
   // --- the async generator -------------------------------------------------------------
@@ -125,6 +181,14 @@ export class Query {
   // --- callbacks -----------------------------------------------------------------------
 
   async #dispatch(kind, index, payload, id) {
+    if (kind === 'spawn' || kind === 'write' || kind === 'endInput' || kind === 'kill') {
+      try {
+        const value = await this.#processCall(kind, JSON.parse(payload))
+        return JSON.stringify({ ok: value ?? null })
+      } catch (error) {
+        return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+      }
+    }
     if (kind === 'stderr') {
       try {
         this.#callbacks.stderr?.(`${payload}\n`)
@@ -141,9 +205,12 @@ export class Query {
       const callbacks = this.#callbacks
       let value
       switch (kind) {
-        case 'canUseTool':
-          value = await callbacks.canUseTool(args[0], args[1], { ...args[2], signal })
+        case 'canUseTool': {
+          const context = { signal, ...args[2] }
+          for (const key of args[3]) context[key] = undefined
+          value = await callbacks.canUseTool(args[0], args[1], context)
           break
+        }
         case 'hook':
           value = await callbacks.hooks[index](args[0], args[1] ?? undefined, { signal })
           break
@@ -165,6 +232,56 @@ export class Query {
     }
   }
 
+  /** The user-spawned CLI (`spawnClaudeCodeProcess`): start it, write, end its input, signal it. */
+  async #processCall(kind, payload) {
+    if (kind === 'spawn') {
+      const child = this.#callbacks.spawn({ ...payload, signal: this.#controller?.signal ?? new AbortController().signal })
+      this.#process = child
+      let stdoutDone = false
+      let exit = null
+      const report = () => {
+        if (stdoutDone && exit) this.#native.processExited(exit.code ?? null, exit.signal ?? null)
+      }
+      child.stdout.on('data', (chunk) => this.#native.pushStdout(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)))
+      child.stdout.once('end', () => {
+        stdoutDone = true
+        report()
+      })
+      child.stdout.once('close', () => {
+        stdoutDone = true
+        report()
+      })
+      child.stderr?.on('data', (chunk) => {
+        try {
+          this.#callbacks.stderr?.(chunk.toString())
+        } catch {
+          // A throwing stderr callback must not end the session.
+        }
+      })
+      child.once('exit', (code, signal) => {
+        exit = { code, signal }
+        report()
+      })
+      child.once('error', (error) => {
+        exit ??= { code: 1, signal: null }
+        stdoutDone = true
+        report()
+        process.emitWarning(`claude-wire: the spawned Claude Code process failed: ${error.message}`)
+      })
+      return null
+    }
+    const child = this.#process
+    if (!child) throw new Error('the Claude Code process is not running')
+    if (kind === 'write') {
+      await new Promise((resolve, reject) => child.stdin.write(payload, (error) => (error ? reject(error) : resolve())))
+    } else if (kind === 'endInput') {
+      child.stdin.end()
+    } else if (kind === 'kill') {
+      if (!child.killed || payload === 'SIGKILL') child.kill(payload)
+    }
+    return null
+  }
+
   async #pump(messages) {
     try {
       for await (const message of messages) {
@@ -183,7 +300,7 @@ export class Query {
   async #call(method, args = {}) {
     const answer = JSON.parse(await this.#native.call(method, JSON.stringify(args)))
     if (answer.error) throw fromRecord(answer.error)
-    return answer.ok ?? undefined
+    return answer.ok
   }
 
   interrupt(options) {
@@ -210,8 +327,8 @@ export class Query {
   initializationResult() {
     return this.#call('initializationResult')
   }
-  async reinitialize() {
-    throw new Error('reinitialize() is not supported by claude-wire yet')
+  reinitialize() {
+    return this.#call('reinitialize')
   }
   supportedCommands() {
     return this.#call('supportedCommands')

@@ -69,7 +69,12 @@ impl Bridge {
 
     /// Runs the JS callback `kind` #`index` with `payload` and returns its value; dropping the
     /// future aborts the callback's signal.
-    async fn call(&self, kind: &str, index: u32, payload: Value) -> Result<Value, CallbackError> {
+    pub(crate) async fn call(
+        &self,
+        kind: &str,
+        index: u32,
+        payload: Value,
+    ) -> Result<Value, CallbackError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut pending = AbortOnDrop {
             bridge: self,
@@ -182,9 +187,9 @@ fn can_use_tool(bridge: Arc<Bridge>) -> CanUseTool {
         let bridge = bridge.clone();
         Box::pin(async move {
             let request_id = context.request_id.clone().unwrap_or_default();
-            let options = ts_callbacks::permission_options(&context, &request_id);
+            let (options, unset) = ts_callbacks::permission_options(&context, &request_id);
             let result = bridge
-                .call("canUseTool", 0, json!([tool_name, input, options]))
+                .call("canUseTool", 0, json!([tool_name, input, options, unset]))
                 .await?;
             let answer = ts_callbacks::permission_answer(result, &context);
             Ok(PermissionResult::Verbatim(answer))

@@ -2,9 +2,12 @@
 
 use crate::callbacks::{self, Bridge, DispatchArgs, KeepAlive};
 use crate::errors::{failed, invalid};
+use crate::spawn::JsProcess;
 use claude_wire::options::ClaudeAgentOptions;
+use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
 use claude_wire::{Flavour, Message, Prompt, QueryHandle};
 use futures::{FutureExt, StreamExt};
+use napi::bindgen_prelude::Buffer;
 use napi::bindgen_prelude::{Function, Promise};
 use napi_derive::napi;
 use serde::Deserialize;
@@ -28,16 +31,20 @@ struct Setup {
     /// Directories of the npm packages that carry the CLI, as Node resolved them.
     #[serde(default)]
     package_dirs: Vec<PathBuf>,
+    /// The user's `spawnClaudeCodeProcess` starts the CLI.
+    #[serde(default)]
+    spawn: bool,
 }
 
-/// Decodes the JS options into core options whose callbacks call `bridge`.
-pub fn options(setup: String, bridge: &Arc<Bridge>) -> napi::Result<ClaudeAgentOptions> {
+/// Decodes the JS options into core options whose callbacks call `bridge`; also whether the
+/// user's `spawnClaudeCodeProcess` starts the CLI.
+pub fn options(setup: String, bridge: &Arc<Bridge>) -> napi::Result<(ClaudeAgentOptions, bool)> {
     let setup: Setup = serde_json::from_str(&setup).map_err(invalid)?;
     let callbacks = callbacks::build(setup.callbacks, bridge)?;
     let mut options = ClaudeAgentOptions::from_value(setup.data, Flavour::Ts, callbacks)
         .map_err(|e| invalid(e.message(Flavour::Ts)))?;
     options.cli_package_dirs = setup.package_dirs;
-    Ok(options)
+    Ok((options, setup.spawn))
 }
 
 /// A running query.
@@ -48,6 +55,8 @@ pub struct NativeQuery {
     prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
     keep_alive: Arc<Mutex<Option<KeepAlive>>>,
     warnings: Vec<Value>,
+    /// The process started by the user's `spawnClaudeCodeProcess`, when there is one.
+    process: Option<Arc<JsProcess>>,
 }
 
 #[napi]
@@ -62,7 +71,16 @@ impl NativeQuery {
         abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<Self> {
         let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
-        let options = options(setup, &bridge)?;
+        let (options, spawn) = options(setup, &bridge)?;
+        let process = match spawn {
+            true => {
+                let command = claude_wire::cli::build_command(&options)
+                    .map_err(|e| invalid(e.message(Flavour::Ts)))?;
+                let max_line = options.max_buffer_size.unwrap_or(DEFAULT_MAX_LINE_SIZE);
+                Some(JsProcess::new(command, bridge.clone(), max_line))
+            }
+            false => None,
+        };
         let warnings = options
             .warnings()
             .into_iter()
@@ -76,8 +94,9 @@ impl NativeQuery {
                 (Some(tx), Prompt::Stream(stream))
             }
         };
-        let query = napi::bindgen_prelude::within_runtime_if_available(|| {
-            claude_wire::query(prompt, options)
+        let query = napi::bindgen_prelude::within_runtime_if_available(|| match &process {
+            Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
+            None => claude_wire::query(prompt, options),
         });
         Ok(NativeQuery {
             handle: query.handle(),
@@ -85,7 +104,24 @@ impl NativeQuery {
             prompt: Mutex::new(sender),
             keep_alive: Arc::new(Mutex::new(Some(keep_alive))),
             warnings,
+            process,
         })
+    }
+
+    /// A chunk of the user-spawned process's stdout.
+    #[napi]
+    pub fn push_stdout(&self, chunk: Buffer) {
+        if let Some(process) = &self.process {
+            process.stdout(&chunk);
+        }
+    }
+
+    /// The user-spawned process exited (after its stdout ended).
+    #[napi]
+    pub fn process_exited(&self, code: Option<i32>, signal: Option<String>) {
+        if let Some(process) = &self.process {
+            process.exited(code, signal);
+        }
     }
 
     /// The official SDK's warnings for these options, `[{message, code, category}]`.
@@ -163,6 +199,14 @@ impl NativeQuery {
         })
     }
 
+    /// Sends a text as the user message the official SDK writes for a string prompt.
+    #[napi]
+    pub fn push_prompt_text(&self, text: String) -> bool {
+        let message = claude_wire::prompt::user_message(Flavour::Ts, Value::String(text), "");
+        let sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
+        sender.as_ref().is_some_and(|tx| tx.send(message).is_ok())
+    }
+
     /// Ends a streamed prompt (the CLI's stdin closes once no answer is pending).
     #[napi]
     pub fn end_prompt(&self) {
@@ -170,7 +214,8 @@ impl NativeQuery {
     }
 
     /// Calls a control method of the official `Query` by name with its arguments by parameter
-    /// name (JSON text); resolves to `{"ok": value}` or `{"error": record}` as JSON text.
+    /// name (JSON text); resolves to `{"ok": value}` (`{}` for `undefined`) or
+    /// `{"error": record}` as JSON text.
     #[napi]
     pub async fn call(&self, method: String, args: String) -> String {
         let args: Map<String, Value> = match serde_json::from_str(&args) {
@@ -185,7 +230,8 @@ impl NativeQuery {
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(value) => json!({ "ok": value }).to_string(),
+            Ok(Some(value)) => json!({ "ok": value }).to_string(),
+            Ok(None) => "{}".to_owned(),
             Err(e) => failed(&e).to_string(),
         }
     }

@@ -24,7 +24,7 @@ fn result_error(
 
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let c = classes(py)?;
-    let text = err.to_string();
+    let text = err.message(Flavour::Python);
     let value = match err {
         Error::CliNotFound { .. } => c.CLINotFoundError.call1(py, (text,))?,
         Error::InvalidOptions(_) => c.InvalidOptionsError.call1(py, (text,))?,

@@ -374,6 +374,10 @@ impl Error {
                 "Claude Code returned an error result: {}",
                 ts_error_result_text(result)
             ),
+            // Both official SDKs raise the CLI's own text.
+            (Flavour::Python | Flavour::Ts, Error::ControlRequest { message, .. }) => {
+                message.clone()
+            }
             _ => self.to_string(),
         }
     }

@@ -50,4 +50,21 @@ impl Flavour {
     pub fn delivers_unknown_messages(self) -> bool {
         !matches!(self, Flavour::Python)
     }
+
+    /// True when messages are delivered as the CLI wrote them, unparsed ([`Message::Unknown`]
+    /// with the frame's own key order), as the TypeScript SDK hands over `JSON.parse` results.
+    ///
+    /// [`Message::Unknown`]: crate::Message::Unknown
+    pub fn delivers_frames_unparsed(self) -> bool {
+        matches!(self, Flavour::Ts)
+    }
+
+    /// How long a closing session waits for the CLI to exit after its stdin closed, before
+    /// SIGTERM (then SIGKILL after the same 5 s everywhere): the TypeScript SDK waits 2 s.
+    pub fn close_grace(self) -> std::time::Duration {
+        std::time::Duration::from_secs(match self {
+            Flavour::Ts => 2,
+            Flavour::Rust | Flavour::Python => 5,
+        })
+    }
 }

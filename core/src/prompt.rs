@@ -1,8 +1,9 @@
 //! Prompts: what a session sends as user messages, and when stdin may close.
 
 use crate::session::Shared;
+use crate::Flavour;
 use futures::stream::{BoxStream, StreamExt};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// What to send to the CLI.
@@ -33,6 +34,21 @@ impl std::fmt::Debug for Prompt {
             Prompt::Stream(_) => f.write_str("Stream(..)"),
         }
     }
+}
+
+/// The user message a flavour's SDK writes for `content` (a text, or content blocks): a text is
+/// sent as is (Python) or as one text block (TypeScript).
+pub fn user_message(flavour: Flavour, content: Value, session_id: &str) -> Value {
+    let content = match (flavour, content) {
+        (Flavour::Ts, Value::String(text)) => json!([{"type": "text", "text": text}]),
+        (_, content) => content,
+    };
+    json!({
+        "type": "user",
+        "session_id": session_id,
+        "message": {"role": "user", "content": content},
+        "parent_tool_use_id": null,
+    })
 }
 
 /// Writes the prompt, then closes stdin when the CLI no longer needs it (REFERENCE §4).

@@ -18,7 +18,7 @@ use crate::options::ClaudeAgentOptions;
 use crate::transport::{SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::Flavour;
 use crate::{Error, Result};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -268,16 +268,7 @@ impl Shared {
     /// Writes one user message. A text prompt is sent as the flavour's SDK sends it: as is
     /// (Python), or as one text block (TypeScript).
     pub(crate) async fn send_user(&self, content: Value, session_id: &str) -> Result<()> {
-        let content = match (self.flavour, content) {
-            (Flavour::Ts, Value::String(text)) => json!([{"type": "text", "text": text}]),
-            (_, content) => content,
-        };
-        let message = json!({
-            "type": "user",
-            "session_id": session_id,
-            "message": {"role": "user", "content": content},
-            "parent_tool_use_id": null,
-        });
+        let message = crate::prompt::user_message(self.flavour, content, session_id);
         self.send_raw(message).await
     }
 
@@ -451,6 +442,7 @@ fn subprocess_for(options: &ClaudeAgentOptions) -> Result<Arc<dyn Transport>> {
     let config = SubprocessConfig {
         max_line_size: options.max_buffer_size.unwrap_or(DEFAULT_MAX_LINE_SIZE),
         stderr: options.stderr.clone(),
+        close_grace: options.flavour.close_grace(),
         ..SubprocessConfig::default()
     };
     Ok(Arc::new(SubprocessTransport::new(command, config)))

@@ -8,32 +8,43 @@
 use crate::permission::ToolPermissionContext;
 use serde_json::{Map, Value};
 
-/// Renames: `(wire field, TypeScript field)`, copied when present.
-const PERMISSION_FIELDS: &[(&str, &str)] = &[
-    ("permission_suggestions", "suggestions"),
-    ("blocked_path", "blockedPath"),
-    ("decision_reason", "decisionReason"),
-    ("title", "title"),
-    ("display_name", "displayName"),
-    ("description", "description"),
-    ("default_to_no", "defaultToNo"),
-    ("suppress_always_allow_rule", "suppressAlwaysAllowRule"),
-    ("tool_use_id", "toolUseID"),
-    ("agent_id", "agentID"),
-];
+/// One field of `canUseTool`'s third argument, in the TypeScript SDK's order.
+enum Field {
+    /// Always set: the request's field, `undefined` when absent.
+    Always(&'static str, &'static str),
+    /// Set only when the request's field has this JSON type (`"string"`, `"boolean"`).
+    Typed(&'static str, &'static str, &'static str),
+    /// `mcpServer`, `computerFolder`, `matchedAskRule`: picked sub-objects.
+    Picked(&'static str),
+    /// The control request's id.
+    RequestId,
+}
 
-/// Renames copied only when the value has the given JSON type (`"string"`, `"boolean"`).
-const TYPED_FIELDS: &[(&str, &str, &str)] = &[
-    ("decision_reason_type", "decisionReasonType", "string"),
-    ("decision_reason_code", "decisionReasonCode", "string"),
-    ("server_policy_ask_only", "serverPolicyAskOnly", "boolean"),
-    ("plugin", "plugin", "string"),
-    (
+const PERMISSION_FIELDS: &[Field] = &[
+    Field::Always("permission_suggestions", "suggestions"),
+    Field::Always("blocked_path", "blockedPath"),
+    Field::Picked("mcp_server"),
+    Field::Always("decision_reason", "decisionReason"),
+    Field::Typed("decision_reason_type", "decisionReasonType", "string"),
+    Field::Typed("decision_reason_code", "decisionReasonCode", "string"),
+    Field::Typed("server_policy_ask_only", "serverPolicyAskOnly", "boolean"),
+    Field::Always("title", "title"),
+    Field::Always("display_name", "displayName"),
+    Field::Always("description", "description"),
+    Field::Always("default_to_no", "defaultToNo"),
+    Field::Always("suppress_always_allow_rule", "suppressAlwaysAllowRule"),
+    Field::Always("tool_use_id", "toolUseID"),
+    Field::Always("agent_id", "agentID"),
+    Field::Typed("plugin", "plugin", "string"),
+    Field::RequestId,
+    Field::Typed(
         "requires_user_interaction",
         "requiresUserInteraction",
         "boolean",
     ),
-    ("server_prompt", "serverPrompt", "string"),
+    Field::Typed("server_prompt", "serverPrompt", "string"),
+    Field::Picked("computer_folder"),
+    Field::Picked("matched_ask_rule"),
 ];
 
 fn has_type(value: &Value, kind: &str) -> bool {
@@ -44,57 +55,85 @@ fn has_type(value: &Value, kind: &str) -> bool {
     }
 }
 
-/// The third argument of `canUseTool(toolName, input, options)`, without `signal`.
-pub fn permission_options(context: &ToolPermissionContext, request_id: &str) -> Value {
+/// The third argument of `canUseTool(toolName, input, options)` without `signal`, in the
+/// TypeScript SDK's key order, and the keys a binding must set to `undefined` (always present
+/// in the TypeScript SDK, absent from the request; they hold `null` here to keep their place).
+pub fn permission_options(
+    context: &ToolPermissionContext,
+    request_id: &str,
+) -> (Value, Vec<&'static str>) {
     let empty = Map::new();
     let raw = context.raw.as_object().unwrap_or(&empty);
     let mut out = Map::new();
-    for (wire, ts) in PERMISSION_FIELDS {
-        if let Some(value) = raw.get(*wire) {
-            out.insert((*ts).into(), value.clone());
-        }
-    }
-    for (wire, ts, kind) in TYPED_FIELDS {
-        if let Some(value) = raw.get(*wire).filter(|v| has_type(v, kind)) {
-            out.insert((*ts).into(), value.clone());
-        }
-    }
-    if let Some(server) = raw.get("mcp_server").filter(|v| v.is_object()) {
-        let mut picked = Map::new();
-        for key in ["name", "source"] {
-            if let Some(value) = server.get(key) {
-                picked.insert(key.into(), value.clone());
+    let mut undefined = Vec::new();
+    for field in PERMISSION_FIELDS {
+        match field {
+            Field::Always(wire, ts) => {
+                let value = raw.get(*wire).cloned().unwrap_or_else(|| {
+                    undefined.push(*ts);
+                    Value::Null
+                });
+                out.insert((*ts).into(), value);
+            }
+            Field::Typed(wire, ts, kind) => {
+                if let Some(value) = raw.get(*wire).filter(|v| has_type(v, kind)) {
+                    out.insert((*ts).into(), value.clone());
+                }
+            }
+            Field::Picked(wire) => {
+                if let Some((ts, value)) = picked(wire, raw.get(*wire)) {
+                    out.insert(ts.into(), value);
+                }
+            }
+            Field::RequestId => {
+                out.insert("requestId".into(), request_id.into());
             }
         }
-        out.insert("mcpServer".into(), Value::Object(picked));
     }
-    if let Some(folder) = raw.get("computer_folder").filter(|f| {
-        f.get("path").is_some_and(Value::is_string)
-            && f.get("computer_name").is_some_and(Value::is_string)
-    }) {
-        let mut picked = Map::new();
-        for key in ["path", "computer_name"] {
-            picked.insert(key.into(), folder[key].clone());
+    (Value::Object(out), undefined)
+}
+
+/// The sub-objects the TypeScript SDK copies from the request.
+fn picked(wire: &str, value: Option<&Value>) -> Option<(&'static str, Value)> {
+    let value = value.filter(|v| v.is_object())?;
+    let pick = |keys: &[(&str, &str)]| {
+        let mut out = Map::new();
+        for (from, to) in keys {
+            if let Some(v) = value.get(*from) {
+                out.insert((*to).into(), v.clone());
+            }
         }
-        out.insert("computerFolder".into(), Value::Object(picked));
-    }
-    if let Some(rule) = raw.get("matched_ask_rule").filter(|v| v.is_object()) {
-        let mut picked = Map::new();
-        picked.insert(
-            "source".into(),
-            rule.get("source").cloned().unwrap_or(Value::Null),
-        );
-        picked.insert(
-            "toolName".into(),
-            rule.get("tool_name").cloned().unwrap_or(Value::Null),
-        );
-        if let Some(content) = rule.get("rule_content") {
-            picked.insert("ruleContent".into(), content.clone());
+        Value::Object(out)
+    };
+    match wire {
+        "mcp_server" => Some(("mcpServer", pick(&[("name", "name"), ("source", "source")]))),
+        "computer_folder" => {
+            let complete = value.get("path").is_some_and(Value::is_string)
+                && value.get("computer_name").is_some_and(Value::is_string);
+            complete.then(|| {
+                (
+                    "computerFolder",
+                    pick(&[("path", "path"), ("computer_name", "computer_name")]),
+                )
+            })
         }
-        out.insert("matchedAskRule".into(), Value::Object(picked));
+        "matched_ask_rule" => {
+            let mut rule = Map::new();
+            rule.insert(
+                "source".into(),
+                value.get("source").cloned().unwrap_or(Value::Null),
+            );
+            rule.insert(
+                "toolName".into(),
+                value.get("tool_name").cloned().unwrap_or(Value::Null),
+            );
+            if let Some(content) = value.get("rule_content") {
+                rule.insert("ruleContent".into(), content.clone());
+            }
+            Some(("matchedAskRule", Value::Object(rule)))
+        }
+        _ => None,
     }
-    out.insert("requestId".into(), request_id.into());
-    Value::Object(out)
 }
 
 /// The permission answer sent for a TypeScript callback's result: the result as returned,
@@ -173,17 +212,50 @@ mod tests {
             "matched_ask_rule": {"source": "userSettings", "tool_name": "Bash"}
         });
         let (_, _, context) = parse_can_use_tool(request.as_object().unwrap()).unwrap();
-        let options = permission_options(&context, "r7");
+        let (options, undefined) = permission_options(&context, "r7");
+        let keys: Vec<&str> = options
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
-            options,
-            json!({
-                "suggestions": [{"type": "setMode", "mode": "plan", "destination": "session"}],
-                "blockedPath": "/tmp", "toolUseID": "t1", "agentID": "a1",
-                "serverPolicyAskOnly": true,
-                "mcpServer": {"name": "fs", "source": "project"},
-                "matchedAskRule": {"source": "userSettings", "toolName": "Bash"},
-                "requestId": "r7"
-            })
+            keys,
+            [
+                "suggestions",
+                "blockedPath",
+                "mcpServer",
+                "decisionReason",
+                "serverPolicyAskOnly",
+                "title",
+                "displayName",
+                "description",
+                "defaultToNo",
+                "suppressAlwaysAllowRule",
+                "toolUseID",
+                "agentID",
+                "requestId",
+                "matchedAskRule"
+            ]
+        );
+        assert_eq!(
+            options["mcpServer"],
+            json!({"name": "fs", "source": "project"})
+        );
+        assert_eq!(
+            options["matchedAskRule"],
+            json!({"source": "userSettings", "toolName": "Bash"})
+        );
+        assert_eq!(
+            undefined,
+            [
+                "decisionReason",
+                "title",
+                "displayName",
+                "description",
+                "defaultToNo",
+                "suppressAlwaysAllowRule"
+            ]
         );
         let answer = permission_answer(json!({"behavior": "allow", "custom": 1}), &context);
         assert_eq!(

@@ -205,7 +205,7 @@ async fn accepting_a_suggestion_sends_it_back_unchanged() {
         async move { Ok(PermissionResult::allow().with_permissions(ctx.suggestions)) }
     });
     let request = real_shaped_request();
-    let wire = handle_can_use_tool(&cb, &request).await.unwrap();
+    let wire = handle_can_use_tool(&cb, &request, "r1").await.unwrap();
     assert_eq!(seen.lock().unwrap().as_ref().unwrap().0, "Bash");
     assert_eq!(wire["behavior"], "allow");
     assert_eq!(wire["updatedInput"], request["input"]);
@@ -223,12 +223,12 @@ async fn a_panicking_or_failing_permission_callback_is_an_error() {
         }
         Ok(PermissionResult::allow())
     });
-    let err = handle_can_use_tool(&panics, &real_shaped_request())
+    let err = handle_can_use_tool(&panics, &real_shaped_request(), "r1")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("boom"), "{err}");
     let fails = can_use_tool(|_, _, _| async move { Err("no way".into()) });
-    let err = handle_can_use_tool(&fails, &real_shaped_request())
+    let err = handle_can_use_tool(&fails, &real_shaped_request(), "r1")
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "no way");

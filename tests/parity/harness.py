@@ -1,10 +1,12 @@
 """Parity harness: run one scenario program against an SDK module and record what happened.
 
-A scenario is an ``async def scenario(run: Run) -> None`` written once against the public API
-(``run.sdk`` is ``claude_agent_sdk`` or ``claude_wire``). It builds options with
-``run.options(...)``, consumes messages through ``run.collect(...)`` and logs callback calls with
-``run.call(...)``. The harness then returns a normalised :class:`Record` (ids, timings and
-sandbox paths removed) that can be compared across SDKs.
+The scenarios are data (``tests/scenarios/scenarios.json``, shared with the Node runner
+``tests/parity/parity.test.mjs``); ``scenarios.py`` turns one into an ``async def program(run)``
+written against the public API of ``run.sdk`` (``claude_agent_sdk`` or ``claude_wire``). It builds
+options with ``run.options(...)``, consumes messages into ``run.raw_messages``, logs callback calls
+with ``run.call(...)`` and control results in ``run.extra``. The harness then returns a normalised
+:class:`Record` (ids, timings and sandbox paths removed) that can be compared across SDKs. The
+same normalisation is implemented for Node in ``tests/parity/normalise.mjs``: keep them in step.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import importlib
 import os
 import re
 import shutil
+import signal
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,10 +50,17 @@ VOLATILE_KEYS = frozenset(
         "metadata",
         "fast_mode_state",
         "messaging_socket_path",
+        "ttft_ms",
+        "ttft_stream_ms",
+        "time_to_request_ms",
+        "first_content_frame_ms",
+        "total_duration_ms",
+        "total_api_duration_ms",
     }
 )
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TOOLU_RE = re.compile(r"toolu_[A-Za-z0-9]+")
+MSG_RE = re.compile(r"\bmsg_[A-Za-z0-9]+")  # message ids (the model server's are random)
 DATE_RE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 
 
@@ -63,6 +73,8 @@ class Record:
     requests: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     files: dict[str, str] = dataclasses.field(default_factory=dict)
     error: str | None = None
+    # The error's class and its bases: claude_wire may raise a subclass of the official class.
+    error_classes: list[str] = dataclasses.field(default_factory=list)
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -98,15 +110,6 @@ class Run:
         """Logs one callback invocation."""
         self._calls.append([kind, *args])
 
-    async def collect(
-        self, messages: AsyncIterator[Any], stop: Callable[[Any], bool] | None = None
-    ) -> None:
-        """Consumes a message iterator into the record (stopping early when ``stop(msg)``)."""
-        async for message in messages:
-            self.raw_messages.append(message)
-            if stop is not None and stop(message):
-                break
-
     def record(self, error: BaseException | None) -> Record:
         scrub = Scrubber(self.root)
         return Record(
@@ -114,7 +117,8 @@ class Run:
             calls=scrub(self._calls),
             requests=[scrub(request_view(r)) for r in self.server.requests],
             files=scrub(read_files(self.cwd)),
-            error=None if error is None else scrub(f"{type(error).__name__}: {error}"),
+            error=None if error is None else scrub(str(error)),
+            error_classes=[] if error is None else [c.__name__ for c in type(error).__mro__],
             extra=scrub(self.extra),
         )
 
@@ -133,17 +137,30 @@ def cli_path() -> Path | None:
 
 
 async def run_scenario(
-    sdk_name: str, scenario: Scenario, script: Sequence[Reply], timeout: float = 60.0
+    sdk_name: str,
+    scenario: Scenario,
+    script: Sequence[Reply],
+    timeout: float = 60.0,
+    files: dict[str, str] | None = None,
 ) -> Record:
-    """Runs ``scenario`` with the SDK named ``sdk_name`` against a fresh server and sandbox."""
+    """Runs ``scenario`` with the SDK named ``sdk_name`` against a fresh server and sandbox.
+
+    ``{cwd}`` in the script's strings stands for the sandbox project directory; ``files`` are
+    written there before the run.
+    """
     cli = cli_path()
     if cli is None:
         raise RuntimeError("the pinned CLI is missing: run scripts/fetch-cli.sh")
     sdk = load_sdk(sdk_name)
-    root = Path(tempfile.mkdtemp(prefix=f"parity-{sdk_name}-"))
+    # the same prefix for every SDK: path lengths show in token counts (getContextUsage)
+    root = Path(tempfile.mkdtemp(prefix="parity-"))
     error: BaseException | None = None
     try:
-        with ModelServer(script) as server:
+        cwd = root / "project"
+        cwd.mkdir(parents=True)
+        for name, content in (files or {}).items():
+            (cwd / name).write_text(content)
+        with ModelServer(substitute(list(script), cwd)) as server:
             run = Run(sdk, root, server, cli)
             try:
                 await asyncio.wait_for(scenario(run), timeout)
@@ -151,7 +168,40 @@ async def run_scenario(
                 error = exc
             return run.record(error)
     finally:
+        kill_leftovers(root)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def substitute(value: Any, cwd: Path) -> Any:
+    """``value`` with ``{cwd}`` in its strings replaced by the sandbox project directory."""
+    if isinstance(value, str):
+        return value.replace("{cwd}", str(cwd))
+    if isinstance(value, dict):
+        return {k: substitute(v, cwd) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, cwd) for v in value]
+    return value
+
+
+def kill_leftovers(root: Path) -> list[int]:
+    """Kills the processes a run left behind: those whose working directory is in its sandbox
+    (the CLIs it started, and their children). Returns their pids."""
+    roots = {str(root), os.path.realpath(root)}
+    killed = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if any(cwd == r or cwd.startswith(r + os.sep) for r in roots):
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
+            except OSError:
+                pass
+    return killed
 
 
 def message_dict(message: Any) -> dict[str, Any]:
@@ -216,5 +266,6 @@ class Scrubber:
                 value = value.replace(root, "<root>")
             value = UUID_RE.sub("<uuid>", value)
             value = TOOLU_RE.sub("<toolu>", value)
+            value = MSG_RE.sub("<msg>", value)
             return DATE_RE.sub("<date>", value)
         return value

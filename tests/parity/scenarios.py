@@ -1,21 +1,44 @@
-"""Scenario programs, written once against the public API of either SDK.
+"""The Python runner of the shared parity scenarios (``tests/scenarios/scenarios.json``).
 
-Each entry of ``SCENARIOS`` is ``name -> (script, program)``: the model server's replies and an
-``async def program(run)`` that drives the SDK found in ``run.sdk``.
+Each scenario is data (format: ``tests/scenarios/README.md``); :func:`program` turns one into an
+``async def program(run)`` that drives the SDK in ``run.sdk`` (``claude_agent_sdk`` or
+``claude_wire``) through its public API. The Node runner (``parity.test.mjs``) reads the same file.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
-from claude_wire.testing import Reply, api_error, structured_output, text, tool_use
-
-from .harness import Run
+from .harness import Run, substitute, to_plain
 
 Program = Callable[[Run], Awaitable[None]]
+
+SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "scenarios.json"
+
+# Control methods: the data uses the TypeScript name; the Python client's name when it differs.
+PYTHON_METHODS = {
+    "initializationResult": "get_server_info",
+    "mcpServerStatus": "get_mcp_status",
+    "getContextUsage": "get_context_usage",
+}
+# Hook output keys that are Python keywords get a trailing underscore in the Python SDK.
+PYTHON_OUTPUT_KEYS = {"continue": "continue_", "async": "async_"}
+
+
+def load(lang: str = "python") -> dict[str, dict[str, Any]]:
+    """The scenarios that apply to ``lang``, by name."""
+    scenarios = json.loads(SCENARIO_FILE.read_text())
+    return {s["name"]: s for s in scenarios if lang in s["sdks"]}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
 def context_view(context: Any) -> dict[str, Any]:
@@ -26,190 +49,169 @@ def context_view(context: Any) -> dict[str, Any]:
     return data
 
 
-async def one_shot(run: Run, prompt: str = "go", **options: Any) -> None:
-    await run.collect(run.sdk.query(prompt=prompt, options=run.options(**options)))
+# --- the fixed in-process MCP tools, by "server.tool" ---------------------------------------------
 
 
-# --- text and tool turns -------------------------------------------------------------------------
-
-
-async def text_turn(run: Run) -> None:
-    await one_shot(run, "Say hello")
-
-
-async def tool_turn(run: Run) -> None:
-    await one_shot(run, "Run echo", allowed_tools=["Bash"])
-
-
-# --- permissions ---------------------------------------------------------------------------------
-
-
-def permission_program(decide: Callable[[Run, str, dict[str, Any]], Any]) -> Program:
-    async def program(run: Run) -> None:
-        async def can_use_tool(tool_name: str, tool_input: dict[str, Any], context: Any) -> Any:
-            run.call("can_use_tool", tool_name, tool_input, context_view(context))
-            return decide(run, tool_name, tool_input)
-
-        async def prompts():
-            yield {"type": "user", "message": {"role": "user", "content": "Create the file"}}
-
-        # can_use_tool needs streaming input in the official SDK
-        await run.collect(
-            run.sdk.query(prompt=prompts(), options=run.options(can_use_tool=can_use_tool))
-        )
-
-    return program
-
-
-allow = permission_program(lambda run, name, inp: run.sdk.PermissionResultAllow())
-deny = permission_program(lambda run, name, inp: run.sdk.PermissionResultDeny(message="not today"))
-changed_input = permission_program(
-    lambda run, name, inp: run.sdk.PermissionResultAllow(
-        updated_input={**inp, "command": "touch changed.txt"}
-    )
-)
-
-# --- hooks ---------------------------------------------------------------------------------------
-
-
-async def pre_tool_use_deny(run: Run) -> None:
-    async def hook(
-        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
-    ) -> dict[str, Any]:
-        run.call("PreToolUse", hook_input, tool_use_id, sorted(context))
-        return {
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": "deny",
-                "permissionDecisionReason": "blocked by policy",
-            }
-        }
-
-    hooks = {"PreToolUse": [run.sdk.HookMatcher(matcher="Bash", hooks=[hook])]}
-    await one_shot(run, "Run touch", hooks=hooks, allowed_tools=["Bash"])
-
-
-async def post_tool_use_context(run: Run) -> None:
-    async def hook(
-        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
-    ) -> dict[str, Any]:
-        run.call("PostToolUse", hook_input, tool_use_id)
-        return {
-            "continue_": True,
-            "hookSpecificOutput": {
-                "hookEventName": "PostToolUse",
-                "additionalContext": "the tool ran fine",
-            },
-        }
-
-    hooks = {"PostToolUse": [run.sdk.HookMatcher(matcher=None, hooks=[hook])]}
-    await one_shot(run, "Run echo", hooks=hooks, allowed_tools=["Bash"])
-
-
-# --- in-process MCP tool -------------------------------------------------------------------------
-
-
-async def mcp_tool(run: Run) -> None:
-    sdk = run.sdk
-
-    @sdk.tool("add", "Add two numbers", {"a": float, "b": float})
+def calc_add(run: Run) -> Any:
+    @run.sdk.tool("add", "Add two numbers", {"a": float, "b": float})
     async def add(args: dict[str, Any]) -> dict[str, Any]:
         run.call("add", args)
         return {"content": [{"type": "text", "text": f"sum={args['a'] + args['b']}"}]}
 
-    server = sdk.create_sdk_mcp_server("calc", "1.0.0", [add])
-    await one_shot(
-        run, "Add 2 and 3", mcp_servers={"calc": server}, allowed_tools=["mcp__calc__add"]
-    )
+    return add
 
 
-# --- client ----------------------------------------------------------------------------------------
+MCP_TOOLS: dict[str, Callable[[Run], Any]] = {"calc.add": calc_add}
 
 
-def is_result(run: Run) -> Callable[[Any], bool]:
-    return lambda message: isinstance(message, run.sdk.ResultMessage)
+# --- the interpreter -------------------------------------------------------------------------------
 
 
-async def multi_turn(run: Run) -> None:
-    async with run.sdk.ClaudeSDKClient(run.options()) as client:
-        await client.query("first question")
-        await run.collect(client.receive_response())
-        await client.query("second question")
-        await run.collect(client.receive_response())
+class Driver:
+    """Runs one scenario's steps against ``run.sdk``."""
+
+    def __init__(self, run: Run, scenario: dict[str, Any]) -> None:
+        self.run = run
+        self.scenario = scenario
+        self.client: Any = None
+        self.messages: Any = None
+        self.labels: dict[str, int] = {}
+
+    def arg(self, value: Any) -> Any:
+        return substitute(value, self.run.cwd)
+
+    def options(self) -> Any:
+        sdk, scenario = self.run.sdk, self.scenario
+        data = {snake(k): self.arg(v) for k, v in scenario.get("options", {}).items()}
+        data.update(scenario.get("optionsBySdk", {}).get("python", {}))
+        callbacks = scenario.get("callbacks", {})
+        if "canUseTool" in callbacks:
+            data["can_use_tool"] = self.can_use_tool(callbacks["canUseTool"])
+        if "hooks" in callbacks:
+            data["hooks"] = {
+                event: [
+                    sdk.HookMatcher(matcher=spec.get("matcher"), hooks=[self.hook(event, spec)])
+                ]
+                for event, spec in callbacks["hooks"].items()
+            }
+        if "mcp" in callbacks:
+            servers: dict[str, list[Any]] = {}
+            for name in callbacks["mcp"]:
+                servers.setdefault(name.split(".")[0], []).append(MCP_TOOLS[name](self.run))
+            data["mcp_servers"] = {
+                name: sdk.create_sdk_mcp_server(name, "1.0.0", tools)
+                for name, tools in servers.items()
+            }
+        return self.run.options(**data)
+
+    def can_use_tool(self, decision: dict[str, Any]) -> Any:
+        run = self.run
+
+        async def can_use_tool(tool_name: str, tool_input: dict[str, Any], context: Any) -> Any:
+            run.call("canUseTool", tool_name, tool_input, context_view(context))
+            if decision["behavior"] == "deny":
+                return run.sdk.PermissionResultDeny(
+                    message=decision.get("message", ""), interrupt=decision.get("interrupt", False)
+                )
+            patch = decision.get("updatedInput")
+            return run.sdk.PermissionResultAllow(
+                updated_input=None if patch is None else {**tool_input, **self.arg(patch)}
+            )
+
+        return can_use_tool
+
+    def hook(self, event: str, spec: dict[str, Any]) -> Any:
+        run = self.run
+        output = {PYTHON_OUTPUT_KEYS.get(k, k): v for k, v in spec.get("output", {}).items()}
+
+        async def hook(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
+            run.call(event, hook_input, tool_use_id, sorted(context))
+            return output
+
+        return hook
+
+    async def prompt(self) -> AsyncIterator[dict[str, Any]]:
+        for content in self.scenario["prompt"]:
+            yield {"type": "user", "message": {"role": "user", "content": content}}
+
+    async def main(self) -> None:
+        options = self.options()
+        steps = self.scenario.get("steps", [{"receive": "end"}])
+        if "prompt" in self.scenario:
+            prompt = self.scenario["prompt"]
+            self.messages = self.run.sdk.query(
+                prompt=prompt if isinstance(prompt, str) else self.prompt(), options=options
+            )
+            try:
+                await self.steps(steps)
+            finally:
+                await self.messages.aclose()
+            return
+        async with self.run.sdk.ClaudeSDKClient(options) as client:
+            self.client = client
+            self.messages = client.receive_messages()
+            try:
+                await self.steps(steps)
+            finally:
+                await self.messages.aclose()
+
+    async def steps(self, steps: list[dict[str, Any]]) -> None:
+        for step in steps:
+            if "send" in step:
+                await self.client.query(self.arg(step["send"]))
+            elif "receive" in step:
+                await self.receive(step["receive"])
+            elif "call" in step:
+                await self.call(step)
+            elif "sleep" in step:
+                await asyncio.sleep(step["sleep"])
+            else:
+                raise ValueError(f"step not supported by the Python runner: {step}")
+
+    async def receive(self, until: str) -> None:
+        sdk = self.run.sdk
+        stop: dict[str, Callable[[Any], bool]] = {
+            "result": lambda m: isinstance(m, sdk.ResultMessage),
+            "assistant": lambda m: isinstance(m, sdk.AssistantMessage),
+            "init": lambda m: isinstance(m, sdk.SystemMessage) and m.subtype == "init",
+            "end": lambda m: False,
+        }
+        while True:
+            try:
+                message = await self.messages.__anext__()
+            except StopAsyncIteration:
+                return
+            self.run.raw_messages.append(message)
+            if stop[until](message):
+                return
+
+    async def call(self, step: dict[str, Any]) -> None:
+        method = step["call"]
+        if self.client is None:
+            raise ValueError(f"{method}: control calls need a session (no `prompt`) in Python")
+        label = step.get("as", method)
+        self.labels[label] = self.labels.get(label, 0) + 1
+        if self.labels[label] > 1:
+            label = f"{label}#{self.labels[label]}"
+        function = getattr(self.client, PYTHON_METHODS.get(method, snake(method)))
+        try:
+            value = to_plain(await function(*self.arg(step.get("args", []))))
+        except Exception as exc:
+            classes = [c.__name__ for c in type(exc).__mro__]
+            self.run.extra[label] = {"error": str(exc), "raises": classes}
+            return
+        if step.get("view") == "keys":
+            value = sorted(value or {})
+        self.run.extra[label] = {"value": value}
 
 
-async def interrupt(run: Run) -> None:
-    async with run.sdk.ClaudeSDKClient(run.options()) as client:
-        await client.query("write a long story")
-        async for message in client.receive_messages():
-            run.raw_messages.append(message)
-            if isinstance(message, run.sdk.SystemMessage) and message.subtype == "init":
-                await asyncio.sleep(0.3)
-                await client.interrupt()
-                run.call("interrupt")
-            if isinstance(message, run.sdk.ResultMessage):
-                break
+def program(scenario: dict[str, Any]) -> Program:
+    """The scenario as a program for :func:`harness.run_scenario`."""
+
+    async def run_program(run: Run) -> None:
+        await Driver(run, scenario).main()
+
+    return run_program
 
 
-async def set_model(run: Run) -> None:
-    async with run.sdk.ClaudeSDKClient(run.options()) as client:
-        await client.set_model("claude-other-model")
-        await client.query("which model?")
-        await run.collect(client.receive_response())
-
-
-async def structured(run: Run) -> None:
-    schema = {
-        "type": "object",
-        "properties": {"answer": {"type": "integer"}},
-        "required": ["answer"],
-    }
-    await one_shot(run, "What is 6*7?", output_format={"type": "json_schema", "schema": schema})
-
-
-async def api_error_result(run: Run) -> None:
-    await one_shot(run, "hello")
-
-
-async def server_info(run: Run) -> None:
-    async with run.sdk.ClaudeSDKClient(run.options()) as client:
-        info = await client.get_server_info()
-        run.extra["server_info_keys"] = sorted(info or {})
-        status = await client.get_mcp_status()
-        run.extra["mcp_status"] = status
-
-
-SCENARIOS: dict[str, tuple[list[Reply], Program]] = {
-    "text_turn": ([text("Hello from the scripted model")], text_turn),
-    "tool_turn": (
-        [tool_use("Bash", {"command": "echo parity"}), text("it printed parity")],
-        tool_turn,
-    ),
-    "permission_allow": (
-        [tool_use("Bash", {"command": "touch allowed.txt"}), text("created")],
-        allow,
-    ),
-    "permission_deny": (
-        [tool_use("Bash", {"command": "touch denied.txt"}), text("could not")],
-        deny,
-    ),
-    "permission_changed_input": (
-        [tool_use("Bash", {"command": "touch original.txt"}), text("created")],
-        changed_input,
-    ),
-    "pre_tool_use_deny": (
-        [tool_use("Bash", {"command": "touch hooked.txt"}), text("blocked")],
-        pre_tool_use_deny,
-    ),
-    "post_tool_use_context": (
-        [tool_use("Bash", {"command": "echo ctx"}), text("noted the context")],
-        post_tool_use_context,
-    ),
-    "mcp_tool": ([tool_use("mcp__calc__add", {"a": 2, "b": 3}), text("the sum is 5")], mcp_tool),
-    "multi_turn": ([text("first answer"), text("second answer")], multi_turn),
-    "interrupt": ([text("once upon a time " * 40, delay=0.4)], interrupt),
-    "set_model": ([text("I am the other model")], set_model),
-    "structured_output": ([structured_output({"answer": 42}), text("done")], structured),
-    "api_error": ([api_error(400, "scripted failure")], api_error_result),
-    "server_info": ([], server_info),
-}
+SCENARIOS = load("python")

@@ -1,4 +1,5 @@
-"""Parity: every scenario runs under the official ``claude_agent_sdk`` and under ``claude_wire``,
+"""Parity: every shared scenario (``tests/scenarios/scenarios.json``) that applies to Python runs
+under the official ``claude_agent_sdk`` and under ``claude_wire``,
 both driving the real pinned CLI against the scripted model server; the normalised records
 (messages, callback calls, model requests, files, errors) must be equal, with no exception: the
 core's ``python`` flavour delivers exactly what the official SDK delivers (message types it does
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from .harness import Record, cli_path, run_scenario
-from .scenarios import SCENARIOS
+from .scenarios import SCENARIOS, program
 
 pytestmark = pytest.mark.skipif(
     cli_path() is None, reason="pinned CLI not fetched (scripts/fetch-cli.sh)"
@@ -27,6 +28,17 @@ except ImportError:  # pragma: no cover - the test script installs it
     HAVE_OFFICIAL = False
 
 
+def split_raises(extra: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """`extra` without the error classes of control calls, and those classes by label."""
+    plain, raises = {}, {}
+    for label, entry in extra.items():
+        if isinstance(entry, dict) and "raises" in entry:
+            entry = dict(entry)
+            raises[label] = entry.pop("raises")
+        plain[label] = entry
+    return plain, raises
+
+
 def comparable(record: Record, sdk: str) -> dict[str, Any]:
     return {
         "messages": record.messages,
@@ -34,7 +46,7 @@ def comparable(record: Record, sdk: str) -> dict[str, Any]:
         "requests": record.requests,
         "files": record.files,
         "error": record.error,
-        "extra": record.extra,
+        "extra": split_raises(record.extra)[0],
     }
 
 
@@ -61,15 +73,42 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     return None if a == b else f"{path}: {a!r:.300} != {b!r:.300}"
 
 
+def lookup(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
 @pytest.mark.skipif(not HAVE_OFFICIAL, reason="claude-agent-sdk==0.2.187 not installed")
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 async def test_parity(name: str) -> None:
-    script, program = SCENARIOS[name]
-    official = await run_scenario("claude_agent_sdk", program, script)
-    wire = await run_scenario("claude_wire", program, script)
+    scenario = SCENARIOS[name]
+    run = program(scenario)
+    script, files = scenario["script"], scenario.get("files")
+    official = await run_scenario("claude_agent_sdk", run, script, files=files)
+    wire = await run_scenario("claude_wire", run, script, files=files)
     a, b = comparable(official, "claude_agent_sdk"), comparable(wire, "claude_wire")
     assert a["messages"] or a["extra"], (
         f"the official SDK run recorded nothing (error: {official.error})"
     )
+    # `expect`: a sanity check that the scenario exercises what it claims (on the official run)
+    for path, needle in scenario.get("expect", {}).items():
+        value = lookup(a, path)
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        assert needle in text, f"{name}: official {path} lacks {needle!r}: {text[:600]}"
     diff = first_difference(a, b)
     assert diff is None, f"{name}: {diff}"
+    # The same error class, or a subclass of it (claude_wire's ControlRequestError is a
+    # ClaudeSDKError, where the official SDK raises a bare Exception).
+    # Control calls too: the official class, or a subclass of it.
+    wire_raises = split_raises(wire.extra)[1]
+    for label, classes in split_raises(official.extra)[1].items():
+        assert classes[0] in wire_raises.get(label, []), (
+            f"{name}: {label}: official raises {classes[0]}, claude_wire {wire_raises.get(label)}"
+        )
+    if official.error_classes:
+        assert official.error_classes[0] in wire.error_classes, (
+            f"{name}: official raises {official.error_classes[0]}, claude_wire "
+            f"{wire.error_classes[0] if wire.error_classes else 'nothing'}"
+        )

@@ -260,22 +260,25 @@ impl ControlRequest {
 
 impl Control {
     /// Calls a control method of an official client by name, as [`ControlRequest::for_method`]
-    /// names it, and returns what that client's method returns: for [`Flavour::Ts`] the part of
-    /// the answer the TypeScript `Query` method resolves to (`null` for `undefined`), including
-    /// the methods it answers from the `initialize` answer (`supportedModels`, ...); for the
-    /// other flavours the whole `response`.
+    /// names it, and returns what that client's method returns (`None`: nothing, `undefined`
+    /// in TypeScript): for [`Flavour::Ts`] the part of the answer the TypeScript `Query` method
+    /// resolves to, including the methods it answers from the `initialize` answer
+    /// (`supportedModels`, ...) and `reinitialize`; for the other flavours the whole `response`.
     pub async fn call(
         &self,
         flavour: Flavour,
         method: &str,
         args: &Map<String, Value>,
-    ) -> Result<Value> {
+    ) -> Result<Option<Value>> {
+        if flavour == Flavour::Ts && method == "reinitialize" {
+            return self.session.reinitialize(None).await.map(Some);
+        }
         if flavour == Flavour::Ts {
             if let Some((_, field)) = FROM_INITIALIZE.iter().find(|(name, _)| *name == method) {
-                let info = self.session.server_info().unwrap_or(Value::Null);
+                let info = self.session.server_info();
                 return Ok(match *field {
                     "" => info,
-                    field => info.get(field).cloned().unwrap_or(Value::Null),
+                    field => info.and_then(|info| info.get(field).cloned()),
                 });
             }
         }
@@ -283,44 +286,39 @@ impl Control {
         let answer = self.send(request).await;
         let returns = match (flavour, find(method)) {
             (Flavour::Ts, Some(found)) => found.returns,
-            _ => return answer,
+            _ => return answer.map(Some),
         };
         Ok(match (returns, answer) {
-            (Returns::ResponseOrNull, Err(Error::ControlRequest { .. })) => Value::Null,
+            (Returns::ResponseOrNull, Err(Error::ControlRequest { .. })) => Some(Value::Null),
             (_, Err(error)) => return Err(error),
-            (Returns::Nothing, Ok(_)) => Value::Null,
-            (Returns::Response, Ok(response)) => response,
-            (Returns::ResponseOrNull, Ok(response)) => response,
-            (Returns::ResponseOrEmpty, Ok(Value::Null)) => Value::Object(Map::new()),
-            (Returns::ResponseOrEmpty, Ok(response)) => response,
-            (Returns::Field(name, default), Ok(response)) => response
-                .get(name)
-                .cloned()
-                .or(default.map(Value::Bool))
-                .unwrap_or(Value::Null),
+            (Returns::Nothing, Ok(_)) => None,
+            (Returns::Response | Returns::ResponseOrNull, Ok(response)) => Some(response),
+            (Returns::ResponseOrEmpty, Ok(Value::Null)) => Some(Value::Object(Map::new())),
+            (Returns::ResponseOrEmpty, Ok(response)) => Some(response),
+            (Returns::Field(name, default), Ok(response)) => {
+                response.get(name).cloned().or(default.map(Value::Bool))
+            }
             (Returns::Interrupt, Ok(response)) => interrupt_answer(&response),
         })
     }
 }
 
 /// The TypeScript `interrupt()` result: the queued prompts the CLI kept and cancelled (string
-/// entries only), or `null` when it reports none.
-fn interrupt_answer(response: &Value) -> Value {
+/// entries only), or nothing when it reports none.
+fn interrupt_answer(response: &Value) -> Option<Value> {
     let strings = |key: &str| {
         response
             .get(key)
             .and_then(Value::as_array)
             .map(|items| Value::Array(items.iter().filter(|v| v.is_string()).cloned().collect()))
     };
-    let Some(still_queued) = strings("still_queued") else {
-        return Value::Null;
-    };
+    let still_queued = strings("still_queued")?;
     let mut out = Map::new();
     out.insert("still_queued".into(), still_queued);
     if let Some(cancelled) = strings("cancelled") {
         out.insert("cancelled".into(), cancelled);
     }
-    Value::Object(out)
+    Some(Value::Object(out))
 }
 
 #[cfg(test)]

@@ -79,7 +79,8 @@ pub enum Message {
     KeepAlive(KeepAlive),
     /// `active_goal`
     ActiveGoal(ActiveGoal),
-    /// A message of a type this version does not know (or without a string `type`), kept whole.
+    /// A message of a type this version does not know (or without a string `type`), kept whole;
+    /// under [`Flavour::Ts`](crate::Flavour::Ts) every message, as the CLI wrote it.
     Unknown(Value),
 }
 

@@ -149,7 +149,11 @@ pub(super) async fn read_loop(
         match item {
             Ok(frame) => {
                 if let Some(message) = shared.route(frame, &mut last_error_result) {
-                    let parsed = Message::from_value(message);
+                    let parsed = if shared.flavour.delivers_frames_unparsed() {
+                        Ok(Message::Unknown(message))
+                    } else {
+                        Message::from_value(message)
+                    };
                     if let Some(item) = crate::message::policy::deliver(shared.flavour, parsed) {
                         let _ = tx.send(item);
                     }

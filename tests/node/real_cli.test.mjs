@@ -1,0 +1,199 @@
+// The real pinned Claude Code CLI against the scripted model server: every capability once.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { z as z3 } from 'zod/v3'
+import { query, tool, createSdkMcpServer, AbortError } from '../../bindings-node/js/index.js'
+import { text, toolUse, apiError } from '../../bindings-node/js/testing.js'
+import { realCli, realSession, collect } from './helpers.mjs'
+
+const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
+
+async function* say(...texts) {
+  for (const content of texts) yield { type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, session_id: '' }
+}
+
+test('a text turn: init, assistant, result', { skip }, async () => {
+  const { server, options } = await realSession([text('Hello from the model')])
+  try {
+    const messages = await collect(query({ prompt: 'Say hello', options }))
+    assert.deepEqual(messages.filter((m) => m.type !== 'rate_limit_event').map((m) => m.type), ['system', 'assistant', 'result'])
+    assert.equal(messages.at(-1).result, 'Hello from the model')
+    assert.equal(server.requests.at(-1).messages.at(-1).content.at(-1).text, 'Say hello')
+  } finally {
+    await server.close()
+  }
+})
+
+test('initializationResult and the init-derived methods work before iterating', { skip }, async () => {
+  const { server, options } = await realSession([text('ok')])
+  try {
+    const q = query({ prompt: 'hi', options })
+    const init = await q.initializationResult()
+    assert.ok(Array.isArray(init.commands))
+    assert.deepEqual(await q.supportedModels(), init.models)
+    assert.deepEqual(await q.supportedCommands(), init.commands)
+    assert.deepEqual(await q.supportedAgents(), init.agents)
+    await collect(q)
+  } finally {
+    await server.close()
+  }
+})
+
+test('canUseTool gets the official arguments; allow with a changed input runs the new input', { skip }, async () => {
+  const { server, options, cwd } = await realSession([toolUse('Bash', { command: 'touch asked.txt' }), text('done')])
+  const calls = []
+  try {
+    const q = query({
+      prompt: say('make a file'),
+      options: {
+        ...options,
+        canUseTool: async (name, input, context) => {
+          calls.push({ name, input, keys: Object.keys(context).sort(), signal: context.signal instanceof AbortSignal })
+          return { behavior: 'allow', updatedInput: { command: 'touch changed.txt' } }
+        },
+      },
+    })
+    const messages = await collect(q)
+    assert.equal(messages.at(-1).subtype, 'success')
+    assert.equal(calls.length, 1)
+    assert.equal(calls[0].name, 'Bash')
+    assert.ok(calls[0].signal)
+    assert.ok(calls[0].keys.includes('toolUseID') && calls[0].keys.includes('requestId'), calls[0].keys.join())
+    assert.ok(existsSync(join(cwd, 'changed.txt')))
+    assert.ok(!existsSync(join(cwd, 'asked.txt')))
+  } finally {
+    await server.close()
+  }
+})
+
+test('a PreToolUse hook denies; the model sees the reason', { skip }, async () => {
+  const { server, options, cwd } = await realSession([toolUse('Bash', { command: 'touch no.txt' }), text('ok')])
+  try {
+    const hook = async (input) => ({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `no ${input.tool_name}` },
+    })
+    await collect(query({ prompt: 'go', options: { ...options, permissionMode: 'bypassPermissions', allowDangerouslySkipPermissions: true, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [hook] }] } } }))
+    assert.ok(!existsSync(join(cwd, 'no.txt')))
+    const result = server.requests.at(-1).messages.at(-1).content.find((b) => b.type === 'tool_result')
+    assert.match(JSON.stringify(result), /no Bash/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('in-process MCP tools with zod 4 and zod 3 schemas', { skip }, async () => {
+  const { server, options } = await realSession([
+    toolUse('mcp__calc__add', { a: 2, b: 3 }),
+    toolUse('mcp__calc__neg', { x: 4 }),
+    text('the sum is 5'),
+  ])
+  try {
+    const add = tool('add', 'Add two numbers', { a: z.number(), b: z.number() }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }))
+    const neg = tool('neg', 'Negate', { x: z3.number() }, async ({ x }) => ({ content: [{ type: 'text', text: String(-x) }] }))
+    const calc = createSdkMcpServer({ name: 'calc', version: '1.0.0', tools: [add, neg] })
+    const messages = await collect(query({ prompt: 'add', options: { ...options, mcpServers: { calc }, allowedTools: ['mcp__calc__add', 'mcp__calc__neg'] } }))
+    assert.equal(messages.at(-1).subtype, 'success')
+    const results = server.requests.flatMap((r) => r.messages.at(-1).content).filter((b) => b?.type === 'tool_result')
+    // The CLI ends a tool's text with a newline (the official SDK's run shows the same).
+    assert.deepEqual(results.map((r) => r.content[0].text), ['5\n', '-4\n'])
+  } finally {
+    await server.close()
+  }
+})
+
+test('control methods on a live session', { skip }, async () => {
+  const { server, options } = await realSession([text('first'), text('second')])
+  try {
+    const calc = createSdkMcpServer({ name: 'calc', tools: [] })
+    let release
+    const gate = new Promise((resolve) => (release = resolve))
+    async function* prompts() {
+      yield { type: 'user', message: { role: 'user', content: 'one' }, parent_tool_use_id: null, session_id: '' }
+      await gate
+      yield { type: 'user', message: { role: 'user', content: 'two' }, parent_tool_use_id: null, session_id: '' }
+    }
+    const q = query({ prompt: prompts(), options: { ...options, mcpServers: { calc } } })
+    const results = []
+    for await (const m of q) {
+      if (m.type !== 'result') continue
+      results.push(m.result)
+      if (results.length === 1) {
+        const status = await q.mcpServerStatus()
+        assert.deepEqual(status.map((s) => [s.name, s.status]), [['calc', 'connected']])
+        await q.setModel('claude-opus-4-5')
+        await q.setPermissionMode('acceptEdits')
+        await q.setMaxThinkingTokens(1024)
+        const usage = await q.getContextUsage()
+        assert.equal(typeof usage, 'object')
+        assert.equal(await q.readFile('/definitely/not/here'), null)
+        await assert.rejects(q.rewindFiles('nope'), /./)
+        release()
+      }
+    }
+    assert.deepEqual(results, ['first', 'second'])
+    assert.equal(server.requests.at(-1).model, 'claude-opus-4-5')
+  } finally {
+    await server.close()
+  }
+})
+
+test('an API error: the error result, then the official error', { skip }, async () => {
+  // The CLI sends the request again after a 400 here; every attempt fails.
+  const { server, options } = await realSession(Array(4).fill(apiError(400, 'scripted failure')))
+  try {
+    const seen = []
+    await assert.rejects(
+      (async () => {
+        for await (const m of query({ prompt: 'x', options })) seen.push(m)
+      })(),
+      { message: 'Claude Code returned an error result: API Error: 400 scripted failure' },
+    )
+    assert.equal(seen.at(-1).type, 'result')
+    assert.equal(seen.at(-1).is_error, true)
+  } finally {
+    await server.close()
+  }
+})
+
+test('abort mid-reply throws AbortError', { skip }, async () => {
+  const { server, options } = await realSession([text('slow '.repeat(50), { delay: 0.2 })])
+  try {
+    const abortController = new AbortController()
+    const q = query({ prompt: 'x', options: { ...options, abortController, includePartialMessages: true } })
+    await assert.rejects(
+      (async () => {
+        for await (const m of q) if (m.type === 'stream_event') abortController.abort()
+      })(),
+      AbortError,
+    )
+  } finally {
+    await server.close()
+  }
+})
+
+test('startup() gives a warm process; its query() runs the prompt on it', { skip }, async () => {
+  const { server, options } = await realSession([text('warm answer')])
+  try {
+    const { startup } = await import('../../bindings-node/js/index.js')
+    const warm = await startup({ options })
+    const started = Date.now()
+    const q = warm.query('hello')
+    assert.throws(() => warm.query('again'), /only be called once/)
+    const messages = await collect(q)
+    assert.equal(messages.at(-1).result, 'warm answer')
+    assert.ok(Date.now() - started < 5000)
+    await warm[Symbol.asyncDispose]()
+    const unused = await startup({ options })
+    const second = unused.query('x')
+    assert.ok((await second.initializationResult()).commands)
+    unused.close() // after query(), the query owns the process: this does nothing
+    second.close()
+    const other = await startup({ options })
+    other.close()
+  } finally {
+    await server.close()
+  }
+})
