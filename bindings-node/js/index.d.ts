@@ -308,18 +308,12 @@ export type McpContent =
     | { type: 'text'; text: string; annotations?: McpContentAnnotations; _meta?: Record<string, unknown> }
     | { type: 'image'; data: string; mimeType: string; annotations?: McpContentAnnotations; _meta?: Record<string, unknown> }
     | { type: 'audio'; data: string; mimeType: string; annotations?: McpContentAnnotations; _meta?: Record<string, unknown> }
-    | {
+    | (Omit<SDKMcpResourceLink, 'annotations'> & {
         type: 'resource_link';
-        uri: string;
-        name: string;
-        title?: string;
-        description?: string;
-        mimeType?: string;
-        size?: number;
         icons?: { src: string; mimeType?: string; sizes?: string[]; theme?: 'light' | 'dark' }[];
         annotations?: McpContentAnnotations;
         _meta?: Record<string, unknown>;
-    }
+    })
     | {
         type: 'resource';
         resource:

@@ -62,26 +62,16 @@ impl Handlers {
             "mcp_message" => self.mcp_message(request).await,
             "elicitation" => match &self.on_elicitation {
                 Some(handler) => {
-                    let argument = match self.flavour {
-                        Flavour::Ts => json!({
-                            "request": ts_callbacks::elicitation_request(&request),
-                            "requestId": request_id,
-                        }),
-                        _ => Value::Object(request),
-                    };
+                    let argument =
+                        self.argument(request, request_id, ts_callbacks::elicitation_request);
                     handler(argument).await.map_err(|e| e.to_string())
                 }
                 None => Ok(json!({"action": "decline"})),
             },
             "request_user_dialog" => match &self.on_user_dialog {
                 Some(handler) => {
-                    let argument = match self.flavour {
-                        Flavour::Ts => json!({
-                            "request": ts_callbacks::user_dialog_request(&request),
-                            "requestId": request_id,
-                        }),
-                        _ => Value::Object(request),
-                    };
+                    let argument =
+                        self.argument(request, request_id, ts_callbacks::user_dialog_request);
                     handler(argument).await.map_err(|e| e.to_string())
                 }
                 // The TypeScript SDK leaves the request to another client (or the CLI's deadline).
@@ -94,6 +84,20 @@ impl Handlers {
             (Flavour::Ts, Value::Null) => None,
             (_, answer) => Some(answer),
         })
+    }
+
+    /// What a request handler receives: the request body (Python), or the TypeScript SDK's
+    /// argument object (`shape` of the body) with the request id.
+    fn argument(
+        &self,
+        request: Map<String, Value>,
+        request_id: &str,
+        shape: fn(&Map<String, Value>) -> Value,
+    ) -> Value {
+        match self.flavour {
+            Flavour::Ts => json!({"request": shape(&request), "requestId": request_id}),
+            _ => Value::Object(request),
+        }
     }
 
     async fn can_use_tool(
