@@ -21,22 +21,50 @@ def main():
     for line in lines:
         message = json.loads(line)
         if message.get("type") == "control_request":
-            write({"type": "control_response", "response": {"subtype": "success", "request_id": message["request_id"], "response": {}}})
+            write(
+                {
+                    "type": "control_response",
+                    "response": {
+                        "subtype": "success",
+                        "request_id": message["request_id"],
+                        "response": {},
+                    },
+                }
+            )
         elif message.get("type") == "user":
             break
     times = []
     for i in range(count):
         rid = f"rt{i}"
-        request = {"subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "true"}, "tool_use_id": f"t{i}"}
+        request = {
+            "subtype": "can_use_tool",
+            "tool_name": "Bash",
+            "input": {"command": "true"},
+            "tool_use_id": f"t{i}",
+        }
         started = time.perf_counter()
         write({"type": "control_request", "request_id": rid, "request": request})
         for line in lines:
             frame = json.loads(line)
-            if frame.get("type") == "control_response" and frame["response"].get("request_id") == rid:
+            if (
+                frame.get("type") == "control_response"
+                and frame["response"].get("request_id") == rid
+            ):
                 break
         times.append((time.perf_counter() - started) * 1e6)
-    write({"type": "result", "subtype": "success", "is_error": False, "duration_ms": 1, "duration_api_ms": 1,
-           "num_turns": 1, "session_id": "rt", "result": json.dumps(times), "total_cost_usd": 0})
+    write(
+        {
+            "type": "result",
+            "subtype": "success",
+            "is_error": False,
+            "duration_ms": 1,
+            "duration_api_ms": 1,
+            "num_turns": 1,
+            "session_id": "rt",
+            "result": json.dumps(times),
+            "total_cost_usd": 0,
+        }
+    )
     for _ in lines:
         pass
 
