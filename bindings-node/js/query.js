@@ -21,7 +21,7 @@ export async function startup({ options = {}, initializeTimeoutMs = 60000 } = {}
   let timer
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Claude Code did not initialize within ${initializeTimeoutMs}ms`)),
+      () => reject(new Error(`Subprocess initialization did not complete within ${initializeTimeoutMs}ms.`)),
       initializeTimeoutMs,
     )
   })
@@ -47,7 +47,8 @@ export async function startup({ options = {}, initializeTimeoutMs = 60000 } = {}
       q.close()
     },
     async [Symbol.asyncDispose]() {
-      this.close()
+      used = true
+      q.close()
     },
   }
 }
@@ -154,13 +155,22 @@ export class Query {
       }
       if (this.#done) return { value: undefined, done: true }
       const batch = JSON.parse(await this.#native.nextBatch())
+      if (this.#aborted) continue // the abort error comes next
+      if (this.#closing) {
+        // Closed by return() or close() while this read was pending: the query is over.
+        this.#finish()
+        continue
+      }
       this.#buffer = batch.messages
       this.#index = 0
       if (batch.error) {
         this.#error = fromRecord(batch.error)
         void this.#shutdown()
       }
-      if (batch.done) this.#done = true
+      if (batch.done) {
+        this.#done = true
+        this.#controller?.signal.removeEventListener('abort', this.#onAbort)
+      }
     }
   }
 
@@ -191,7 +201,7 @@ export class Query {
     }
     if (kind === 'stderr') {
       try {
-        this.#callbacks.stderr?.(`${payload}\n`)
+        this.#callbacks.stderr?.(`${JSON.parse(payload)}\n`)
       } catch {
         // A throwing stderr callback must not end the session.
       }
@@ -235,7 +245,11 @@ export class Query {
   /** The user-spawned CLI (`spawnClaudeCodeProcess`): start it, write, end its input, signal it. */
   async #processCall(kind, payload) {
     if (kind === 'spawn') {
-      const child = this.#callbacks.spawn({ ...payload, signal: this.#controller?.signal ?? new AbortController().signal })
+      const child = this.#callbacks.spawn({
+        ...payload,
+        cwd: payload.cwd ?? undefined,
+        signal: this.#controller?.signal ?? new AbortController().signal,
+      })
       this.#process = child
       let stdoutDone = false
       let exit = null
@@ -288,8 +302,9 @@ export class Query {
         if (this.#closing) break
         this.#native.pushPrompt(JSON.stringify(message))
       }
-    } catch (error) {
-      process.emitWarning(`claude-wire: the prompt stream failed: ${error?.message ?? error}`)
+    } catch {
+      // As the official SDK: a failing prompt stream aborts the query.
+      this.#onAbort()
     } finally {
       this.#native.endPrompt()
     }

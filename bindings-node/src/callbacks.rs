@@ -89,22 +89,25 @@ impl Bridge {
             .map_err(|e| e.reason.clone())?;
         let text = promise.await.map_err(|e| e.reason.clone())?;
         pending.armed = false;
-        let answer: Answer = serde_json::from_str(&text)?;
-        match answer {
-            Answer {
-                error: Some(message),
-                ..
-            } => Err(message.into()),
-            // `undefined` from JS: an empty object, as the official SDK's spread of it gives.
-            Answer { ok, .. } => Ok(ok.unwrap_or_else(|| json!({}))),
+        let mut answer: serde_json::Map<String, Value> = serde_json::from_str(&text)?;
+        if let Some(error) = answer.remove("error") {
+            return Err(error
+                .as_str()
+                .unwrap_or("callback failed")
+                .to_owned()
+                .into());
         }
+        // No `ok` is `undefined` from JS: an empty object, as the official SDK's spread of it
+        // gives; `null` stays `null` (the TypeScript SDK then sends no answer).
+        Ok(answer.remove("ok").unwrap_or_else(|| json!({})))
     }
-}
 
-#[derive(Deserialize)]
-struct Answer {
-    ok: Option<Value>,
-    error: Option<String>,
+    /// Calls the JS side without waiting for an answer (from any thread, also in `Drop`).
+    pub(crate) fn notify(&self, kind: &str, payload: Value) {
+        let args = (kind.to_owned(), 0, payload.to_string(), 0);
+        self.dispatch
+            .call(args, ThreadsafeFunctionCallMode::NonBlocking);
+    }
 }
 
 struct AbortOnDrop<'a> {
@@ -217,12 +220,7 @@ fn request_handler(bridge: Arc<Bridge>, kind: &'static str) -> RequestHandler {
 }
 
 fn stderr(bridge: Arc<Bridge>) -> StderrCallback {
-    Arc::new(move |line: &str| {
-        let args = ("stderr".to_owned(), 0, line.to_owned(), 0);
-        bridge
-            .dispatch
-            .call(args, ThreadsafeFunctionCallMode::NonBlocking);
-    })
+    Arc::new(move |line: &str| bridge.notify("stderr", Value::String(line.to_owned())))
 }
 
 fn sdk_server(bridge: &Arc<Bridge>, index: u32, spec: ServerSpec) -> SdkMcpServer {

@@ -94,15 +94,27 @@ impl NativeQuery {
                 (Some(tx), Prompt::Stream(stream))
             }
         };
-        let query = napi::bindgen_prelude::within_runtime_if_available(|| match &process {
-            Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
-            None => claude_wire::query(prompt, options),
+        let keep_alive = Arc::new(Mutex::new(Some(keep_alive)));
+        let query = napi::bindgen_prelude::within_runtime_if_available(|| {
+            let query = match &process {
+                Some(process) => {
+                    claude_wire::query_with_transport(prompt, options, process.clone())
+                }
+                None => claude_wire::query(prompt, options),
+            };
+            // Node may exit once the session is over, read to the end or not.
+            let (handle, keep) = (query.handle(), keep_alive.clone());
+            tokio::spawn(async move {
+                handle.finished().await;
+                release(&keep);
+            });
+            query
         });
         Ok(NativeQuery {
             handle: query.handle(),
             messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
             prompt: Mutex::new(sender),
-            keep_alive: Arc::new(Mutex::new(Some(keep_alive))),
+            keep_alive,
             warnings,
             process,
         })
@@ -249,13 +261,14 @@ impl NativeQuery {
 }
 
 impl NativeQuery {
-    /// Lets Node exit once nothing else is pending.
     fn release(&self) {
-        self.keep_alive
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        release(&self.keep_alive);
     }
+}
+
+/// Lets Node exit once nothing else is pending.
+fn release(keep_alive: &Mutex<Option<KeepAlive>>) {
+    keep_alive.lock().unwrap_or_else(|e| e.into_inner()).take();
 }
 
 fn write_message(out: &mut Vec<u8>, message: Message) {

@@ -93,6 +93,16 @@ impl JsProcess {
     }
 }
 
+impl Drop for JsProcess {
+    /// A process still running when its session is gone (a failed start, a dropped query) is
+    /// killed, as the core kills its own subprocess.
+    fn drop(&mut self) {
+        if self.exit.borrow().is_none() && self.ready.load(Ordering::SeqCst) {
+            self.bridge.notify("kill", "SIGKILL".into());
+        }
+    }
+}
+
 fn signal_number(name: &str) -> Option<i32> {
     Some(match name {
         "SIGHUP" => 1,

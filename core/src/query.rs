@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use tokio::sync::watch;
 
 /// Runs a one-shot query and streams its messages.
 ///
@@ -60,6 +61,8 @@ pub struct Query {
     start: Start,
     /// The task starting the CLI at once ([`Flavour::Ts`]), stopped if the query is dropped.
     eager: Option<tokio::task::AbortHandle>,
+    /// Set by [`QueryHandle::close`]: a start under way gives up.
+    closing: Arc<watch::Sender<bool>>,
     messages: BoxStream<'static, Result<Message>>,
 }
 
@@ -70,8 +73,16 @@ impl Query {
         transport: Option<Arc<dyn Transport>>,
     ) -> Query {
         let eager = options.flavour == Flavour::Ts;
+        let (closing, mut closed) = watch::channel(false);
         let start: Start = async move {
-            let session = Arc::new(Session::open(&options, transport).await?);
+            // A close during the start drops it: the CLI is killed before the prompt is sent.
+            let open = Session::open(&options, transport);
+            let session = tokio::select! {
+                session = open => Arc::new(session?),
+                _ = closed.wait_for(|closed| *closed) => {
+                    return Err(Error::SessionClosed("the query was closed while starting".into()))
+                }
+            };
             let io = session.io();
             let bidirectional = session.bidirectional();
             session.spawn(feed_prompt(io, prompt, bidirectional));
@@ -97,6 +108,7 @@ impl Query {
         Query {
             start,
             eager,
+            closing: Arc::new(closing),
             messages,
         }
     }
@@ -106,6 +118,7 @@ impl Query {
         QueryHandle {
             start: self.start.clone(),
             eager: self.eager.is_some(),
+            closing: self.closing.clone(),
         }
     }
 
@@ -154,6 +167,7 @@ impl Query {
 pub struct QueryHandle {
     start: Start,
     eager: bool,
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl QueryHandle {
@@ -163,15 +177,23 @@ impl QueryHandle {
         self.start.clone().await.map(Control::new)
     }
 
-    /// Stops the CLI gracefully and reaps it, waiting for the start when it is under way
-    /// (a lazy query that was never polled has nothing to stop).
+    /// Stops the CLI gracefully and reaps it. A start under way gives up at once (the CLI is
+    /// killed before the prompt is written); a lazy query that was never polled never starts.
     pub async fn close(&self) -> Result<()> {
+        self.closing.send_replace(true);
         if !self.eager && self.start.peek().is_none() {
             return Ok(());
         }
         match self.start.clone().await {
             Ok(session) => session.close().await,
             Err(_) => Ok(()),
+        }
+    }
+
+    /// Waits until the session is over: the CLI's output ended (or the start failed).
+    pub async fn finished(&self) {
+        if let Ok(session) = self.start.clone().await {
+            session.finished().await;
         }
     }
 }

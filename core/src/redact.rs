@@ -37,10 +37,16 @@ pub fn text(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let looks_secret = word.starts_with("sk-ant-")
-            || (word.starts_with("sk-") && word.len() > 20)
-            || word.starts_with("ghp_")
-            || word.starts_with("xox");
+        // The credential may sit inside quotes or after `NAME=` (`"KEY=sk-ant-…",`).
+        let core = word
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+            .rsplit('=')
+            .next()
+            .unwrap_or_default();
+        let looks_secret = core.starts_with("sk-ant-")
+            || (core.starts_with("sk-") && core.len() > 20)
+            || core.starts_with("ghp_")
+            || core.starts_with("xox");
         out.push_str(if looks_secret { REDACTED } else { word });
     }
     out

@@ -189,6 +189,12 @@ impl Session {
         Ok(info)
     }
 
+    /// Waits until the reader has stopped: the CLI's output ended and no frame will come.
+    pub(crate) async fn finished(&self) {
+        let mut run = self.shared.run.subscribe();
+        let _ = run.wait_for(|run| run.finished).await;
+    }
+
     /// The latest answer to `initialize`: commands, models, agents, account, version, ...
     pub(crate) fn server_info(&self) -> Option<Value> {
         self.server_info

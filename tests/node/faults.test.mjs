@@ -205,3 +205,57 @@ test('spawnClaudeCodeProcess starts the CLI with the command the SDK built', asy
   const crashed = await run(wire, [...turn(initMessage), { exit: 4 }], { spawnClaudeCodeProcess })
   assert.match(crashed.error, /exited with code 4/)
 })
+
+test('abort while a next() is pending throws AbortError', async () => {
+  const abortController = new AbortController()
+  const steps = [init(), { expect_stdin: { type: 'user' } }, { emit: initMessage }, { hang: true }]
+  const q = wire.query({ prompt: 'go', options: fakeOptions(steps, { abortController }) })
+  assert.equal((await q.next()).value.type, 'system')
+  setTimeout(() => abortController.abort(), 100)
+  await assert.rejects(q.next(), wire.AbortError)
+  assert.deepEqual(await q.next(), { value: undefined, done: true })
+})
+
+test('a prompt stream that throws aborts the query, as in the official SDK', async () => {
+  async function* failing() {
+    yield { type: 'user', message: { role: 'user', content: 'go' }, parent_tool_use_id: null }
+    throw new Error('prompt source broke')
+  }
+  const steps = [init(), { expect_stdin: { type: 'user' } }, { emit: initMessage }, { hang: true }]
+  const ours = await run(wire, steps, {}, failing())
+  assert.match(ours.error, /^AbortError: Claude Code process aborted by user/)
+})
+
+test('Node exits once the session is over, even when its messages were not read', async () => {
+  const index = new URL('../../bindings-node/js/index.js', import.meta.url).href
+  const done = await runNode(`
+    import { query } from '${index}'
+    const q = query({ prompt: 'x', options: { pathToClaudeCodeExecutable: '${QUICK_CLI}' } })
+    console.log(typeof (await q.initializationResult()))
+  `)
+  assert.equal(done.code, 0, done.stderr)
+  assert.ok(done.ms < 8000, `took ${done.ms} ms`)
+})
+
+test('close() while the CLI is starting kills it before the prompt is written', async () => {
+  const dir = scratch()
+  const pidFile = join(dir, 'pid')
+  const steps = [{ write_pid_file: pidFile }, { sleep: 0.5 }, init(), { echo_stdin: 1 }, { hang: true }]
+  const q = wire.query({ prompt: 'secret plan', options: fakeOptions(steps) })
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  q.close()
+  assert.deepEqual(await q.next(), { value: undefined, done: true })
+  const { existsSync } = await import('node:fs')
+  if (existsSync(pidFile)) assert.ok(await gone(Number(readFileSync(pidFile, 'utf8')), 3000))
+})
+
+test('a permission callback answering null sends no answer at all, as the official SDK', async () => {
+  const ask = { type: 'control_request', request_id: 'p1', request: { subtype: 'can_use_tool', tool_name: 'Bash', input: {}, tool_use_id: 't1' } }
+  const steps = [init(), { expect_stdin: { type: 'user' } }, { emit: ask }, { sleep: 0.3 }, { emit: result() }, { echo_stdin: null }]
+  const canUseTool = async () => null
+  const answers = (r) => r.messages.filter((m) => m.type === 'echo' && m.data?.type === 'control_response')
+  const ours = await run(wire, steps, { canUseTool }, prompts())
+  const theirs = await run(official, steps, { canUseTool }, prompts())
+  assert.deepEqual(answers(ours), answers(theirs))
+  assert.deepEqual(answers(ours), [])
+})

@@ -29,7 +29,7 @@ enum Returns {
     Response,
     /// The answer's `response`, or `{}` when there is none.
     ResponseOrEmpty,
-    /// The answer's `response`, or `null` when the CLI answers with an error.
+    /// The answer's `response`, or `null` when the request fails in any way.
     ResponseOrNull,
     /// One field of the response, or a default when it is missing.
     Field(&'static str, Option<bool>),
@@ -289,7 +289,7 @@ impl Control {
             _ => return answer.map(Some),
         };
         Ok(match (returns, answer) {
-            (Returns::ResponseOrNull, Err(Error::ControlRequest { .. })) => Some(Value::Null),
+            (Returns::ResponseOrNull, Err(_)) => Some(Value::Null),
             (_, Err(error)) => return Err(error),
             (Returns::Nothing, Ok(_)) => None,
             (Returns::Response | Returns::ResponseOrNull, Ok(response)) => Some(response),

@@ -51,7 +51,8 @@ impl ClaudeAgentOptions {
     pub fn from_value(value: Value, flavour: Flavour, callbacks: Callbacks) -> Result<Self> {
         let data: Data = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
+            // serde quotes the bad value, which may be a credential (`env` given as a string).
+            let inner = crate::redact::text(&e.into_inner().to_string());
             Error::InvalidOptions(if path == "." {
                 inner
             } else {
