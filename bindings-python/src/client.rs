@@ -8,7 +8,7 @@ use crate::runtime::{self, Owned};
 use crate::stream::MessageStream;
 use crate::transport::PyTransport;
 use crate::{options, prompt, pyjson};
-use claude_wire::{ClaudeClient, ControlRequest};
+use claude_wire::{ClaudeClient, ControlRequest, Flavour};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -201,8 +201,9 @@ impl Client {
         self.send(py, request, timeout)
     }
 
-    /// Calls a control method of the official client by name (`rewind_files`, ...) with its
-    /// arguments by parameter name; the core knows what each sends.
+    /// Calls a control method of the official client by name (`rewind_files`,
+    /// `get_server_info`, ...) with its arguments by parameter name; the core knows what each
+    /// sends and what it returns.
     #[pyo3(signature = (method, args))]
     fn call<'py>(
         &self,
@@ -211,13 +212,14 @@ impl Client {
         args: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = pyjson::dict_from_py(args)?;
-        let request = ControlRequest::for_method(method, &args).map_err(|e| to_pyerr(py, e))?;
-        self.send(py, request, None)
-    }
-
-    fn get_server_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.core(py)?;
-        pyfuture::spawn(py, async move { value(Ok(c.server_info())) })
+        let (c, method) = (self.core(py)?, method.to_owned());
+        pyfuture::spawn(py, async move {
+            let answer = match c.control() {
+                Ok(control) => control.call(Flavour::Python, &method, &args).await,
+                Err(e) => Err(e),
+            };
+            value(answer)
+        })
     }
 
     fn disconnect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -119,7 +119,7 @@ class ClaudeSDKClient:
 
     async def get_server_info(self) -> dict[str, Any] | None:
         """The CLI's answer to the initialize request (commands, models, ...)."""
-        info: dict[str, Any] | None = await self._session().get_server_info()
+        info: dict[str, Any] | None = await self._call("get_server_info")
         return info
 
     async def disconnect(self) -> None:

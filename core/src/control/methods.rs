@@ -11,13 +11,14 @@ use serde_json::{Map, Value};
 
 /// One method: its Python and TypeScript names (`""` where that SDK lacks it), the wire
 /// subtype, its parameters as `(Python name, TypeScript name, wire field)`, and what the
-/// TypeScript method returns.
+/// TypeScript and the Python method return.
 struct Method {
     python: &'static str,
     ts: &'static str,
     subtype: &'static str,
     params: &'static [(&'static str, &'static str, &'static str)],
     returns: Returns,
+    python_returns: Returns,
 }
 
 /// What a TypeScript `Query` method resolves to.
@@ -37,14 +38,15 @@ enum Returns {
     Interrupt,
 }
 
-/// A TypeScript method answered from the `initialize` answer, without a request: its name and
-/// the field it reads (`""`: the whole answer).
-const FROM_INITIALIZE: &[(&str, &str)] = &[
-    ("initializationResult", ""),
-    ("supportedCommands", "commands"),
-    ("supportedModels", "models"),
-    ("supportedAgents", "agents"),
-    ("accountInfo", "account"),
+/// A method answered from the `initialize` answer, without a request: its Python and
+/// TypeScript names (`""` where that SDK lacks it) and the field it reads (`""`: the whole
+/// answer).
+const FROM_INITIALIZE: &[(&str, &str, &str)] = &[
+    ("get_server_info", "initializationResult", ""),
+    ("", "supportedCommands", "commands"),
+    ("", "supportedModels", "models"),
+    ("", "supportedAgents", "agents"),
+    ("", "accountInfo", "account"),
 ];
 
 const fn method(
@@ -59,12 +61,19 @@ const fn method(
         subtype,
         params,
         returns: Returns::Nothing,
+        python_returns: Returns::Response,
     }
 }
 
 impl Method {
     const fn returns(mut self, returns: Returns) -> Method {
         self.returns = returns;
+        self
+    }
+
+    /// The official Python client's method returns `None`.
+    const fn python_void(mut self) -> Method {
+        self.python_returns = Returns::Nothing;
         self
     }
 }
@@ -78,7 +87,8 @@ const METHODS: &[Method] = &[
         "interrupt",
         &[("", "cancelQueued", "cancel_queued")],
     )
-    .returns(Returns::Interrupt),
+    .returns(Returns::Interrupt)
+    .python_void(),
     method(
         "set_permission_mode",
         "setPermissionMode",
@@ -87,7 +97,8 @@ const METHODS: &[Method] = &[
             ("mode", "mode", "mode"),
             ("", "answersBypassSwitchBack", "answers_bypass_switch_back"),
         ],
-    ),
+    )
+    .python_void(),
     method(
         "",
         "setMcpPermissionModeOverride",
@@ -100,7 +111,8 @@ const METHODS: &[Method] = &[
         "setModel",
         "set_model",
         &[("model", "model", "model")],
-    ),
+    )
+    .python_void(),
     method(
         "set_max_thinking_tokens",
         "setMaxThinkingTokens",
@@ -123,19 +135,22 @@ const METHODS: &[Method] = &[
             ("dry_run", "dryRun", "dry_run"),
         ],
     )
-    .returns(Returns::Response),
+    .returns(Returns::Response)
+    .python_void(),
     method(
         "reconnect_mcp_server",
         "reconnectMcpServer",
         "mcp_reconnect",
         &[SERVER],
-    ),
+    )
+    .python_void(),
     method(
         "toggle_mcp_server",
         "toggleMcpServer",
         "mcp_toggle",
         &[SERVER, ("enabled", "enabled", "enabled")],
-    ),
+    )
+    .python_void(),
     method(
         "read_mcp_resource",
         "readMcpResource",
@@ -155,7 +170,8 @@ const METHODS: &[Method] = &[
         "stopTask",
         "stop_task",
         &[("task_id", "taskId", "task_id")],
-    ),
+    )
+    .python_void(),
     method("get_mcp_status", "mcpServerStatus", "mcp_status", &[])
         .returns(Returns::Field("mcpServers", None)),
     method(
@@ -261,9 +277,11 @@ impl ControlRequest {
 impl Control {
     /// Calls a control method of an official client by name, as [`ControlRequest::for_method`]
     /// names it, and returns what that client's method returns (`None`: nothing, `undefined`
-    /// in TypeScript): for [`Flavour::Ts`] the part of the answer the TypeScript `Query` method
-    /// resolves to, including the methods it answers from the `initialize` answer
-    /// (`supportedModels`, ...) and `reinitialize`; for the other flavours the whole `response`.
+    /// in TypeScript, `None` in Python): for [`Flavour::Ts`] the part of the answer the
+    /// TypeScript `Query` method resolves to, including the methods it answers from the
+    /// `initialize` answer (`supportedModels`, ...) and `reinitialize`; for [`Flavour::Python`]
+    /// the `response` or nothing, and `get_server_info` from the `initialize` answer; for
+    /// [`Flavour::Rust`] the whole `response`.
     pub async fn call(
         &self,
         flavour: Flavour,
@@ -273,19 +291,22 @@ impl Control {
         if flavour == Flavour::Ts && method == "reinitialize" {
             return self.session.reinitialize(None).await.map(Some);
         }
-        if flavour == Flavour::Ts {
-            if let Some((_, field)) = FROM_INITIALIZE.iter().find(|(name, _)| *name == method) {
-                let info = self.session.server_info();
-                return Ok(match *field {
-                    "" => info,
-                    field => info.and_then(|info| info.get(field).cloned()),
-                });
-            }
+        let named = |python: &str, ts: &str| match flavour {
+            Flavour::Ts => ts == method,
+            Flavour::Python | Flavour::Rust => !python.is_empty() && python == method,
+        };
+        if let Some((_, _, field)) = FROM_INITIALIZE.iter().find(|(p, t, _)| named(p, t)) {
+            let info = self.session.server_info();
+            return Ok(match *field {
+                "" => info,
+                field => info.and_then(|info| info.get(field).cloned()),
+            });
         }
         let request = ControlRequest::for_method(method, args)?;
         let answer = self.send(request).await;
         let returns = match (flavour, find(method)) {
             (Flavour::Ts, Some(found)) => found.returns,
+            (Flavour::Python, Some(found)) => found.python_returns,
             _ => return answer.map(Some),
         };
         Ok(match (returns, answer) {
