@@ -57,6 +57,21 @@ pub enum Error {
     #[error("CLI connection error: {0}")]
     Connection(String),
 
+    /// A session function refused its arguments or found no such session
+    /// ([`crate::sessions`]).
+    #[error("{0}")]
+    Sessions(crate::sessions::Problem),
+
+    /// A session store failed (its own error, kept as the source).
+    #[error("session store {operation} failed: {source}")]
+    Store {
+        /// The store method that failed (`append`, `load`, `list_sessions`, ...).
+        operation: &'static str,
+        /// What the store raised.
+        #[source]
+        source: Arc<crate::CallbackError>,
+    },
+
     /// The CLI exited with a failure.
     #[error("Claude Code CLI exited with {}{}", exit_desc(*.exit_code, *.signal), tail_desc(.stderr))]
     Process {
@@ -253,6 +268,12 @@ pub enum ErrorKind {
     Control,
     /// [`Error::Json`].
     Internal,
+    /// [`Error::Sessions`] with a refused argument (Python `ValueError`).
+    InvalidArgument,
+    /// [`Error::Sessions`] for a missing session (Python `FileNotFoundError`).
+    NotFound,
+    /// [`Error::Store`].
+    Store,
 }
 
 impl ErrorKind {
@@ -269,6 +290,9 @@ impl ErrorKind {
             ErrorKind::MessageParse => "message_parse",
             ErrorKind::Control => "control",
             ErrorKind::Internal => "internal",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Store => "store",
         }
     }
 }
@@ -327,6 +351,9 @@ impl Error {
             Error::MessageParse { .. } => ErrorKind::MessageParse,
             Error::ControlRequest { .. } | Error::ControlTimeout { .. } => ErrorKind::Control,
             Error::Json(_) => ErrorKind::Internal,
+            Error::Sessions(p) if p.is_not_found() => ErrorKind::NotFound,
+            Error::Sessions(_) => ErrorKind::InvalidArgument,
+            Error::Store { .. } => ErrorKind::Store,
         }
     }
 
@@ -374,6 +401,9 @@ impl Error {
                 "Claude Code returned an error result: {}",
                 ts_error_result_text(result)
             ),
+            (_, Error::Sessions(problem)) => problem.message(flavour),
+            // A store's own error reaches the caller as the store raised it.
+            (Flavour::Python | Flavour::Ts, Error::Store { source, .. }) => source.to_string(),
             // Both official SDKs raise the CLI's own text.
             (Flavour::Python | Flavour::Ts, Error::ControlRequest { message, .. }) => {
                 message.clone()

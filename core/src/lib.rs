@@ -29,6 +29,7 @@ pub mod prompt;
 pub mod query;
 pub mod redact;
 mod session;
+pub mod sessions;
 pub mod transport;
 pub mod ts_callbacks;
 

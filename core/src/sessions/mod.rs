@@ -1,0 +1,20 @@
+//! Sessions at rest: the transcripts the CLI writes under `<config dir>/projects/`, and the
+//! session stores that mirror them.
+//!
+//! Everything the official SDKs' session functions do lives here once (listing, reading,
+//! renaming, tagging, archiving, deleting, forking, stores and their summaries), so the Python
+//! and Node packages only convert arguments and results. Reading a session never builds a path
+//! from an id that is not a UUID, and never reads or writes outside the projects directory.
+//!
+//! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
+//! module.
+
+mod paths;
+mod problem;
+mod types;
+
+pub use paths::{
+    canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
+};
+pub use problem::Problem;
+pub use types::{ForkSessionResult, SessionInfo, SessionKey, SessionMessage};
