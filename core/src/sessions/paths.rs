@@ -139,7 +139,7 @@ mod tests {
     fn names_match_the_cli() {
         assert_eq!(project_dir_name("/home/u/my project"), "-home-u-my-project");
         // One UTF-16 unit per BMP character, two for an astral one.
-        assert_eq!(project_dir_name("/é😀"), "-----");
+        assert_eq!(project_dir_name("/é😀"), "----");
         let long = format!("/{}", "a".repeat(300));
         let name = project_dir_name(&long);
         assert!(name.starts_with(&format!("-{}", "a".repeat(199))));
