@@ -11,10 +11,14 @@
 
 mod paths;
 mod problem;
+mod store;
 mod types;
 
 pub use paths::{
     canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
 };
 pub use problem::Problem;
+pub use store::{
+    SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
+};
 pub use types::{ForkSessionResult, SessionInfo, SessionKey, SessionMessage};
