@@ -81,6 +81,7 @@ pub fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> {
             .filter(|s| !s.is_empty()),
     );
     argv.joined("--resume-drops-turn", options.resume_drops_turn.as_deref());
+    argv.flag_if("--session-mirror", options.session_store.is_some());
     if let Some(sources) = setting_sources {
         let names: Vec<&str> = sources.iter().map(SettingSource::as_str).collect();
         argv.joined("--setting-sources", Some(&names.join(",")));

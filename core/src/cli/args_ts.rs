@@ -95,6 +95,7 @@ pub(super) fn build_args(options: &ClaudeAgentOptions) -> Result<Vec<OsString>> 
         "--include-partial-messages",
         options.include_partial_messages,
     );
+    argv.flag_if("--session-mirror", options.session_store.is_some());
     if let Some(root) = &options.project_config_root {
         argv.joined("--project-config-root", Some(&root.to_string_lossy()));
     }

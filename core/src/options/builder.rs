@@ -245,6 +245,24 @@ impl ClaudeAgentOptions {
         self
     }
 
+    /// Sets [`session_store`](Self::session_store).
+    pub fn session_store(mut self, store: Arc<dyn crate::sessions::SessionStore>) -> Self {
+        self.session_store = Some(store);
+        self
+    }
+
+    /// Sets [`session_store_flush`](Self::session_store_flush).
+    pub fn session_store_flush(mut self, mode: StoreFlush) -> Self {
+        self.session_store_flush = mode;
+        self
+    }
+
+    /// Sets [`load_timeout`](Self::load_timeout).
+    pub fn load_timeout(mut self, limit: Duration) -> Self {
+        self.load_timeout = Some(limit);
+        self
+    }
+
     /// Sets [`enable_file_checkpointing`](Self::enable_file_checkpointing).
     pub fn enable_file_checkpointing(mut self, yes: bool) -> Self {
         self.enable_file_checkpointing = yes;

@@ -41,6 +41,8 @@ pub struct Callbacks {
     pub hooks: Vec<HookCallback>,
     /// In-process MCP servers, by `$server` index.
     pub mcp_servers: Vec<SdkMcpServer>,
+    /// The session store (`session_store` / `sessionStore`).
+    pub session_store: Option<Arc<dyn crate::sessions::SessionStore>>,
 }
 
 impl ClaudeAgentOptions {
@@ -198,6 +200,9 @@ impl Data {
             stderr: callbacks.stderr,
             on_elicitation: callbacks.on_elicitation,
             on_user_dialog: callbacks.on_user_dialog,
+            session_store: callbacks.session_store,
+            session_store_flush: self.session_store_flush.unwrap_or_default(),
+            load_timeout: self.load_timeout_ms.map(Duration::from_millis),
             ..ClaudeAgentOptions::default()
         };
         out.system_prompt = match self.system_prompt {

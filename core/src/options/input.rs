@@ -132,7 +132,8 @@ pub(super) struct Data {
     pub(super) on_elicitation: IgnoredAny,
     #[serde(alias = "onUserDialog")]
     pub(super) on_user_dialog: IgnoredAny,
-    // Handled by the bindings (cancellation, custom spawn, session stores) or deprecated.
+    // Handled by the bindings (cancellation, custom spawn), a handle in `Callbacks` (the store)
+    // or deprecated.
     #[serde(alias = "abortController")]
     pub(super) abort_controller: IgnoredAny,
     #[serde(alias = "spawnClaudeCodeProcess")]
@@ -140,9 +141,9 @@ pub(super) struct Data {
     #[serde(alias = "sessionStore")]
     pub(super) session_store: IgnoredAny,
     #[serde(alias = "sessionStoreFlush")]
-    pub(super) session_store_flush: IgnoredAny,
+    pub(super) session_store_flush: Option<StoreFlush>,
     #[serde(alias = "loadTimeoutMs")]
-    pub(super) load_timeout_ms: IgnoredAny,
+    pub(super) load_timeout_ms: Option<u64>,
     pub(super) debug_stderr: IgnoredAny,
 }
 

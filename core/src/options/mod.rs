@@ -210,6 +210,23 @@ pub struct ClaudeAgentOptions {
     pub on_elicitation: Option<RequestHandler>,
     /// Answers `request_user_dialog` requests; without it they are cancelled.
     pub on_user_dialog: Option<RequestHandler>,
+    /// Mirror the transcript into this store (`--session-mirror`), and resume from it.
+    pub session_store: Option<Arc<dyn crate::sessions::SessionStore>>,
+    /// When mirrored entries reach [`session_store`](Self::session_store).
+    pub session_store_flush: StoreFlush,
+    /// Bound on loading a session from the store before a resume (default 60 s).
+    pub load_timeout: Option<Duration>,
+}
+
+/// When a live session's mirrored transcript entries are appended to its session store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreFlush {
+    /// Once per turn (before the result is delivered), or when 500 entries / 1 MiB are pending.
+    #[default]
+    Batched,
+    /// In the background after every mirrored frame, in order.
+    Eager,
 }
 
 impl fmt::Debug for ClaudeAgentOptions {
@@ -224,6 +241,7 @@ impl fmt::Debug for ClaudeAgentOptions {
             .field("cwd", &self.cwd)
             .field("cli_path", &self.cli_path)
             .field("can_use_tool", &self.can_use_tool.is_some())
+            .field("session_store", &self.session_store.is_some())
             .field(
                 "hooks",
                 &self
