@@ -58,7 +58,19 @@ async fn call<F>(cell: &LoopCell, func: &Py<PyAny>, args: F) -> Result<Py<PyAny>
 where
     F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
 {
-    let pending = gil(|py| -> PyResult<Result<Py<PyAny>, _>> {
+    call_keeping_error(cell, func, args).await.map_err(py_error)
+}
+
+/// [`call`], keeping the Python exception as it was raised.
+pub(crate) async fn call_keeping_error<F>(
+    cell: &LoopCell,
+    func: &Py<PyAny>,
+    args: F,
+) -> PyResult<Py<PyAny>>
+where
+    F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
+{
+    let pending = pyfuture::attach(|py| -> PyResult<Result<Py<PyAny>, _>> {
         let result = func.bind(py).call1(args(py)?)?;
         if !result.hasattr("__await__")? {
             return Ok(Ok(result.unbind()));
@@ -66,11 +78,13 @@ where
         let locals = bound_loop(py, cell)
             .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
         Ok(Err(awaitable::run_on_loop(&locals, result)?))
-    });
-    let pending = pending?.map_err(py_error)?;
+    })
+    .ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err("the Python interpreter is shutting down")
+    })??;
     match pending {
         Ok(ready) => Ok(ready),
-        Err(future) => future.await.map_err(py_error),
+        Err(future) => future.await,
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::classes::classes;
 use crate::pyjson;
 use claude_wire::{Error, Flavour};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
 
 /// Converts a core error into the matching Python exception.
@@ -65,6 +65,15 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             c.ControlRequestError.call1(py, (text, code.as_deref()))?
         }
         Error::ControlTimeout { .. } => c.ControlRequestError.call1(py, (text,))?,
+        Error::Sessions(problem) if problem.is_not_found() => {
+            return Ok(PyFileNotFoundError::new_err(text))
+        }
+        Error::Sessions(_) => return Ok(PyValueError::new_err(text)),
+        // A Python store's own exception propagates as it was raised.
+        Error::Store { source, .. } => match source.downcast_ref::<PyErr>() {
+            Some(raised) => return Ok(raised.clone_ref(py)),
+            None => c.ClaudeSDKError.call1(py, (text,))?,
+        },
         _ => c.ClaudeSDKError.call1(py, (text,))?,
     };
     Ok(PyErr::from_value(value.into_bound(py)))

@@ -18,6 +18,7 @@ mod pyjson;
 mod ready;
 mod replay;
 mod runtime;
+mod store;
 mod stream;
 mod testing;
 mod transport;

@@ -35,7 +35,11 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
                 handles.callbacks.can_use_tool = callbacks::can_use_tool(&value, loop_cell)?
             }
             "stderr" => handles.callbacks.stderr = callbacks::stderr(&value, loop_cell)?,
-            // Objects, not data: a deprecated file and the session store (not supported yet).
+            "session_store" if !value.is_none() => {
+                let store = crate::store::PyStore::new(&value, loop_cell.clone())?;
+                handles.callbacks.session_store = Some(std::sync::Arc::new(store));
+            }
+            // Not data: a deprecated file object.
             "debug_stderr" | "session_store" => {}
             _ => {
                 let value = handles.data(&value, &name)?;

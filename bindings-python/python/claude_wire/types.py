@@ -1221,11 +1221,36 @@ SessionStoreFlushMode = Literal["batched", "eager"]
 
 
 class SessionStore(Protocol):
-    """An external transcript store (accepted for shape compatibility; not used yet)."""
+    """Where a session's transcript is mirrored (a database, an object store, memory).
 
-    async def append(self, key: SessionKey, entries: list[SessionStoreEntry]) -> None: ...
+    ``append`` and ``load`` are required. The other methods are optional: a store leaves them
+    out (or inherits these defaults, which raise :class:`NotImplementedError`), and callers check
+    for them before calling. Stores need not subclass this protocol.
+    """
 
-    async def load(self, key: SessionKey) -> list[SessionStoreEntry] | None: ...
+    async def append(self, key: SessionKey, entries: list[SessionStoreEntry]) -> None:
+        """Append entries, in order, to the transcript at ``key``."""
+        ...
+
+    async def load(self, key: SessionKey) -> list[SessionStoreEntry] | None:
+        """Every entry at ``key`` in append order, or ``None`` if there is none."""
+        ...
+
+    async def list_sessions(self, project_key: str) -> list[SessionStoreListEntry]:
+        """The sessions of a project (main transcripts only). Optional."""
+        raise NotImplementedError
+
+    async def list_session_summaries(self, project_key: str) -> list[SessionSummaryEntry]:
+        """The summaries kept for a project's sessions. Optional."""
+        raise NotImplementedError
+
+    async def delete(self, key: SessionKey) -> None:
+        """Delete the transcript at ``key`` (with its subkeys for a main one). Optional."""
+        raise NotImplementedError
+
+    async def list_subkeys(self, key: SessionListSubkeysKey) -> list[str]:
+        """The subpaths stored under a session. Optional."""
+        raise NotImplementedError
 
 
 @dataclass

@@ -1,0 +1,173 @@
+// The official session functions: sessions on disk and in session stores. Every rule is the
+// core's; these functions convert arguments, run the store's methods when the core asks, and
+// throw the core's errors as the official SDK does.
+import native from './native.js'
+import { fromRecord } from './errors.js'
+
+const OPTIONAL_STORE_METHODS = ['listSessions', 'listSessionSummaries', 'delete', 'listSubkeys']
+
+function unwrap(text) {
+  const answer = JSON.parse(text)
+  if (answer.error) throw fromRecord(answer.error)
+  return answer.ok
+}
+
+/** Which optional methods `store` has (the core refuses a call that needs a missing one). */
+export function storeMethods(store) {
+  return OPTIONAL_STORE_METHODS.filter((name) => typeof store?.[name] === 'function')
+}
+
+/** Runs the store method the core asks for: `payload` is `{method, args}` as JSON text. */
+export async function runStoreMethod(store, payload) {
+  try {
+    const { method, args } = JSON.parse(payload)
+    const value = await store[method](...args)
+    return value === undefined ? '{}' : JSON.stringify({ ok: value })
+  } catch (error) {
+    return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+  }
+}
+
+async function call(method, args) {
+  const { sessionStore, ...rest } = args
+  if (sessionStore === undefined || sessionStore === null) {
+    return unwrap(await native.sessionsCall(method, JSON.stringify(rest)))
+  }
+  if (sessionStore instanceof InMemorySessionStore && sessionStore.pristine) {
+    return unwrap(await sessionStore.native.sessionsCall(method, JSON.stringify(rest)))
+  }
+  const text = await native.sessionsCallStore(
+    method,
+    JSON.stringify(rest),
+    storeMethods(sessionStore),
+    ([, , payload]) => runStoreMethod(sessionStore, payload),
+    () => {},
+  )
+  return unwrap(text)
+}
+
+/** Sessions of a project directory (and its git worktrees) or of every project, newest first. */
+export async function listSessions(options = {}) {
+  return call('list_sessions', { ...options })
+}
+
+/** One session's metadata, or `undefined` when there is none. */
+export async function getSessionInfo(sessionId, options = {}) {
+  return (await call('get_session_info', { ...options, sessionId })) ?? undefined
+}
+
+/** The conversation of a session (its main chain). */
+export async function getSessionMessages(sessionId, options = {}) {
+  return call('get_session_messages', { ...options, sessionId })
+}
+
+/** The ids of the subagents a session ran. */
+export async function listSubagents(sessionId, options = {}) {
+  return call('list_subagents', { ...options, sessionId })
+}
+
+/** The conversation of one subagent of a session. */
+export async function getSubagentMessages(sessionId, agentId, options = {}) {
+  return call('get_subagent_messages', { ...options, sessionId, agentId })
+}
+
+/** Copies a session (up to a message, inclusive) into a new session with fresh ids. */
+export async function forkSession(sessionId, options = {}) {
+  return call('fork_session', { ...options, sessionId })
+}
+
+/** Gives a session a custom title. */
+export async function renameSession(sessionId, title, options = {}) {
+  await call('rename_session', { ...options, sessionId, title })
+}
+
+/** Tags a session; `null` clears the tag. */
+export async function tagSession(sessionId, tag, options = {}) {
+  await call('tag_session', { ...options, sessionId, tag })
+}
+
+/** Marks a session archived (kept on disk, still listed with `archived: true`). */
+export async function archiveSession(sessionId, options = {}) {
+  await call('archive_session', { ...options, sessionId })
+}
+
+/** Clears a session's archived mark. */
+export async function unarchiveSession(sessionId, options = {}) {
+  await call('unarchive_session', { ...options, sessionId })
+}
+
+/** Deletes a session's transcript and its subagent transcripts. */
+export async function deleteSession(sessionId, options = {}) {
+  await call('delete_session', { ...options, sessionId })
+}
+
+/** Copies a local session (and by default its subagents) into `store`, in batches. */
+export async function importSessionToStore(sessionId, store, options = {}) {
+  await call('import_session_to_store', { ...options, sessionId, sessionStore: store })
+}
+
+/** Folds appended entries into a session's store summary (stores call it in `append`). */
+export function foldSessionSummary(prev, key, entries, options = {}) {
+  return unwrap(
+    native.sessionsCallSync('fold_session_summary', JSON.stringify({ ...options, prev, key, entries })),
+  )
+}
+
+/** A session store in this process's memory, for tests and development (the core's). */
+export class InMemorySessionStore {
+  #native = new native.InMemoryStore()
+
+  /** @internal the native store, used directly while no method is overridden */
+  get native() {
+    return this.#native
+  }
+
+  /** @internal true when no store method is overridden by a subclass */
+  get pristine() {
+    const proto = Object.getPrototypeOf(this)
+    return proto === InMemorySessionStore.prototype
+  }
+
+  async #call(method, args) {
+    return unwrap(await this.#native.call(method, JSON.stringify(args)))
+  }
+
+  async append(key, entries) {
+    await this.#call('append', [key, entries])
+  }
+
+  async load(key) {
+    return this.#call('load', [key])
+  }
+
+  async listSessions(projectKey) {
+    return this.#call('listSessions', [projectKey])
+  }
+
+  async listSessionSummaries(projectKey) {
+    return this.#call('listSessionSummaries', [projectKey])
+  }
+
+  async delete(key) {
+    await this.#call('delete', [key])
+  }
+
+  async listSubkeys(key) {
+    return this.#call('listSubkeys', [key])
+  }
+
+  /** Every entry at `key` (empty when there is none). */
+  getEntries(key) {
+    return unwrap(this.#native.getEntries(JSON.stringify(key)))
+  }
+
+  /** How many main transcripts the store holds. */
+  get size() {
+    return this.#native.size()
+  }
+
+  /** Forgets everything. */
+  clear() {
+    this.#native.clear()
+  }
+}
