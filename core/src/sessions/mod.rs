@@ -9,11 +9,14 @@
 //! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
 //! module.
 
+mod memory_store;
 mod paths;
 mod problem;
 mod store;
+mod summary;
 mod types;
 
+pub use memory_store::InMemorySessionStore;
 pub use paths::{
     canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
 };
@@ -21,4 +24,5 @@ pub use problem::Problem;
 pub use store::{
     SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
 };
+pub use summary::{fold_session_summary, summary_to_info};
 pub use types::{ForkSessionResult, SessionInfo, SessionKey, SessionMessage};
