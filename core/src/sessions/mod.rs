@@ -9,14 +9,22 @@
 //! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
 //! module.
 
+mod conformance;
 mod memory_store;
+mod mirror;
 mod paths;
 mod problem;
 mod store;
 mod summary;
 mod types;
 
+pub use conformance::{run_session_store_conformance, ConformanceError};
 pub use memory_store::InMemorySessionStore;
+pub use mirror::{
+    file_path_to_session_key, is_transcript_mirror, FlushMode, MirrorBatcher, MirrorError,
+    MirrorErrorHandler, MirrorFailure, MirrorLimits, APPEND_BACKOFF, MAX_PENDING_BYTES,
+    MAX_PENDING_ENTRIES, SEND_TIMEOUT,
+};
 pub use paths::{
     canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
 };
