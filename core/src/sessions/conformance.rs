@@ -255,8 +255,8 @@ where
     Ok(())
 }
 
-/// 14. Summaries are the persisted fold, stamped with the store's clock, untouched by subagent
-/// appends, and gone with the session.
+/// Contract 14: summaries are the persisted fold, stamped with the store's clock, untouched by
+/// subagent appends, and gone with the session.
 async fn check_summaries(
     store: Arc<dyn SessionStore>,
     list_sessions: bool,
