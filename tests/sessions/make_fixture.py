@@ -56,7 +56,7 @@ class Fixture:
     session_project: dict[str, str]
     """Scenario name -> project name."""
     mutations: dict[str, Any] = field(default_factory=dict)
-    """What the official SDK did to the mutated copy (fork ids, deleted id, titles, tags)."""
+    """What the official SDK did to the mutated copy (:func:`apply_mutations`: fork ids, cut)."""
 
     def save(self) -> None:
         data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
@@ -247,37 +247,38 @@ async def run_scenarios(runner: Runner, projects: dict[str, str]) -> dict[str, s
     return ids
 
 
-def apply_official_mutations(fixture: Fixture) -> dict[str, Any]:
-    """rename, tag, fork (whole and up to a message, with a title), delete: with the official
-    SDK on the mutated copy. Returns what was done (inputs and fork ids)."""
-    import claude_agent_sdk as official
+MUTATION_INPUTS = {
+    "rename": ("plain", ["Renamed plain session", "  Renamed again  "]),
+    "tag": {"tool": ["important"], "multi_turn": ["first-tag", None]},
+    "fork_title": "Forked at the second question",
+    "delete": "other_project",
+}
+"""The mutations applied to a copy of the base store (same inputs for every SDK)."""
 
+
+def apply_mutations(sdk: Any, fixture: Fixture, config: Path) -> dict[str, Any]:
+    """rename (twice), tag (set, set then clear), fork (whole, and up to the second user prompt
+    with a title), delete (with its directory): with ``sdk``'s functions on ``config``.
+    Returns the fork ids and the message id the cut fork stops at."""
     s = fixture.sessions
-    with config_dir(fixture.mutated_config):
-        messages = official.get_session_messages(s["multi_turn"])
-        cut = messages[2].uuid  # the second user prompt
-        official.rename_session(s["plain"], "Renamed plain session")
-        official.rename_session(s["plain"], "Renamed again")
-        official.tag_session(s["tool"], "important")
-        official.tag_session(s["multi_turn"], "first-tag")
-        official.tag_session(s["multi_turn"], None)
-        fork_all = official.fork_session(s["tool"]).session_id
-        fork_cut = official.fork_session(
-            s["multi_turn"], up_to_message_id=cut, title="Forked at the second question"
+    with config_dir(config):
+        # The cut point is read with the official SDK so every SDK gets the same input.
+        import claude_agent_sdk as official
+
+        cut = official.get_session_messages(s["multi_turn"])[2].uuid
+        name, titles = MUTATION_INPUTS["rename"]
+        for title in titles:
+            sdk.rename_session(s[name], title)
+        for name, tags in MUTATION_INPUTS["tag"].items():
+            for tag in tags:
+                sdk.tag_session(s[name], tag, directory=fixture.projects["a"])
+        fork_all = sdk.fork_session(s["tool"]).session_id
+        fork_cut = sdk.fork_session(
+            s["multi_turn"], up_to_message_id=cut, title=MUTATION_INPUTS["fork_title"]
         ).session_id
-        official.delete_session(s["other_project"], directory=fixture.projects["b"])
-    return {
-        "renamed": {"session": "plain", "titles": ["Renamed plain session", "Renamed again"]},
-        "tagged": {"tool": ["important"], "multi_turn": ["first-tag", None]},
-        "fork_all": {"source": "tool", "id": fork_all},
-        "fork_cut": {
-            "source": "multi_turn",
-            "up_to_message_id": cut,
-            "title": "Forked at the second question",
-            "id": fork_cut,
-        },
-        "deleted": "other_project",
-    }
+        deleted = MUTATION_INPUTS["delete"]
+        sdk.delete_session(s[deleted], directory=fixture.projects["b"])
+    return {"fork_all": fork_all, "fork_cut": fork_cut, "cut": cut}
 
 
 def generate(root: Path) -> Fixture:
@@ -296,7 +297,9 @@ def generate(root: Path) -> Fixture:
     mutated = root / "mutated" / "config"
     shutil.copytree(base, mutated, symlinks=True)
     fixture = Fixture(root, base, mutated, projects, ids, session_project)
-    fixture.mutations = apply_official_mutations(fixture)
+    import claude_agent_sdk
+
+    fixture.mutations = apply_mutations(claude_agent_sdk, fixture, mutated)
     fixture.save()
     return fixture
 
