@@ -9,6 +9,7 @@ import inspect
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -115,13 +116,31 @@ def assert_same_outcome(mine: Outcome, theirs: Outcome, label: str) -> None:
 async def compare(name: str, *args: Any, **kwargs: Any) -> Outcome:
     """Calls ``official.<name>`` and ``claude_wire.<name>`` with the same arguments and asserts
     the same outcome. Returns the official one."""
+    start = int(time.time() * 1000)
     theirs = await outcome(getattr(official, name), *args, **kwargs)
     mine = await outcome(ours(name), *args, **kwargs)
+    # Times read from the clock (a store transcript whose last entry has no timestamp gets
+    # "now" as last_modified) cannot match: any time from after the call started is "<now>".
+    theirs.value, mine.value = (clock_times(o.value, start) for o in (theirs, mine))
     assert_same_outcome(mine, theirs, f"{name}{args!r:.200}{kwargs!r:.200}")
     return theirs
 
 
 # --------------------------------------------------------------------------- normalisation
+
+
+def clock_times(value: Any, since_ms: int) -> Any:
+    """``last_modified``/``mtime`` values at or after ``since_ms`` replaced by ``"<now>"``."""
+    if isinstance(value, list):
+        return [clock_times(v, since_ms) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: "<now>"
+            if k in ("last_modified", "mtime") and isinstance(v, int) and v >= since_ms
+            else clock_times(v, since_ms)
+            for k, v in value.items()
+        }
+    return value
 
 
 class Renamer:
