@@ -111,6 +111,7 @@ LIST_ARGS: list[dict[str, Any]] = [
     {"offset": 4},
     {"offset": 100},
     {"limit": 0},
+    {"limit": -1, "offset": -2},
     {"directory": "a"},
     {"directory": "a", "include_worktrees": False},
     {"directory": "a", "limit": 2, "offset": 1},
@@ -153,6 +154,7 @@ PAGES: list[dict[str, Any]] = [
     {"limit": 1, "offset": 3},
     {"offset": 50},
     {"limit": 0},
+    {"limit": -1, "offset": -1},
 ]
 
 
