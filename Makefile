@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node bench-sessions wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -61,6 +61,13 @@ bench-node: cli
 bench-python: cli
 	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
 	.venv-test/bin/python benches/python_bench.py
+
+## Session API, claude_wire vs claude_agent_sdk in one run: list_sessions over 2,000 sessions of
+## ~1 MB and get_session_messages on a 50 MB transcript (synthetic, written to a temp dir: ~2 GB
+## of disk), time ratios and peak RSS. Not part of `bench`. Smaller: SESSIONS_BENCH_ARGS="--sessions 200".
+bench-sessions:
+	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
+	.venv-test/bin/python benches/sessions_bench.py $(SESSIONS_BENCH_ARGS)
 
 ## Fuzz the core (cargo-fuzz on nightly, installed if missing): each target for FUZZ_SECONDS
 ## (default 60), then execs/s and coverage per target. Crashes land in core/fuzz/artifacts/.
