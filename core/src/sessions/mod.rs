@@ -6,19 +6,44 @@
 //! and Node packages only convert arguments and results. Reading a session never builds a path
 //! from an id that is not a UUID, and never reads or writes outside the projects directory.
 //!
+//! The disk functions are blocking (file I/O, and `git worktree list` for worktrees); the
+//! `*_from_*` / `*_entry` functions are pure, for session stores.
+//!
 //! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
 //! module.
 
+mod archive;
+mod chain;
+mod fork;
+mod list;
+mod lite;
+mod locate;
+mod messages;
+mod mutate;
 mod paths;
 mod problem;
 mod store;
+mod subagents;
 mod types;
 
+pub use archive::{archive_session, unarchive_session};
+pub use fork::{fork_entries, fork_session};
+pub use list::{get_session_info, list_sessions, ListSessions};
+pub use lite::{info_from_jsonl, jsonl_from_entries, mtime_from_jsonl_tail};
+pub use messages::{get_session_messages, messages_from_entries, Page};
+pub use mutate::{
+    custom_title_entry, delete_session, rename_session, sanitize_unicode, tag_entry, tag_session,
+    to_python_json_line, with_store_stamp,
+};
 pub use paths::{
     canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
 };
 pub use problem::Problem;
 pub use store::{
     SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
+};
+pub use subagents::{
+    get_subagent_messages, list_subagents, parent_ids_from_agent_metadata,
+    subagent_messages_from_entries,
 };
 pub use types::{ForkSessionResult, SessionInfo, SessionKey, SessionMessage};
