@@ -157,11 +157,7 @@ fn rename_tag_and_not_found() {
         "{{\"type\":\"custom-title\",\"customTitle\":\"New name\",\"sessionId\":\"{S1}\"}}\n"
     )));
     let err = sessions::rename_session(S1, "   ", None).unwrap_err();
-    assert_eq!(
-        err.to_string().contains("title must be non-empty"),
-        true,
-        "{err}"
-    );
+    assert!(err.to_string().contains("title must be non-empty"), "{err}");
     let other = "99999999-9999-4999-8999-999999999999";
     let err = sessions::rename_session(other, "x", None).unwrap_err();
     match err {
