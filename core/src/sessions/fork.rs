@@ -336,3 +336,49 @@ fn write_new_file(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let _ = std::fs::remove_file(&tmp);
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const S: &str = "11111111-1111-4111-8111-111111111111";
+
+    fn u(n: u32) -> String {
+        format!("00000000-0000-4000-8000-{n:012}")
+    }
+
+    #[test]
+    fn fork_remaps_and_titles() {
+        let entries = vec![
+            json!({"type":"user","uuid":u(1),"parentUuid":null,"sessionId":S,"timestamp":"t1","message":{"content":"first"},"slug":"x"}),
+            json!({"type":"progress","uuid":u(2),"parentUuid":u(1),"sessionId":S}),
+            json!({"type":"assistant","uuid":u(3),"parentUuid":u(2),"sessionId":S,"timestamp":"t3","teamName":"t","message":{"content":[]}}),
+            json!({"type":"user","uuid":u(4),"parentUuid":u(3),"isSidechain":true,"sessionId":S}),
+            json!({"type":"content-replacement","sessionId":S,"replacements":[{"k":1}]}),
+            json!({"type":"ai-title","aiTitle":"Named"}),
+        ];
+        let (id, out) = fork_entries(&entries, S, None, None).unwrap();
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0]["sessionId"], id.as_str());
+        assert_eq!(
+            out[0]["forkedFrom"],
+            json!({"sessionId": S, "messageUuid": u(1)})
+        );
+        assert!(out[0].get("slug").is_none());
+        assert_eq!(out[0]["timestamp"], "t1");
+        assert_eq!(out[0]["logicalParentUuid"], Value::Null);
+        // The progress entry is skipped: the assistant hangs off the user entry.
+        assert_eq!(out[1]["parentUuid"], out[0]["uuid"]);
+        assert!(out[1].get("teamName").is_none());
+        assert_ne!(out[1]["timestamp"], "t3");
+        assert_eq!(out[2]["type"], "content-replacement");
+        assert_eq!(out[3]["customTitle"], "Named (fork)");
+        let (_, out) = fork_entries(&entries, S, Some(&u(1)), Some("  T ")).unwrap();
+        assert_eq!(out.last().unwrap()["customTitle"], "T");
+        assert!(fork_entries(&entries, S, Some(&u(9)), None).is_err());
+        assert!(fork_entries(&entries, S, Some("nope"), None).is_err());
+        assert!(fork_entries(&entries[4..], S, None, None).is_err());
+        assert!(fork_entries(&entries[1..2], S, None, None).is_err());
+    }
+}

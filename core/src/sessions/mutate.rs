@@ -301,3 +301,32 @@ pub(crate) fn iso_now_millis() -> String {
     let (base, micros) = now_parts();
     format!("{base}.{:03}Z", micros / 1000)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_sanitised() {
+        assert_eq!(sanitize_unicode("a\u{200b}b\u{202e}c\u{e000}"), "abc");
+        assert_eq!(sanitize_unicode("ﬁ"), "fi");
+        let id = "11111111-1111-4111-8111-111111111111";
+        assert!(tag_entry(id, Some("\u{200b} ")).is_err());
+        assert_eq!(tag_entry(id, None).unwrap()["tag"], "");
+        assert!(custom_title_entry(id, " \t").is_err());
+        assert!(custom_title_entry("../x", "t").is_err());
+    }
+
+    #[test]
+    fn ids_and_times() {
+        let id = new_uuid();
+        assert!(super::super::paths::is_uuid(&id));
+        assert_eq!(&id[14..15], "4");
+        assert!(iso_now().ends_with('Z'));
+        assert_eq!(iso_now_millis().len(), 24);
+        assert_eq!(
+            to_python_json_line(&serde_json::json!({"a":"é\u{7f}"})),
+            "{\"a\":\"\\u00e9\\u007f\"}\n"
+        );
+    }
+}
