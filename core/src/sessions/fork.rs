@@ -2,10 +2,10 @@
 //! chain kept, a `forkedFrom` back-reference on each, and a title entry at the end, so the CLI
 //! can `--resume` the fork.
 
-use super::chain::TRANSCRIPT_TYPES;
 use super::lite::{first_prompt, last_field, LITE_BUF};
 use super::locate::find_session_file;
 use super::mutate::{iso_now, new_uuid, python_json};
+use super::node::TRANSCRIPT_TYPES;
 use super::paths::validate_uuid;
 use super::{ForkSessionResult, Problem};
 use crate::{Error, Result};

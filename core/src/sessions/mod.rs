@@ -20,6 +20,7 @@ mod lite;
 mod locate;
 mod messages;
 mod mutate;
+mod node;
 mod paths;
 mod problem;
 mod store;
