@@ -6,27 +6,49 @@
 //! and Node packages only convert arguments and results. Reading a session never builds a path
 //! from an id that is not a UUID, and never reads or writes outside the projects directory.
 //!
+//! The disk functions are blocking (file I/O, and `git worktree list` for worktrees); the
+//! `*_from_*` / `*_entry` functions are pure, for session stores.
+//!
 //! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
 //! module.
 
+mod archive;
+mod chain;
 mod conformance;
+mod fork;
 mod import;
+mod list;
+mod lite;
+mod locate;
 mod memory_store;
+mod messages;
 mod mirror;
+mod mutate;
+mod node;
 mod paths;
 mod problem;
 mod resume;
 mod store;
+mod subagents;
 mod summary;
 mod types;
 
+pub use archive::{archive_session, unarchive_session};
 pub use conformance::{run_session_store_conformance, ConformanceError};
+pub use fork::{fork_entries, fork_session};
 pub use import::{import_session_from, import_session_to_store, ImportOptions};
+pub use list::{get_session_info, list_sessions, ListSessions};
+pub use lite::{info_from_jsonl, jsonl_from_entries, mtime_from_jsonl_tail};
 pub use memory_store::InMemorySessionStore;
+pub use messages::{get_session_messages, messages_from_entries, Page};
 pub use mirror::{
     file_path_to_session_key, is_transcript_mirror, FlushMode, MirrorBatcher, MirrorError,
     MirrorErrorHandler, MirrorFailure, MirrorLimits, APPEND_BACKOFF, MAX_PENDING_BYTES,
     MAX_PENDING_ENTRIES, SEND_TIMEOUT,
+};
+pub use mutate::{
+    custom_title_entry, delete_session, rename_session, sanitize_unicode, tag_entry, tag_session,
+    to_python_json_line, with_store_stamp,
 };
 pub use paths::{
     canonical_dir, project_dir_name, project_key_for_directory, projects_dir, validate_uuid,
@@ -38,6 +60,10 @@ pub use resume::{
 };
 pub use store::{
     SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
+};
+pub use subagents::{
+    get_subagent_messages, list_subagents, parent_ids_from_agent_metadata,
+    subagent_messages_from_entries,
 };
 pub use summary::{fold_session_summary, summary_to_info};
 pub use types::{ForkSessionResult, SessionInfo, SessionKey, SessionMessage};
