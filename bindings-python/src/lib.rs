@@ -18,6 +18,7 @@ mod pyjson;
 mod ready;
 mod replay;
 mod runtime;
+mod sessions;
 mod store;
 mod stream;
 mod testing;
@@ -41,6 +42,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<prompt::PromptSink>()?;
     m.add_class::<client::Client>()?;
     m.add_class::<testing::ModelServer>()?;
+    m.add_class::<store::InMemorySessionStore>()?;
+    m.add_function(wrap_pyfunction!(sessions::sessions_call, m)?)?;
+    m.add_function(wrap_pyfunction!(sessions::sessions_call_store, m)?)?;
+    m.add_function(wrap_pyfunction!(store::run_store_conformance, m)?)?;
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(not_connected, m)?)?;

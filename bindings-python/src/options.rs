@@ -36,8 +36,8 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
             }
             "stderr" => handles.callbacks.stderr = callbacks::stderr(&value, loop_cell)?,
             "session_store" if !value.is_none() => {
-                let store = crate::store::PyStore::new(&value, loop_cell.clone())?;
-                handles.callbacks.session_store = Some(std::sync::Arc::new(store));
+                handles.callbacks.session_store =
+                    Some(crate::store::of(&value, loop_cell.clone())?);
             }
             // Not data: a deprecated file object.
             "debug_stderr" | "session_store" => {}

@@ -199,7 +199,7 @@ def test_official_subagent_messages(session_fixture: Any, monkeypatch: pytest.Mo
 async def test_project_key_for_directory(session_fixture: Any, tmp_path: Path) -> None:
     long_dir = tmp_path / ("x" * 120) / ("y" * 120)
     long_dir.mkdir(parents=True)
-    odd = tmp_path / "caf\u00e9 \U0001f600 dir.name"
+    odd = tmp_path / "caf\u00e9 \u00b5 dir.name"
     odd.mkdir()
     link = tmp_path / "link"
     link.symlink_to(session_fixture.projects["a"])
@@ -215,6 +215,18 @@ async def test_project_key_for_directory(session_fixture: Any, tmp_path: Path) -
     ]:
         await compare("project_key_for_directory", directory)
     await compare("project_key_for_directory")
+
+
+def test_project_key_counts_utf16_units_as_the_cli_does(tmp_path: Path) -> None:
+    """A deliberate difference: the CLI (JavaScript) replaces each UTF-16 unit, so an astral
+    character becomes two dashes in its project directory name (checked against a directory the
+    real CLI 2.1.330 created); the official Python SDK counts code points and derives a key that
+    matches no directory."""
+    claude_wire = pytest.importorskip("claude_wire")
+    odd = tmp_path / "caf\u00e9 \U0001f600 dir.name"
+    odd.mkdir()
+    key = claude_wire.project_key_for_directory(str(odd))
+    assert key.endswith("-caf-----dir-name"), key
 
 
 # --------------------------------------------------------------------------- errors

@@ -19,6 +19,10 @@ __all__ = [
     "PromptSink",
     "Client",
     "ModelServer",
+    "InMemorySessionStore",
+    "sessions_call",
+    "sessions_call_store",
+    "run_store_conformance",
     "query",
     "redact",
     "not_connected",
@@ -117,3 +121,22 @@ def _replay(frames: Iterable[dict[str, Any]], delay_ms: int = 0) -> MessageStrea
 
 def _shutdown() -> None:
     """The ``atexit`` hook: stops callbacks from runtime threads entering Python."""
+
+@final
+class InMemorySessionStore:
+    """The core's in-memory session store (``claude_wire.InMemorySessionStore`` wraps it)."""
+
+    def __new__(cls) -> InMemorySessionStore: ...
+    def call(self, method: str, args: list[Any]) -> Awaitable[Any]: ...
+    def get_entries(self, key: Any) -> list[Any]: ...
+    def size(self) -> int: ...
+    def clear(self) -> None: ...
+
+def sessions_call(method: str, args: dict[str, Any]) -> Any:
+    """Runs a session function on disk (``list_sessions``, ``fork_session``, ...)."""
+
+def sessions_call_store(method: str, session_store: Any, args: dict[str, Any]) -> Awaitable[Any]:
+    """Runs a session function over a session store."""
+
+def run_store_conformance(make_store: Any, skip_optional: list[str]) -> Awaitable[None]:
+    """Runs the session-store conformance contracts over stores from ``make_store``."""

@@ -180,14 +180,14 @@ def fork_session(
     title: str | None = None,
 ) -> ForkSessionResult:
     """Copy a session (up to a message, inclusive) into a new session with fresh ids."""
-    new_id: str = _call(
+    result: dict[str, Any] = _call(
         "fork_session",
         session_id=session_id,
         directory=_dir(directory),
         up_to_message_id=up_to_message_id,
         title=title,
     )
-    return ForkSessionResult(session_id=new_id)
+    return ForkSessionResult(**result)
 
 
 def project_key_for_directory(directory: str | Path | None = None) -> str:
@@ -336,7 +336,7 @@ async def fork_session_via_store(
     title: str | None = None,
 ) -> ForkSessionResult:
     """:func:`fork_session` in a session store."""
-    new_id: str = await _call_store(
+    result: dict[str, Any] = await _call_store(
         "fork_session_via_store",
         session_store,
         session_id=session_id,
@@ -344,7 +344,7 @@ async def fork_session_via_store(
         up_to_message_id=up_to_message_id,
         title=title,
     )
-    return ForkSessionResult(session_id=new_id)
+    return ForkSessionResult(**result)
 
 
 async def import_session_to_store(
@@ -373,27 +373,27 @@ class InMemorySessionStore(SessionStore):
         self._native = _native.InMemorySessionStore()
 
     async def append(self, key: SessionKey, entries: list[SessionStoreEntry]) -> None:
-        await self._native.call("append", {"key": key, "entries": entries})
+        await self._native.call("append", [key, entries])
 
     async def load(self, key: SessionKey) -> list[SessionStoreEntry] | None:
-        result: list[SessionStoreEntry] | None = await self._native.call("load", {"key": key})
+        result: list[SessionStoreEntry] | None = await self._native.call("load", [key])
         return result
 
     async def list_sessions(self, project_key: str) -> list[Any]:
-        result: list[Any] = await self._native.call("list_sessions", {"project_key": project_key})
+        result: list[Any] = await self._native.call("list_sessions", [project_key])
         return result
 
     async def list_session_summaries(self, project_key: str) -> list[SessionSummaryEntry]:
         result: list[SessionSummaryEntry] = await self._native.call(
-            "list_session_summaries", {"project_key": project_key}
+            "list_session_summaries", [project_key]
         )
         return result
 
     async def delete(self, key: SessionKey) -> None:
-        await self._native.call("delete", {"key": key})
+        await self._native.call("delete", [key])
 
     async def list_subkeys(self, key: Any) -> list[str]:
-        result: list[str] = await self._native.call("list_subkeys", {"key": key})
+        result: list[str] = await self._native.call("list_subkeys", [key])
         return result
 
     def get_entries(self, key: SessionKey) -> list[SessionStoreEntry]:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import _native
+from .types import SessionStore
 
 Reply = dict[str, Any]
 """One scripted reply, in the core's JSON script format (build it with :func:`text`,
@@ -32,6 +33,7 @@ Reply = dict[str, Any]
 ``stop_reason``, ``usage``, ``model``, ``id``, ``when``, ``repeat``)."""
 
 __all__ = [
+    "run_session_store_conformance",
     "ModelServer",
     "Reply",
     "text",
@@ -169,3 +171,18 @@ def isolated_env(
     base = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="claude-wire-"))
     url = server if isinstance(server, str) else server.url
     return dict(_native.cli_env(url, str(base)))
+
+
+async def run_session_store_conformance(
+    make_store: Callable[[], SessionStore | Awaitable[SessionStore]],
+    *,
+    skip_optional: frozenset[str] = frozenset(),
+) -> None:
+    """Check a :class:`~claude_wire.types.SessionStore` against the official behavioural
+    contracts (the core's suite). ``make_store`` (sync or async) is called once per contract.
+
+    Optional methods named in ``skip_optional``, or that the store does not implement, are not
+    checked. A broken contract raises :class:`AssertionError`; a store's own exception
+    propagates.
+    """
+    await _native.run_store_conformance(make_store, sorted(skip_optional))

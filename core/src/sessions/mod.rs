@@ -12,6 +12,7 @@
 //! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
 //! module.
 
+pub mod api;
 mod archive;
 mod chain;
 mod conformance;
@@ -29,6 +30,7 @@ mod paths;
 mod problem;
 mod resume;
 mod store;
+mod store_json;
 mod subagents;
 mod summary;
 mod types;
@@ -61,6 +63,7 @@ pub use resume::{
 pub use store::{
     SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
 };
+pub use store_json::{serve, BadReturn, CallStore, JsonStore};
 pub use subagents::{
     get_subagent_messages, list_subagents, parent_ids_from_agent_metadata,
     subagent_messages_from_entries,

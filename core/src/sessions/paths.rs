@@ -38,11 +38,42 @@ fn nfc(text: &str) -> String {
     text.nfc().collect()
 }
 
-/// A directory resolved the way the CLI names projects: `realpath`, then Unicode NFC (the path
-/// as given when it cannot be resolved).
+/// A directory resolved the way the CLI names projects: absolute, symbolic links resolved as
+/// far as the path exists, `.` and `..` removed (as `os.path.realpath` does, also for a path
+/// that does not exist), then Unicode NFC.
 pub fn canonical_dir(dir: &Path) -> String {
-    let resolved = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    nfc(&resolved.to_string_lossy())
+    nfc(&real_path(dir).to_string_lossy())
+}
+
+fn real_path(dir: &Path) -> PathBuf {
+    use std::path::Component;
+    if let Ok(resolved) = std::fs::canonicalize(dir) {
+        return resolved;
+    }
+    let absolute = match std::env::current_dir() {
+        Ok(cwd) if dir.is_relative() => cwd.join(dir),
+        _ => dir.to_path_buf(),
+    };
+    let mut out = PathBuf::from("/");
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                let is_link =
+                    std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+                if is_link {
+                    if let Ok(target) = std::fs::canonicalize(&out) {
+                        out = target;
+                    }
+                }
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    out
 }
 
 /// The name of a project's directory under [`projects_dir`]: every UTF-16 unit that is not an
