@@ -69,6 +69,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             return Ok(PyFileNotFoundError::new_err(text))
         }
         Error::Sessions(_) => return Ok(PyValueError::new_err(text)),
+        Error::Resume(_) => return Ok(pyo3::exceptions::PyRuntimeError::new_err(text)),
         // A Python store's own exception propagates as it was raised.
         Error::Store { source, .. } => match source.downcast_ref::<PyErr>() {
             Some(raised) => return Ok(raised.clone_ref(py)),

@@ -62,6 +62,10 @@ pub enum Error {
     #[error("{0}")]
     Sessions(crate::sessions::Problem),
 
+    /// Resuming a session from its session store failed before the CLI started.
+    #[error("{0}")]
+    Resume(crate::sessions::ResumeError),
+
     /// A session store failed (its own error, kept as the source).
     #[error("session store {operation} failed: {source}")]
     Store {
@@ -272,7 +276,7 @@ pub enum ErrorKind {
     InvalidArgument,
     /// [`Error::Sessions`] for a missing session (Python `FileNotFoundError`).
     NotFound,
-    /// [`Error::Store`].
+    /// [`Error::Store`] and [`Error::Resume`].
     Store,
 }
 
@@ -353,7 +357,7 @@ impl Error {
             Error::Json(_) => ErrorKind::Internal,
             Error::Sessions(p) if p.is_not_found() => ErrorKind::NotFound,
             Error::Sessions(_) => ErrorKind::InvalidArgument,
-            Error::Store { .. } => ErrorKind::Store,
+            Error::Store { .. } | Error::Resume(_) => ErrorKind::Store,
         }
     }
 
@@ -402,6 +406,7 @@ impl Error {
                 ts_error_result_text(result)
             ),
             (_, Error::Sessions(problem)) => problem.message(flavour),
+            (_, Error::Resume(problem)) => problem.message(flavour),
             // A store's own error reaches the caller as the store raised it.
             (Flavour::Python | Flavour::Ts, Error::Store { source, .. }) => source.to_string(),
             // Both official SDKs raise the CLI's own text.

@@ -15,11 +15,15 @@ use crate::control::{self, ClosedReason, Pending};
 use crate::handlers::Handlers;
 use crate::message::Message;
 use crate::options::ClaudeAgentOptions;
+use crate::sessions::{
+    FlushMode, MaterializedResume, MirrorBatcher, MirrorError, MirrorErrorHandler, SessionStore,
+};
 use crate::transport::{SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::Flavour;
 use crate::{Error, Result};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -105,6 +109,11 @@ pub(crate) struct Shared {
     verbatim_prompts: bool,
     /// How long a one-shot query waits, between turns, for a CLI that still reports work.
     run_end_ceiling: Option<Duration>,
+    /// Appends the CLI's `transcript_mirror` frames to the session store, when there is one.
+    mirror: Option<MirrorBatcher>,
+    /// A session resumed from its store: the temporary config directory the CLI reads
+    /// (removed when the session is dropped, after the transport above).
+    _resumed: Option<MaterializedResume>,
 }
 
 /// A running session. Dropping it stops every task it started; the transport then kills and
@@ -138,6 +147,11 @@ pub(crate) struct SessionConfig {
     pub run_end_ceiling: Option<Duration>,
     /// The body of the `initialize` request (without `subtype`).
     pub initialize: Map<String, Value>,
+    /// Mirror the transcript into this store: the store, the projects directory the CLI writes
+    /// to, and when to append.
+    pub mirror: Option<(Arc<dyn SessionStore>, PathBuf, FlushMode)>,
+    /// See [`Shared::_resumed`].
+    pub resumed: Option<MaterializedResume>,
 }
 
 impl Session {
@@ -151,6 +165,18 @@ impl Session {
             .read_frames()
             .ok_or_else(|| Error::Connection("the transport's output was already taken".into()))?;
         let (tx, rx) = mpsc::unbounded_channel();
+        let flavour = config.flavour;
+        let mirror = config.mirror.map(|(store, projects, mode)| {
+            // Weak: the message stream ends when the reader's sender goes, not with the session.
+            let errors = tx.downgrade();
+            let on_error: MirrorErrorHandler = Arc::new(move |error: MirrorError| {
+                let item = reader::deliverable(flavour, error.to_message(flavour));
+                if let (Some(item), Some(errors)) = (item, errors.upgrade()) {
+                    let _ = errors.send(item);
+                }
+            });
+            MirrorBatcher::new(store, projects, mode, on_error)
+        });
         let shared = Arc::new(Shared {
             transport,
             pending: Pending::default(),
@@ -164,6 +190,8 @@ impl Session {
             flavour: config.flavour,
             verbatim_prompts: config.verbatim_prompts,
             run_end_ceiling: config.run_end_ceiling,
+            mirror,
+            _resumed: config.resumed,
         });
         let reader = tokio::spawn(reader::read_loop(shared.clone(), frames, tx));
         let session = Session {
@@ -243,6 +271,10 @@ impl Session {
             .pending
             .close(ClosedReason::Other("the session was closed".into()));
         let result = self.shared.transport.close().await;
+        // Whatever the CLI mirrored before it exited reaches the store.
+        if let Some(mirror) = &self.shared.mirror {
+            mirror.close().await;
+        }
         self.abort_tasks();
         result
     }
@@ -420,9 +452,16 @@ impl Session {
         options: &ClaudeAgentOptions,
         transport: Option<Arc<dyn Transport>>,
     ) -> Result<Session> {
-        let transport = match transport {
-            Some(transport) => transport,
-            None => subprocess_for(options)?,
+        let (resumed, mirror) = match &options.session_store {
+            Some(store) => {
+                crate::sessions::prepare_live(options, store, transport.is_none()).await?
+            }
+            None => (None, None),
+        };
+        let transport = match (transport, &resumed) {
+            (Some(transport), _) => transport,
+            (None, Some(resumed)) => subprocess_for(&resumed.apply(options))?,
+            (None, None) => subprocess_for(options)?,
         };
         let handlers = Handlers::from_options(options);
         let initialize = options.initialize_request(&handlers.hooks);
@@ -438,6 +477,8 @@ impl Session {
             verbatim_prompts: options.verbatim_prompts,
             run_end_ceiling: control::run_end_ceiling(&options.env),
             initialize,
+            mirror,
+            resumed,
         };
         Session::start(transport, config).await
     }

@@ -252,7 +252,7 @@ impl ClaudeAgentOptions {
     }
 
     /// Sets [`session_store_flush`](Self::session_store_flush).
-    pub fn session_store_flush(mut self, mode: StoreFlush) -> Self {
+    pub fn session_store_flush(mut self, mode: crate::sessions::FlushMode) -> Self {
         self.session_store_flush = mode;
         self
     }

@@ -141,7 +141,7 @@ pub(super) struct Data {
     #[serde(alias = "sessionStore")]
     pub(super) session_store: IgnoredAny,
     #[serde(alias = "sessionStoreFlush")]
-    pub(super) session_store_flush: Option<StoreFlush>,
+    pub(super) session_store_flush: Option<crate::sessions::FlushMode>,
     #[serde(alias = "loadTimeoutMs")]
     pub(super) load_timeout_ms: Option<u64>,
     pub(super) debug_stderr: IgnoredAny,

@@ -213,20 +213,9 @@ pub struct ClaudeAgentOptions {
     /// Mirror the transcript into this store (`--session-mirror`), and resume from it.
     pub session_store: Option<Arc<dyn crate::sessions::SessionStore>>,
     /// When mirrored entries reach [`session_store`](Self::session_store).
-    pub session_store_flush: StoreFlush,
+    pub session_store_flush: crate::sessions::FlushMode,
     /// Bound on loading a session from the store before a resume (default 60 s).
     pub load_timeout: Option<Duration>,
-}
-
-/// When a live session's mirrored transcript entries are appended to its session store.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoreFlush {
-    /// Once per turn (before the result is delivered), or when 500 entries / 1 MiB are pending.
-    #[default]
-    Batched,
-    /// In the background after every mirrored frame, in order.
-    Eager,
 }
 
 impl fmt::Debug for ClaudeAgentOptions {

@@ -5,7 +5,7 @@ use super::Shared;
 use crate::control::{self, ClosedReason};
 use crate::message::Message;
 use crate::transport::FrameStream;
-use crate::{Error, Result};
+use crate::{Error, Flavour, Result};
 use futures::StreamExt;
 use serde_json::{Map, Value};
 use std::sync::atomic::Ordering;
@@ -46,7 +46,12 @@ impl Shared {
                 }
                 None
             }
-            "transcript_mirror" => None,
+            "transcript_mirror" => {
+                if let Some(mirror) = &self.mirror {
+                    mirror.push(&Value::Object(map));
+                }
+                None
+            }
             "system"
                 if matches!(
                     map.get("subtype").and_then(Value::as_str),
@@ -149,12 +154,11 @@ pub(super) async fn read_loop(
         match item {
             Ok(frame) => {
                 if let Some(message) = shared.route(frame, &mut last_error_result) {
-                    let parsed = if shared.flavour.delivers_frames_unparsed() {
-                        Ok(Message::Unknown(message))
-                    } else {
-                        Message::from_value(message)
-                    };
-                    if let Some(item) = crate::message::policy::deliver(shared.flavour, parsed) {
+                    // The store holds the turn before its result is seen.
+                    if let Some(mirror) = shared.mirror.as_ref().filter(|_| is_result(&message)) {
+                        mirror.flush().await;
+                    }
+                    if let Some(item) = deliverable(shared.flavour, message) {
                         let _ = tx.send(item);
                     }
                 }
@@ -167,6 +171,9 @@ pub(super) async fn read_loop(
                 break;
             }
         }
+    }
+    if let Some(mirror) = &shared.mirror {
+        mirror.flush().await;
     }
     let turn_cut_short =
         shared.run.borrow().awaiting_result && !shared.closing.load(Ordering::SeqCst);
@@ -182,6 +189,20 @@ pub(super) async fn read_loop(
     if let Some(error) = terminal {
         let _ = tx.send(Err(error));
     }
+}
+
+/// A message frame as `flavour`'s SDK delivers it (`None` when it skips it).
+pub(super) fn deliverable(flavour: Flavour, message: Value) -> Option<Result<Message>> {
+    let parsed = if flavour.delivers_frames_unparsed() {
+        Ok(Message::Unknown(message))
+    } else {
+        Message::from_value(message)
+    };
+    crate::message::policy::deliver(flavour, parsed)
+}
+
+fn is_result(message: &Value) -> bool {
+    message.get("type").and_then(Value::as_str) == Some("result")
 }
 
 /// The next frame; with a stall timeout, `Err` when the CLI stays silent that long during a

@@ -40,7 +40,8 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 pub const APPEND_BACKOFF: [Duration; 2] = [Duration::from_millis(200), Duration::from_millis(800)];
 
 /// When mirrored entries are appended (`session_store_flush` / `sessionStoreFlush`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FlushMode {
     /// At the end of each turn (`result`), or in the background when pending entries exceed
     /// [`MAX_PENDING_ENTRIES`] or [`MAX_PENDING_BYTES`].

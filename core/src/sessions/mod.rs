@@ -20,6 +20,7 @@ mod fork;
 mod import;
 mod list;
 mod lite;
+mod live;
 mod locate;
 mod memory_store;
 mod messages;
@@ -41,6 +42,7 @@ pub use fork::{fork_entries, fork_session};
 pub use import::{import_session_from, import_session_to_store, ImportOptions};
 pub use list::{get_session_info, list_sessions, ListSessions};
 pub use lite::{info_from_jsonl, jsonl_from_entries, mtime_from_jsonl_tail};
+pub(crate) use live::prepare_live;
 pub use memory_store::InMemorySessionStore;
 pub use messages::{get_session_messages, messages_from_entries, Page};
 pub use mirror::{
