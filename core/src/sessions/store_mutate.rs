@@ -120,3 +120,7 @@ pub async fn fork_session_via_store(
         .map_err(store_error("append"))?;
     Ok(ForkSessionResult { session_id: new_id })
 }
+
+#[cfg(test)]
+#[path = "store_mutate_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! The session functions over a [`SessionStore`] instead of the projects directory: listing,
 //! info, messages and subagents (here), renaming, tagging, deleting and forking
-//! ([`store_mutate`](super::store_mutate)), with the store calls the official SDKs make, in
+//! (`store_mutate.rs`), with the store calls the official SDKs make, in
 //! their order.
 //!
 //! The transcript under `dir`'s project key is read through the same parsers as a file:
@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{CallbackError, Error, Flavour, Result};
 use futures::StreamExt;
+use serde_json::Value;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -43,16 +44,33 @@ pub(super) fn main_key(project_key: &str, session_id: &str) -> SessionKey {
     }
 }
 
+/// Entries as the JSONL text `flavour`'s SDK parses for an info: Python's (and claude-wire's)
+/// [`jsonl_from_entries`], `type` first and ASCII-escaped; the TypeScript SDK's
+/// `JSON.stringify` of each entry as the store returned it (key order kept, UTF-8 as is), which
+/// gives a different `file_size` for non-ASCII text.
+fn jsonl_for(entries: &[Value], flavour: Flavour) -> String {
+    if flavour != Flavour::Ts {
+        return jsonl_from_entries(entries);
+    }
+    let mut out = String::new();
+    for entry in entries {
+        out.push_str(&entry.to_string());
+        out.push('\n');
+    }
+    out
+}
+
 /// A session's main transcript as JSONL, `None` when the store has no entries for it.
 async fn load_jsonl(
     store: &dyn SessionStore,
     project_key: &str,
     session_id: &str,
+    flavour: Flavour,
 ) -> std::result::Result<Option<String>, CallbackError> {
     let entries = store.load(&main_key(project_key, session_id)).await?;
     Ok(entries
         .filter(|e| !e.is_empty())
-        .map(|e| jsonl_from_entries(&e)))
+        .map(|e| jsonl_for(&e, flavour)))
 }
 
 /// The info of each listed session, by loading it (at most
@@ -65,10 +83,11 @@ async fn infos_via_load(
     rows: &[(String, i64)],
     project_key: &str,
     project_path: Option<&str>,
+    flavour: Flavour,
 ) -> Vec<Option<SessionInfo>> {
     futures::stream::iter(rows)
         .map(|(session_id, mtime)| async move {
-            match load_jsonl(store, project_key, session_id).await {
+            match load_jsonl(store, project_key, session_id, flavour).await {
                 Err(_) => Some(SessionInfo {
                     session_id: session_id.clone(),
                     last_modified: *mtime,
@@ -147,10 +166,10 @@ pub async fn list_sessions_from_store(
     if flavour == Flavour::Ts {
         listing.sort_by_key(|e| Reverse(e.1));
         let rows = &listing[page.range(listing.len())];
-        let infos = infos_via_load(store, rows, &project_key, path).await;
+        let infos = infos_via_load(store, rows, &project_key, path, flavour).await;
         return Ok(infos.into_iter().flatten().collect());
     }
-    let mut infos: Vec<SessionInfo> = infos_via_load(store, &listing, &project_key, path)
+    let mut infos: Vec<SessionInfo> = infos_via_load(store, &listing, &project_key, path, flavour)
         .await
         .into_iter()
         .flatten()
@@ -247,7 +266,8 @@ impl Listing<'_> {
             .collect();
         if !to_fill.is_empty() {
             let path = Some(self.project_path);
-            let filled = infos_via_load(self.store, &to_fill, self.project_key, path).await;
+            let filled =
+                infos_via_load(self.store, &to_fill, self.project_key, path, self.flavour).await;
             let mut filled = filled.into_iter();
             for (_, slot) in page_slots.iter_mut() {
                 if matches!(slot, Slot::Fill(_)) {
@@ -280,7 +300,7 @@ pub async fn get_session_info_from_store(
         return Ok(None);
     }
     let project_key = project_key_for_directory(dir);
-    let Some(jsonl) = load_jsonl(store, &project_key, session_id)
+    let Some(jsonl) = load_jsonl(store, &project_key, session_id, flavour)
         .await
         .map_err(store_error("load"))?
     else {
@@ -396,4 +416,4 @@ pub async fn get_subagent_messages_from_store(
 
 #[cfg(test)]
 #[path = "store_ops_tests.rs"]
-mod tests;
+pub(super) mod tests;
