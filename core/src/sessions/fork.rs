@@ -238,7 +238,7 @@ pub fn fork_entries(
     )
 }
 
-fn check_ids(session_id: &str, up_to: Option<&str>) -> Result<()> {
+pub(super) fn check_ids(session_id: &str, up_to: Option<&str>) -> Result<()> {
     validate_uuid(session_id)?;
     if let Some(up_to) = up_to.filter(|u| !u.is_empty()) {
         if !super::paths::is_uuid(up_to) {

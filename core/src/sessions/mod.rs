@@ -32,6 +32,8 @@ mod problem;
 mod resume;
 mod store;
 mod store_json;
+mod store_mutate;
+mod store_ops;
 mod subagents;
 mod summary;
 mod types;
@@ -66,6 +68,14 @@ pub use store::{
     SessionStore, SessionSummaryEntry, StoreEntry, StoreListEntry, StoreMethod, Unsupported,
 };
 pub use store_json::{serve, BadReturn, CallStore, JsonStore};
+pub use store_mutate::{
+    delete_session_via_store, fork_session_via_store, rename_session_via_store,
+    tag_session_via_store,
+};
+pub use store_ops::{
+    get_session_info_from_store, get_session_messages_from_store, get_subagent_messages_from_store,
+    list_sessions_from_store, list_subagents_from_store, STORE_LIST_LOAD_CONCURRENCY,
+};
 pub use subagents::{
     get_subagent_messages, list_subagents, parent_ids_from_agent_metadata,
     subagent_messages_from_entries,

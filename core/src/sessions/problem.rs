@@ -35,6 +35,13 @@ pub enum Problem {
         /// The project directory searched, when one was given.
         directory: Option<String>,
     },
+    /// A store listing asked of a session store with no way to list (neither
+    /// `list_session_summaries` nor `list_sessions`; the TypeScript SDK names only the latter).
+    StoreCannotListSessions,
+    /// A subagent listing asked of a session store without `list_subkeys`.
+    StoreCannotListSubagents,
+    /// Archiving or unarchiving asked with a session store (the TypeScript SDK refuses it).
+    ArchiveWithStore,
     /// No transcript for the session in the directories searched.
     SessionNotFound {
         /// The session asked for.
@@ -83,6 +90,23 @@ impl Problem {
             Problem::InvalidAgentId(id) => format!("Invalid agent_id: {id}"),
             Problem::InvalidMessageId(id) => format!("Invalid up_to_message_id: {id}"),
             Problem::InvalidArgument(text) => text.clone(),
+            Problem::StoreCannotListSessions if ts => "sessionStore.listSessions is not \
+                implemented -- cannot list sessions. Provide a store with a listSessions() method."
+                .into(),
+            Problem::StoreCannotListSessions => "session_store implements neither \
+                list_session_summaries() nor list_sessions() -- cannot list sessions. Provide a \
+                store with at least one of those methods."
+                .into(),
+            Problem::StoreCannotListSubagents if ts => "sessionStore.listSubkeys is not \
+                implemented -- cannot list subagents. Provide a store with a listSubkeys() method."
+                .into(),
+            Problem::StoreCannotListSubagents => "session_store does not implement \
+                list_subkeys() -- cannot list subagents. Provide a store with a list_subkeys() \
+                method."
+                .into(),
+            Problem::ArchiveWithStore => "Archiving is not supported with sessionStore: a \
+                SessionStore holds transcript entries, and the archived mark is not one"
+                .into(),
             Problem::SessionNotFound {
                 session_id,
                 directory: Some(dir),
