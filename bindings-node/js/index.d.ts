@@ -1377,6 +1377,57 @@ export type ForkSessionResult = { sessionId: string };
 /** Options of copying a local session into a store. */
 export type ImportSessionToStoreOptions = { dir?: string; includeSubagents?: boolean; batchSize?: number };
 
+/** Sessions of one project (`dir`, with its git worktrees by default) or of all, newest first. */
+export declare function listSessions(options?: ListSessionsOptions): Promise<SDKSessionInfo[]>;
+/** The metadata of one session; `undefined` when it is missing, a sidechain, or has no summary. */
+export declare function getSessionInfo(sessionId: string, options?: GetSessionInfoOptions): Promise<SDKSessionInfo | undefined>;
+/** The conversation of a session in order (empty when the session is not found). */
+export declare function getSessionMessages(sessionId: string, options?: GetSessionMessagesOptions): Promise<SessionMessage[]>;
+/** The ids of the subagents a session ran. */
+export declare function listSubagents(sessionId: string, options?: ListSubagentsOptions): Promise<string[]>;
+/** The conversation of one subagent of a session. */
+export declare function getSubagentMessages(sessionId: string, agentId: string, options?: GetSubagentMessagesOptions): Promise<SessionMessage[]>;
+/** Copies a session (optionally up to a message) into a new session with fresh ids. */
+export declare function forkSession(sessionId: string, options?: ForkSessionOptions): Promise<ForkSessionResult>;
+/** Sets a session's custom title. */
+export declare function renameSession(sessionId: string, title: string, options?: SessionMutationOptions): Promise<void>;
+/** Sets a session's tag; `null` removes it. */
+export declare function tagSession(sessionId: string, tag: string | null, options?: SessionMutationOptions): Promise<void>;
+/** Marks a local session archived (not with a `sessionStore`). */
+export declare function archiveSession(sessionId: string, options?: SessionMutationOptions): Promise<void>;
+/** Removes a local session's archived mark (not with a `sessionStore`). */
+export declare function unarchiveSession(sessionId: string, options?: SessionMutationOptions): Promise<void>;
+/** Deletes a session locally, or from `sessionStore` when given (a no-op without `delete`). */
+export declare function deleteSession(sessionId: string, options?: SessionMutationOptions): Promise<void>;
+/** Appends a local session (and by default its subagents) to `store`, in batches. */
+export declare function importSessionToStore(sessionId: string, store: SessionStore, options?: ImportSessionToStoreOptions): Promise<void>;
+/**
+ * The summary of a session after `entries` were appended to it: what a store keeps for
+ * `listSessionSummaries`. `options.mtime` is the store's write time (else `prev`'s is kept).
+ */
+export declare function foldSessionSummary(
+    prev: SessionSummaryEntry | undefined,
+    key: SessionKey,
+    entries: SessionStoreEntry[],
+    options?: { mtime?: number },
+): SessionSummaryEntry;
+
+/** A session store held in memory (lost with the process), with every optional method. */
+export declare class InMemorySessionStore implements SessionStore {
+    append(key: SessionKey, entries: SessionStoreEntry[]): Promise<void>;
+    load(key: SessionKey): Promise<SessionStoreEntry[] | null>;
+    listSessions(projectKey: string): Promise<Array<{ sessionId: string; mtime: number }>>;
+    listSessionSummaries(projectKey: string): Promise<SessionSummaryEntry[]>;
+    delete(key: SessionKey): Promise<void>;
+    listSubkeys(key: { projectKey: string; sessionId: string }): Promise<string[]>;
+    /** For tests: the entries held at `key` (empty when none). */
+    getEntries(key: SessionKey): SessionStoreEntry[];
+    /** For tests: how many main transcripts are held. */
+    get size(): number;
+    /** For tests: forgets everything. */
+    clear(): void;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Options
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,22 @@ import native from './native.js'
 export { query, startup } from './query.js'
 export { tool, createSdkMcpServer } from './mcp.js'
 export { AbortError } from './errors.js'
+export {
+  listSessions,
+  getSessionInfo,
+  getSessionMessages,
+  listSubagents,
+  getSubagentMessages,
+  forkSession,
+  renameSession,
+  tagSession,
+  archiveSession,
+  unarchiveSession,
+  deleteSession,
+  importSessionToStore,
+  foldSessionSummary,
+  InMemorySessionStore,
+} from './sessions.js'
 
 const constants = native.constants()
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import native from './native.js'
 import { SdkMcpServer } from './mcp.js'
+import { storeMethods } from './sessions.js'
 
 const require = createRequire(import.meta.url)
 
@@ -13,13 +14,13 @@ const LOCAL = new Set(['abortController', 'sessionStore'])
 
 /**
  * `{ setup, callbacks }`: `setup` is the JSON text for the native side; `callbacks` holds the
- * functions it refers to (`hooks[i]`, `servers[i]`, and the named ones).
+ * functions it refers to (`hooks[i]`, `servers[i]`, `store`, and the named ones).
  */
 export function prepare(options = {}) {
-  if (options.sessionStore !== undefined) {
-    process.emitWarning('claude-wire: options.sessionStore is not supported yet; the transcript stays in local files only')
-  }
   const callbacks = { hooks: [], servers: [] }
+  if (options.sessionStore !== undefined && options.sessionStore !== null) {
+    callbacks.store = options.sessionStore
+  }
   const data = {}
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || LOCAL.has(key)) continue
@@ -41,6 +42,7 @@ export function prepare(options = {}) {
     ...Object.fromEntries(CALLBACKS.map((name) => [name, callbacks[name] !== undefined])),
     hooks: callbacks.hooks.length,
     servers: callbacks.servers.map((server) => server.describe()),
+    store: callbacks.store === undefined ? null : storeMethods(callbacks.store),
   }
   const spawn = callbacks.spawn !== undefined
   const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs(), spawn })

@@ -3,6 +3,7 @@
 import native from './native.js'
 import { prepare } from './options.js'
 import { aborted, fromRecord } from './errors.js'
+import { runStoreMethod } from './sessions.js'
 
 /** Starts a session; see the official `query()`. */
 export function query({ prompt, options = {} } = {}) {
@@ -199,6 +200,7 @@ export class Query {
         return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
       }
     }
+    if (kind === 'store') return runStoreMethod(this.#callbacks.store, payload)
     if (kind === 'stderr') {
       try {
         this.#callbacks.stderr?.(`${JSON.parse(payload)}\n`)

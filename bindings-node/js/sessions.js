@@ -5,6 +5,7 @@ import native from './native.js'
 import { fromRecord } from './errors.js'
 
 const OPTIONAL_STORE_METHODS = ['listSessions', 'listSessionSummaries', 'delete', 'listSubkeys']
+const STORE_METHODS = ['append', 'load', ...OPTIONAL_STORE_METHODS]
 
 function unwrap(text) {
   const answer = JSON.parse(text)
@@ -18,14 +19,31 @@ export function storeMethods(store) {
 }
 
 /** Runs the store method the core asks for: `payload` is `{method, args}` as JSON text. */
-export async function runStoreMethod(store, payload) {
+export async function runStoreMethod(store, payload, thrown) {
   try {
     const { method, args } = JSON.parse(payload)
     const value = await store[method](...args)
-    return value === undefined ? '{}' : JSON.stringify({ ok: value })
+    // `undefined` (append, delete, a missing load) is JSON `null`.
+    return JSON.stringify({ ok: value ?? null })
   } catch (error) {
+    thrown?.push(error)
     return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
   }
+}
+
+/** The function name the core gives `method` when it runs over a store. */
+const STORE_NAMES = {
+  list_sessions: 'list_sessions_from_store',
+  get_session_info: 'get_session_info_from_store',
+  get_session_messages: 'get_session_messages_from_store',
+  list_subagents: 'list_subagents_from_store',
+  get_subagent_messages: 'get_subagent_messages_from_store',
+  rename_session: 'rename_session_via_store',
+  tag_session: 'tag_session_via_store',
+  delete_session: 'delete_session_via_store',
+  fork_session: 'fork_session_via_store',
+  archive_session: 'archive_session_via_store',
+  unarchive_session: 'unarchive_session_via_store',
 }
 
 async function call(method, args) {
@@ -33,17 +51,30 @@ async function call(method, args) {
   if (sessionStore === undefined || sessionStore === null) {
     return unwrap(await native.sessionsCall(method, JSON.stringify(rest)))
   }
+  const name = STORE_NAMES[method] ?? method
   if (sessionStore instanceof InMemorySessionStore && sessionStore.pristine) {
-    return unwrap(await sessionStore.native.sessionsCall(method, JSON.stringify(rest)))
+    return unwrap(await sessionStore.native.sessionsCall(name, JSON.stringify(rest)))
   }
-  const text = await native.sessionsCallStore(
-    method,
-    JSON.stringify(rest),
-    storeMethods(sessionStore),
-    ([, , payload]) => runStoreMethod(sessionStore, payload),
-    () => {},
+  const thrown = []
+  const answer = JSON.parse(
+    await native.sessionsCallStore(
+      name,
+      JSON.stringify(rest),
+      storeMethods(sessionStore),
+      ([, , payload]) => runStoreMethod(sessionStore, payload, thrown),
+      () => {},
+    ),
   )
-  return unwrap(text)
+  if (answer.error) {
+    // A store's own error propagates as it was thrown, as in the official SDK.
+    const own = answer.error.kind === 'store' ? thrown.find((e) => messageOf(e) === answer.error.message) : undefined
+    throw own ?? fromRecord(answer.error)
+  }
+  return answer.ok
+}
+
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** Sessions of a project directory (and its git worktrees) or of every project, newest first. */
@@ -122,10 +153,12 @@ export class InMemorySessionStore {
     return this.#native
   }
 
-  /** @internal true when no store method is overridden by a subclass */
+  /** @internal true when no store method is overridden (by a subclass or on the instance) */
   get pristine() {
-    const proto = Object.getPrototypeOf(this)
-    return proto === InMemorySessionStore.prototype
+    return (
+      Object.getPrototypeOf(this) === InMemorySessionStore.prototype &&
+      !STORE_METHODS.some((name) => Object.hasOwn(this, name))
+    )
   }
 
   async #call(method, args) {

@@ -2,7 +2,7 @@
 //!
 //! The JS layer passes `dispatch([kind, index, payload, callId])`, which runs the user's callback
 //! named by `kind` (`canUseTool`, `hook` #index, `tool` of server #index, `onElicitation`,
-//! `onUserDialog`, `stderr`) with the JSON `payload`, and resolves to `{"ok": value}` or
+//! `onUserDialog`, `stderr`, `store`) with the JSON `payload`, and resolves to `{"ok": value}` or
 //! `{"error": message}` as JSON text; and `abort(callId)`, which aborts the `AbortSignal` of a
 //! call the core gave up on (the CLI cancelled it, a timeout, the end of the session). The
 //! thread-safe functions are weak: callbacks never keep Node alive; the session does (see
@@ -138,6 +138,8 @@ pub struct Spec {
     hooks: u32,
     /// In-process MCP servers (`{"$server": i}` in the data).
     servers: Vec<ServerSpec>,
+    /// The `sessionStore`: the optional methods it has (its calls are the kind `store`).
+    store: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +184,10 @@ pub fn build(spec: Value, bridge: &Arc<Bridge>) -> napi::Result<Callbacks> {
         .enumerate()
         .map(|(i, server)| sdk_server(bridge, i as u32, server))
         .collect();
+    if let Some(methods) = spec.store {
+        let implemented = crate::sessions::implemented(&methods);
+        callbacks.session_store = Some(crate::sessions::js_store(bridge.clone(), implemented));
+    }
     Ok(callbacks)
 }
 

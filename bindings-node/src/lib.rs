@@ -12,6 +12,7 @@ mod callbacks;
 mod cli;
 mod errors;
 mod query;
+mod sessions;
 mod spawn;
 mod testing;
 

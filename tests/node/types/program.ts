@@ -10,8 +10,22 @@ import {
     EXIT_REASONS,
     HOOK_EVENTS,
     SYSTEM_PROMPT_DYNAMIC_BOUNDARY,
+    InMemorySessionStore,
+    archiveSession,
     createSdkMcpServer,
+    deleteSession,
+    foldSessionSummary,
+    forkSession,
+    getSessionInfo,
+    getSessionMessages,
+    getSubagentMessages,
+    importSessionToStore,
+    listSessions,
+    listSubagents,
     query,
+    renameSession,
+    tagSession,
+    unarchiveSession,
     startup,
     tool,
     type AgentDefinition,
@@ -38,9 +52,21 @@ import {
     type SDKPermissionDenial,
     type SDKResultMessage,
     type SDKUserMessage,
+    type ForkSessionOptions,
+    type ForkSessionResult,
+    type GetSessionInfoOptions,
+    type GetSessionMessagesOptions,
+    type GetSubagentMessagesOptions,
+    type ImportSessionToStoreOptions,
+    type ListSessionsOptions,
+    type ListSubagentsOptions,
+    type SDKSessionInfo,
     type SessionKey,
+    type SessionMessage,
+    type SessionMutationOptions,
     type SessionStore,
     type SessionStoreEntry,
+    type SessionSummaryEntry,
     type SettingSource,
     type SpawnOptions,
     type SpawnedProcess,
@@ -388,11 +414,79 @@ async function warm(): Promise<void> {
     spare.close();
 }
 
+// ---- Stored sessions ----
+function describeSession(info: SDKSessionInfo): string {
+    const when = new Date(info.lastModified).toISOString();
+    const created = info.createdAt === undefined ? '' : ` since ${new Date(info.createdAt).toISOString()}`;
+    const size = info.fileSize ?? 0;
+    const labels = [info.customTitle, info.tag, info.gitBranch, info.cwd, info.firstPrompt].filter((l): l is string => l !== undefined);
+    return `${info.sessionId} ${info.summary} (${when}${created}, ${size} bytes${info.archived ? ', archived' : ''}) ${labels.join(' ')}`;
+}
+
+function messageText(message: SessionMessage): string {
+    const parent: string | null = message.parent_tool_use_id ?? message.parent_agent_id;
+    return `${message.type} ${message.uuid} in ${message.session_id}${parent === null ? '' : ` under ${parent}`}: ${JSON.stringify(message.message)}`;
+}
+
+async function storedSessions(): Promise<void> {
+    const listing: ListSessionsOptions = { dir: process.cwd(), limit: 20, offset: 0, includeWorktrees: false, includeProgrammatic: true };
+    const sessions: SDKSessionInfo[] = await listSessions(listing);
+    for (const info of sessions) console.log(describeSession(info));
+    const first = sessions[0];
+    if (first === undefined) return;
+    const at: GetSessionInfoOptions = { dir: process.cwd() };
+    const info: SDKSessionInfo | undefined = await getSessionInfo(first.sessionId, at);
+    if (info) console.log(describeSession(info));
+    const paging: GetSessionMessagesOptions = { dir: process.cwd(), limit: 10, offset: 2, includeSystemMessages: true };
+    const messages: SessionMessage[] = await getSessionMessages(first.sessionId, paging);
+    messages.map(messageText).forEach((line) => console.log(line));
+    const agentsListing: ListSubagentsOptions = { dir: process.cwd() };
+    const agentIds: string[] = await listSubagents(first.sessionId, agentsListing);
+    for (const agentId of agentIds) {
+        const subOptions: GetSubagentMessagesOptions = { limit: 5 };
+        console.log((await getSubagentMessages(first.sessionId, agentId, subOptions)).length);
+    }
+    const mutation: SessionMutationOptions = { dir: process.cwd() };
+    await renameSession(first.sessionId, 'Renamed', mutation);
+    await tagSession(first.sessionId, 'reviewed');
+    await tagSession(first.sessionId, null, mutation);
+    await archiveSession(first.sessionId, mutation);
+    await unarchiveSession(first.sessionId);
+    const forkOptions: ForkSessionOptions = { ...mutation, upToMessageId: messages[0]?.uuid, title: 'A branch' };
+    const fork: ForkSessionResult = await forkSession(first.sessionId, forkOptions);
+    await deleteSession(fork.sessionId, mutation);
+
+    const memory = new InMemorySessionStore();
+    const importing: ImportSessionToStoreOptions = { dir: process.cwd(), includeSubagents: true, batchSize: 100 };
+    await importSessionToStore(first.sessionId, memory, importing);
+    await importSessionToStore(first.sessionId, sessionStore);
+    const key: SessionKey = { projectKey: 'project', sessionId: first.sessionId };
+    const entries: SessionStoreEntry[] = memory.getEntries(key);
+    await memory.append({ ...key, subpath: 'subagents/agent-a1' }, [{ type: 'user', uuid: randomUUID(), timestamp: new Date().toISOString() }]);
+    const loaded: SessionStoreEntry[] | null = await memory.load(key);
+    const listed: Array<{ sessionId: string; mtime: number }> = await memory.listSessions('project');
+    const summaries: SessionSummaryEntry[] = await memory.listSessionSummaries('project');
+    const subkeys: string[] = await memory.listSubkeys({ projectKey: 'project', sessionId: first.sessionId });
+    console.log(entries.length, loaded?.length ?? 0, listed.length, summaries.length, subkeys.join(), memory.size);
+    const summary: SessionSummaryEntry = foldSessionSummary(summaries[0], key, entries, { mtime: Date.now() });
+    const refolded: SessionSummaryEntry = foldSessionSummary(undefined, key, entries);
+    console.log(summary.mtime, refolded.data);
+    const fromStore: SDKSessionInfo[] = await listSessions({ sessionStore: memory, limit: 5 });
+    const storedMessages: SessionMessage[] = await getSessionMessages(first.sessionId, { sessionStore: memory });
+    await renameSession(first.sessionId, 'In the store', { sessionStore: memory });
+    await deleteSession(first.sessionId, { sessionStore: memory });
+    console.log(fromStore.length, storedMessages.length);
+    memory.clear();
+    await using resumed = query({ prompt: 'Go on', options: { resume: first.sessionId, sessionStore: memory, sessionStoreFlush: 'eager', loadTimeoutMs: 10_000 } });
+    for await (const message of resumed) handle(message);
+}
+
 async function main(): Promise<void> {
     setTimeout(() => controller.abort(), 60_000).unref();
     await oneShot();
     await streaming();
     await warm();
+    await storedSessions();
 }
 
 await main();
