@@ -9,7 +9,7 @@ use crate::callbacks::{self, LoopCell};
 use crate::{pyfuture, pyjson};
 use claude_wire::sessions::{self, CallStore, JsonStore, SessionKey, SessionStore, StoreMethod};
 use claude_wire::{CallbackError, Flavour};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use serde_json::Value;
@@ -60,11 +60,24 @@ pub fn of(store: &Bound<'_, PyAny>, cell: LoopCell) -> PyResult<Arc<dyn SessionS
                 PyTuple::new(py, args)
             })
             .await
-            .map_err(boxed)?;
+            .map_err(|err| unsupported(name, err))?;
             attach(|py| pyjson::from_py(result.bind(py)))?.map_err(boxed)
         })
     });
     Ok(Arc::new(JsonStore::new(call, Flavour::Python, implemented)))
+}
+
+/// An optional method raising `NotImplementedError` counts as absent, as the official SDK
+/// treats it.
+fn unsupported(name: &str, err: PyErr) -> CallbackError {
+    let missing = OPTIONAL
+        .into_iter()
+        .find(|m| m.name(Flavour::Python) == name)
+        .filter(|_| attach(|py| err.is_instance_of::<PyNotImplementedError>(py)).unwrap_or(false));
+    match missing {
+        Some(method) => Box::new(sessions::Unsupported(method)),
+        None => boxed(err),
+    }
 }
 
 fn boxed(err: PyErr) -> CallbackError {

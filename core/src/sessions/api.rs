@@ -171,9 +171,10 @@ pub fn call(flavour: Flavour, method: &str, args: Value) -> Result<Value> {
     })
 }
 
-/// Runs the store-backed session function `method` (snake_case name, e.g.
-/// `list_sessions_from_store`, `rename_session_via_store`, `import_session_to_store`) over
-/// `store` with `args`.
+/// Runs the store-backed session function `method` over `store` with `args`. `method` is the
+/// Python SDK's name (`list_sessions_from_store`, `rename_session_via_store`,
+/// `import_session_to_store`, ...) or the plain name of the same function (`list_sessions`
+/// with a `sessionStore` option, as the TypeScript SDK spells it).
 pub async fn call_store(
     flavour: Flavour,
     store: Arc<dyn SessionStore>,
@@ -181,7 +182,62 @@ pub async fn call_store(
     args: Value,
 ) -> Result<Value> {
     let a = Args::parse(method, args)?;
-    Ok(match method {
+    let store = store.as_ref();
+    let plain = method
+        .strip_suffix("_from_store")
+        .or_else(|| method.strip_suffix("_via_store"))
+        .unwrap_or(method);
+    Ok(match plain {
+        "list_sessions" => infos(
+            list_sessions_from_store(store, a.dir(), a.page(), flavour).await?,
+            flavour,
+        ),
+        "get_session_info" => get_session_info_from_store(store, a.id(), a.dir(), flavour)
+            .await?
+            .map_or(Value::Null, |i| i.to_value(flavour)),
+        "get_session_messages" => messages(
+            get_session_messages_from_store(
+                store,
+                a.id(),
+                a.dir(),
+                a.page(),
+                a.include_system_messages.unwrap_or(false),
+            )
+            .await?,
+        ),
+        "list_subagents" => list_subagents_from_store(store, a.id(), a.dir())
+            .await?
+            .into(),
+        "get_subagent_messages" => {
+            let agent = a.agent_id.as_deref().unwrap_or_default();
+            messages(
+                get_subagent_messages_from_store(store, a.id(), agent, a.dir(), a.page()).await?,
+            )
+        }
+        "rename_session" => {
+            let title = a.title.as_deref().unwrap_or_default();
+            rename_session_via_store(store, a.id(), title, a.dir()).await?;
+            Value::Null
+        }
+        "tag_session" => {
+            tag_session_via_store(store, a.id(), a.tag.as_deref(), a.dir()).await?;
+            Value::Null
+        }
+        "delete_session" => {
+            delete_session_via_store(store, a.id(), a.dir()).await?;
+            Value::Null
+        }
+        "fork_session" => {
+            let up_to = a.up_to_message_id.as_deref();
+            let forked =
+                fork_session_via_store(store, a.id(), a.dir(), up_to, a.title.as_deref(), flavour)
+                    .await?;
+            fork_result(forked, flavour)
+        }
+        // The archived mark lives beside the local transcript, which a store does not hold.
+        "archive_session" | "unarchive_session" => {
+            return Err(Error::Sessions(Problem::ArchiveWithStore))
+        }
         "import_session_to_store" => {
             let options = ImportOptions {
                 directory: a.directory.clone(),
@@ -189,9 +245,52 @@ pub async fn call_store(
                 batch_size: a.batch_size.filter(|b| *b > 0.0).map_or(0, |b| b as usize),
                 flavour,
             };
-            import_session_to_store(a.id(), store.as_ref(), &options).await?;
+            import_session_to_store(a.id(), store, &options).await?;
             Value::Null
         }
         other => return Err(invalid(&format!("unknown session function {other:?}"))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+
+    /// Bindings spawn the store functions on a multi-threaded runtime: they must stay `Send`.
+    #[test]
+    fn store_calls_are_send() {
+        let store: Arc<dyn SessionStore> = Arc::new(InMemorySessionStore::new());
+        spawnable(call_store(
+            Flavour::Python,
+            store,
+            "list_sessions",
+            Value::Null,
+        ));
+    }
+
+    #[test]
+    fn argument_rules_and_spellings() {
+        let page = |v: Value| Args::parse("x", v).unwrap().page();
+        assert_eq!(
+            page(serde_json::json!({"limit": 0, "offset": -3})).limit,
+            None
+        );
+        assert_eq!(page(serde_json::json!({"limit": -1})).limit, None);
+        let p = page(serde_json::json!({"limit": 5, "offset": 2}));
+        assert_eq!((p.limit, p.offset), (Some(5), 2));
+        let a = Args::parse("x", serde_json::json!({"dir": "/d", "sessionId": "s"})).unwrap();
+        assert_eq!((a.dir(), a.id()), (Some(std::path::Path::new("/d")), "s"));
+        let refused = call(
+            Flavour::Python,
+            "rename_session",
+            serde_json::json!({"session_id": "../../etc/passwd", "title": "t"}),
+        );
+        assert_eq!(
+            refused.unwrap_err().message(Flavour::Python),
+            "Invalid session_id: ../../etc/passwd"
+        );
+        assert!(call(Flavour::Ts, "nope", Value::Null).is_err());
+    }
 }

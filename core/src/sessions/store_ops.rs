@@ -85,25 +85,34 @@ async fn infos_via_load(
     project_path: Option<&str>,
     flavour: Flavour,
 ) -> Vec<Option<SessionInfo>> {
-    futures::stream::iter(rows)
-        .map(|(session_id, mtime)| async move {
-            match load_jsonl(store, project_key, session_id, flavour).await {
-                Err(_) => Some(SessionInfo {
-                    session_id: session_id.clone(),
-                    last_modified: *mtime,
-                    ..SessionInfo::default()
-                }),
-                Ok(None) => None,
-                Ok(Some(jsonl)) => {
-                    info_from_jsonl(session_id, &jsonl, *mtime, project_path).map(|info| {
-                        SessionInfo {
+    // The futures are made before the first await: a stream holding a closure over borrowed
+    // rows would make callers that spawn the listing fail the (higher-ranked) `Send` check.
+    let loads: Vec<crate::BoxFuture<'_, Option<SessionInfo>>> = rows
+        .iter()
+        .map(
+            |(session_id, mtime)| -> crate::BoxFuture<'_, Option<SessionInfo>> {
+                Box::pin(async move {
+                    match load_jsonl(store, project_key, session_id, flavour).await {
+                        Err(_) => Some(SessionInfo {
+                            session_id: session_id.clone(),
                             last_modified: *mtime,
-                            ..info
+                            ..SessionInfo::default()
+                        }),
+                        Ok(None) => None,
+                        Ok(Some(jsonl)) => {
+                            info_from_jsonl(session_id, &jsonl, *mtime, project_path).map(|info| {
+                                SessionInfo {
+                                    last_modified: *mtime,
+                                    ..info
+                                }
+                            })
                         }
-                    })
-                }
-            }
-        })
+                    }
+                })
+            },
+        )
+        .collect();
+    futures::stream::iter(loads)
         .buffered(STORE_LIST_LOAD_CONCURRENCY)
         .collect()
         .await
@@ -205,6 +214,43 @@ impl Listing<'_> {
         listing: Option<Vec<StoreListEntry>>,
         page: Page,
     ) -> Vec<SessionInfo> {
+        // Planned in a plain function: its borrowing closures must not live across the await
+        // (callers spawn the listing, which needs a `Send` future).
+        let mut page_slots = self.plan_page(&summaries, listing.as_deref(), page);
+        let to_fill: Vec<(String, i64)> = page_slots
+            .iter()
+            .filter_map(|(m, s)| match s {
+                Slot::Fill(id) => Some((id.clone(), *m)),
+                _ => None,
+            })
+            .collect();
+        if !to_fill.is_empty() {
+            let path = Some(self.project_path);
+            let filled =
+                infos_via_load(self.store, &to_fill, self.project_key, path, self.flavour).await;
+            let mut filled = filled.into_iter();
+            for (_, slot) in page_slots.iter_mut() {
+                if matches!(slot, Slot::Fill(_)) {
+                    *slot = filled.next().flatten().map_or(Slot::Hidden, Slot::Known);
+                }
+            }
+        }
+        page_slots
+            .into_iter()
+            .filter_map(|(_, s)| match s {
+                Slot::Known(info) => Some(info),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The page's slots, newest first: known infos, and the sessions to load.
+    fn plan_page(
+        &self,
+        summaries: &[SessionSummaryEntry],
+        listing: Option<&[StoreListEntry]>,
+        page: Page,
+    ) -> Vec<(i64, Slot)> {
         let known: Option<HashMap<&str, i64>> = listing
             .as_ref()
             .map(|l| l.iter().map(|e| (e.session_id.as_str(), e.mtime)).collect());
@@ -215,7 +261,7 @@ impl Listing<'_> {
         };
         let mut slots: Vec<(i64, Slot)> = Vec::new();
         let mut covered: HashSet<&str> = HashSet::new();
-        for s in &summaries {
+        for s in summaries {
             let listed = known
                 .as_ref()
                 .map(|k| k.get(s.session_id.as_str()).copied());
@@ -242,7 +288,7 @@ impl Listing<'_> {
             // Every summary's id counts as covered (the stale ones are already slotted).
             covered.extend(summaries.iter().map(|s| s.session_id.as_str()));
         }
-        if let (Some(listing), Some(known)) = (&listing, &known) {
+        if let (Some(listing), Some(known)) = (listing, &known) {
             let mut seen = HashSet::new();
             for e in listing {
                 let id = e.session_id.as_str();
@@ -256,32 +302,7 @@ impl Listing<'_> {
         }
         slots.sort_by_key(|s| Reverse(s.0));
         let range = page.range(slots.len());
-        let mut page_slots: Vec<(i64, Slot)> = slots.drain(range).collect();
-        let to_fill: Vec<(String, i64)> = page_slots
-            .iter()
-            .filter_map(|(m, s)| match s {
-                Slot::Fill(id) => Some((id.clone(), *m)),
-                _ => None,
-            })
-            .collect();
-        if !to_fill.is_empty() {
-            let path = Some(self.project_path);
-            let filled =
-                infos_via_load(self.store, &to_fill, self.project_key, path, self.flavour).await;
-            let mut filled = filled.into_iter();
-            for (_, slot) in page_slots.iter_mut() {
-                if matches!(slot, Slot::Fill(_)) {
-                    *slot = filled.next().flatten().map_or(Slot::Hidden, Slot::Known);
-                }
-            }
-        }
-        page_slots
-            .into_iter()
-            .filter_map(|(_, s)| match s {
-                Slot::Known(info) => Some(info),
-                _ => None,
-            })
-            .collect()
+        slots.drain(range).collect()
     }
 }
 
