@@ -31,34 +31,18 @@ export async function runStoreMethod(store, payload, thrown) {
   }
 }
 
-/** The function name the core gives `method` when it runs over a store. */
-const STORE_NAMES = {
-  list_sessions: 'list_sessions_from_store',
-  get_session_info: 'get_session_info_from_store',
-  get_session_messages: 'get_session_messages_from_store',
-  list_subagents: 'list_subagents_from_store',
-  get_subagent_messages: 'get_subagent_messages_from_store',
-  rename_session: 'rename_session_via_store',
-  tag_session: 'tag_session_via_store',
-  delete_session: 'delete_session_via_store',
-  fork_session: 'fork_session_via_store',
-  archive_session: 'archive_session_via_store',
-  unarchive_session: 'unarchive_session_via_store',
-}
-
 async function call(method, args) {
   const { sessionStore, ...rest } = args
   if (sessionStore === undefined || sessionStore === null) {
     return unwrap(await native.sessionsCall(method, JSON.stringify(rest)))
   }
-  const name = STORE_NAMES[method] ?? method
   if (sessionStore instanceof InMemorySessionStore && sessionStore.pristine) {
-    return unwrap(await sessionStore.native.sessionsCall(name, JSON.stringify(rest)))
+    return unwrap(await sessionStore.native.sessionsCall(method, JSON.stringify(rest)))
   }
   const thrown = []
   const answer = JSON.parse(
     await native.sessionsCallStore(
-      name,
+      method,
       JSON.stringify(rest),
       storeMethods(sessionStore),
       ([, , payload]) => runStoreMethod(sessionStore, payload, thrown),

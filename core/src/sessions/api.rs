@@ -216,11 +216,11 @@ pub async fn call_store(
         }
         "rename_session" => {
             let title = a.title.as_deref().unwrap_or_default();
-            rename_session_via_store(store, a.id(), title, a.dir()).await?;
+            rename_session_via_store(store, a.id(), title, a.dir(), flavour).await?;
             Value::Null
         }
         "tag_session" => {
-            tag_session_via_store(store, a.id(), a.tag.as_deref(), a.dir()).await?;
+            tag_session_via_store(store, a.id(), a.tag.as_deref(), a.dir(), flavour).await?;
             Value::Null
         }
         "delete_session" => {

@@ -65,11 +65,16 @@ pub async fn import_session_from(
             directory: None,
         }));
     };
-    let project_key = file
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // Python keys the copy by the directory the transcript was found in; TypeScript by the
+    // project key of `dir` (the process's directory when none is given).
+    let project_key = match options.flavour {
+        Flavour::Ts => super::project_key_for_directory(options.directory.as_deref()),
+        _ => file
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
     let batch_size = if options.batch_size == 0 {
         super::MAX_PENDING_ENTRIES
     } else {

@@ -82,10 +82,15 @@ pub fn tag_entry(session_id: &str, tag: Option<&str>) -> Result<Value> {
 }
 
 /// The same entry for a session store, which also gets a fresh `uuid` and a `timestamp`.
-pub fn with_store_stamp(mut entry: Value) -> Value {
+pub fn with_store_stamp(mut entry: Value, flavour: crate::Flavour) -> Value {
     if let Value::Object(map) = &mut entry {
+        let now = match flavour {
+            // JavaScript's `toISOString()`: milliseconds.
+            crate::Flavour::Ts => iso_now_millis(),
+            _ => iso_now(),
+        };
         map.insert("uuid".into(), new_uuid().into());
-        map.insert("timestamp".into(), iso_now().into());
+        map.insert("timestamp".into(), now.into());
     }
     entry
 }

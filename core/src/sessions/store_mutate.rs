@@ -17,10 +17,11 @@ async fn append_one(
     session_id: &str,
     dir: Option<&Path>,
     entry: Value,
+    flavour: Flavour,
 ) -> Result<()> {
     let key = main_key(&project_key_for_directory(dir), session_id);
     store
-        .append(&key, vec![with_store_stamp(entry)])
+        .append(&key, vec![with_store_stamp(entry, flavour)])
         .await
         .map_err(store_error("append"))
 }
@@ -34,9 +35,10 @@ pub async fn rename_session_via_store(
     session_id: &str,
     title: &str,
     dir: Option<&Path>,
+    flavour: Flavour,
 ) -> Result<()> {
     let entry = custom_title_entry(session_id, title)?;
-    append_one(store, session_id, dir, entry).await
+    append_one(store, session_id, dir, entry, flavour).await
 }
 
 /// Tags a session in `store` (`None` clears): appends a `tag` entry, the tag sanitised and
@@ -48,9 +50,10 @@ pub async fn tag_session_via_store(
     session_id: &str,
     tag: Option<&str>,
     dir: Option<&Path>,
+    flavour: Flavour,
 ) -> Result<()> {
     let entry = tag_entry(session_id, tag)?;
-    append_one(store, session_id, dir, entry).await
+    append_one(store, session_id, dir, entry, flavour).await
 }
 
 /// Deletes a session from `store`; nothing happens when the store has no `delete` (an

@@ -10,13 +10,25 @@ use crate::{Error, Flavour};
 async fn rename_and_tag_append_stamped_entries() {
     let store = Recorder::new(&ALL);
     store.seed(&sid(1), conversation(1, "first", 1)).await;
-    rename_session_via_store(&store, &sid(1), "  New name \n", Some(dir()))
-        .await
-        .unwrap();
-    tag_session_via_store(&store, &sid(1), Some(" t\u{200b}ag "), Some(dir()))
-        .await
-        .unwrap();
-    tag_session_via_store(&store, &sid(1), None, Some(dir()))
+    rename_session_via_store(
+        &store,
+        &sid(1),
+        "  New name \n",
+        Some(dir()),
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
+    tag_session_via_store(
+        &store,
+        &sid(1),
+        Some(" t\u{200b}ag "),
+        Some(dir()),
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
+    tag_session_via_store(&store, &sid(1), None, Some(dir()), Flavour::Python)
         .await
         .unwrap();
     let entries = store.inner.get_entries(&key(&sid(1)));
@@ -51,21 +63,24 @@ async fn rename_and_tag_append_stamped_entries() {
         ]
     );
     // Refusals come before any store call.
-    let bad = rename_session_via_store(&store, "bad", "x", None)
+    let bad = rename_session_via_store(&store, "bad", "x", None, Flavour::Python)
         .await
         .unwrap_err();
     assert_eq!(bad.message(Flavour::Python), "Invalid session_id: bad");
     assert_eq!(bad.message(Flavour::Ts), "Invalid sessionId: bad");
-    let blank = rename_session_via_store(&store, &sid(1), " \t", None).await;
+    let blank = rename_session_via_store(&store, &sid(1), " \t", None, Flavour::Python).await;
     assert_eq!(
         blank.unwrap_err().message(Flavour::Python),
         "title must be non-empty"
     );
-    let empty = tag_session_via_store(&store, &sid(1), Some("\u{200b} "), None).await;
+    let empty =
+        tag_session_via_store(&store, &sid(1), Some("\u{200b} "), None, Flavour::Python).await;
     assert!(matches!(empty, Err(Error::Sessions(Problem::EmptyTag))));
-    assert!(tag_session_via_store(&store, "bad", None, None)
-        .await
-        .is_err());
+    assert!(
+        tag_session_via_store(&store, "bad", None, None, Flavour::Python)
+            .await
+            .is_err()
+    );
     assert!(store.take_calls().is_empty());
 }
 
@@ -214,7 +229,7 @@ async fn fork_refusals() {
 async fn a_store_failure_keeps_the_store_error() {
     let mut store = Recorder::new(&ALL);
     store.fail_append = true;
-    let err = rename_session_via_store(&store, &sid(1), "x", None)
+    let err = rename_session_via_store(&store, &sid(1), "x", None, Flavour::Python)
         .await
         .unwrap_err();
     let Error::Store { operation, source } = &err else {

@@ -248,7 +248,10 @@ async fn stale_or_missing(flavour: Flavour) {
             .await
             .unwrap(),
     );
-    let title = with_store_stamp(custom_title_entry(&sid(2), "renamed").unwrap());
+    let title = with_store_stamp(
+        custom_title_entry(&sid(2), "renamed").unwrap(),
+        Flavour::Python,
+    );
     store.seed(&sid(2), vec![title]).await;
     store.seed(&sid(3), conversation(3, "third", 3)).await;
     {
