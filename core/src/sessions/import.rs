@@ -340,8 +340,16 @@ mod tests {
         import_session_from(tmp.path(), SID, &ts_store, &ts_options)
             .await
             .unwrap();
-        assert_eq!(ts_store.get_entries(&key(None)), vec![json!({"type": "x"})]);
-        let meta = ts_store.get_entries(&key(Some("subagents/agent-a")));
+        // TypeScript keys the copy by the process's directory (no `dir` given).
+        let ts_key = |sub: Option<&str>| SessionKey {
+            project_key: crate::sessions::project_key_for_directory(None),
+            ..key(sub)
+        };
+        assert_eq!(
+            ts_store.get_entries(&ts_key(None)),
+            vec![json!({"type": "x"})]
+        );
+        let meta = ts_store.get_entries(&ts_key(Some("subagents/agent-a")));
         assert_eq!(meta[2], json!({"type": "odd", "agentType": "explore"}));
     }
 }

@@ -111,7 +111,7 @@ pub fn fold_session_summary(
         let ms = obj
             .get("timestamp")
             .and_then(Value::as_str)
-            .and_then(iso_to_epoch_ms);
+            .and_then(super::lite::iso_to_ms);
         if !data.contains_key(k.is_sidechain) {
             let side = obj.get("isSidechain") == Some(&Value::Bool(true));
             data.insert(k.is_sidechain.into(), side.into());
@@ -327,84 +327,6 @@ fn truncate_prompt(text: &str, ts: bool) -> String {
         Some(end) => format!("{}\u{2026}", text[..end].trim_end()),
         None => text.to_owned(),
     }
-}
-
-/// An ISO-8601 timestamp (`2024-01-01T00:00:00.000Z`, an offset, or none meaning UTC) as
-/// milliseconds since the epoch; `None` when it does not parse.
-pub(crate) fn iso_to_epoch_ms(ts: &str) -> Option<i64> {
-    let b = ts.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let s = ts.get(from..from + len)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
-        return None;
-    }
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut ms = days_from_civil(year, month, day) * 86_400_000;
-    let mut i = 10;
-    if i < b.len() {
-        if b[i] != b'T' && b[i] != b't' && b[i] != b' ' {
-            return None;
-        }
-        let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
-        if b.get(i + 3) != Some(&b':') || h > 23 || m > 59 {
-            return None;
-        }
-        ms += (h * 3600 + m * 60) * 1000;
-        i += 6;
-        if b.get(i) == Some(&b':') {
-            let s = num(i + 1, 2)?;
-            if s > 59 {
-                return None;
-            }
-            ms += s * 1000;
-            i += 3;
-            if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
-                let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                if digits == 0 {
-                    return None;
-                }
-                let frac = &ts[i + 1..i + 1 + digits.min(3)];
-                ms += frac.parse::<i64>().ok()? * 10_i64.pow(3 - frac.len() as u32);
-                i += 1 + digits;
-            }
-        }
-        match &ts[i..] {
-            "" | "Z" | "z" => {}
-            off => {
-                let sign = match off.as_bytes()[0] {
-                    b'+' => 1,
-                    b'-' => -1,
-                    _ => return None,
-                };
-                let digits: String = off[1..].chars().filter(|c| *c != ':').collect();
-                if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
-                    return None;
-                }
-                let oh: i64 = digits[..2].parse().ok()?;
-                let om: i64 = digits[2..].parse().ok()?;
-                ms -= sign * (oh * 3600 + om * 60) * 1000;
-            }
-        }
-    }
-    Some(ms)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The listing record of a kept summary, as the official `summary_entry_to_sdk_info`: `None`

@@ -16,18 +16,24 @@ fn user(text: &str) -> Value {
 
 #[test]
 fn iso_timestamps() {
-    assert_eq!(iso_to_epoch_ms("1970-01-01T00:00:00Z"), Some(0));
     assert_eq!(
-        iso_to_epoch_ms("2024-01-01T00:00:00.000Z"),
+        super::super::lite::iso_to_ms("1970-01-01T00:00:00Z"),
+        Some(0)
+    );
+    assert_eq!(
+        super::super::lite::iso_to_ms("2024-01-01T00:00:00.000Z"),
         Some(1_704_067_200_000)
     );
     assert_eq!(
-        iso_to_epoch_ms("2024-01-01T01:00:00.123456+01:00"),
+        super::super::lite::iso_to_ms("2024-01-01T01:00:00.123456+01:00"),
         Some(1_704_067_200_123)
     );
-    assert_eq!(iso_to_epoch_ms("2024-01-01"), Some(1_704_067_200_000));
-    assert_eq!(iso_to_epoch_ms("yesterday"), None);
-    assert_eq!(iso_to_epoch_ms("2024-13-01T00:00:00Z"), None);
+    assert_eq!(
+        super::super::lite::iso_to_ms("2024-01-01"),
+        Some(1_704_067_200_000)
+    );
+    assert_eq!(super::super::lite::iso_to_ms("yesterday"), None);
+    assert_eq!(super::super::lite::iso_to_ms("2024-13-01T00:00:00Z"), None);
 }
 
 #[test]
