@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import claude_wire
+from claude_wire.testing import run_session_store_conformance
 from claude_wire import (
     AssistantMessage,
     ClaudeAgentOptions,
@@ -104,3 +105,47 @@ async def multi_turn(scratch: Path) -> list[str]:
     requests: list[dict[str, Any]] = server.requests
     seen.append(str(len(requests)))
     return seen
+
+
+async def sessions(directory: Path) -> None:
+    """The session functions and stores, with the official signatures."""
+    infos: list[claude_wire.SDKSessionInfo] = claude_wire.list_sessions(
+        str(directory), limit=10, offset=0, include_worktrees=False
+    )
+    for info in infos:
+        found: claude_wire.SDKSessionInfo | None = claude_wire.get_session_info(info.session_id)
+        messages: list[claude_wire.SessionMessage] = claude_wire.get_session_messages(
+            info.session_id, limit=5
+        )
+        agents: list[str] = claude_wire.list_subagents(info.session_id)
+        for agent in agents:
+            claude_wire.get_subagent_messages(info.session_id, agent, offset=1)
+        claude_wire.rename_session(info.session_id, "title")
+        claude_wire.tag_session(info.session_id, None)
+        fork: claude_wire.ForkSessionResult = claude_wire.fork_session(
+            info.session_id, up_to_message_id=messages[0].uuid if messages else None, title="t"
+        )
+        claude_wire.delete_session(fork.session_id)
+        del found
+    store = claude_wire.InMemorySessionStore()
+    key: claude_wire.SessionKey = {
+        "project_key": claude_wire.project_key_for_directory(directory),
+        "session_id": "s",
+    }
+    await store.append(key, [{"type": "user", "uuid": "u"}])
+    loaded = await store.load(key)
+    summary = claude_wire.fold_session_summary(None, key, loaded or [])
+    assert summary["session_id"] == "s" and store.size >= 0
+    await claude_wire.import_session_to_store("s", store, directory=str(directory), batch_size=10)
+    listed = await claude_wire.list_sessions_from_store(store, str(directory), limit=1)
+    await claude_wire.get_session_info_from_store(store, "s")
+    await claude_wire.get_session_messages_from_store(store, "s", offset=1)
+    await claude_wire.list_subagents_from_store(store, "s")
+    await claude_wire.get_subagent_messages_from_store(store, "s", "a")
+    await claude_wire.rename_session_via_store(store, "s", "t")
+    await claude_wire.tag_session_via_store(store, "s", "x")
+    await claude_wire.fork_session_via_store(store, "s", title="t")
+    await claude_wire.delete_session_via_store(store, "s")
+    options = ClaudeAgentOptions(session_store=store, session_store_flush="eager", load_timeout_ms=5000)
+    del listed, options
+    await run_session_store_conformance(claude_wire.InMemorySessionStore)

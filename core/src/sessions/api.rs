@@ -81,7 +81,7 @@ fn infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
 }
 
 fn messages(items: Vec<SessionMessage>) -> Value {
-    Value::Array(items.iter().map(SessionMessage::to_value).collect())
+    Value::Array(items.into_iter().map(SessionMessage::into_value).collect())
 }
 
 fn fork_result(result: ForkSessionResult, flavour: Flavour) -> Value {

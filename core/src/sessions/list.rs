@@ -89,24 +89,49 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// The listed sessions of one project directory, in directory order.
     fn read_dir(&self, project: &Path, project_path: Option<&str>) -> Vec<SessionInfo> {
-        let Ok(entries) = std::fs::read_dir(project) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let Some(id) = name.strip_suffix(".jsonl") else {
+        self.read_all(&[(project.to_path_buf(), project_path)])
+    }
+
+    /// The listed sessions of several project directories, in order. The files are read on
+    /// every core at once (each read is a few system calls and a scan of 128 KiB), the
+    /// results kept in directory order.
+    fn read_all(&self, projects: &[(PathBuf, Option<&str>)]) -> Vec<SessionInfo> {
+        let mut files: Vec<(&Path, String, Option<&str>)> = Vec::new();
+        for (project, project_path) in projects {
+            let Ok(entries) = std::fs::read_dir(project) else {
                 continue;
             };
-            if !is_uuid(id) {
-                continue;
-            }
-            if let Some(info) = self.read_one(project, id, project_path) {
-                out.push(info);
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".jsonl")) else {
+                    continue;
+                };
+                if is_uuid(id) {
+                    files.push((project, id.to_owned(), *project_path));
+                }
             }
         }
-        out
+        let read = |chunk: &[(&Path, String, Option<&str>)]| -> Vec<SessionInfo> {
+            chunk
+                .iter()
+                .filter_map(|(project, id, path)| self.read_one(project, id, *path))
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || files.len() < 64 {
+            return read(&files);
+        }
+        let chunk = files.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || read(part)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().unwrap_or_default())
+                .collect()
+        })
     }
 
     /// One session's info, `None` when it is not listed.
@@ -185,11 +210,11 @@ pub fn list_sessions(opts: &ListSessions) -> Result<Vec<SessionInfo>> {
     let projects = projects_dir(None);
     let sessions = match opts.dir.as_deref().filter(|d| !d.as_os_str().is_empty()) {
         None => {
-            let mut all = Vec::new();
-            for project in project_dirs(&projects) {
-                all.extend(reader.read_dir(&project, None));
-            }
-            dedupe(all)
+            let dirs: Vec<(PathBuf, Option<&str>)> = project_dirs(&projects)
+                .into_iter()
+                .map(|project| (project, None))
+                .collect();
+            dedupe(reader.read_all(&dirs))
         }
         Some(dir) => {
             let canonical = canonical_dir(dir);

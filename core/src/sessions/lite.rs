@@ -74,7 +74,7 @@ pub(crate) fn read_lite(path: &Path) -> Option<Lite> {
     if head.is_empty() {
         return None;
     }
-    let head_text = String::from_utf8_lossy(&head).into_owned();
+    let head_text = text_of(head);
     let tail_offset = size.saturating_sub(LITE_BUF as u64);
     let tail = if tail_offset == 0 {
         head_text.clone()
@@ -82,7 +82,7 @@ pub(crate) fn read_lite(path: &Path) -> Option<Lite> {
         file.seek(SeekFrom::Start(tail_offset)).ok()?;
         let mut tail = Vec::with_capacity(LITE_BUF);
         file.take(LITE_BUF as u64).read_to_end(&mut tail).ok()?;
-        String::from_utf8_lossy(&tail).into_owned()
+        text_of(tail)
     };
     Some(Lite {
         mtime,
@@ -90,6 +90,11 @@ pub(crate) fn read_lite(path: &Path) -> Option<Lite> {
         head: head_text,
         tail,
     })
+}
+
+/// The bytes as text (no copy when they are UTF-8; a window may cut a character in two).
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A raw JSON string body with its escapes resolved; the raw text when it does not decode.

@@ -79,11 +79,44 @@ pub(crate) fn index_file(path: &Path) -> std::io::Result<(Vec<Node>, Vec<Span>)>
     Ok((nodes, spans))
 }
 
-/// Reads one indexed line again and parses it.
-pub(crate) fn read_entry(file: &File, span: Span) -> Option<Value> {
+/// The fields of a transcript line a message keeps; the rest (tool results, usage, ...) is
+/// skipped by the parser without being built.
+#[derive(serde::Deserialize)]
+struct Stored {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    uuid: Option<String>,
+    #[serde(rename = "sessionId")]
+    session_id: Option<String>,
+    #[serde(default)]
+    message: Value,
+}
+
+/// Reads one indexed line again as a message (a line with a repeated key falls back to a
+/// full parse, where the last value wins, as in the other readers).
+pub(crate) fn read_message(
+    file: &File,
+    span: Span,
+    parent_tool_use_id: Option<&str>,
+    parent_agent_id: Option<&str>,
+) -> Option<SessionMessage> {
     let mut buf = vec![0u8; span.len];
     read_at(file, &mut buf, span.offset).ok()?;
-    serde_json::from_slice(&buf).ok()
+    let stored = match serde_json::from_slice::<Stored>(&buf) {
+        Ok(stored) => stored,
+        Err(_) => {
+            let entry: Value = serde_json::from_slice(&buf).ok()?;
+            return Some(to_message(&entry, parent_tool_use_id, parent_agent_id));
+        }
+    };
+    Some(SessionMessage {
+        kind: stored.kind.unwrap_or_else(|| "assistant".into()),
+        uuid: stored.uuid.unwrap_or_default(),
+        session_id: stored.session_id.unwrap_or_default(),
+        message: stored.message,
+        parent_tool_use_id: parent_tool_use_id.map(str::to_owned),
+        parent_agent_id: parent_agent_id.map(str::to_owned),
+    })
 }
 
 #[cfg(unix)]
@@ -155,8 +188,7 @@ pub fn get_session_messages(
     let file = File::open(&path)?;
     Ok(visible[page.range(visible.len())]
         .iter()
-        .filter_map(|&i| read_entry(&file, spans[i]))
-        .map(|entry| to_message(&entry, None, None))
+        .filter_map(|&i| read_message(&file, spans[i], None, None))
         .collect())
 }
 

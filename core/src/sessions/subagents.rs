@@ -3,7 +3,7 @@
 
 use super::chain::{subagent_conversation, Node};
 use super::locate::find_session_file;
-use super::messages::{index_file, read_entry, to_message, Page};
+use super::messages::{index_file, read_message, to_message, Page};
 use super::paths::is_uuid;
 use super::SessionMessage;
 use crate::Result;
@@ -126,8 +126,14 @@ pub fn get_subagent_messages(
     };
     Ok(chain[page.range(chain.len())]
         .iter()
-        .filter_map(|&i| read_entry(&file, spans[i]))
-        .map(|e| to_message(&e, tool_use_id.as_deref(), parent_agent_id.as_deref()))
+        .filter_map(|&i| {
+            read_message(
+                &file,
+                spans[i],
+                tool_use_id.as_deref(),
+                parent_agent_id.as_deref(),
+            )
+        })
         .collect())
 }
 

@@ -102,19 +102,18 @@ pub struct SessionMessage {
 impl SessionMessage {
     /// The record both official SDKs return (the same snake_case keys in each).
     pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// [`to_value`](Self::to_value), without copying the message.
+    pub fn into_value(self) -> Value {
         let mut out = Map::new();
-        out.insert("type".into(), self.kind.clone().into());
-        out.insert("uuid".into(), self.uuid.clone().into());
-        out.insert("session_id".into(), self.session_id.clone().into());
-        out.insert("message".into(), self.message.clone());
-        out.insert(
-            "parent_tool_use_id".into(),
-            self.parent_tool_use_id.clone().into(),
-        );
-        out.insert(
-            "parent_agent_id".into(),
-            self.parent_agent_id.clone().into(),
-        );
+        out.insert("type".into(), self.kind.into());
+        out.insert("uuid".into(), self.uuid.into());
+        out.insert("session_id".into(), self.session_id.into());
+        out.insert("message".into(), self.message);
+        out.insert("parent_tool_use_id".into(), self.parent_tool_use_id.into());
+        out.insert("parent_agent_id".into(), self.parent_agent_id.into());
         Value::Object(out)
     }
 }
