@@ -91,3 +91,48 @@ async fn the_transcript_is_mirrored_into_the_store_and_a_resume_reads_it_back() 
     let after = store.load(&key).await.unwrap().unwrap();
     assert!(after.len() > mirrored.len());
 }
+
+/// A store whose appends fail.
+struct Broken;
+
+#[async_trait::async_trait]
+impl SessionStore for Broken {
+    async fn append(
+        &self,
+        _key: &SessionKey,
+        _entries: Vec<sessions::StoreEntry>,
+    ) -> Result<(), claude_wire::CallbackError> {
+        Err("the disk is full".into())
+    }
+
+    async fn load(
+        &self,
+        _key: &SessionKey,
+    ) -> Result<Option<Vec<sessions::StoreEntry>>, claude_wire::CallbackError> {
+        Ok(None)
+    }
+}
+
+#[tokio::test]
+async fn a_failing_store_reports_mirror_error_and_the_session_goes_on() {
+    let server = ModelServer::start(Script::new().reply(Reply::text("Still answered.")))
+        .await
+        .unwrap();
+    let sandbox = Sandbox::new();
+    let options = support::options(&server, &sandbox).session_store(Arc::new(Broken));
+    let messages = run(options, "Mirror into a broken store").await;
+    let result = messages
+        .iter()
+        .find_map(|m| match m {
+            Message::Result(r) => Some(r),
+            _ => None,
+        })
+        .expect("a result");
+    assert!(!result.is_error);
+    let mirror_error = messages.iter().find_map(|m| match m {
+        Message::System(s) if s.subtype == "mirror_error" => Some(s),
+        _ => None,
+    });
+    let mirror_error = mirror_error.expect("a mirror_error message");
+    assert!(format!("{mirror_error:?}").contains("the disk is full"));
+}

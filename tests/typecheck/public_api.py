@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import claude_wire
-from claude_wire.testing import run_session_store_conformance
 from claude_wire import (
     AssistantMessage,
     ClaudeAgentOptions,
@@ -30,7 +29,14 @@ from claude_wire import (
     query,
     tool,
 )
-from claude_wire.testing import ModelServer, isolated_env, pinned_cli_path, text, tool_use
+from claude_wire.testing import (
+    ModelServer,
+    isolated_env,
+    pinned_cli_path,
+    run_session_store_conformance,
+    text,
+    tool_use,
+)
 
 VERSION: str = claude_wire.__version__
 
@@ -146,6 +152,8 @@ async def sessions(directory: Path) -> None:
     await claude_wire.tag_session_via_store(store, "s", "x")
     await claude_wire.fork_session_via_store(store, "s", title="t")
     await claude_wire.delete_session_via_store(store, "s")
-    options = ClaudeAgentOptions(session_store=store, session_store_flush="eager", load_timeout_ms=5000)
+    options = ClaudeAgentOptions(
+        session_store=store, session_store_flush="eager", load_timeout_ms=5000
+    )
     del listed, options
     await run_session_store_conformance(claude_wire.InMemorySessionStore)
