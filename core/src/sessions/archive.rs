@@ -8,7 +8,7 @@ use super::paths::{canonical_dir, find_project_dir, validate_uuid};
 use super::{projects_dir, Problem};
 use crate::{Error, Result};
 use serde_json::Value;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The largest mark file read.
@@ -171,25 +171,7 @@ fn write_mark(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(parent)?;
-    let tmp = parent.join(format!(
-        ".archived.json.{}.{:x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    super::mutate::write_whole(path, bytes, super::mutate::Whole::Replace)
 }
 
 /// Archives a session (TypeScript SDK): `list_sessions` in the TypeScript flavour still lists

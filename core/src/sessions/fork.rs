@@ -11,7 +11,6 @@ use super::{ForkSessionResult, Problem};
 use crate::{Error, Result};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::Path;
 
 fn refuse(problem: Problem) -> Error {
@@ -302,39 +301,11 @@ pub fn fork_session(
         data.push_str(&python_json(line));
         data.push('\n');
     }
-    write_new_file(&project.join(format!("{forked_id}.jsonl")), data.as_bytes())?;
+    let path = project.join(format!("{forked_id}.jsonl"));
+    super::mutate::write_whole(&path, data.as_bytes(), super::mutate::Whole::New)?;
     Ok(ForkSessionResult {
         session_id: forked_id,
     })
-}
-
-/// Creates `path` with `data` all at once: written to a temporary file in the same directory,
-/// then linked into place (failing if `path` exists), so no reader sees a partial fork.
-fn write_new_file(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".fork.{}.{:x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(data)?;
-        file.sync_all()?;
-        drop(file);
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-            // No hard links here (some filesystems): a rename, the id being fresh.
-            Err(_) => std::fs::rename(&tmp, path),
-        }
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
 }
 
 #[cfg(test)]

@@ -301,6 +301,48 @@ pub(crate) fn iso_now() -> String {
     }
 }
 
+/// How [`write_whole`] puts the file in place.
+pub(crate) enum Whole {
+    /// Fail if the file exists (linked into place).
+    New,
+    /// Replace the file if it exists (renamed into place).
+    Replace,
+}
+
+/// Writes `data` to `path` all at once: into a private temporary file beside it (mode 0600),
+/// synced, then linked or renamed into place, so no reader sees part of it.
+pub(crate) fn write_whole(path: &Path, data: &[u8], how: Whole) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.{:x}.tmp",
+        path.file_name()
+            .map_or_else(Default::default, |n| n.to_string_lossy()),
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = (|| {
+        let mut file = options.open(&tmp)?;
+        file.write_all(data)?;
+        file.sync_all()?;
+        drop(file);
+        match how {
+            Whole::Replace => std::fs::rename(&tmp, path),
+            Whole::New => match std::fs::hard_link(&tmp, path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+                // No hard links here (some filesystems): a rename, the id being fresh.
+                Err(_) => std::fs::rename(&tmp, path),
+            },
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
 /// Now in UTC as JavaScript's `toISOString()` writes it (milliseconds).
 pub(crate) fn iso_now_millis() -> String {
     let (base, micros) = now_parts();
