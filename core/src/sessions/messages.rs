@@ -93,19 +93,24 @@ struct Stored {
 }
 
 /// Reads one indexed line again as a message (a line with a repeated key falls back to a
-/// full parse, where the last value wins, as in the other readers).
+/// full parse, where the last value wins, as in the other readers). `buf` is reused from line
+/// to line: a fresh zeroed buffer per line made the kernel zero pages for every large entry.
 pub(crate) fn read_message(
     file: &File,
     span: Span,
+    buf: &mut Vec<u8>,
     parent_tool_use_id: Option<&str>,
     parent_agent_id: Option<&str>,
 ) -> Option<SessionMessage> {
-    let mut buf = vec![0u8; span.len];
-    read_at(file, &mut buf, span.offset).ok()?;
-    let stored = match serde_json::from_slice::<Stored>(&buf) {
+    if buf.len() < span.len {
+        buf.resize(span.len, 0);
+    }
+    let buf = &mut buf[..span.len];
+    read_at(file, buf, span.offset).ok()?;
+    let stored = match serde_json::from_slice::<Stored>(buf) {
         Ok(stored) => stored,
         Err(_) => {
-            let entry: Value = serde_json::from_slice(&buf).ok()?;
+            let entry: Value = serde_json::from_slice(buf).ok()?;
             return Some(to_message(&entry, parent_tool_use_id, parent_agent_id));
         }
     };
@@ -186,9 +191,10 @@ pub fn get_session_messages(
         .filter(|&i| is_visible(&nodes[i], include_system))
         .collect();
     let file = File::open(&path)?;
+    let mut buf = Vec::new();
     Ok(visible[page.range(visible.len())]
         .iter()
-        .filter_map(|&i| read_message(&file, spans[i], None, None))
+        .filter_map(|&i| read_message(&file, spans[i], &mut buf, None, None))
         .collect())
 }
 

@@ -124,12 +124,14 @@ pub fn get_subagent_messages(
     let Ok(file) = File::open(&path) else {
         return Ok(Vec::new());
     };
+    let mut buf = Vec::new();
     Ok(chain[page.range(chain.len())]
         .iter()
         .filter_map(|&i| {
             read_message(
                 &file,
                 spans[i],
+                &mut buf,
                 tool_use_id.as_deref(),
                 parent_agent_id.as_deref(),
             )
