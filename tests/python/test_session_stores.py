@@ -120,3 +120,26 @@ async def test_a_missing_optional_method_is_refused() -> None:
         await claude_wire.list_subagents_from_store(
             AppendOnlyStore(), "123e4567-e89b-12d3-a456-426614174000"
         )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"enable_file_checkpointing": True},
+        {"continue_conversation": True},
+    ],
+    ids=["checkpointing", "continue-without-list_sessions"],
+)
+async def test_refused_store_options_match_the_official_sdk(options: dict[str, Any]) -> None:
+    """The official pre-flight refusals, before any CLI starts: same class, same text."""
+    official = pytest.importorskip("claude_agent_sdk")
+    raised = []
+    for sdk in (official, claude_wire):
+        opts = sdk.ClaudeAgentOptions(
+            session_store=AppendOnlyStore(), cli_path="/nonexistent/claude", **options
+        )
+        with pytest.raises(ValueError) as caught:
+            async for _ in sdk.query(prompt="hi", options=opts):
+                pass
+        raised.append(str(caught.value))
+    assert raised[0] == raised[1]
