@@ -293,8 +293,7 @@ async def test_live_session_store(session_fixture: Any, tmp_path: Path) -> None:
     """A real CLI session with ``session_store=InMemorySessionStore()`` under each SDK: the
     same entries end up in the store (after normalisation)."""
     mine_sdk = ours_module()
-    if getattr(mine_sdk, "InMemorySessionStore", None) is None:
-        pytest.skip("claude_wire has no InMemorySessionStore")
+    ours("InMemorySessionStore")
     cwd = session_fixture.projects["b"]
     results = []
     for sdk in (official, mine_sdk):

@@ -47,8 +47,11 @@ impl Shared {
                 None
             }
             "transcript_mirror" => {
-                if let Some(mirror) = &self.mirror {
-                    mirror.push(&Value::Object(map));
+                // The frame is ours: its entries move to the batcher without a copy.
+                if let (Some(mirror), Some(Value::String(path)), Some(Value::Array(entries))) =
+                    (&self.mirror, map.remove("filePath"), map.remove("entries"))
+                {
+                    mirror.enqueue(&path, entries);
                 }
                 None
             }

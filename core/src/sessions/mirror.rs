@@ -317,8 +317,10 @@ impl MirrorBatcher {
     }
 
     /// Buffers the entries of one frame, flushing in the background past the thresholds.
+    ///
+    /// Their size is their compact JSON length, counted without building the text.
     pub fn enqueue(&self, file_path: &str, entries: Vec<Value>) {
-        let size = serde_json::to_string(&entries).map_or(0, |s| s.len());
+        let size = json_len(&entries);
         let over = {
             let mut p = lock(&self.shared.pending);
             p.entries += entries.len();
@@ -459,3 +461,19 @@ async fn append_all(shared: &Shared, frames: Vec<(String, Vec<Value>)>) -> Vec<M
 #[cfg(test)]
 #[path = "mirror_tests.rs"]
 mod tests;
+
+/// The length of `value`'s compact JSON, counted as it is written (no text is kept).
+fn json_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(0, |()| count.0)
+}
