@@ -8,6 +8,7 @@
 //! ```
 //! Nothing on the reader path awaits a user callback.
 
+mod inbox;
 mod reader;
 
 use crate::cli;
@@ -21,13 +22,14 @@ use crate::sessions::{
 use crate::transport::{SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::Flavour;
 use crate::{Error, Result};
+use inbox::{Delivery, Inbox};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio::task::{AbortHandle, JoinHandle};
 
 /// Where the current run stands; drives when a one-shot query may close stdin.
@@ -120,7 +122,7 @@ pub(crate) struct Shared {
 /// reaps the CLI once the last reference to it is gone.
 pub(crate) struct Session {
     shared: Arc<Shared>,
-    messages: tokio::sync::Mutex<mpsc::UnboundedReceiver<Result<Message>>>,
+    messages: tokio::sync::Mutex<Inbox>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     server_info: RwLock<Option<Value>>,
     /// The body of the `initialize` request, kept to send it again ([`Session::reinitialize`]).
@@ -161,18 +163,17 @@ impl Session {
         config: SessionConfig,
     ) -> Result<Session> {
         transport.connect().await?;
-        let frames = transport
-            .read_frames()
+        let input = reader::Input::take(transport.as_ref())
             .ok_or_else(|| Error::Connection("the transport's output was already taken".into()))?;
-        let (tx, rx) = mpsc::unbounded_channel();
         let flavour = config.flavour;
+        let (tx, inbox) = Inbox::new(flavour);
         let mirror = config.mirror.map(|(store, projects, mode)| {
             // Weak: the message stream ends when the reader's sender goes, not with the session.
             let errors = tx.downgrade();
             let on_error: MirrorErrorHandler = Arc::new(move |error: MirrorError| {
-                let item = reader::deliverable(flavour, error.to_message(flavour));
+                let item = inbox::deliverable(flavour, Ok(error.to_message(flavour)));
                 if let (Some(item), Some(errors)) = (item, errors.upgrade()) {
-                    let _ = errors.send(item);
+                    let _ = errors.send(vec![Delivery::Ready(item)]);
                 }
             });
             MirrorBatcher::new(store, projects, mode, on_error)
@@ -193,10 +194,10 @@ impl Session {
             mirror,
             _resumed: config.resumed,
         });
-        let reader = tokio::spawn(reader::read_loop(shared.clone(), frames, tx));
+        let reader = tokio::spawn(reader::read_loop(shared.clone(), input, tx));
         let session = Session {
             shared,
-            messages: tokio::sync::Mutex::new(rx),
+            messages: tokio::sync::Mutex::new(inbox),
             tasks: Mutex::new(vec![reader]),
             server_info: RwLock::new(None),
             initialize: config.initialize,
@@ -233,7 +234,7 @@ impl Session {
 
     /// The next message, `None` once the session is over.
     pub(crate) async fn next_message(&self) -> Option<Result<Message>> {
-        self.messages.lock().await.recv().await
+        self.messages.lock().await.next().await
     }
 
     /// Sends a control request and waits for its answer.

@@ -1,16 +1,17 @@
 //! The reader task: frames from the CLI, routed to the pending control requests, to one
 //! handler task per CLI request, or to the message channel.
 
+use super::inbox::{deliverable, is_plain_message, Batch, BatchSender, Delivery};
 use super::Shared;
 use crate::control::{self, ClosedReason};
-use crate::message::Message;
-use crate::transport::FrameStream;
-use crate::{Error, Flavour, Result};
-use futures::StreamExt;
+use crate::transport::{parse_line, FrameStream, LineStream, Transport};
+use crate::{Error, Result};
+use bytes::Bytes;
+use futures::stream::Fuse;
+use futures::{FutureExt, StreamExt};
 use serde_json::{Map, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::sync::mpsc;
 
 impl Shared {
     pub(super) fn route(
@@ -138,41 +139,148 @@ impl Shared {
     }
 }
 
-pub(super) async fn read_loop(
+/// Where the reader takes the CLI's output from: raw lines when the transport gives them.
+pub(super) enum Input {
+    Lines(LineStream),
+    Frames(Fuse<FrameStream>),
+}
+
+/// What one step of [`Input::next`] gives.
+enum Chunk {
+    Lines(Vec<Result<Bytes>>),
+    Frames(Vec<Result<Value>>),
+}
+
+/// One line or frame of output.
+enum Piece {
+    Line(Bytes),
+    Frame(Value),
+}
+
+/// At most this many frames of a frame stream go into one batch.
+const FRAMES_PER_BATCH: usize = 256;
+
+impl Input {
+    /// Takes the transport's output; `None` when it was already taken.
+    pub(super) fn take(transport: &dyn Transport) -> Option<Input> {
+        match transport.read_lines() {
+            Some(lines) => Some(Input::Lines(lines)),
+            None => transport.read_frames().map(|f| Input::Frames(f.fuse())),
+        }
+    }
+
+    /// What is ready, after waiting for at least one item; `None` at the end.
+    async fn next(&mut self) -> Option<Chunk> {
+        match self {
+            Input::Lines(lines) => lines.next().await.map(Chunk::Lines),
+            Input::Frames(frames) => {
+                let mut batch = vec![frames.next().await?];
+                while batch.len() < FRAMES_PER_BATCH {
+                    match frames.next().now_or_never() {
+                        Some(Some(item)) => batch.push(item),
+                        _ => break,
+                    }
+                }
+                Some(Chunk::Frames(batch))
+            }
+        }
+    }
+}
+
+/// The reader's state between items.
+struct Reading {
     shared: Arc<Shared>,
-    mut frames: FrameStream,
-    tx: mpsc::UnboundedSender<Result<Message>>,
-) {
-    let mut last_error_result = None;
+    tx: BatchSender,
+    /// What goes to the consumer at the end of the current chunk.
+    out: Batch,
+    last_error_result: Option<Map<String, Value>>,
+}
+
+impl Reading {
+    fn send(&mut self) {
+        if !self.out.is_empty() {
+            let _ = self.tx.send(std::mem::take(&mut self.out));
+        }
+    }
+
+    /// Routes one item; `Err` with the error that ends the session.
+    async fn take(&mut self, item: Result<Piece>) -> std::result::Result<(), Error> {
+        let frame = match item {
+            Ok(Piece::Line(line)) if is_plain_message(&line) => {
+                self.last_error_result = None;
+                self.out.push(Delivery::Line(line));
+                return Ok(());
+            }
+            Ok(Piece::Line(line)) => parse_line(&line),
+            Ok(Piece::Frame(frame)) => Ok(frame),
+            Err(error) => Err(error),
+        };
+        match frame {
+            Ok(frame) => {
+                let Some(message) = self.shared.route(frame, &mut self.last_error_result) else {
+                    return Ok(());
+                };
+                if self.shared.mirror.is_some() && is_result(&message) {
+                    // The store holds the turn before its result is seen; what came before
+                    // goes first, so a mirror error arrives right before the result.
+                    self.send();
+                    if let Some(mirror) = &self.shared.mirror {
+                        mirror.flush().await;
+                    }
+                }
+                if let Some(item) = deliverable(self.shared.flavour, Ok(message)) {
+                    self.out.push(Delivery::Ready(item));
+                }
+                Ok(())
+            }
+            Err(error) if error.is_recoverable() => {
+                self.out.push(Delivery::Ready(Err(error)));
+                Ok(())
+            }
+            Err(error) => Err(explain_exit(error, self.last_error_result.take())),
+        }
+    }
+
+    /// Routes a chunk; `Err` with the error that ends the session.
+    async fn take_chunk(&mut self, chunk: Chunk) -> std::result::Result<(), Error> {
+        match chunk {
+            Chunk::Lines(lines) => {
+                for line in lines {
+                    self.take(line.map(Piece::Line)).await?;
+                }
+            }
+            Chunk::Frames(frames) => {
+                for frame in frames {
+                    self.take(frame.map(Piece::Frame)).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(super) async fn read_loop(shared: Arc<Shared>, mut input: Input, tx: BatchSender) {
+    let mut reading = Reading {
+        shared: shared.clone(),
+        tx,
+        out: Vec::new(),
+        last_error_result: None,
+    };
     let mut terminal = None;
     loop {
-        let item = match next_frame(&shared, &mut frames).await {
-            Ok(Some(item)) => item,
+        let chunk = match next_chunk(&shared, &mut input).await {
+            Ok(Some(chunk)) => chunk,
             Ok(None) => break,
             Err(stalled) => {
                 terminal = Some(stalled);
                 break;
             }
         };
-        match item {
-            Ok(frame) => {
-                if let Some(message) = shared.route(frame, &mut last_error_result) {
-                    // The store holds the turn before its result is seen.
-                    if let Some(mirror) = shared.mirror.as_ref().filter(|_| is_result(&message)) {
-                        mirror.flush().await;
-                    }
-                    if let Some(item) = deliverable(shared.flavour, message) {
-                        let _ = tx.send(item);
-                    }
-                }
-            }
-            Err(error) if error.is_recoverable() => {
-                let _ = tx.send(Err(error));
-            }
-            Err(error) => {
-                terminal = Some(explain_exit(error, last_error_result.take()));
-                break;
-            }
+        let taken = reading.take_chunk(chunk).await;
+        reading.send();
+        if let Err(error) = taken {
+            terminal = Some(error);
+            break;
         }
     }
     if let Some(mirror) = &shared.mirror {
@@ -190,35 +298,25 @@ pub(super) async fn read_loop(
     shared.pending.close(reason);
     shared.run.send_modify(|run| run.finished = true);
     if let Some(error) = terminal {
-        let _ = tx.send(Err(error));
+        let _ = reading.tx.send(vec![Delivery::Ready(Err(error))]);
     }
-}
-
-/// A message frame as `flavour`'s SDK delivers it (`None` when it skips it).
-pub(super) fn deliverable(flavour: Flavour, message: Value) -> Option<Result<Message>> {
-    let parsed = if flavour.delivers_frames_unparsed() {
-        Ok(Message::Unknown(message))
-    } else {
-        Message::from_value(message)
-    };
-    crate::message::policy::deliver(flavour, parsed)
 }
 
 fn is_result(message: &Value) -> bool {
     message.get("type").and_then(Value::as_str) == Some("result")
 }
 
-/// The next frame; with a stall timeout, `Err` when the CLI stays silent that long during a
-/// turn while none of our callbacks is still working on an answer.
-async fn next_frame(
+/// The next chunk of output; with a stall timeout, `Err` when the CLI stays silent that long
+/// during a turn while none of our callbacks is still working on an answer.
+async fn next_chunk(
     shared: &Shared,
-    frames: &mut FrameStream,
-) -> std::result::Result<Option<Result<Value>>, Error> {
+    input: &mut Input,
+) -> std::result::Result<Option<Chunk>, Error> {
     let Some(limit) = shared.stall_timeout else {
-        return Ok(frames.next().await);
+        return Ok(input.next().await);
     };
     loop {
-        if let Ok(item) = tokio::time::timeout(limit, frames.next()).await {
+        if let Ok(item) = tokio::time::timeout(limit, input.next()).await {
             return Ok(item);
         }
         let handlers_busy = !shared

@@ -78,6 +78,19 @@ impl FrameDecoder {
 
     /// Consumes one chunk of input, calling `out` for every item it completes.
     pub fn decode(&mut self, chunk: &[u8], out: &mut impl FnMut(Result<Value>)) {
+        self.decode_lines(chunk, &mut |item| out(item.and_then(parse_line)));
+    }
+
+    /// Ends the input: a final line without `\n` is handled like a complete one (so a truncated
+    /// JSON object becomes an [`Error::JsonDecode`] item). The decoder is empty afterwards.
+    pub fn finish(&mut self, out: &mut impl FnMut(Result<Value>)) {
+        self.finish_lines(&mut |item| out(item.and_then(parse_line)));
+    }
+
+    /// Like [`decode`](Self::decode), without parsing: `out` gets each complete line that starts
+    /// with `{` (without its line end; parse it with [`parse_line`]), or an
+    /// [`Error::LineTooLong`]. A line that ends inside `chunk` is a slice of it.
+    pub fn decode_lines(&mut self, chunk: &[u8], out: &mut impl FnMut(Result<&[u8]>)) {
         let mut rest = chunk;
         while !rest.is_empty() {
             let newline = memchr::memchr(b'\n', rest);
@@ -90,16 +103,15 @@ impl FrameDecoder {
         }
     }
 
-    /// Ends the input: a final line without `\n` is handled like a complete one (so a truncated
-    /// JSON object becomes an [`Error::JsonDecode`] item). The decoder is empty afterwards.
-    pub fn finish(&mut self, out: &mut impl FnMut(Result<Value>)) {
+    /// Like [`finish`](Self::finish), without parsing.
+    pub fn finish_lines(&mut self, out: &mut impl FnMut(Result<&[u8]>)) {
         if self.skipping.is_some() || !self.buf.is_empty() {
             self.take_part(&[], true, out);
         }
     }
 
     /// Handles the bytes `part` of the current line; `complete` when the line ends after them.
-    fn take_part(&mut self, part: &[u8], complete: bool, out: &mut impl FnMut(Result<Value>)) {
+    fn take_part(&mut self, part: &[u8], complete: bool, out: &mut impl FnMut(Result<&[u8]>)) {
         if let Some(skip) = &mut self.skipping {
             skip.len += part.len();
             if skip.noise.is_none() {
@@ -140,13 +152,13 @@ impl FrameDecoder {
         self.clear_buf();
     }
 
-    fn finish_part_skip(&mut self, out: &mut impl FnMut(Result<Value>)) {
+    fn finish_part_skip(&mut self, out: &mut impl FnMut(Result<&[u8]>)) {
         if let Some(skip) = self.skipping.take() {
             self.report_skip(skip, out);
         }
     }
 
-    fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<Value>)) {
+    fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<&[u8]>)) {
         if skip.noise == Some(false) {
             out(Err(Error::LineTooLong {
                 len: skip.len,
@@ -172,19 +184,20 @@ fn starts_object(bytes: &[u8]) -> bool {
     first_non_space(bytes) == Some(b'{')
 }
 
-/// Parses one complete line (without its `\n`) and reports it, unless it is noise.
-fn emit_line(line: &[u8], out: &mut impl FnMut(Result<Value>)) {
-    if !starts_object(line) {
-        return;
+/// Reports one complete line (without its `\n` and a trailing `\r`), unless it is noise.
+fn emit_line(line: &[u8], out: &mut impl FnMut(Result<&[u8]>)) {
+    if starts_object(line) {
+        out(Ok(line.strip_suffix(b"\r").unwrap_or(line)));
     }
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    match serde_json::from_slice::<Value>(line) {
-        Ok(value) => out(Ok(value)),
-        Err(e) => out(Err(Error::JsonDecode {
-            message: e.to_string(),
-            preview: preview(line),
-        })),
-    }
+}
+
+/// Parses one line as [`FrameDecoder::decode_lines`] gives it; [`Error::JsonDecode`] when it
+/// is not valid JSON.
+pub fn parse_line(line: &[u8]) -> Result<Value> {
+    serde_json::from_slice::<Value>(line).map_err(|e| Error::JsonDecode {
+        message: e.to_string(),
+        preview: preview(line),
+    })
 }
 
 fn preview(line: &[u8]) -> String {

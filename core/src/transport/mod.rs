@@ -8,7 +8,7 @@ mod framing;
 mod subprocess;
 
 pub use channel::{channel_transport, ChannelTransport, CliPeer};
-pub use framing::{FrameDecoder, DEFAULT_MAX_LINE_SIZE};
+pub use framing::{parse_line, FrameDecoder, DEFAULT_MAX_LINE_SIZE};
 pub use subprocess::{SubprocessConfig, SubprocessTransport};
 
 use crate::Result;
@@ -23,6 +23,13 @@ use std::path::PathBuf;
 /// `Err` items after which the stream goes on. When the CLI exits with a failure, the last item
 /// is an [`Error::Process`](crate::Error::Process).
 pub type FrameStream = BoxStream<'static, Result<serde_json::Value>>;
+
+/// The CLI's output as batches of raw lines (see [`Transport::read_lines`]).
+///
+/// Each batch holds the lines of one read, in order. A line is a complete JSON candidate (it
+/// starts with `{`; no line end); parse it with [`parse_line`]. Errors are as in a
+/// [`FrameStream`].
+pub type LineStream = BoxStream<'static, Vec<Result<bytes::Bytes>>>;
 
 /// A bidirectional channel to the CLI.
 ///
@@ -40,6 +47,14 @@ pub trait Transport: Send + Sync {
 
     /// Takes the frame stream. Returns `None` when it was already taken.
     fn read_frames(&self) -> Option<FrameStream>;
+
+    /// Takes the output as batches of unparsed lines, when the transport can give them; `None`
+    /// otherwise (the default) or when the output was taken already. A session prefers this to
+    /// [`read_frames`](Self::read_frames): it parses each message line on the thread that
+    /// consumes the message, and hands over one batch per read instead of one item per line.
+    fn read_lines(&self) -> Option<LineStream> {
+        None
+    }
 
     /// Closes the peer's input (stdin EOF) and keeps reading.
     async fn end_input(&self) -> Result<()>;

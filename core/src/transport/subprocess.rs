@@ -5,10 +5,13 @@
 mod child;
 mod stderr;
 
-use super::{CliCommand, FrameDecoder, FrameStream, Transport, DEFAULT_MAX_LINE_SIZE};
+use super::{
+    parse_line, CliCommand, FrameDecoder, FrameStream, LineStream, Transport, DEFAULT_MAX_LINE_SIZE,
+};
 use crate::options::StderrCallback;
 use crate::{Error, Result};
 use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
 use child::{Child, Exit};
 use futures::Stream;
 use serde_json::Value;
@@ -96,7 +99,7 @@ impl SubprocessConfig {
     }
 }
 
-type Batch = Vec<Result<Value>>;
+type Batch = Vec<Result<Bytes>>;
 
 /// Runs the CLI as a child process.
 ///
@@ -278,6 +281,11 @@ impl Transport for SubprocessTransport {
         }))
     }
 
+    fn read_lines(&self) -> Option<LineStream> {
+        let rx = lock(&self.frames_rx).take()?;
+        Some(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+    }
+
     async fn end_input(&self) -> Result<()> {
         self.close_stdin(None).await;
         Ok(())
@@ -348,18 +356,32 @@ struct Reader {
 impl Reader {
     async fn run(mut self, mut stdout: ChildStdout, max_line: usize) {
         let mut decoder = FrameDecoder::new(max_line);
-        let mut buf = vec![0u8; READ_CHUNK];
+        let mut buf = BytesMut::new();
         let mut exit = self.child.exit_watch();
         let mut deadline = None;
-        while let Some(n) = read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline).await {
+        loop {
+            // Lines are handed over as slices of the chunk they were read in: a chunk is freed
+            // (or its memory reused) once the consumer dropped them.
+            if buf.capacity() - buf.len() < READ_CHUNK / 4 {
+                buf.reserve(READ_CHUNK);
+            }
+            if read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline)
+                .await
+                .is_none()
+            {
+                break;
+            }
+            let chunk = buf.split().freeze();
             if self.frames.is_some() {
                 let mut batch = Vec::new();
-                decoder.decode(&buf[..n], &mut |item| batch.push(item));
+                decoder.decode_lines(&chunk, &mut |item| {
+                    batch.push(item.map(|line| share(&chunk, line)))
+                });
                 self.send(batch).await;
             }
         }
         let mut batch = Vec::new();
-        decoder.finish(&mut |item| batch.push(item));
+        decoder.finish_lines(&mut |item| batch.push(item.map(Bytes::copy_from_slice)));
         if !self.child.wait_exit(Some(self.stdout_eof_grace)).await {
             // Output is over but the CLI lives on: nobody can hear from it again.
             self.child.signal_group(libc::SIGKILL);
@@ -409,15 +431,17 @@ impl Reader {
 /// open cannot keep the stream alive.
 async fn read_chunk(
     stdout: &mut ChildStdout,
-    buf: &mut [u8],
+    buf: &mut BytesMut,
     exit: &mut watch::Receiver<Option<Exit>>,
     deadline: &mut Option<tokio::time::Instant>,
 ) -> Option<usize> {
     loop {
         let read = match *deadline {
-            Some(at) => tokio::time::timeout_at(at, stdout.read(buf)).await.ok()?,
+            Some(at) => tokio::time::timeout_at(at, stdout.read_buf(buf))
+                .await
+                .ok()?,
             None => tokio::select! {
-                r = stdout.read(buf) => r,
+                r = stdout.read_buf(buf) => r,
                 _ = exit.wait_for(Option::is_some) => {
                     *deadline = Some(tokio::time::Instant::now() + DRAIN_AFTER_EXIT);
                     continue;
@@ -431,10 +455,21 @@ async fn read_chunk(
     }
 }
 
-/// The [`FrameStream`] of a subprocess transport: flattens the reader's batches.
+/// `line` as a shared slice of `chunk` when it lies in it (no copy), else a copy (a line that
+/// began in an earlier chunk).
+fn share(chunk: &Bytes, line: &[u8]) -> Bytes {
+    let range = chunk.as_ptr_range();
+    if range.contains(&line.as_ptr()) && line.as_ptr_range().end <= range.end {
+        chunk.slice_ref(line)
+    } else {
+        Bytes::copy_from_slice(line)
+    }
+}
+
+/// The [`FrameStream`] of a subprocess transport: flattens the reader's batches and parses.
 struct FrameReceiver {
     rx: mpsc::Receiver<Batch>,
-    current: std::vec::IntoIter<Result<Value>>,
+    current: std::vec::IntoIter<Result<Bytes>>,
 }
 
 impl Stream for FrameReceiver {
@@ -443,7 +478,7 @@ impl Stream for FrameReceiver {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
             if let Some(item) = self.current.next() {
-                return Poll::Ready(Some(item));
+                return Poll::Ready(Some(item.and_then(|line| parse_line(&line))));
             }
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(batch)) => self.current = batch.into_iter(),
