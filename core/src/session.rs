@@ -173,7 +173,7 @@ impl Session {
             let on_error: MirrorErrorHandler = Arc::new(move |error: MirrorError| {
                 let item = inbox::deliverable(flavour, Ok(error.to_message(flavour)));
                 if let (Some(item), Some(errors)) = (item, errors.upgrade()) {
-                    let _ = errors.send(vec![Delivery::Ready(item)]);
+                    let _ = errors.send(vec![Delivery::Ready(Box::new(item))]);
                 }
             });
             MirrorBatcher::new(store, projects, mode, on_error)

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 /// One item of a batch.
 pub(crate) enum Delivery {
     /// A message (or error) the reader already dealt with.
-    Ready(Result<Message>),
+    Ready(Box<Result<Message>>),
     /// A message line, parsed by the consumer.
     Line(Bytes),
 }
@@ -45,7 +45,7 @@ impl Inbox {
         loop {
             for delivery in self.current.by_ref() {
                 match delivery {
-                    Delivery::Ready(item) => return Some(item),
+                    Delivery::Ready(item) => return Some(*item),
                     Delivery::Line(line) => {
                         if let Some(item) = deliverable(self.flavour, parse_line(&line)) {
                             return Some(item);
@@ -105,7 +105,7 @@ mod tests {
         tx.send(vec![
             line(r#"{"type":"brand_new","x":1}"#),
             line("{not json"),
-            Delivery::Ready(Err(crate::Error::NoResult)),
+            Delivery::Ready(Box::new(Err(crate::Error::NoResult))),
         ])
         .unwrap();
         drop(tx);

@@ -229,12 +229,12 @@ impl Reading {
                     }
                 }
                 if let Some(item) = deliverable(self.shared.flavour, Ok(message)) {
-                    self.out.push(Delivery::Ready(item));
+                    self.out.push(Delivery::Ready(Box::new(item)));
                 }
                 Ok(())
             }
             Err(error) if error.is_recoverable() => {
-                self.out.push(Delivery::Ready(Err(error)));
+                self.out.push(Delivery::Ready(Box::new(Err(error))));
                 Ok(())
             }
             Err(error) => Err(explain_exit(error, self.last_error_result.take())),
@@ -298,7 +298,7 @@ pub(super) async fn read_loop(shared: Arc<Shared>, mut input: Input, tx: BatchSe
     shared.pending.close(reason);
     shared.run.send_modify(|run| run.finished = true);
     if let Some(error) = terminal {
-        let _ = reading.tx.send(vec![Delivery::Ready(Err(error))]);
+        let _ = reading.tx.send(vec![Delivery::Ready(Box::new(Err(error)))]);
     }
 }
 
