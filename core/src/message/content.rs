@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::fast::FastMap;
 use super::wire::{wire_struct, Misfit, Object, Wire};
 
 wire_struct! {
@@ -212,6 +213,33 @@ impl ContentBlock {
             ContentBlock::Unknown(v) => return v,
         }
         Value::Object(out)
+    }
+}
+
+impl ContentBlock {
+    /// The fast path's block once its `type` was read: `None` for the kinds it leaves to the
+    /// general path (the rest of the map is then still unread).
+    pub(super) fn fast_after_type<'de, A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        map: &mut A,
+    ) -> Result<Option<ContentBlock>, A::Error> {
+        Ok(Some(match kind_of(tag) {
+            Kind::Text => ContentBlock::Text(TextBlock::fast_map(map, SKIP_TYPE)?),
+            Kind::Thinking => ContentBlock::Thinking(ThinkingBlock::fast_map(map, SKIP_TYPE)?),
+            Kind::RedactedThinking => {
+                ContentBlock::RedactedThinking(RedactedThinkingBlock::fast_map(map, SKIP_TYPE)?)
+            }
+            Kind::ToolUse => ContentBlock::ToolUse(ToolUseBlock::fast_map(map, SKIP_TYPE)?),
+            Kind::ServerToolUse => {
+                ContentBlock::ServerToolUse(ToolUseBlock::fast_map(map, SKIP_TYPE)?)
+            }
+            Kind::ToolResult => {
+                ContentBlock::ToolResult(ToolResultBlock::fast_map(map, SKIP_TYPE)?)
+            }
+            Kind::Image => ContentBlock::Image(ImageBlock::fast_map(map, SKIP_TYPE)?),
+            Kind::Document => ContentBlock::Document(DocumentBlock::fast_map(map, SKIP_TYPE)?),
+            Kind::ServerToolResult | Kind::Unknown => return Ok(None),
+        }))
     }
 }
 

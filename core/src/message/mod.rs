@@ -22,6 +22,7 @@
 mod chat;
 mod content;
 mod events;
+pub(crate) mod fast;
 pub mod policy;
 mod result;
 mod system;
@@ -179,6 +180,17 @@ impl Message {
                 raw: Value::Object(map),
             }),
             Some((name, Ok(()))) => Ok(build_known(name, map)),
+        }
+    }
+
+    /// Parses one line of the CLI's output, as [`from_value`](Self::from_value) would its
+    /// JSON. The common kinds are read straight from the bytes into their structs, without a
+    /// `Value` tree in between; [`Error::JsonDecode`](crate::Error::JsonDecode) when the line
+    /// is not JSON.
+    pub fn from_slice(line: &[u8]) -> crate::Result<Message> {
+        match fast::message(line) {
+            Some(message) => Ok(message),
+            None => Message::from_value(crate::transport::parse_line(line)?),
         }
     }
 

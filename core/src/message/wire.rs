@@ -313,6 +313,33 @@ macro_rules! wire_put_field {
     };
 }
 
+/// Turns a field read by the fast path (`None`: absent; `Some(None)`: `null`) into the field,
+/// as `wire_take_field` does: a required field must be there; an optional `null` goes to
+/// `extra`. `Err` when the general path would fail.
+macro_rules! wire_fast_field {
+    (req $slot:ident, $key:literal, $extra:ident, $err:ty) => {
+        match $slot {
+            Some(Some(v)) => v,
+            _ => {
+                return Err(<$err as serde::de::Error>::custom(concat!(
+                    "required: ",
+                    $key
+                )))
+            }
+        }
+    };
+    (opt $slot:ident, $key:literal, $extra:ident, $err:ty) => {
+        match $slot {
+            Some(Some(v)) => Some(v),
+            Some(None) => {
+                $extra.insert($key.to_owned(), serde_json::Value::Null);
+                None
+            }
+            None => None,
+        }
+    };
+}
+
 /// Declares a struct with typed fields taken from (and written back to) a JSON object, plus an
 /// `extra` map holding everything else. `req` fields must be present with the right type (or the
 /// whole message is a parse error); `opt` fields are `Option`s.
@@ -380,6 +407,37 @@ macro_rules! wire_struct {
             }
         }
 
+        impl $crate::message::fast::FastMap for $name {
+            #[allow(unused_mut)]
+            fn fast_map<'de, A: serde::de::MapAccess<'de>>(
+                mut map: A,
+                skip: &[&str],
+            ) -> Result<Self, A::Error> {
+                $( let mut $field: Option<Option<$ty>> = None; )*
+                let mut extra = $crate::message::wire::Object::new();
+                while let Some(key) = map.next_key_seed($crate::message::fast::Key)? {
+                    match key.as_ref() {
+                        $( $key => {
+                            $field = Some(map.next_value_seed($crate::message::fast::OptSeed::<$ty>::new())?);
+                        } )*
+                        other if skip.contains(&other) => $crate::message::fast::ignore(&mut map)?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                $( let $field = $crate::message::wire::wire_fast_field!($mode $field, $key, extra, A::Error); )*
+                Ok(Self { $( $field, )* extra })
+            }
+        }
+
+        impl $crate::message::fast::Fast for $name {
+            fn fast<'de, D: serde::de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::message::fast::map_of(d, &[])
+            }
+        }
+
         impl $crate::message::wire::Wire for $name {
             fn check(v: &serde_json::Value) -> Result<(), $crate::message::wire::Misfit> {
                 match v {
@@ -400,4 +458,6 @@ macro_rules! wire_struct {
     };
 }
 
-pub(crate) use {wire_check_field, wire_field_ty, wire_put_field, wire_struct, wire_take_field};
+pub(crate) use {
+    wire_check_field, wire_fast_field, wire_field_ty, wire_put_field, wire_struct, wire_take_field,
+};

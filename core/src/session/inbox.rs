@@ -47,7 +47,12 @@ impl Inbox {
                 match delivery {
                     Delivery::Ready(item) => return Some(*item),
                     Delivery::Line(line) => {
-                        if let Some(item) = deliverable(self.flavour, parse_line(&line)) {
+                        let parsed = if self.flavour.delivers_frames_unparsed() {
+                            parse_line(&line).map(Message::Unknown)
+                        } else {
+                            Message::from_slice(&line)
+                        };
+                        if let Some(item) = policy::deliver(self.flavour, parsed) {
                             return Some(item);
                         }
                     }
