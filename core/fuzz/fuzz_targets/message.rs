@@ -5,7 +5,9 @@
 //! - no panic;
 //! - an `Ok` message converts back to exactly the value it was parsed from (`to_value`,
 //!   `into_value`, and serde through text), so no field is lost or changed;
-//! - a `MessageParse` error carries the untouched frame; no other error is returned.
+//! - a `MessageParse` error carries the untouched frame; no other error is returned;
+//! - `Message::from_slice` on the value's text (its fast path for the common kinds) gives the
+//!   same message, or the same error.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -14,6 +16,12 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
 fn check(original: Value) {
+    let text = serde_json::to_vec(&original).expect("a value serializes");
+    match (Message::from_value(original.clone()), Message::from_slice(&text)) {
+        (Ok(general), Ok(direct)) => assert_eq!(general, direct, "from_slice differs"),
+        (Err(general), Err(direct)) => assert_eq!(general.to_string(), direct.to_string()),
+        (general, direct) => panic!("from_value {general:?} but from_slice {direct:?}"),
+    }
     match Message::from_value(original.clone()) {
         Ok(message) => {
             // The accessors must not panic on anything that parsed.
