@@ -4,6 +4,7 @@
 //! implementation of [`Transport`].
 
 mod channel;
+mod chunks;
 mod framing;
 mod subprocess;
 

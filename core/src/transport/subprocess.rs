@@ -5,13 +5,14 @@
 mod child;
 mod stderr;
 
+use super::chunks::ChunkPool;
 use super::{
     parse_line, CliCommand, FrameDecoder, FrameStream, LineStream, Transport, DEFAULT_MAX_LINE_SIZE,
 };
 use crate::options::StderrCallback;
 use crate::{Error, Result};
 use async_trait::async_trait;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use child::{Child, Exit};
 use futures::Stream;
 use serde_json::Value;
@@ -25,8 +26,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::{mpsc, watch};
 
-/// Bytes asked for per read of stdout.
-const READ_CHUNK: usize = 256 * 1024;
 /// Batches of frames buffered between the reader task and the stream (backpressure beyond).
 const FRAME_BATCHES: usize = 16;
 /// After the child ended, how long pipes still held open by its descendants are read.
@@ -356,22 +355,16 @@ struct Reader {
 impl Reader {
     async fn run(mut self, mut stdout: ChildStdout, max_line: usize) {
         let mut decoder = FrameDecoder::new(max_line);
-        let mut buf = BytesMut::new();
+        let pool = Arc::new(ChunkPool::default());
+        let mut buf = pool.take();
         let mut exit = self.child.exit_watch();
         let mut deadline = None;
-        loop {
-            // Lines are handed over as slices of the chunk they were read in: a chunk is freed
-            // (or its memory reused) once the consumer dropped them.
-            if buf.capacity() - buf.len() < READ_CHUNK / 4 {
-                buf.reserve(READ_CHUNK);
-            }
-            if read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline)
-                .await
-                .is_none()
-            {
-                break;
-            }
-            let chunk = buf.split().freeze();
+        while read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline)
+            .await
+            .is_some()
+        {
+            // Lines are handed over as slices of the chunk they were read in.
+            let chunk = pool.share(&mut buf);
             if self.frames.is_some() {
                 let mut batch = Vec::new();
                 decoder.decode_lines(&chunk, &mut |item| {
@@ -431,7 +424,7 @@ impl Reader {
 /// open cannot keep the stream alive.
 async fn read_chunk(
     stdout: &mut ChildStdout,
-    buf: &mut BytesMut,
+    buf: &mut Vec<u8>,
     exit: &mut watch::Receiver<Option<Exit>>,
     deadline: &mut Option<tokio::time::Instant>,
 ) -> Option<usize> {
