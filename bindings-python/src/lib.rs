@@ -26,8 +26,9 @@ mod transport;
 
 use pyo3::prelude::*;
 
-/// The session's reader parses every line into many small allocations; mimalloc makes that
-/// cheaper than the system allocator (Python objects are still allocated by Python).
+/// Each message is parsed into many small allocations; mimalloc makes that cheaper than the
+/// system allocator (Python objects are still allocated by Python). Its options are set in
+/// `claude_wire/__init__.py`, before this module loads.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
