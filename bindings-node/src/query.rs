@@ -5,7 +5,7 @@ use crate::errors::{failed, invalid};
 use crate::spawn::JsProcess;
 use claude_wire::options::ClaudeAgentOptions;
 use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
-use claude_wire::{Flavour, Message, Prompt, QueryHandle};
+use claude_wire::{Flavour, Prompt, QueryHandle};
 use futures::{FutureExt, StreamExt};
 use napi::bindgen_prelude::Buffer;
 use napi::bindgen_prelude::{Function, Promise};
@@ -152,14 +152,15 @@ impl NativeQuery {
         let mut error = None;
         let mut done = false;
         if let Some(query) = guard.as_mut() {
-            let mut item = query.next().await;
+            let mut item = query.next_json().await;
             loop {
                 match item {
                     Some(Ok(message)) => {
                         if count > 0 {
                             out.push(b',');
                         }
-                        write_message(&mut out, message);
+                        // The CLI's own line, as the official SDK parses it.
+                        out.extend_from_slice(&message);
                         count += 1;
                     }
                     Some(Err(e)) => {
@@ -174,7 +175,7 @@ impl NativeQuery {
                 if count >= BATCH_MESSAGES || out.len() >= BATCH_BYTES {
                     break;
                 }
-                match query.next().now_or_never() {
+                match query.next_json().now_or_never() {
                     Some(next) => item = next,
                     None => break,
                 }
@@ -196,7 +197,7 @@ impl NativeQuery {
         } else {
             b",\"done\":false}"
         });
-        // serde_json writes UTF-8.
+        // Every part is UTF-8: checked lines, and what serde_json writes.
         String::from_utf8(out).unwrap_or_default()
     }
 
@@ -269,11 +270,6 @@ impl NativeQuery {
 /// Lets Node exit once nothing else is pending.
 fn release(keep_alive: &Mutex<Option<KeepAlive>>) {
     keep_alive.lock().unwrap_or_else(|e| e.into_inner()).take();
-}
-
-fn write_message(out: &mut Vec<u8>, message: Message) {
-    // Writing a JSON value into memory cannot fail.
-    let _ = serde_json::to_writer(out, &message.into_value());
 }
 
 fn tokio_stream_from(

@@ -4,7 +4,7 @@
 use crate::pyjson;
 use crate::stream::MessageStream;
 use claude_wire::message::policy;
-use claude_wire::{Flavour, Message};
+use claude_wire::Flavour;
 use futures::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -26,7 +26,7 @@ pub fn _replay(frames: &Bound<'_, PyAny>, delay_ms: u64) -> PyResult<MessageStre
         if delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         }
-        policy::deliver(Flavour::Python, Message::from_value(v))
+        policy::deliver_frame(Flavour::Python, v)
     });
     Ok(MessageStream::new(stream.boxed(), None, false))
 }

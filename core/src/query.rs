@@ -64,6 +64,8 @@ pub struct Query {
     /// Set by [`QueryHandle::close`]: a start under way gives up.
     closing: Arc<watch::Sender<bool>>,
     messages: BoxStream<'static, Result<Message>>,
+    /// Set when [`Query::next_json`] has seen the end.
+    json_done: bool,
 }
 
 impl Query {
@@ -110,7 +112,31 @@ impl Query {
             eager,
             closing: Arc::new(closing),
             messages,
+            json_done: false,
         }
+    }
+
+    /// The next message as JSON text, `None` when the query is over: for a binding that hands
+    /// text to its language's JSON parser. Under [`Flavour::Ts`] a message is the CLI's line
+    /// byte for byte (checked to be JSON; key order kept); otherwise, and for the messages the
+    /// core makes itself, the message serialised. Use it or the message stream, not both.
+    pub async fn next_json(&mut self) -> Option<Result<bytes::Bytes>> {
+        if self.json_done {
+            return None;
+        }
+        let session = match self.start.clone().await {
+            Ok(session) => session,
+            Err(error) => {
+                self.json_done = true;
+                return Some(Err(error));
+            }
+        };
+        let item = session.next_json().await;
+        if item.is_none() {
+            self.json_done = true;
+            let _ = session.close().await;
+        }
+        item
     }
 
     /// A handle for control calls and closing, usable while another task reads the messages.

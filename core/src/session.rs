@@ -171,7 +171,8 @@ impl Session {
             // Weak: the message stream ends when the reader's sender goes, not with the session.
             let errors = tx.downgrade();
             let on_error: MirrorErrorHandler = Arc::new(move |error: MirrorError| {
-                let item = inbox::deliverable(flavour, Ok(error.to_message(flavour)));
+                let item =
+                    crate::message::policy::deliver_frame(flavour, error.to_message(flavour));
                 if let (Some(item), Some(errors)) = (item, errors.upgrade()) {
                     let _ = errors.send(vec![Delivery::Ready(Box::new(item))]);
                 }
@@ -235,6 +236,11 @@ impl Session {
     /// The next message, `None` once the session is over.
     pub(crate) async fn next_message(&self) -> Option<Result<Message>> {
         self.messages.lock().await.next().await
+    }
+
+    /// The next message as JSON text (see [`Inbox::next_json`]), `None` once the session is over.
+    pub(crate) async fn next_json(&self) -> Option<Result<bytes::Bytes>> {
+        self.messages.lock().await.next_json().await
     }
 
     /// Sends a control request and waits for its answer.

@@ -274,6 +274,26 @@ async def test_same_objects_as_official(fake_options) -> None:
     assert [as_data(m) for m in mine] == [as_data(m) for m in theirs]
 
 
+async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
+    init = {"type": "system", "zeta": 1, "subtype": "init", "cwd": "/w", **S, "tools": [], "a": 2}
+    task = {"type": "system", "subtype": "task_started", "task_id": "t", "uuid": "u", **S, "description": "d"}
+    result = {
+        "type": "result",
+        "subtype": "success",
+        "is_error": False,
+        "duration_ms": 1,
+        "duration_api_ms": 1,
+        "num_turns": 1,
+        **S,
+    }
+    frames = [init, task, result]
+    mine = await collect(claude_wire, fake_options(frames))
+    assert [list(m.data) for m in mine[:2]] == [list(init), list(task)]
+    official = pytest.importorskip("claude_agent_sdk")
+    theirs = await collect(official, fake_options(frames, sdk=official))
+    assert [list(m.data) for m in theirs[:2]] == [list(m.data) for m in mine[:2]]
+
+
 async def test_invalid_json_line_raises_cli_json_decode_error(fake_options) -> None:
     frames = [
         "{not json",

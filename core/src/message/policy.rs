@@ -35,6 +35,22 @@ pub fn deliver(flavour: Flavour, item: Result<Message>) -> Option<Result<Message
     }
 }
 
+/// What `flavour` delivers for one frame (a JSON value of the CLI's output).
+pub fn deliver_frame(flavour: Flavour, frame: Value) -> Option<Result<Message>> {
+    if flavour.delivers_frames_unparsed() {
+        return deliver(flavour, Ok(Message::Unknown(frame)));
+    }
+    if flavour == Flavour::Python && frame.get("type").and_then(Value::as_str) == Some("system") {
+        // The Python SDK's system messages carry the frame itself as `data`: it keeps the CLI's
+        // key order only if handed over as received (the typed struct writes its fields first).
+        return match deliver(flavour, Message::from_value(frame.clone())) {
+            Some(Ok(Message::System(_))) => Some(Ok(Message::Unknown(frame))),
+            other => other,
+        };
+    }
+    deliver(flavour, Message::from_value(frame))
+}
+
 /// The message types the Python SDK parses; it skips every other type.
 fn known_to_python(kind: &str) -> bool {
     matches!(
@@ -77,6 +93,28 @@ mod tests {
 
     fn parse(v: Value) -> Result<Message> {
         Message::from_value(v)
+    }
+
+    #[test]
+    fn python_system_frames_keep_the_cli_key_order() {
+        let text = r#"{"type":"system","subtype":"init","zeta":1,"session_id":"s","cwd":"/","uuid":"u","tools":[]}"#;
+        let frame: Value = serde_json::from_str(text).unwrap();
+        match deliver_frame(Flavour::Python, frame) {
+            Some(Ok(Message::Unknown(kept))) => {
+                assert_eq!(serde_json::to_string(&kept).unwrap(), text)
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad_task = json!({"type": "system", "subtype": "task_started"});
+        assert!(matches!(
+            deliver_frame(Flavour::Python, bad_task),
+            Some(Err(Error::MessageParse { .. }))
+        ));
+        let typed = json!({"type": "system", "subtype": "init", "session_id": "s"});
+        assert!(matches!(
+            deliver_frame(Flavour::Rust, typed),
+            Some(Ok(Message::System(_)))
+        ));
     }
 
     #[test]

@@ -44,18 +44,28 @@ impl Inbox {
     pub(crate) async fn next(&mut self) -> Option<Result<Message>> {
         loop {
             for delivery in self.current.by_ref() {
-                match delivery {
-                    Delivery::Ready(item) => return Some(*item),
-                    Delivery::Line(line) => {
-                        let parsed = if self.flavour.delivers_frames_unparsed() {
-                            parse_line(&line).map(Message::Unknown)
-                        } else {
-                            Message::from_slice(&line)
-                        };
-                        if let Some(item) = policy::deliver(self.flavour, parsed) {
-                            return Some(item);
-                        }
+                if let Some(item) = deliver(self.flavour, delivery) {
+                    return Some(item);
+                }
+            }
+            self.current = self.rx.recv().await?.into_iter();
+        }
+    }
+
+    /// The next message as JSON text: a line the flavour delivers as it is ([`Flavour::Ts`])
+    /// keeps the CLI's bytes, after a check that it is valid JSON; any other message is
+    /// serialised.
+    pub(crate) async fn next_json(&mut self) -> Option<Result<Bytes>> {
+        loop {
+            for delivery in self.current.by_ref() {
+                let item = match delivery {
+                    Delivery::Line(line) if self.flavour.delivers_frames_unparsed() => {
+                        Some(checked_json(line))
                     }
+                    other => deliver(self.flavour, other).map(|item| item.map(to_json)),
+                };
+                if item.is_some() {
+                    return item;
                 }
             }
             self.current = self.rx.recv().await?.into_iter();
@@ -63,18 +73,33 @@ impl Inbox {
     }
 }
 
-/// A parsed message frame as `flavour`'s SDK delivers it (`None` when it skips it).
-pub(crate) fn deliverable(
-    flavour: Flavour,
-    frame: Result<serde_json::Value>,
-) -> Option<Result<Message>> {
-    let parsed = match frame {
-        Ok(message) if flavour.delivers_frames_unparsed() => Ok(Message::Unknown(message)),
-        Ok(message) => Message::from_value(message),
-        // A line that is not JSON is reported and the session goes on.
-        Err(error) => return Some(Err(error)),
-    };
-    policy::deliver(flavour, parsed)
+fn deliver(flavour: Flavour, delivery: Delivery) -> Option<Result<Message>> {
+    match delivery {
+        Delivery::Ready(item) => Some(*item),
+        Delivery::Line(line) => {
+            let parsed = if flavour.delivers_frames_unparsed() {
+                parse_line(&line).map(Message::Unknown)
+            } else {
+                Message::from_slice(&line)
+            };
+            policy::deliver(flavour, parsed)
+        }
+    }
+}
+
+/// The line itself when it is valid JSON in UTF-8, else the error parsing it gives.
+fn checked_json(line: Bytes) -> Result<Bytes> {
+    let valid = std::str::from_utf8(&line).is_ok()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&line).is_ok();
+    if valid {
+        return Ok(line);
+    }
+    parse_line(&line).map(|value| Bytes::from(value.to_string()))
+}
+
+fn to_json(message: Message) -> Bytes {
+    // Writing a JSON value into memory cannot fail.
+    Bytes::from(serde_json::to_vec(&message.into_value()).unwrap_or_default())
 }
 
 /// True for a line the reader can pass on unparsed: a message kind that needs no routing,
@@ -127,5 +152,39 @@ mod tests {
             Some(Err(crate::Error::NoResult))
         ));
         assert!(inbox.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn json_keeps_the_cli_bytes_when_delivered_as_is() {
+        let (tx, mut inbox) = Inbox::new(Flavour::Ts);
+        let line = |s: &'static [u8]| Delivery::Line(Bytes::from_static(s));
+        tx.send(vec![
+            line(br#"{"type":"assistant","z":1,"a":{"y":2,"b":3}}"#),
+            line(b"{\"type\":\"user\",\"bad\":\"\xff\"}"),
+            line(b"{\"type\":\"user\""),
+            Delivery::Ready(Box::new(Ok(Message::Unknown(
+                serde_json::json!({"type": "x"}),
+            )))),
+        ])
+        .unwrap();
+        drop(tx);
+        let first = inbox.next_json().await.unwrap().unwrap();
+        assert_eq!(
+            &first[..],
+            br#"{"type":"assistant","z":1,"a":{"y":2,"b":3}}"#
+        );
+        assert!(matches!(
+            inbox.next_json().await,
+            Some(Err(crate::Error::JsonDecode { .. }))
+        ));
+        assert!(matches!(
+            inbox.next_json().await,
+            Some(Err(crate::Error::JsonDecode { .. }))
+        ));
+        assert_eq!(
+            &inbox.next_json().await.unwrap().unwrap()[..],
+            br#"{"type":"x"}"#
+        );
+        assert!(inbox.next_json().await.is_none());
     }
 }

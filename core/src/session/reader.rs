@@ -1,9 +1,10 @@
 //! The reader task: frames from the CLI, routed to the pending control requests, to one
 //! handler task per CLI request, or to the message channel.
 
-use super::inbox::{deliverable, is_plain_message, Batch, BatchSender, Delivery};
+use super::inbox::{is_plain_message, Batch, BatchSender, Delivery};
 use super::Shared;
 use crate::control::{self, ClosedReason};
+use crate::message::policy;
 use crate::transport::{parse_line, FrameStream, LineStream, Transport};
 use crate::{Error, Result};
 use bytes::Bytes;
@@ -228,7 +229,7 @@ impl Reading {
                         mirror.flush().await;
                     }
                 }
-                if let Some(item) = deliverable(self.shared.flavour, Ok(message)) {
+                if let Some(item) = policy::deliver_frame(self.shared.flavour, message) {
                     self.out.push(Delivery::Ready(Box::new(item)));
                 }
                 Ok(())
