@@ -78,19 +78,21 @@ impl FrameDecoder {
 
     /// Consumes one chunk of input, calling `out` for every item it completes.
     pub fn decode(&mut self, chunk: &[u8], out: &mut impl FnMut(Result<Value>)) {
-        self.decode_lines(chunk, &mut |item| out(item.and_then(parse_line)));
+        self.decode_lines(chunk, &mut |item| {
+            out(item.and_then(|line| parse_line(&line)))
+        });
     }
 
     /// Ends the input: a final line without `\n` is handled like a complete one (so a truncated
     /// JSON object becomes an [`Error::JsonDecode`] item). The decoder is empty afterwards.
     pub fn finish(&mut self, out: &mut impl FnMut(Result<Value>)) {
-        self.finish_lines(&mut |item| out(item.and_then(parse_line)));
+        self.finish_lines(&mut |item| out(item.and_then(|line| parse_line(&line))));
     }
 
     /// Like [`decode`](Self::decode), without parsing: `out` gets each complete line that starts
     /// with `{` (without its line end; parse it with [`parse_line`]), or an
-    /// [`Error::LineTooLong`]. A line that ends inside `chunk` is a slice of it.
-    pub fn decode_lines(&mut self, chunk: &[u8], out: &mut impl FnMut(Result<&[u8]>)) {
+    /// [`Error::LineTooLong`].
+    pub fn decode_lines(&mut self, chunk: &[u8], out: &mut impl FnMut(Result<Line<'_>>)) {
         let mut rest = chunk;
         while !rest.is_empty() {
             let newline = memchr::memchr(b'\n', rest);
@@ -104,14 +106,14 @@ impl FrameDecoder {
     }
 
     /// Like [`finish`](Self::finish), without parsing.
-    pub fn finish_lines(&mut self, out: &mut impl FnMut(Result<&[u8]>)) {
+    pub fn finish_lines(&mut self, out: &mut impl FnMut(Result<Line<'_>>)) {
         if self.skipping.is_some() || !self.buf.is_empty() {
             self.take_part(&[], true, out);
         }
     }
 
     /// Handles the bytes `part` of the current line; `complete` when the line ends after them.
-    fn take_part(&mut self, part: &[u8], complete: bool, out: &mut impl FnMut(Result<&[u8]>)) {
+    fn take_part(&mut self, part: &[u8], complete: bool, out: &mut impl FnMut(Result<Line<'_>>)) {
         if let Some(skip) = &mut self.skipping {
             skip.len += part.len();
             if skip.noise.is_none() {
@@ -134,11 +136,18 @@ impl FrameDecoder {
         }
         if complete {
             if self.buf.is_empty() {
-                emit_line(part, out);
+                if starts_object(part) {
+                    out(Ok(Line::InChunk(part.strip_suffix(b"\r").unwrap_or(part))));
+                }
             } else {
                 self.buf.extend_from_slice(part);
-                emit_line(&self.buf, out);
-                self.clear_buf();
+                let mut line = std::mem::take(&mut self.buf);
+                if starts_object(&line) {
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                    out(Ok(Line::Gathered(line)));
+                }
             }
         } else {
             self.buf.extend_from_slice(part);
@@ -152,13 +161,13 @@ impl FrameDecoder {
         self.clear_buf();
     }
 
-    fn finish_part_skip(&mut self, out: &mut impl FnMut(Result<&[u8]>)) {
+    fn finish_part_skip(&mut self, out: &mut impl FnMut(Result<Line<'_>>)) {
         if let Some(skip) = self.skipping.take() {
             self.report_skip(skip, out);
         }
     }
 
-    fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<&[u8]>)) {
+    fn report_skip(&self, skip: Skip, out: &mut impl FnMut(Result<Line<'_>>)) {
         if skip.noise == Some(false) {
             out(Err(Error::LineTooLong {
                 len: skip.len,
@@ -184,10 +193,22 @@ fn starts_object(bytes: &[u8]) -> bool {
     first_non_space(bytes) == Some(b'{')
 }
 
-/// Reports one complete line (without its `\n` and a trailing `\r`), unless it is noise.
-fn emit_line(line: &[u8], out: &mut impl FnMut(Result<&[u8]>)) {
-    if starts_object(line) {
-        out(Ok(line.strip_suffix(b"\r").unwrap_or(line)));
+/// A complete line from [`FrameDecoder::decode_lines`], without its line end.
+#[derive(Debug)]
+pub enum Line<'a> {
+    /// The line lies whole in the chunk just decoded: a slice of it.
+    InChunk(&'a [u8]),
+    /// The line was gathered over several chunks: the decoder's buffer, handed over.
+    Gathered(Vec<u8>),
+}
+
+impl std::ops::Deref for Line<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Line::InChunk(line) => line,
+            Line::Gathered(line) => line,
+        }
     }
 }
 

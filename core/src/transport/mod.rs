@@ -9,7 +9,7 @@ mod framing;
 mod subprocess;
 
 pub use channel::{channel_transport, ChannelTransport, CliPeer};
-pub use framing::{parse_line, FrameDecoder, DEFAULT_MAX_LINE_SIZE};
+pub use framing::{parse_line, FrameDecoder, Line, DEFAULT_MAX_LINE_SIZE};
 pub use subprocess::{SubprocessConfig, SubprocessTransport};
 
 use crate::Result;

@@ -7,7 +7,8 @@ mod stderr;
 
 use super::chunks::ChunkPool;
 use super::{
-    parse_line, CliCommand, FrameDecoder, FrameStream, LineStream, Transport, DEFAULT_MAX_LINE_SIZE,
+    parse_line, CliCommand, FrameDecoder, FrameStream, Line, LineStream, Transport,
+    DEFAULT_MAX_LINE_SIZE,
 };
 use crate::options::StderrCallback;
 use crate::{Error, Result};
@@ -374,7 +375,7 @@ impl Reader {
             }
         }
         let mut batch = Vec::new();
-        decoder.finish_lines(&mut |item| batch.push(item.map(Bytes::copy_from_slice)));
+        decoder.finish_lines(&mut |item| batch.push(item.map(|line| share(&Bytes::new(), line))));
         if !self.child.wait_exit(Some(self.stdout_eof_grace)).await {
             // Output is over but the CLI lives on: nobody can hear from it again.
             self.child.signal_group(libc::SIGKILL);
@@ -448,14 +449,15 @@ async fn read_chunk(
     }
 }
 
-/// `line` as a shared slice of `chunk` when it lies in it (no copy), else a copy (a line that
-/// began in an earlier chunk).
-fn share(chunk: &Bytes, line: &[u8]) -> Bytes {
-    let range = chunk.as_ptr_range();
-    if range.contains(&line.as_ptr()) && line.as_ptr_range().end <= range.end {
-        chunk.slice_ref(line)
-    } else {
-        Bytes::copy_from_slice(line)
+/// A line as shared bytes, without a copy: a slice of `chunk` (where it lies), or the gathered
+/// buffer itself.
+fn share(chunk: &Bytes, line: Line<'_>) -> Bytes {
+    match line {
+        Line::InChunk(line) if chunk.as_ptr_range().contains(&line.as_ptr()) => {
+            chunk.slice_ref(line)
+        }
+        Line::InChunk(line) => Bytes::copy_from_slice(line),
+        Line::Gathered(line) => Bytes::from(line),
     }
 }
 
