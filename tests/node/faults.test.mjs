@@ -36,6 +36,16 @@ test('a text turn delivers the frames as parsed JSON, unknown types included', a
   })
 })
 
+test('messages keep the key order of the CLI\'s lines, as JSON.parse gives it', async () => {
+  const assistant = { type: 'assistant', uuid: 'u', message: { model: 'm', id: 'x', content: [{ text: 'hi', type: 'text' }], role: 'assistant', stop_reason: null }, session_id: 's', parent_tool_use_id: null, zeta: 1 }
+  const system = { type: 'system', zeta: 1, subtype: 'new_subtype', a: { z: 1, b: 2 } }
+  const steps = [...turn(initMessage, assistant, system, result()), { wait_stdin_eof: true }]
+  const theirs = await run(official, steps)
+  const ours = await run(wire, steps)
+  assert.equal(JSON.stringify(ours), JSON.stringify(theirs))
+  assert.equal(JSON.stringify(ours.messages[1]), JSON.stringify(assistant))
+})
+
 test('an error result is yielded, then thrown with the official text', async () => {
   const failed = result({ subtype: 'error_during_execution', is_error: true, errors: ['boom'], result: undefined })
   await same([...turn(initMessage, failed), { wait_stdin_eof: true }, { exit: 1 }], {}, (r) => {
