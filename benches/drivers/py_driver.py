@@ -62,7 +62,7 @@ async def drain(prompt, options) -> Run:
                 run.biggest = max(run.biggest, size)
             elif isinstance(message, sdk.ResultMessage):
                 run.result = message
-    except Exception as error:  # noqa: BLE001 - reported, not raised: a failure is a figure
+    except Exception as error:  # reported, not raised: a failure is a figure
         run.error = f"{type(error).__name__}: {error}"[:200]
     return run
 

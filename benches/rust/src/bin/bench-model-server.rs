@@ -8,7 +8,9 @@ use tokio::io::AsyncReadExt;
 #[tokio::main]
 async fn main() {
     let script = Script::new().exhausted_reply(Reply::text("Hello from the benchmark."));
-    let server = ModelServer::start(script).await.expect("start the model server");
+    let server = ModelServer::start(script)
+        .await
+        .expect("start the model server");
     println!("{}", server.url());
     let mut rest = Vec::new();
     let _ = tokio::io::stdin().read_to_end(&mut rest).await;

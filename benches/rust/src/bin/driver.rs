@@ -51,7 +51,9 @@ async fn main() {
             let sessions = (0..n).map(|_| tokio::spawn(drain(query("go", options()))));
             let runs = futures::future::join_all(sessions).await;
             let seconds = start.elapsed().as_secs_f64();
-            assert!(runs.iter().all(|r| r.as_ref().is_ok_and(|r| r.result.is_some())));
+            assert!(runs
+                .iter()
+                .all(|r| r.as_ref().is_ok_and(|r| r.result.is_some())));
             let grown = proc_status_kb("VmHWM") - base_kb;
             json!({"sessions": n, "seconds": seconds, "rss_per_session_kb": grown / n as f64})
         }

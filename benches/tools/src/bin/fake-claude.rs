@@ -178,7 +178,9 @@ fn write(out: &mut File, text: &str) {
 /// The id of the first hook callback the SDK registered in `initialize`.
 fn first_hook_id(hooks: &Value) -> Option<String> {
     let events = hooks.as_object()?;
-    let matchers = events.get("PreToolUse").or_else(|| events.values().next())?;
+    let matchers = events
+        .get("PreToolUse")
+        .or_else(|| events.values().next())?;
     let id = matchers.get(0)?.get("hookCallbackIds")?.get(0)?.as_str()?;
     Some(id.to_string())
 }
@@ -214,8 +216,8 @@ fn send_request(out: &mut File, rt: &mut RoundTrips, hook_id: &str) {
                "input": {"command": format!("touch /tmp/bench-{n}")},
                "permission_suggestions": [], "blocked_path": null, "tool_use_id": tool_use_id})
     };
-    let mut text =
-        json!({"type": "control_request", "request_id": rt.pending, "request": request}).to_string();
+    let mut text = json!({"type": "control_request", "request_id": rt.pending, "request": request})
+        .to_string();
     text.push('\n');
     rt.sent_at = Instant::now();
     write(out, &text);
