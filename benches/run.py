@@ -157,10 +157,15 @@ def header(paths: Paths, args: argparse.Namespace) -> str:
         (line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line),
         platform.processor(),
     )
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+
+    def version(*command: str) -> str:
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+
+    python = version(str(paths.python), "-c", "import platform; print(platform.python_version())")
+    node = version("node", "--version")
     return (
         f"claude-wire {commit or '?'}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-        f"{os.cpu_count()} CPUs ({cpu}); Python {platform.python_version()}, node {node}; "
+        f"{os.cpu_count()} CPUs ({cpu}); Python {python}, node {node}; "
         f"{args.reps} repetitions{' (quick counts)' if args.quick else ''}"
     )
 

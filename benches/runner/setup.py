@@ -121,11 +121,11 @@ def prepare(skip_build: bool) -> Paths:
     scratch = cache / "bench"
     scratch.mkdir(parents=True, exist_ok=True)
     profile = target_dir() / "profiling"
-    venv = Path(os.environ.get("CLAUDE_WIRE_PY_VENV", ROOT / ".venv-test"))
+    venv = ROOT / os.environ.get("CLAUDE_WIRE_PY_VENV", ".venv-test")  # as scripts/python-env.sh
     paths = Paths(
         tools=profile,
         driver=profile,
-        python=(ROOT / venv if not venv.is_absolute() else venv) / "bin" / "python",
+        python=venv / "bin" / "python",
         official_python=official_python(scratch, versions["CLAUDE_AGENT_SDK_PYTHON"]),
         official_ts=official_ts(scratch, versions["CLAUDE_AGENT_SDK_NODE"]),
         cli=Path(step("the pinned CLI", ["bash", "scripts/fetch-cli.sh"])),
