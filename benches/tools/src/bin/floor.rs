@@ -28,7 +28,9 @@ fn main() {
         "stream-json",
     ]);
     if scenario == "realcli" {
-        command.args(["--model", "test-model", "--max-turns", "1"]);
+        // As the SDKs run it: an empty system prompt (the Python SDK's default flag; the TS SDK
+        // sends `systemPrompt: [""]` in `initialize`), one turn.
+        command.args(["--system-prompt", "", "--model", "test-model", "--max-turns", "1"]);
     }
     let hooks = if scenario == "hook" {
         json!({"PreToolUse": [{"matcher": null, "hookCallbackIds": ["hook_0"]}]})
