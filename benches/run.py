@@ -187,7 +187,14 @@ def main() -> None:
     parser.add_argument("--drivers", help="comma-separated subset of the drivers")
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument("--no-build", action="store_true", help="use what is already built")
+    parser.add_argument("--raw", type=Path, help="also write every run's figures (JSON) here")
+    parser.add_argument("--render", type=Path, help="print the table of a --raw file, run nothing")
     args = parser.parse_args()
+    if args.render:
+        saved = json.loads(args.render.read_text())
+        results = {(s, d): runs for s, d, runs in saved["results"]}
+        print(render(saved["title"], saved["scenarios"], results))
+        return
 
     paths = prepare(args.no_build)
     plan = scenarios(args)
@@ -229,10 +236,15 @@ def main() -> None:
     finally:
         if server:
             server.communicate("")
-    table = render(header(paths, args), [s.name for s in plan], results)
+    title = header(paths, args)
+    table = render(title, [s.name for s in plan], results)
     print(table)
     if args.output:
         args.output.write_text(table + "\n")
+    if args.raw:
+        saved = {"title": title, "scenarios": [s.name for s in plan]}
+        saved["results"] = [[s, d, runs] for (s, d), runs in results.items()]
+        args.raw.write_text(json.dumps(saved, indent=1) + "\n")
 
 
 if __name__ == "__main__":

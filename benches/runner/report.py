@@ -117,11 +117,14 @@ def render(title: str, names: list[str], results: dict[tuple[str, str], list]) -
                     spread += f" ({len(failed)} failed)"
                 ref = get(REFERENCE[driver], key) if driver in REFERENCE else None
                 versus = f"{med / ref:.2f}x" if ref else ""
+                if driver in REFERENCE and ref is None and results.get((name, REFERENCE[driver])):
+                    versus = f"{REFERENCE[driver]} fails"
                 if kind == "realcli" and driver != "floor" and get("floor", key) is not None:
                     versus = f"floor {med - get('floor', key):+.0f} ms"
                 goal, met = target(kind, key, driver, med, ref, get) if driver in OURS else ("", "")
                 if met == "**no**":
-                    misses.append(f"{name} {label} {driver}: {versus or fmt(med)} (target {goal})")
+                    shown = "" if "(is" in goal else f"{versus or fmt(med)}, "
+                    misses.append(f"{name}, {label}, {driver}: {shown}target {goal}")
                 row += [fmt(med), spread, versus, goal, met]
                 lines.append("| " + " | ".join(row) + " |")
     lines += ["", f"Targets missed: {len(misses)}"] + [f"- {miss}" for miss in misses]
