@@ -166,7 +166,8 @@ def header(paths: Paths, args: argparse.Namespace) -> str:
     return (
         f"claude-wire {commit or '?'}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"{os.cpu_count()} CPUs ({cpu}); Python {python}, node {node}; "
-        f"{args.reps} repetitions{' (quick counts)' if args.quick else ''}"
+        f"{args.reps} repetitions{' (quick counts)' if args.quick else ''}; "
+        f"load average at the end {os.getloadavg()[1]:.1f} (5 min)"
     )
 
 
