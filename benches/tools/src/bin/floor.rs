@@ -30,7 +30,14 @@ fn main() {
     if scenario == "realcli" {
         // As the SDKs run it: an empty system prompt (the Python SDK's default flag; the TS SDK
         // sends `systemPrompt: [""]` in `initialize`), one turn.
-        command.args(["--system-prompt", "", "--model", "test-model", "--max-turns", "1"]);
+        command.args([
+            "--system-prompt",
+            "",
+            "--model",
+            "test-model",
+            "--max-turns",
+            "1",
+        ]);
     }
     let hooks = if scenario == "hook" {
         json!({"PreToolUse": [{"matcher": null, "hookCallbackIds": ["hook_0"]}]})
