@@ -106,6 +106,9 @@ mod tests {
         let small = pool.share(&mut buf);
         assert_eq!(&small[..], b"{\"a\":1}\n");
         assert_eq!(buf.as_ptr(), kept, "the reader keeps its buffer");
-        assert!(pool.free.lock().unwrap().is_empty(), "a calm stream empties the pool");
+        assert!(
+            pool.free.lock().unwrap().is_empty(),
+            "a calm stream empties the pool"
+        );
     }
 }
