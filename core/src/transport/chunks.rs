@@ -2,8 +2,8 @@
 //!
 //! Lines are handed over as slices of the buffer they were read into, and are dropped on the
 //! consumer's thread, often long after the reader moved on. A buffer freed there and allocated
-//! again here was fresh memory every time: with allocators that give large blocks back to the
-//! kernel (mimalloc in the Python package), the kernel zeroing new pages took a quarter of a
+//! again here was fresh memory every time: with an allocator that gives large blocks back to
+//! the kernel (mimalloc, with transparent huge pages), zeroing new pages took a quarter of a
 //! flood. Here a buffer comes back to its pool when its last line is dropped; a small read is
 //! copied out instead, so the reader keeps its buffer, and the pool is emptied then: the flood
 //! is over, and an idle session keeps one buffer, not several.
