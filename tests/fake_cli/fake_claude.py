@@ -249,22 +249,26 @@ def step_write_pid_file(arg, pid=None):
     os.rename(tmp, arg)
 
 
-def step_answer_request(arg):
-    # Answers the next stdin line, which must be a control request, with a success.
-    line = read_stdin_line()
-    request = json.loads(line) if line else {}
-    if request.get("type") != "control_request":
-        fail("fake_claude: expected a control request, got " + repr(line), 97)
+def answer_success(request, response):
     write_line(
         {
             "type": "control_response",
             "response": {
                 "subtype": "success",
                 "request_id": request["request_id"],
-                "response": arg or {},
+                "response": response or {},
             },
         }
     )
+
+
+def step_answer_request(arg):
+    # Answers the next stdin line, which must be a control request, with a success.
+    line = read_stdin_line()
+    request = json.loads(line) if line else {}
+    if request.get("type") != "control_request":
+        fail("fake_claude: expected a control request, got " + repr(line), 97)
+    answer_success(request, arg)
 
 
 def step_answer_initialize(arg):
@@ -277,16 +281,7 @@ def step_answer_initialize(arg):
         or request["request"].get("subtype") != "initialize"
     ):
         fail("fake_claude: expected initialize, got " + line.decode(errors="replace"), 97)
-    write_line(
-        {
-            "type": "control_response",
-            "response": {
-                "subtype": "success",
-                "request_id": request["request_id"],
-                "response": arg or {},
-            },
-        }
-    )
+    answer_success(request, arg)
 
 
 STEP_HANDLERS = {

@@ -9,6 +9,7 @@ use claude_wire::hooks::{hook, HookMatcher, HookOutput};
 use claude_wire::message::ContentBlock;
 use claude_wire::permission::{can_use_tool, PermissionResult};
 use claude_wire::{query, ClaudeAgentOptions, Message};
+use claude_wire_bench_tools::{cpu_seconds, peak_rss_mb, quantile};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -107,28 +108,7 @@ fn round_trips(run: Run) -> Value {
     let text = text.unwrap_or_default();
     assert!(!is_error, "{text}");
     let mut times: Vec<f64> = serde_json::from_str(&text).expect("a list of round trips");
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    json!({"n": times.len(), "p50_us": at(0.5), "p99_us": at(0.99)})
-}
-
-fn cpu_seconds() -> f64 {
-    let usage = rusage();
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
-
-fn peak_rss_mb() -> f64 {
-    rusage().ru_maxrss as f64 / 1024.0
-}
-
-fn rusage() -> libc::rusage {
-    // SAFETY: getrusage fills the zeroed struct it is given.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    }
+    json!({"n": times.len(), "p50_us": quantile(&mut times, 0.5), "p99_us": quantile(&mut times, 0.99)})
 }
 
 /// A `kB` line of /proc/self/status (`VmRSS`, `VmHWM`).
