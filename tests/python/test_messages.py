@@ -29,6 +29,16 @@ from claude_wire import (
 )
 
 S = {"session_id": "sess-1"}
+# The least result frame: the end of a turn.
+RESULT = {
+    "type": "result",
+    "subtype": "success",
+    "is_error": False,
+    "duration_ms": 1,
+    "duration_api_ms": 1,
+    "num_turns": 1,
+    **S,
+}
 
 FRAMES: list[dict[str, Any]] = [
     {
@@ -285,16 +295,7 @@ async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
         **S,
         "description": "d",
     }
-    result = {
-        "type": "result",
-        "subtype": "success",
-        "is_error": False,
-        "duration_ms": 1,
-        "duration_api_ms": 1,
-        "num_turns": 1,
-        **S,
-    }
-    frames = [init, task, result]
+    frames = [init, task, RESULT]
     mine = await collect(claude_wire, fake_options(frames))
     assert [list(m.data) for m in mine[:2]] == [list(init), list(task)]
     compact = {"separators": (",", ":")}
@@ -310,15 +311,7 @@ async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
 async def test_invalid_json_line_raises_cli_json_decode_error(fake_options) -> None:
     frames = [
         "{not json",
-        {
-            "type": "result",
-            "subtype": "success",
-            "is_error": False,
-            "duration_ms": 1,
-            "duration_api_ms": 1,
-            "num_turns": 1,
-            **S,
-        },
+        RESULT,
     ]
     stream = claude_wire.query(prompt="go", options=fake_options(frames))
     with pytest.raises(claude_wire.CLIJSONDecodeError):
