@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node bench-sessions wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node bench-sessions bench-warm wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -68,6 +68,13 @@ bench-python: cli
 bench-sessions:
 	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
 	.venv-test/bin/python benches/sessions_bench.py $(SESSIONS_BENCH_ARGS)
+
+## Warm starts: a SessionPool claim vs a cold query on the real pinned CLI against the scripted
+## model server, in one run: medians of start -> first message and start -> result, and the
+## ratios. Not part of `bench`. More runs: WARM_BENCH_ARGS="--runs 15".
+bench-warm: cli
+	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
+	CLAUDE_WIRE_CLI="$$(bash scripts/fetch-cli.sh)" .venv-test/bin/python benches/warm_start.py $(WARM_BENCH_ARGS)
 
 ## Fuzz the core (cargo-fuzz on nightly, installed if missing): each target for FUZZ_SECONDS
 ## (default 60), then execs/s and coverage per target. Crashes land in core/fuzz/artifacts/.
