@@ -413,6 +413,7 @@ impl Error {
             ),
             (_, Error::Sessions(problem)) => problem.message(flavour),
             (_, Error::Resume(problem)) => problem.message(flavour),
+            (_, Error::Pool(problem)) => problem.message(flavour),
             // A store's own error reaches the caller as the store raised it.
             (Flavour::Python | Flavour::Ts, Error::Store { source, .. }) => source.to_string(),
             // Both official SDKs raise the CLI's own text.

@@ -37,6 +37,19 @@ pub enum PoolError {
 }
 
 impl PoolError {
+    /// The text in the wording of `flavour`'s SDK: under [`Flavour::Ts`](crate::Flavour::Ts)
+    /// an option is named in camelCase (`maxTurns`), as TypeScript options spell it.
+    pub fn message(&self, flavour: crate::Flavour) -> String {
+        match (flavour, self) {
+            (crate::Flavour::Ts, PoolError::OptionDiffers { option }) => self
+                .to_string()
+                .replace(option, &camel(option))
+                .replace("permission_mode", "permissionMode")
+                .replace("max_thinking_tokens", "maxThinkingTokens"),
+            _ => self.to_string(),
+        }
+    }
+
     /// The stable kind bindings map to their own error types.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -51,5 +64,42 @@ impl PoolError {
 impl From<PoolError> for crate::Error {
     fn from(error: PoolError) -> Self {
         crate::Error::Pool(error)
+    }
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match (c, upper) {
+            ('_', _) => upper = true,
+            (c, true) => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typescript_wording_names_options_in_camel_case() {
+        let error = PoolError::OptionDiffers {
+            option: "max_turns",
+        };
+        let text = error.message(crate::Flavour::Ts);
+        assert!(text.starts_with("option `maxTurns` differs"), "{text}");
+        assert!(
+            text.contains("model, permissionMode and maxThinkingTokens"),
+            "{text}"
+        );
+        assert!(error
+            .message(crate::Flavour::Python)
+            .contains("`max_turns`"));
     }
 }

@@ -153,6 +153,12 @@ impl Pool {
         Ok(self.start_query(prompt.into(), adjust))
     }
 
+    /// Whether a claim with `options` would be accepted: `Ok` when they differ from the pool's
+    /// only in what a control request sets, else [`PoolError::OptionDiffers`] naming the option.
+    pub fn accepts(&self, options: &ClaudeAgentOptions) -> Result<(), PoolError> {
+        claim::compare(&self.inner.options, options).map(drop)
+    }
+
     fn start_query(&self, prompt: Prompt, adjust: Adjust) -> Query {
         let inner = self.inner.clone();
         let eager = inner.options.flavour == Flavour::Ts;
