@@ -26,7 +26,7 @@ from claude_wire import (
     SessionPool,
     SystemMessage,
 )
-from claude_wire.testing import ModelServer, text
+from claude_wire.testing import ModelServer, text, tool_use
 
 pytestmark = needs_cli
 
@@ -178,3 +178,32 @@ async def test_a_claimed_client_is_connected_and_the_pool_refills(real_options) 
                 assert isinstance(replies[-1], ResultMessage)
                 assert replies[-1].result == "from the pool"
             await eventually(lambda: not alive(first), "the claimed CLI reaped")
+
+
+async def test_the_pools_callbacks_answer_a_claimed_session(real_options, project) -> None:
+    asked: list[str] = []
+    hooked: list[str] = []
+
+    async def can_use_tool(name: str, tool_input: dict[str, Any], context: Any) -> Any:
+        asked.append(name)
+        await asyncio.sleep(0)  # runs on this loop: awaiting works
+        return claude_wire.PermissionResultAllow()
+
+    async def pre(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
+        hooked.append(hook_input["hook_event_name"])
+        return {}
+
+    script = [tool_use("Bash", {"command": "touch made.txt"}), text("finished")]
+    with ModelServer(script) as server:
+        options = real_options(
+            server,
+            can_use_tool=can_use_tool,
+            hooks={"PreToolUse": [claude_wire.HookMatcher(hooks=[pre])]},
+        )
+        async with SessionPool(options) as pool:
+            await eventually(lambda: pool.stats()["warm"] == 1, "a warm CLI")
+            # The pool's own options object: nothing differs, callbacks included.
+            _, messages = await first_and_all(pool.query(prompt="make a file", options=options))
+    assert messages[-1].result == "finished"
+    assert asked == ["Bash"] and hooked == ["PreToolUse"]
+    assert (project / "made.txt").exists()
