@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust bench-python bench-node bench-sessions bench-warm wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node test-ray cli bench bench-rust bench-python bench-node bench-sessions bench-warm wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -42,6 +42,12 @@ test-python: cli
 
 test-node: cli
 	bash scripts/test-node.sh
+
+## The Ray example (examples/ray_pool.py) on a local Ray instance: installs ray into the test
+## virtualenv, then runs its test (skipped by `make test` when ray is not installed).
+test-ray: cli
+	CLAUDE_WIRE_PY_RAY=1 bash scripts/python-env.sh >/dev/null
+	bash scripts/test-python.sh -k ray_pool
 
 ## Benchmarks (not tests), built with the `profiling` profile (release code with debug info, so
 ## perf/samply can attribute time): framing/parse throughput, control round trips, then Python
