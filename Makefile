@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node test-ray cli bench bench-rust bench-python bench-node bench-sessions bench-warm wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node test-ray cli bench bench-rust-micro bench-sessions bench-warm wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -49,24 +49,20 @@ test-ray: cli
 	CLAUDE_WIRE_PY_RAY=1 bash scripts/python-env.sh >/dev/null
 	bash scripts/test-python.sh -k ray_pool
 
-## Benchmarks (not tests), built with the `profiling` profile (release code with debug info, so
-## perf/samply can attribute time): framing/parse throughput, control round trips, then Python
-## vs the official SDK.
-bench: bench-rust bench-python bench-node
+## The benchmark suite (benches/run.py, see BENCHMARKS.md): claude-wire Rust, Python and Node
+## beside the official Python and TS SDKs and a serde_json::Value floor, interleaved, 5
+## repetitions, against one compiled fake CLI (flood, permission and hook round trips pinned and
+## unpinned, a 50 MiB line, import time, 100 concurrent sessions) and the real CLI; one markdown
+## table with medians, ratios and the targets. Builds what it runs (cargo `profiling` profile,
+## release addon) and installs the official SDKs into ~/.cache/claude-wire/bench once.
+## Options: BENCH_ARGS="--quick --reps 1 --only flood,hook --output table.md".
+bench: cli
+	python3 benches/run.py $(BENCH_ARGS)
 
-bench-rust: cli
+## Micro-benchmarks of the core alone (framing/parse throughput, control round trips over an
+## in-memory peer), `profiling` profile.
+bench-rust-micro: cli
 	$(CARGO) bench -p claude-wire --profile profiling
-
-## claude-wire vs @anthropic-ai/claude-agent-sdk in one run (release addon): load time,
-## messages/s, callback round trips, a 50 MiB line; as ratios.
-bench-node: cli
-	CLAUDE_WIRE_NODE_BUILD=build bash scripts/test-node.sh --build-only
-	node benches/node_bench.mjs
-
-## claude_wire vs claude_agent_sdk in one run: import time and messages/s, as ratios.
-bench-python: cli
-	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
-	.venv-test/bin/python benches/python_bench.py
 
 ## Session API, claude_wire vs claude_agent_sdk in one run: list_sessions over 2,000 sessions of
 ## ~1 MB and get_session_messages on a 50 MB transcript (synthetic, written to a temp dir: ~2 GB

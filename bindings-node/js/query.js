@@ -65,6 +65,8 @@ export class Query {
   #aborted = false
   #closing = null
   #queue = Promise.resolve()
+  /** The next batch, asked for while the consumer works through the current one. */
+  #ahead = null
   #controller
   #process = null
   #onAbort = () => {
@@ -161,7 +163,9 @@ export class Query {
         throw error
       }
       if (this.#done) return { value: undefined, done: true }
-      const batch = JSON.parse(await this.#native.nextBatch())
+      const text = await (this.#ahead ?? this.#native.nextBatch())
+      this.#ahead = null
+      const batch = JSON.parse(text)
       if (this.#aborted) continue // the abort error comes next
       if (this.#closing) {
         // Closed by return() or close() while this read was pending: the query is over.
@@ -177,6 +181,9 @@ export class Query {
       if (batch.done) {
         this.#done = true
         this.#controller?.signal.removeEventListener('abort', this.#onAbort)
+      } else if (!batch.error) {
+        // The native side gathers the next batch while this one is consumed (it never rejects).
+        this.#ahead = this.#native.nextBatch()
       }
     }
   }

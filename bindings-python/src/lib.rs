@@ -27,12 +27,6 @@ mod transport;
 
 use pyo3::prelude::*;
 
-/// Each message is parsed into many small allocations; mimalloc makes that cheaper than the
-/// system allocator (Python objects are still allocated by Python). Its options are set in
-/// `claude_wire/__init__.py`, before this module loads.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The extension module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {

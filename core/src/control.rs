@@ -293,6 +293,12 @@ impl Pending {
         Ok(rx)
     }
 
+    /// True while a request waits for its answer.
+    pub(crate) fn any_waiting(&self) -> bool {
+        let state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        !state.waiting.is_empty()
+    }
+
     /// Forgets a request (timed out or abandoned by its caller). True when it was still waiting.
     pub(crate) fn forget(&self, id: &str) -> bool {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());

@@ -174,7 +174,7 @@ impl Session {
                 let item =
                     crate::message::policy::deliver_frame(flavour, error.to_message(flavour));
                 if let (Some(item), Some(errors)) = (item, errors.upgrade()) {
-                    let _ = errors.send(vec![Delivery::Ready(Box::new(item))]);
+                    let _ = errors.send(vec![Delivery::Ready(Box::new(item), 0)]);
                 }
             });
             MirrorBatcher::new(store, projects, mode, on_error)
@@ -195,7 +195,8 @@ impl Session {
             mirror,
             _resumed: config.resumed,
         });
-        let reader = tokio::spawn(reader::read_loop(shared.clone(), input, tx));
+        let backlog = inbox.backlog();
+        let reader = tokio::spawn(reader::read_loop(shared.clone(), input, tx, backlog));
         let session = Session {
             shared,
             messages: tokio::sync::Mutex::new(inbox),

@@ -504,3 +504,50 @@ async fn a_tracked_background_agent_keeps_stdin_open_past_the_ceiling() {
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert_gone(&pid).await;
 }
+
+/// A consumer far behind a flood: the reader stops reading ahead (the CLI's writes wait), loses
+/// nothing, and still reads on at once for the answer to a control request of ours.
+#[tokio::test]
+async fn the_reader_waits_for_a_slow_consumer_but_not_for_a_control_answer() {
+    let (dir, pid) = pid_file();
+    let flooded = dir.path().join("flooded");
+    let count = 12_000;
+    let text = "x".repeat(2_000);
+    let assistant = json!({"type": "assistant", "session_id": "s",
+        "message": {"model": "m", "role": "assistant", "content": [{"type": "text", "text": text}]}});
+    let steps = started(json!([
+        {"emit_many": {"count": count, "message": assistant}},
+        {"write_pid_file": flooded.to_string_lossy()},
+        {"answer_request": {}},
+        {"emit": result_line()},
+        {"wait_stdin_eof": true},
+        {"exit": 0}
+    ]));
+    // A callback keeps stdin open for control requests after the prompt.
+    let options = options(&pid, steps).can_use_tool(can_use_tool(|_, _, _| async {
+        Ok(PermissionResult::allow())
+    }));
+    let mut query = query("hi", options);
+    let control = query.handle().control().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !flooded.exists(),
+        "24 MB were read ahead of a consumer that took nothing"
+    );
+    tokio::time::timeout(Duration::from_secs(20), control.interrupt())
+        .await
+        .expect("the control answer behind the backlog arrived")
+        .unwrap();
+    assert!(flooded.exists());
+    let mut assistants = 0;
+    while let Some(item) = query.next().await {
+        let message = item.unwrap();
+        assistants += usize::from(message.type_name() == "assistant");
+        if message.is_result() {
+            break;
+        }
+    }
+    assert_eq!(assistants, count);
+    drop(query);
+    assert_gone(&pid).await;
+}

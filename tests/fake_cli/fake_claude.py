@@ -36,6 +36,7 @@ Input
   {"wait_stdin_eof": true}     read and discard stdin until EOF
   {"answer_initialize": {...}} read one stdin line; it must be the SDK's initialize control request;
                                answer it with a success control_response carrying the given object
+  {"answer_request": {...}}    the same for any control request (the next stdin line)
 
 Control
   {"sleep": seconds}           sleep (float)
@@ -248,6 +249,24 @@ def step_write_pid_file(arg, pid=None):
     os.rename(tmp, arg)
 
 
+def step_answer_request(arg):
+    # Answers the next stdin line, which must be a control request, with a success.
+    line = read_stdin_line()
+    request = json.loads(line) if line else {}
+    if request.get("type") != "control_request":
+        fail("fake_claude: expected a control request, got " + repr(line), 97)
+    write_line(
+        {
+            "type": "control_response",
+            "response": {
+                "subtype": "success",
+                "request_id": request["request_id"],
+                "response": arg or {},
+            },
+        }
+    )
+
+
 def step_answer_initialize(arg):
     line = read_stdin_line()
     if line is None:
@@ -272,6 +291,7 @@ def step_answer_initialize(arg):
 
 STEP_HANDLERS = {
     "answer_initialize": step_answer_initialize,
+    "answer_request": step_answer_request,
     "emit": step_emit,
     "emit_raw": step_emit_raw,
     "emit_many": step_emit_many,

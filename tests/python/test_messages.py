@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -276,7 +277,14 @@ async def test_same_objects_as_official(fake_options) -> None:
 
 async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
     init = {"type": "system", "zeta": 1, "subtype": "init", "cwd": "/w", **S, "tools": [], "a": 2}
-    task = {"type": "system", "subtype": "task_started", "task_id": "t", "uuid": "u", **S, "description": "d"}
+    task = {
+        "type": "system",
+        "subtype": "task_started",
+        "task_id": "t",
+        "uuid": "u",
+        **S,
+        "description": "d",
+    }
     result = {
         "type": "result",
         "subtype": "success",
@@ -289,6 +297,11 @@ async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
     frames = [init, task, result]
     mine = await collect(claude_wire, fake_options(frames))
     assert [list(m.data) for m in mine[:2]] == [list(init), list(task)]
+    compact = {"separators": (",", ":")}
+    assert [json.dumps(m.data, **compact) for m in mine[:2]] == [
+        json.dumps(init, **compact),
+        json.dumps(task, **compact),
+    ]
     official = pytest.importorskip("claude_agent_sdk")
     theirs = await collect(official, fake_options(frames, sdk=official))
     assert [list(m.data) for m in theirs[:2]] == [list(m.data) for m in mine[:2]]

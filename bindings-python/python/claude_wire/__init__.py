@@ -5,10 +5,7 @@ Change ``import claude_agent_sdk`` to ``import claude_wire`` and the program run
 
 from __future__ import annotations
 
-# First: the native module loads with its allocator's options set (see _load).
-from ._load import _native
-
-# isort: split
+from . import _native
 from ._errors import (
     ClaudeSDKError,
     CLIConnectionError,

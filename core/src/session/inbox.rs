@@ -4,19 +4,85 @@
 //! batch, not one per message. Message lines the reader need not look into travel unparsed:
 //! the consumer parses them when it takes them, so a message is allocated and freed on the same
 //! thread (cross-thread frees made the allocator's locks the bottleneck of a flood).
+//!
+//! The [`Backlog`] counts what the consumer has not taken yet, so that the reader can stop
+//! reading ahead of a slow consumer (see [`Backlog::wait_for_room`]).
 
 use crate::message::{policy, Message};
 use crate::transport::parse_line;
 use crate::{Flavour, Result};
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+
+/// Above this many bytes not yet taken by the consumer, the reader pauses...
+const BACKLOG_HIGH: usize = 16 << 20;
+/// ...until the consumer brings it down to this.
+const BACKLOG_LOW: usize = 4 << 20;
+/// How often a paused reader looks whether a control request started waiting for its answer.
+const RECHECK: Duration = Duration::from_millis(20);
+
+/// Bytes handed to the consumer and not taken yet.
+#[derive(Default)]
+pub(crate) struct Backlog {
+    bytes: AtomicUsize,
+    drained: Notify,
+}
+
+impl Backlog {
+    pub(crate) fn add(&self, bytes: usize) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    fn take(&self, bytes: usize) {
+        let before = self
+            .bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                Some(b.saturating_sub(bytes))
+            })
+            .unwrap_or_default();
+        if before > BACKLOG_LOW && before.saturating_sub(bytes) <= BACKLOG_LOW {
+            self.drained.notify_one();
+        }
+    }
+
+    /// Waits while the consumer is far behind. Reading on would only pile the rest of the
+    /// output up in memory. It never waits while `urgent()` holds: an answer to one of our
+    /// control requests may be behind the unread messages, and its caller may be the very
+    /// task that would consume them.
+    pub(crate) async fn wait_for_room(&self, urgent: impl Fn() -> bool) {
+        while self.bytes.load(Ordering::Relaxed) > BACKLOG_HIGH && !urgent() {
+            let drained = self.drained.notified();
+            if self.bytes.load(Ordering::Relaxed) <= BACKLOG_LOW {
+                return;
+            }
+            let _ = tokio::time::timeout(RECHECK, drained).await;
+            if self.bytes.load(Ordering::Relaxed) <= BACKLOG_LOW {
+                return;
+            }
+        }
+    }
+}
 
 /// One item of a batch.
 pub(crate) enum Delivery {
-    /// A message (or error) the reader already dealt with.
-    Ready(Box<Result<Message>>),
+    /// A message (or error) the reader already dealt with, and what it counts for in the
+    /// [`Backlog`] (0: not counted).
+    Ready(Box<Result<Message>>, usize),
     /// A message line, parsed by the consumer.
     Line(Bytes),
+}
+
+impl Delivery {
+    /// What the item counts for in the [`Backlog`].
+    pub(crate) fn weight(&self) -> usize {
+        match self {
+            Delivery::Ready(_, weight) => *weight,
+            Delivery::Line(line) => line.len(),
+        }
+    }
 }
 
 pub(crate) type Batch = Vec<Delivery>;
@@ -27,6 +93,7 @@ pub(crate) struct Inbox {
     rx: mpsc::UnboundedReceiver<Batch>,
     current: std::vec::IntoIter<Delivery>,
     flavour: Flavour,
+    backlog: Arc<Backlog>,
 }
 
 impl Inbox {
@@ -36,14 +103,26 @@ impl Inbox {
             rx,
             current: Vec::new().into_iter(),
             flavour,
+            backlog: Arc::default(),
         };
         (tx, inbox)
+    }
+
+    /// The count the reader adds to and this inbox takes from.
+    pub(crate) fn backlog(&self) -> Arc<Backlog> {
+        self.backlog.clone()
+    }
+
+    fn pop(&mut self) -> Option<Delivery> {
+        let delivery = self.current.next()?;
+        self.backlog.take(delivery.weight());
+        Some(delivery)
     }
 
     /// The next message as the flavour delivers it; `None` once the reader is gone.
     pub(crate) async fn next(&mut self) -> Option<Result<Message>> {
         loop {
-            for delivery in self.current.by_ref() {
+            while let Some(delivery) = self.pop() {
                 if let Some(item) = deliver(self.flavour, delivery) {
                     return Some(item);
                 }
@@ -57,7 +136,7 @@ impl Inbox {
     /// serialised.
     pub(crate) async fn next_json(&mut self) -> Option<Result<Bytes>> {
         loop {
-            for delivery in self.current.by_ref() {
+            while let Some(delivery) = self.pop() {
                 let item = match delivery {
                     Delivery::Line(line) if self.flavour.delivers_frames_unparsed() => {
                         Some(checked_json(line))
@@ -75,7 +154,7 @@ impl Inbox {
 
 fn deliver(flavour: Flavour, delivery: Delivery) -> Option<Result<Message>> {
     match delivery {
-        Delivery::Ready(item) => Some(*item),
+        Delivery::Ready(item, _) => Some(*item),
         Delivery::Line(line) => {
             let parsed = if flavour.delivers_frames_unparsed() {
                 parse_line(&line).map(Message::Unknown)
@@ -135,7 +214,7 @@ mod tests {
         tx.send(vec![
             line(r#"{"type":"brand_new","x":1}"#),
             line("{not json"),
-            Delivery::Ready(Box::new(Err(crate::Error::NoResult))),
+            Delivery::Ready(Box::new(Err(crate::Error::NoResult)), 0),
         ])
         .unwrap();
         drop(tx);
@@ -162,9 +241,10 @@ mod tests {
             line(br#"{"type":"assistant","z":1,"a":{"y":2,"b":3}}"#),
             line(b"{\"type\":\"user\",\"bad\":\"\xff\"}"),
             line(b"{\"type\":\"user\""),
-            Delivery::Ready(Box::new(Ok(Message::Unknown(
-                serde_json::json!({"type": "x"}),
-            )))),
+            Delivery::Ready(
+                Box::new(Ok(Message::Unknown(serde_json::json!({"type": "x"})))),
+                0,
+            ),
         ])
         .unwrap();
         drop(tx);

@@ -1,7 +1,7 @@
 //! The reader task: frames from the CLI, routed to the pending control requests, to one
 //! handler task per CLI request, or to the message channel.
 
-use super::inbox::{is_plain_message, Batch, BatchSender, Delivery};
+use super::inbox::{is_plain_message, Backlog, Batch, BatchSender, Delivery};
 use super::Shared;
 use crate::control::{self, ClosedReason};
 use crate::message::policy;
@@ -158,6 +158,9 @@ enum Piece {
     Frame(Value),
 }
 
+/// What a frame from a frame stream (not a raw line) counts for in the backlog.
+const FRAME_WEIGHT: usize = 512;
+
 /// At most this many frames of a frame stream go into one batch.
 const FRAMES_PER_BATCH: usize = 256;
 
@@ -192,6 +195,7 @@ impl Input {
 struct Reading {
     shared: Arc<Shared>,
     tx: BatchSender,
+    backlog: Arc<Backlog>,
     /// What goes to the consumer at the end of the current chunk.
     out: Batch,
     last_error_result: Option<Map<String, Value>>,
@@ -200,12 +204,19 @@ struct Reading {
 impl Reading {
     fn send(&mut self) {
         if !self.out.is_empty() {
+            self.backlog
+                .add(self.out.iter().map(Delivery::weight).sum());
             let _ = self.tx.send(std::mem::take(&mut self.out));
         }
     }
 
     /// Routes one item; `Err` with the error that ends the session.
     async fn take(&mut self, item: Result<Piece>) -> std::result::Result<(), Error> {
+        // What a message counts for in the backlog: its line, or a guess for a parsed frame.
+        let weight = match &item {
+            Ok(Piece::Line(line)) => line.len(),
+            _ => FRAME_WEIGHT,
+        };
         let frame = match item {
             Ok(Piece::Line(line)) if is_plain_message(&line) => {
                 self.last_error_result = None;
@@ -230,12 +241,12 @@ impl Reading {
                     }
                 }
                 if let Some(item) = policy::deliver_frame(self.shared.flavour, message) {
-                    self.out.push(Delivery::Ready(Box::new(item)));
+                    self.out.push(Delivery::Ready(Box::new(item), weight));
                 }
                 Ok(())
             }
             Err(error) if error.is_recoverable() => {
-                self.out.push(Delivery::Ready(Box::new(Err(error))));
+                self.out.push(Delivery::Ready(Box::new(Err(error)), weight));
                 Ok(())
             }
             Err(error) => Err(explain_exit(error, self.last_error_result.take())),
@@ -260,10 +271,16 @@ impl Reading {
     }
 }
 
-pub(super) async fn read_loop(shared: Arc<Shared>, mut input: Input, tx: BatchSender) {
+pub(super) async fn read_loop(
+    shared: Arc<Shared>,
+    mut input: Input,
+    tx: BatchSender,
+    backlog: Arc<Backlog>,
+) {
     let mut reading = Reading {
         shared: shared.clone(),
         tx,
+        backlog,
         out: Vec::new(),
         last_error_result: None,
     };
@@ -283,6 +300,8 @@ pub(super) async fn read_loop(shared: Arc<Shared>, mut input: Input, tx: BatchSe
             terminal = Some(error);
             break;
         }
+        let urgent = || shared.pending.any_waiting() || shared.closing.load(Ordering::SeqCst);
+        reading.backlog.wait_for_room(urgent).await;
     }
     if let Some(mirror) = &shared.mirror {
         mirror.flush().await;
@@ -299,7 +318,9 @@ pub(super) async fn read_loop(shared: Arc<Shared>, mut input: Input, tx: BatchSe
     shared.pending.close(reason);
     shared.run.send_modify(|run| run.finished = true);
     if let Some(error) = terminal {
-        let _ = reading.tx.send(vec![Delivery::Ready(Box::new(Err(error)))]);
+        let _ = reading
+            .tx
+            .send(vec![Delivery::Ready(Box::new(Err(error)), 0)]);
     }
 }
 

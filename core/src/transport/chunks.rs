@@ -2,10 +2,11 @@
 //!
 //! Lines are handed over as slices of the buffer they were read into, and are dropped on the
 //! consumer's thread, often long after the reader moved on. A buffer freed there and allocated
-//! again here was fresh memory every time: with allocators that give large blocks back to the
-//! kernel (mimalloc in the Python package), the kernel zeroing new pages took a quarter of a
+//! again here was fresh memory every time: with an allocator that gives large blocks back to
+//! the kernel (mimalloc, with transparent huge pages), zeroing new pages took a quarter of a
 //! flood. Here a buffer comes back to its pool when its last line is dropped; a small read is
-//! copied out instead, so the reader keeps its buffer.
+//! copied out instead, so the reader keeps its buffer, and the pool is emptied then: the flood
+//! is over, and an idle session keeps one buffer, not several.
 
 use bytes::Bytes;
 use std::sync::{Arc, Mutex};
@@ -47,6 +48,7 @@ impl ChunkPool {
         if buf.len() <= SMALL_READ {
             let bytes = Bytes::copy_from_slice(buf);
             buf.clear();
+            self.free.lock().unwrap_or_else(|e| e.into_inner()).clear();
             return bytes;
         }
         let full = std::mem::replace(buf, self.take());
@@ -98,10 +100,15 @@ mod tests {
         let again = pool.take();
         assert_eq!(again.as_ptr(), first_ptr, "back in the pool");
 
+        pool.give_back(again);
         buf.extend_from_slice(b"{\"a\":1}\n");
         let kept = buf.as_ptr();
         let small = pool.share(&mut buf);
         assert_eq!(&small[..], b"{\"a\":1}\n");
         assert_eq!(buf.as_ptr(), kept, "the reader keeps its buffer");
+        assert!(
+            pool.free.lock().unwrap().is_empty(),
+            "a calm stream empties the pool"
+        );
     }
 }
