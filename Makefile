@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node cli bench bench-rust-micro bench-sessions wheel fuzz
+.PHONY: demo check check-rust check-python fmt test test-rust test-python test-node test-ray cli bench bench-rust-micro bench-sessions bench-warm wheel fuzz
 
 ## Fetch the pinned Claude Code CLI into ~/.cache/claude-wire (once).
 cli:
@@ -43,6 +43,12 @@ test-python: cli
 test-node: cli
 	bash scripts/test-node.sh
 
+## The Ray example (examples/ray_pool.py) on a local Ray instance: installs ray into the test
+## virtualenv, then runs its test (skipped by `make test` when ray is not installed).
+test-ray: cli
+	CLAUDE_WIRE_PY_RAY=1 bash scripts/python-env.sh >/dev/null
+	bash scripts/test-python.sh -k ray_pool
+
 ## The benchmark suite (benches/run.py, see BENCHMARKS.md): claude-wire Rust, Python and Node
 ## beside the official Python and TS SDKs and a serde_json::Value floor, interleaved, 5
 ## repetitions, against one compiled fake CLI (flood, permission and hook round trips pinned and
@@ -64,6 +70,13 @@ bench-rust-micro: cli
 bench-sessions:
 	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
 	.venv-test/bin/python benches/sessions_bench.py $(SESSIONS_BENCH_ARGS)
+
+## Warm starts: a SessionPool claim vs a cold query on the real pinned CLI against the scripted
+## model server, in one run: medians of start -> first message and start -> result, and the
+## ratios. Not part of `bench`. More runs: WARM_BENCH_ARGS="--runs 15".
+bench-warm: cli
+	CLAUDE_WIRE_PY_PROFILE=profiling bash scripts/test-python.sh --build-only
+	CLAUDE_WIRE_CLI="$$(bash scripts/fetch-cli.sh)" .venv-test/bin/python benches/warm_start.py $(WARM_BENCH_ARGS)
 
 ## Fuzz the core (cargo-fuzz on nightly, installed if missing): each target for FUZZ_SECONDS
 ## (default 60), then execs/s and coverage per target. Crashes land in core/fuzz/artifacts/.

@@ -7,6 +7,7 @@
 #
 #   CLAUDE_WIRE_PY_VENV=dir    virtualenv location (default .venv-test)
 #   PYTHON=python3.11          interpreter for the virtualenv
+#   CLAUDE_WIRE_PY_RAY=1       also install ray (examples/ray_pool.py and its test; `make test-ray`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=../core/pinned.env
@@ -27,4 +28,7 @@ VENV="$(cd "$VENV" && pwd)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.7,<2" "pytest>=8" "pytest-asyncio>=0.23" "mypy==2.4.1" "ruff==0.17.6" \
     "claude-agent-sdk==$CLAUDE_AGENT_SDK_PYTHON" >&2
+if [[ -n "${CLAUDE_WIRE_PY_RAY:-}" ]]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "ray==2.60.0" >&2
+fi
 echo "$VENV"

@@ -2519,6 +2519,54 @@ export interface WarmQuery extends AsyncDisposable {
 /** Starts and initializes the CLI ahead of the first prompt. */
 export declare function startup(params?: { options?: Options; initializeTimeoutMs?: number }): Promise<WarmQuery>;
 
+/** Counters and gauges of a {@link SessionPool}. */
+export interface SessionPoolStats {
+    /** CLIs started and initialized, waiting for a claim. */
+    warm: number;
+    /** CLIs being started. */
+    starting: number;
+    /** Claims waiting for a start. */
+    waiting: number;
+    /** Sessions handed out so far. */
+    claimed: number;
+    /** Warm CLIs found dead at a claim and replaced. */
+    replaced: number;
+    /** Warm CLIs stopped after `idleTimeoutMs` without a claim. */
+    expired: number;
+    /** Starts that failed. */
+    failedStarts: number;
+    /** True once the pool was closed. */
+    closed: boolean;
+}
+
+/**
+ * claude-wire: keeps `size` CLIs started and initialized with `options`. Each `query()` takes
+ * one (used once, never returned) and a replacement starts in the background; the first
+ * message comes in tens of milliseconds instead of the half second of a cold start.
+ *
+ * Per-query `options` may differ from the pool's only in `model`, `permissionMode` and
+ * `maxThinkingTokens` (set by control request after the claim); any other difference throws an
+ * error naming the option (callbacks must be the pool's own). A CLI that cannot start fails
+ * the claim with its error; a closed pool fails it too. `idleTimeoutMs` stops CLIs nobody
+ * claimed for that long; the next claim starts a fresh one. `spawnClaudeCodeProcess` is not
+ * supported.
+ */
+export declare class SessionPool implements AsyncDisposable {
+    constructor(params?: { options?: Options; size?: number; idleTimeoutMs?: number });
+    /** The options every CLI of the pool starts with. */
+    readonly options: Options;
+    /** A query on a warm CLI, as `query({ prompt, options })`. */
+    query(params: { prompt: string | AsyncIterable<SDKUserMessage>; options?: Options }): Query;
+    /** Counters and gauges. */
+    stats(): SessionPoolStats;
+    /** Process ids of the warm CLIs. */
+    warmPids(): number[];
+    /** Refuses further claims and stops every warm CLI; resolves once they are reaped. */
+    close(): Promise<void>;
+    /** Closes at the end of an `await using` scope. */
+    [Symbol.asyncDispose](): Promise<void>;
+}
+
 /** Thrown when a query is aborted. */
 export declare class AbortError extends Error {}
 

@@ -74,19 +74,25 @@ export class Query {
     void this.#shutdown()
   }
 
-  constructor(prompt, options) {
+  /**
+   * `open(text, dispatch)`, when given, makes the native query instead of starting a CLI (a
+   * claim from a `SessionPool`, whose own dispatcher runs the callbacks).
+   */
+  constructor(prompt, options, open) {
     const streamed = typeof prompt !== 'string'
     if (streamed && prompt !== LATER && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
       throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
     }
-    const { setup, callbacks } = prepare(options)
-    this.#callbacks = callbacks
-    this.#native = new native.NativeQuery(
-      setup,
-      streamed ? null : prompt,
-      ([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id),
-      (id) => this.#calls.get(id)?.abort(),
-    )
+    const text = streamed ? null : prompt
+    const dispatch = ([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id)
+    if (open) {
+      this.#callbacks = { hooks: [], servers: [] }
+      this.#native = open(text, dispatch)
+    } else {
+      const { setup, callbacks } = prepare(options)
+      this.#callbacks = callbacks
+      this.#native = new native.NativeQuery(setup, text, dispatch, (id) => this.#calls.get(id)?.abort())
+    }
     for (const warning of this.#native.warnings()) {
       process.emitWarning(warning.message, { code: warning.code ?? undefined })
     }
@@ -207,48 +213,7 @@ export class Query {
         return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
       }
     }
-    if (kind === 'store') return runStoreMethod(this.#callbacks.store, payload)
-    if (kind === 'stderr') {
-      try {
-        this.#callbacks.stderr?.(`${JSON.parse(payload)}\n`)
-      } catch {
-        // A throwing stderr callback must not end the session.
-      }
-      return '{}'
-    }
-    const controller = new AbortController()
-    this.#calls.set(id, controller)
-    const signal = controller.signal
-    try {
-      const args = JSON.parse(payload)
-      const callbacks = this.#callbacks
-      let value
-      switch (kind) {
-        case 'canUseTool': {
-          const context = { signal, ...args[2] }
-          for (const key of args[3]) context[key] = undefined
-          value = await callbacks.canUseTool(args[0], args[1], context)
-          break
-        }
-        case 'hook':
-          value = await callbacks.hooks[index](args[0], args[1] ?? undefined, { signal })
-          break
-        case 'tool':
-          value = await callbacks.servers[index].call(args[0], args[1], { signal })
-          break
-        case 'onElicitation':
-        case 'onUserDialog':
-          value = await callbacks[kind](args.request, { signal, requestId: args.requestId })
-          break
-        default:
-          throw new Error(`unknown callback kind ${kind}`)
-      }
-      return value === undefined ? '{}' : JSON.stringify({ ok: value })
-    } catch (error) {
-      return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
-    } finally {
-      this.#calls.delete(id)
-    }
+    return runCallback(this.#callbacks, this.#calls, kind, index, payload, id)
   }
 
   /** The user-spawned CLI (`spawnClaudeCodeProcess`): start it, write, end its input, signal it. */
@@ -427,5 +392,53 @@ export class Query {
   }
   close() {
     void this.#shutdown()
+  }
+}
+
+/**
+ * Runs the user's callback `kind` (#`index`) with the JSON `payload`; resolves to the JSON
+ * answer the native side expects. `calls` maps call ids to the AbortControllers of running calls.
+ */
+export async function runCallback(callbacks, calls, kind, index, payload, id) {
+  if (kind === 'store') return runStoreMethod(callbacks.store, payload)
+  if (kind === 'stderr') {
+    try {
+      callbacks.stderr?.(`${JSON.parse(payload)}\n`)
+    } catch {
+      // A throwing stderr callback must not end the session.
+    }
+    return '{}'
+  }
+  const controller = new AbortController()
+  calls.set(id, controller)
+  const signal = controller.signal
+  try {
+    const args = JSON.parse(payload)
+    let value
+    switch (kind) {
+      case 'canUseTool': {
+        const context = { signal, ...args[2] }
+        for (const key of args[3]) context[key] = undefined
+        value = await callbacks.canUseTool(args[0], args[1], context)
+        break
+      }
+      case 'hook':
+        value = await callbacks.hooks[index](args[0], args[1] ?? undefined, { signal })
+        break
+      case 'tool':
+        value = await callbacks.servers[index].call(args[0], args[1], { signal })
+        break
+      case 'onElicitation':
+      case 'onUserDialog':
+        value = await callbacks[kind](args.request, { signal, requestId: args.requestId })
+        break
+      default:
+        throw new Error(`unknown callback kind ${kind}`)
+    }
+    return value === undefined ? '{}' : JSON.stringify({ ok: value })
+  } catch (error) {
+    return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+  } finally {
+    calls.delete(id)
   }
 }

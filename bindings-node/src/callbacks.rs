@@ -33,6 +33,19 @@ type Strong = ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, St
 /// session, as a running child process keeps the official SDK's host alive).
 pub struct KeepAlive(#[allow(dead_code)] Strong);
 
+impl KeepAlive {
+    /// A keep-alive of its own for `dispatch` (a session claimed from a pool, whose callbacks
+    /// go through the pool's bridge).
+    pub fn new(dispatch: &Function<'_, DispatchArgs, Promise<String>>) -> napi::Result<Self> {
+        let strong = dispatch
+            .build_threadsafe_function()
+            .callee_handled::<false>()
+            .weak::<false>()
+            .build()?;
+        Ok(KeepAlive(strong))
+    }
+}
+
 /// The two functions of one session.
 pub struct Bridge {
     dispatch: Dispatch,

@@ -11,6 +11,7 @@
 mod callbacks;
 mod cli;
 mod errors;
+mod pool;
 mod query;
 mod sessions;
 mod spawn;

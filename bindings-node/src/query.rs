@@ -86,38 +86,12 @@ impl NativeQuery {
             .into_iter()
             .map(|w| json!({"message": w.message, "code": w.code, "category": w.category}))
             .collect();
-        let (sender, prompt) = match prompt {
-            Some(text) => (None, Prompt::Text(text)),
-            None => {
-                let (tx, rx) = mpsc::unbounded_channel();
-                let stream = tokio_stream_from(rx);
-                (Some(tx), Prompt::Stream(stream))
-            }
-        };
-        let keep_alive = Arc::new(Mutex::new(Some(keep_alive)));
-        let query = napi::bindgen_prelude::within_runtime_if_available(|| {
-            let query = match &process {
-                Some(process) => {
-                    claude_wire::query_with_transport(prompt, options, process.clone())
-                }
-                None => claude_wire::query(prompt, options),
-            };
-            // Node may exit once the session is over, read to the end or not.
-            let (handle, keep) = (query.handle(), keep_alive.clone());
-            tokio::spawn(async move {
-                handle.finished().await;
-                release(&keep);
-            });
-            query
+        let (sender, prompt) = prompt_source(prompt);
+        let query = napi::bindgen_prelude::within_runtime_if_available(|| match &process {
+            Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
+            None => claude_wire::query(prompt, options),
         });
-        Ok(NativeQuery {
-            handle: query.handle(),
-            messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
-            prompt: Mutex::new(sender),
-            keep_alive,
-            warnings,
-            process,
-        })
+        Ok(Self::wrap(query, sender, keep_alive, warnings, process))
     }
 
     /// A chunk of the user-spawned process's stdout.
@@ -262,6 +236,34 @@ impl NativeQuery {
 }
 
 impl NativeQuery {
+    /// Wraps a core query (started here or claimed from a pool); `sender` feeds a streamed
+    /// prompt; `keep_alive` keeps Node alive until the session is over.
+    pub(crate) fn wrap(
+        query: claude_wire::Query,
+        sender: Option<mpsc::UnboundedSender<Value>>,
+        keep_alive: KeepAlive,
+        warnings: Vec<Value>,
+        process: Option<Arc<JsProcess>>,
+    ) -> NativeQuery {
+        let keep_alive = Arc::new(Mutex::new(Some(keep_alive)));
+        napi::bindgen_prelude::within_runtime_if_available(|| {
+            // Node may exit once the session is over, read to the end or not.
+            let (handle, keep) = (query.handle(), keep_alive.clone());
+            tokio::spawn(async move {
+                handle.finished().await;
+                release(&keep);
+            });
+        });
+        NativeQuery {
+            handle: query.handle(),
+            messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
+            prompt: Mutex::new(sender),
+            keep_alive,
+            warnings,
+            process,
+        }
+    }
+
     fn release(&self) {
         release(&self.keep_alive);
     }
@@ -270,6 +272,19 @@ impl NativeQuery {
 /// Lets Node exit once nothing else is pending.
 fn release(keep_alive: &Mutex<Option<KeepAlive>>) {
     keep_alive.lock().unwrap_or_else(|e| e.into_inner()).take();
+}
+
+/// A text prompt, or a channel for a streamed one (the sender feeds it).
+pub(crate) fn prompt_source(
+    prompt: Option<String>,
+) -> (Option<mpsc::UnboundedSender<Value>>, Prompt) {
+    match prompt {
+        Some(text) => (None, Prompt::Text(text)),
+        None => {
+            let (tx, rx) = mpsc::unbounded_channel();
+            (Some(tx), Prompt::Stream(tokio_stream_from(rx)))
+        }
+    }
 }
 
 fn tokio_stream_from(

@@ -88,6 +88,15 @@ impl Client {
         }
     }
 
+    /// Wraps a core client already connected (claimed from a session pool).
+    pub fn from_core(client: ClaudeClient, cell: LoopCell) -> Self {
+        Client {
+            client: Owned::new(Arc::new(client)),
+            cell,
+            pumps: Mutex::new(Vec::new()),
+        }
+    }
+
     /// The core client, bound to the caller's loop (callbacks run on the loop that last drove
     /// the session); an error in a forked child.
     fn core(&self, py: Python<'_>) -> PyResult<Arc<ClaudeClient>> {

@@ -70,6 +70,12 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         Error::Sessions(_) => return Ok(PyValueError::new_err(text)),
         Error::Resume(_) => return Ok(pyo3::exceptions::PyRuntimeError::new_err(text)),
+        Error::Pool(problem) => match problem.kind() {
+            claude_wire::error::ErrorKind::InvalidOptions => {
+                c.InvalidOptionsError.call1(py, (text,))?
+            }
+            _ => c.CLIConnectionError.call1(py, (text,))?,
+        },
         // A Python store's own exception propagates as it was raised.
         Error::Store { source, .. } => match source.downcast_ref::<PyErr>() {
             Some(raised) => return Ok(raised.clone_ref(py)),

@@ -12,6 +12,7 @@ mod convert;
 mod entry;
 mod errors;
 mod options;
+mod pool;
 mod prompt;
 mod pyfuture;
 mod pyjson;
@@ -36,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::MessageStream>()?;
     m.add_class::<prompt::PromptSink>()?;
     m.add_class::<client::Client>()?;
+    m.add_class::<pool::Pool>()?;
     m.add_class::<testing::ModelServer>()?;
     m.add_class::<store::InMemorySessionStore>()?;
     m.add_function(wrap_pyfunction!(sessions::sessions_call, m)?)?;

@@ -75,6 +75,14 @@ impl ClaudeClient {
         }
     }
 
+    /// A client already connected to `session` (claimed from a [`crate::pool::Pool`]); a later
+    /// `connect` after `disconnect` starts a fresh CLI with `options`.
+    pub(crate) fn connected(options: ClaudeAgentOptions, session: Arc<Session>) -> Self {
+        let client = Self::with_source(options, TransportSource::Cli);
+        *client.session.write().unwrap_or_else(|e| e.into_inner()) = Some(session);
+        client
+    }
+
     /// The transport for a new connection; `None` for the CLI subprocess.
     fn next_transport(&self) -> Result<Option<Arc<dyn Transport>>> {
         let mut source = self.transport.lock().unwrap_or_else(|e| e.into_inner());

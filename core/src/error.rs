@@ -66,6 +66,11 @@ pub enum Error {
     #[error("{0}")]
     Resume(crate::sessions::ResumeError),
 
+    /// A session pool refused a claim ([`crate::pool`]): it is closed, or the claim's options
+    /// differ from the pool's in an option that must be known when the CLI starts.
+    #[error(transparent)]
+    Pool(crate::pool::PoolError),
+
     /// A session store failed (its own error, kept as the source).
     #[error("session store {operation} failed: {source}")]
     Store {
@@ -358,6 +363,7 @@ impl Error {
             Error::Sessions(p) if p.is_not_found() => ErrorKind::NotFound,
             Error::Sessions(_) => ErrorKind::InvalidArgument,
             Error::Store { .. } | Error::Resume(_) => ErrorKind::Store,
+            Error::Pool(problem) => problem.kind(),
         }
     }
 
@@ -407,6 +413,7 @@ impl Error {
             ),
             (_, Error::Sessions(problem)) => problem.message(flavour),
             (_, Error::Resume(problem)) => problem.message(flavour),
+            (_, Error::Pool(problem)) => problem.message(flavour),
             // A store's own error reaches the caller as the store raised it.
             (Flavour::Python | Flavour::Ts, Error::Store { source, .. }) => source.to_string(),
             // Both official SDKs raise the CLI's own text.

@@ -25,6 +25,7 @@ pub mod model_server;
 pub mod options;
 pub mod permission;
 pub mod pinned;
+pub mod pool;
 pub mod prompt;
 pub mod query;
 pub mod redact;
@@ -39,6 +40,7 @@ pub use error::{Error, Result};
 pub use flavour::Flavour;
 pub use message::Message;
 pub use options::ClaudeAgentOptions;
+pub use pool::{Pool, PoolError};
 pub use prompt::Prompt;
 pub use query::{query, query_stream, query_with_transport, Query, QueryHandle};
 

@@ -75,12 +75,22 @@ impl Query {
         transport: Option<Arc<dyn Transport>>,
     ) -> Query {
         let eager = options.flavour == Flavour::Ts;
+        let open = async move { Session::open(&options, transport).await.map(Arc::new) }.boxed();
+        Query::starting(open, prompt, eager)
+    }
+
+    /// A query whose session comes from `open` (a fresh CLI, or one claimed from a pool); the
+    /// prompt is fed once it is there. `eager`: start at once, when in a tokio runtime.
+    pub(crate) fn starting(
+        open: BoxFuture<'static, Result<Arc<Session>>>,
+        prompt: Prompt,
+        eager: bool,
+    ) -> Query {
         let (closing, mut closed) = watch::channel(false);
         let start: Start = async move {
             // A close during the start drops it: the CLI is killed before the prompt is sent.
-            let open = Session::open(&options, transport);
             let session = tokio::select! {
-                session = open => Arc::new(session?),
+                session = open => session?,
                 _ = closed.wait_for(|closed| *closed) => {
                     return Err(Error::SessionClosed("the query was closed while starting".into()))
                 }

@@ -226,6 +226,12 @@ impl Session {
         let _ = run.wait_for(|run| run.finished).await;
     }
 
+    /// True while the CLI can take a prompt: its input is open and its output has not ended
+    /// (the health check of a warm session, [`crate::pool`]).
+    pub(crate) fn is_alive(&self) -> bool {
+        self.shared.transport.is_ready() && !self.shared.run.borrow().finished
+    }
+
     /// The latest answer to `initialize`: commands, models, agents, account, version, ...
     pub(crate) fn server_info(&self) -> Option<Value> {
         self.server_info

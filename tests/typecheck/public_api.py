@@ -88,6 +88,22 @@ async def one_shot(scratch: Path) -> float | None:
         return cost
 
 
+async def pooled(scratch: Path) -> list[str]:
+    seen: list[str] = []
+    with ModelServer([text("warm"), text("warm again")]) as server:
+        async with claude_wire.SessionPool(options(server, scratch), size=2) as pool:
+            async for message in pool.query(prompt="hi"):
+                seen.extend(texts(message))
+            async with await pool.client() as client:
+                await client.query("hi")
+                async for message in client.receive_response():
+                    seen.extend(texts(message))
+            stats: claude_wire.PoolStats = pool.stats()
+            pids: list[int] = pool.warm_pids()
+            seen.append(f"{stats['claimed']} {len(pids)}")
+    return seen
+
+
 async def multi_turn(scratch: Path) -> list[str]:
     seen: list[str] = []
     server = ModelServer([text("hello")])

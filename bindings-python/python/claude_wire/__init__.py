@@ -44,6 +44,7 @@ from ._sessions import (
 )
 from ._tool import SdkMcpServer, SdkMcpTool, ToolAnnotations, create_sdk_mcp_server, tool
 from .client import ClaudeSDKClient
+from .pool import PoolStats, SessionPool
 from .query import query
 from .transport import Transport
 from .types import (
@@ -203,6 +204,8 @@ __all__ = [
     "tag_session_via_store",
     "__version__",
     "ClaudeSDKClient",
+    "SessionPool",
+    "PoolStats",
     "Transport",
     # Types
     "PermissionMode",

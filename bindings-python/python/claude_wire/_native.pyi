@@ -18,6 +18,7 @@ __all__ = [
     "MessageStream",
     "PromptSink",
     "Client",
+    "Pool",
     "ModelServer",
     "InMemorySessionStore",
     "sessions_call",
@@ -87,6 +88,23 @@ class Client:
     ) -> Awaitable[Any]: ...
     def call(self, method: str, args: dict[str, Any]) -> Awaitable[Any]: ...
     def disconnect(self) -> Awaitable[None]: ...
+
+@final
+class Pool:
+    """The native side of ``SessionPool``."""
+
+    def __new__(
+        cls, options: ClaudeAgentOptions, size: int = 1, idle_timeout: float | None = None
+    ) -> Pool: ...
+    def query(
+        self,
+        prompt: str | AsyncIterable[dict[str, Any]],
+        options: ClaudeAgentOptions | None = None,
+    ) -> MessageStream: ...
+    def client(self, options: ClaudeAgentOptions | None = None) -> Awaitable[Client]: ...
+    def stats(self) -> dict[str, Any]: ...
+    def warm_pids(self) -> list[int]: ...
+    def close(self) -> Awaitable[None]: ...
 
 def not_connected() -> Exception:
     """The error a client method raises before ``connect()``."""

@@ -41,6 +41,10 @@ class ClaudeSDKClient:
         """Calls a control method by name; the core knows the request it sends."""
         return await self._session().call(method, args)
 
+    def _adopt(self, session: Any) -> None:
+        """Takes a native client already connected (from a ``SessionPool``)."""
+        self._native = session
+
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
         if self._native is not None:
@@ -129,7 +133,8 @@ class ClaudeSDKClient:
             await session.disconnect()
 
     async def __aenter__(self) -> ClaudeSDKClient:
-        await self.connect()
+        if self._native is None:  # a client from a SessionPool is connected already
+            await self.connect()
         return self
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:
