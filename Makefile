@@ -38,13 +38,13 @@ test-rust: cli
 	$(CARGO) test --workspace --exclude claude-wire-python --exclude claude-wire-node --no-fail-fast
 
 test-python: cli
-	bash scripts/test-python.sh
+	CLAUDE_WIRE_PY_RAY=1 bash scripts/test-python.sh
 
 test-node: cli
 	bash scripts/test-node.sh
 
-## The Ray example (examples/ray_pool.py) on a local Ray instance: installs ray into the test
-## virtualenv, then runs its test (skipped by `make test` when ray is not installed).
+## The Ray example (examples/ray_pool.py) on a local Ray instance alone: installs ray into the
+## test virtualenv, then runs its test (`make test` installs ray and runs it too).
 test-ray: cli
 	CLAUDE_WIRE_PY_RAY=1 bash scripts/python-env.sh >/dev/null
 	bash scripts/test-python.sh -k ray_pool

@@ -1,7 +1,7 @@
 """The Ray example (examples/ray_pool.py) on a local Ray instance: two actors, each owning a
 SessionPool, run a handful of sessions against the scripted model server; every result comes
-back and no CLI is left. Skipped when ``ray`` is not installed (``make test-ray`` installs it
-into the test virtualenv and runs this test)."""
+back and no CLI is left. ``make test`` and ``make test-ray`` install ``ray`` into the test
+virtualenv; run elsewhere without it, the test is skipped."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import needs_cli
 from claude_wire.testing import ModelServer, text
 
 ray = pytest.importorskip(
-    "ray", reason="ray is not installed (make test-ray installs it into the test virtualenv)"
+    "ray", reason="ray is not installed (make test installs it into the test virtualenv)"
 )
 
 ROOT = Path(__file__).resolve().parents[2]
