@@ -67,6 +67,7 @@ pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: 
         io.wait_run_over(results_before).await;
     }
     let _ = io.end_input().await;
+    io.close_if_lingering().await;
 }
 
 /// Writes each message of a prompt stream. Returns the number of results seen just before the

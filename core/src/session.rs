@@ -9,6 +9,7 @@
 //! Nothing on the reader path awaits a user callback.
 
 mod inbox;
+mod linger;
 mod reader;
 
 use crate::cli;
@@ -111,6 +112,8 @@ pub(crate) struct Shared {
     verbatim_prompts: bool,
     /// How long a one-shot query waits, between turns, for a CLI that still reports work.
     run_end_ceiling: Option<Duration>,
+    /// When the CLI last wrote something (see [`linger`]).
+    output: linger::LastOutput,
     /// Appends the CLI's `transcript_mirror` frames to the session store, when there is one.
     mirror: Option<MirrorBatcher>,
     /// A session resumed from its store: the temporary config directory the CLI reads
@@ -192,6 +195,7 @@ impl Session {
             flavour: config.flavour,
             verbatim_prompts: config.verbatim_prompts,
             run_end_ceiling: config.run_end_ceiling,
+            output: linger::LastOutput::default(),
             mirror,
             _resumed: config.resumed,
         });

@@ -36,21 +36,6 @@ async fn warm(pool: &Pool, count: usize) {
     eventually("warm CLIs", || pool.stats().warm >= count).await;
 }
 
-/// Processes running in `dir` (every CLI of a test runs in its sandbox's work directory).
-fn processes_in(dir: &Path) -> Vec<u32> {
-    let dir = std::fs::canonicalize(dir).unwrap();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/cwd"))
-                .ok()
-                .as_deref()
-                == Some(&dir)
-        })
-        .collect()
-}
-
 fn alive(pid: u32) -> bool {
     // A zombie still has a /proc entry: reaped means gone.
     Path::new(&format!("/proc/{pid}")).exists()
@@ -257,7 +242,7 @@ async fn close_stops_and_reaps_every_warm_cli() {
     for pid in pids {
         assert!(!alive(pid), "CLI {pid} outlived close()");
     }
-    assert!(processes_in(&sandbox.work()).is_empty());
+    assert!(support::processes_in(&sandbox.work()).is_empty());
 }
 
 #[tokio::test]
@@ -288,7 +273,7 @@ async fn dropping_the_pool_with_claims_in_flight_reaps_everything() {
         }
     }
     eventually("no CLI left in the sandbox", || {
-        processes_in(&sandbox.work()).is_empty()
+        support::processes_in(&sandbox.work()).is_empty()
     })
     .await;
 }

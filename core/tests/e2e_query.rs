@@ -219,3 +219,45 @@ async fn a_stream_of_user_messages_is_a_prompt_too() {
         Some("from a stream")
     );
 }
+
+/// A background shell keeps the CLI alive after the turn, even with stdin closed, and the CLI
+/// never reports idle: the query still ends, a run-end ceiling after the result, and the CLI
+/// and its shell are gone.
+#[tokio::test]
+async fn a_cli_kept_busy_by_a_background_shell_does_not_hang_the_query() {
+    let script = Script::new()
+        .reply(Reply::tool_use(
+            "Bash",
+            serde_json::json!({"command": "sleep 300", "description": "wait", "run_in_background": true}),
+        ))
+        .reply(Reply::text("Started it."))
+        .reply(Reply::text("more"));
+    let server = ModelServer::start(script).await.unwrap();
+    let sandbox = Sandbox::new();
+    let mut options = support::options(&server, &sandbox)
+        .permission_mode(claude_wire::options::PermissionMode::BypassPermissions);
+    options
+        .env
+        .push(("CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS".into(), "2000".into()));
+    let started = Instant::now();
+    let items = run("Run it in the background", options).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let result = final_result(&items);
+    assert!(!result.is_error, "{result:?}");
+    assert!(
+        ok_messages(&items)
+            .iter()
+            .any(|m| m.type_name() == "system" && m.to_value()["subtype"] == "task_started"),
+        "the shell ran in the background"
+    );
+    // The CLI was reaped before the stream ended; its shell went with its process group.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !support::processes_in(&sandbox.work()).is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(support::processes_in(&sandbox.work()), Vec::<u32>::new());
+}

@@ -294,6 +294,7 @@ pub(super) async fn read_loop(
                 break;
             }
         };
+        shared.output.touch();
         let taken = reading.take_chunk(chunk).await;
         reading.send();
         if let Err(error) = taken {

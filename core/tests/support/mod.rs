@@ -162,3 +162,19 @@ pub fn options(
     options.env = isolated_env(&server.url(), sandbox);
     options
 }
+
+/// Processes running in `dir` (every CLI of a test runs in its sandbox's work directory, and so
+/// do the tools it starts).
+pub fn processes_in(dir: &std::path::Path) -> Vec<u32> {
+    let dir = std::fs::canonicalize(dir).unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/cwd"))
+                .ok()
+                .as_deref()
+                == Some(&dir)
+        })
+        .collect()
+}
