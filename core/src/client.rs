@@ -9,6 +9,7 @@ use crate::transport::Transport;
 use crate::{Error, Result};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// A multi-turn conversation with the CLI.
@@ -34,6 +35,8 @@ pub struct ClaudeClient {
     options: ClaudeAgentOptions,
     transport: Mutex<TransportSource>,
     session: RwLock<Option<Arc<Session>>>,
+    /// Set while `session` is a pool's warm CLI that no `connect` has taken up yet.
+    adopted: AtomicBool,
 }
 
 /// Makes a fresh transport for each connection of a [`ClaudeClient`].
@@ -72,14 +75,17 @@ impl ClaudeClient {
             options,
             transport: Mutex::new(source),
             session: RwLock::new(None),
+            adopted: AtomicBool::new(false),
         }
     }
 
-    /// A client already connected to `session` (claimed from a [`crate::pool::Pool`]); a later
-    /// `connect` after `disconnect` starts a fresh CLI with `options`.
+    /// A client already connected to `session` (claimed from a [`crate::pool::Pool`]): usable
+    /// at once, and its first `connect` takes that session up instead of starting a CLI; a
+    /// `connect` after that, or after `disconnect`, starts a fresh CLI with `options`.
     pub(crate) fn connected(options: ClaudeAgentOptions, session: Arc<Session>) -> Self {
         let client = Self::with_source(options, TransportSource::Cli);
         *client.session.write().unwrap_or_else(|e| e.into_inner()) = Some(session);
+        client.adopted.store(true, Ordering::SeqCst);
         client
     }
 
@@ -98,12 +104,21 @@ impl ClaudeClient {
     }
 
     /// Starts the CLI and performs the `initialize` handshake, optionally sending a first prompt.
+    ///
+    /// On a connected client the session so far ends first (connecting again reconnects, as in
+    /// the Python SDK), except on a client claimed from a pool: its first `connect` takes up the
+    /// pool's warm CLI.
     pub async fn connect(&self, prompt: Option<Prompt>) -> Result<()> {
-        if self.current().is_ok() {
-            return Err(Error::Connection("already connected".into()));
-        }
-        let transport = self.next_transport()?;
-        let session = Arc::new(Session::open(&self.options, transport).await?);
+        let session = match self.current() {
+            Ok(warm) if self.adopted.swap(false, Ordering::SeqCst) => warm,
+            current => {
+                if current.is_ok() {
+                    self.disconnect().await?;
+                }
+                let transport = self.next_transport()?;
+                Arc::new(Session::open(&self.options, transport).await?)
+            }
+        };
         match prompt {
             Some(Prompt::Text(text)) => session.io().send_user(Value::String(text), "").await?,
             Some(Prompt::Stream(messages)) => {
@@ -199,6 +214,7 @@ impl ClaudeClient {
 
     /// Ends the session: closes stdin, waits for the CLI to exit (terminating it if needed), reaps it.
     pub async fn disconnect(&self) -> Result<()> {
+        self.adopted.store(false, Ordering::SeqCst);
         let session = self
             .session
             .write()

@@ -291,6 +291,9 @@ async fn a_claim_is_refilled_in_the_background_with_a_new_process() {
     warm(&pool, 1).await;
     let second = pool.warm_pids();
     assert_ne!(first, second, "a claimed CLI went back to the pool");
+    // Its first connect takes the claimed CLI up (as `async with` does in Python).
+    client.connect(None).await.unwrap();
+    assert!(alive(first[0]), "connect restarted the claimed CLI");
     client.query("Hi", "default").await.unwrap();
     let replies: Vec<_> = client.receive_response().collect().await;
     assert!(replies.iter().all(|m| m.is_ok()), "{replies:?}");

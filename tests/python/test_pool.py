@@ -171,6 +171,7 @@ async def test_a_claimed_client_is_connected_and_the_pool_refills(real_options) 
             await eventually(lambda: pool.stats()["warm"] == 1, "a warm CLI")
             [first] = pool.warm_pids()
             async with await pool.client() as client:
+                assert alive(first), "entering took up the claimed CLI, it did not restart"
                 await eventually(lambda: pool.stats()["warm"] == 1, "a refill")
                 assert pool.warm_pids() != [first]
                 await client.query("Hi")

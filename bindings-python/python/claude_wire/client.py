@@ -46,13 +46,14 @@ class ClaudeSDKClient:
         self._native = session
 
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
-        """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given."""
-        if self._native is not None:
-            await self.disconnect()
-        session = _native.Client(self.options, self._transport)
-        self._native = session
+        """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given.
+
+        Connecting again reconnects; a client from a ``SessionPool`` takes up its warm CLI.
+        """
+        if self._native is None:
+            self._native = _native.Client(self.options, self._transport)
         try:
-            await session.connect(prompt)
+            await self._native.connect(prompt)
         except BaseException:
             await self.disconnect()
             raise
@@ -133,8 +134,7 @@ class ClaudeSDKClient:
             await session.disconnect()
 
     async def __aenter__(self) -> ClaudeSDKClient:
-        if self._native is None:  # a client from a SessionPool is connected already
-            await self.connect()
+        await self.connect()
         return self
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:

@@ -75,8 +75,8 @@ class SessionPool:
         return self._pool().query(prompt, self._claim_options(options))
 
     async def client(self, options: ClaudeAgentOptions | None = None) -> ClaudeSDKClient:
-        """A :class:`ClaudeSDKClient` already connected to a warm CLI (do not call
-        ``connect()``; ``disconnect()`` or ``async with`` ends it)."""
+        """A :class:`ClaudeSDKClient` connected to a warm CLI: usable at once, and its first
+        ``connect()`` (or ``async with``) takes that CLI up; ``disconnect()`` ends it."""
         claim = self._claim_options(options)
         native = await self._pool().client(claim)
         client = ClaudeSDKClient(claim if claim is not None else self.options)
