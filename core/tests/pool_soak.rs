@@ -3,78 +3,13 @@
 //! process, fd, thread or task is left, and memory did not grow. One test in its own binary, so
 //! nothing else runs in the process while it counts.
 
+mod leaks;
+
 use claude_wire::pool::Pool;
 use claude_wire::ClaudeAgentOptions;
 use futures::StreamExt;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-fn quick_cli() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fake_cli/quick_claude.sh")
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    fds: usize,
-    threads: usize,
-    children: usize,
-    tasks: usize,
-    rss_kb: u64,
-}
-
-fn status_field(name: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(name))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
-fn children() -> usize {
-    let me = std::process::id().to_string();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-        .filter(|stat| {
-            stat.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                == Some(me.as_str())
-        })
-        .count()
-}
-
-fn counts() -> Counts {
-    // SAFETY: plain libc call; hands freed memory back so RSS shows what is in use.
-    unsafe { libc::malloc_trim(0) };
-    Counts {
-        fds: std::fs::read_dir("/proc/self/fd").unwrap().count(),
-        threads: status_field("Threads:") as usize,
-        children: children(),
-        tasks: tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks(),
-        rss_kb: status_field("VmRSS:"),
-    }
-}
-
-/// Waits (a little) for the last processes to be reaped and their tasks to end.
-async fn settled(baseline: Counts) -> Counts {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = counts();
-        let done = now.fds <= baseline.fds
-            && now.children == 0
-            && now.threads <= baseline.threads
-            && now.tasks <= baseline.tasks;
-        if done || Instant::now() > deadline {
-            return now;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use leaks::{counts, quick_cli, settled};
+use std::time::Instant;
 
 async fn claims(pool: &Pool, count: usize) {
     for _ in 0..count {

@@ -2,78 +2,18 @@
 //! (`tests/fake_cli/quick_claude.sh`): no fd, thread, child process or memory is left behind.
 //! One test in its own binary, so nothing else runs in the process while it counts.
 
+mod leaks;
+
 use claude_wire::{query, ClaudeAgentOptions};
 use futures::StreamExt;
-use std::path::PathBuf;
+use leaks::{counts, quick_cli, settled};
 use std::time::{Duration, Instant};
-
-fn quick_cli() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fake_cli/quick_claude.sh")
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    fds: usize,
-    threads: usize,
-    children: usize,
-    rss_kb: u64,
-}
-
-fn status_field(name: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(name))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
-fn children() -> usize {
-    let me = std::process::id().to_string();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-        .filter(|stat| {
-            stat.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                == Some(me.as_str())
-        })
-        .count()
-}
-
-fn counts() -> Counts {
-    // Hand freed memory back to the OS first, so RSS shows what is still in use, not what the
-    // allocator keeps around after 200 sessions at once.
-    // SAFETY: plain libc call.
-    unsafe { libc::malloc_trim(0) };
-    Counts {
-        fds: std::fs::read_dir("/proc/self/fd").unwrap().count(),
-        threads: status_field("Threads:") as usize,
-        children: children(),
-        rss_kb: status_field("VmRSS:"),
-    }
-}
 
 async fn one_session() {
     let options = ClaudeAgentOptions::new().cli_path(quick_cli());
     let messages: Vec<_> = query("hi", options).collect().await;
     assert_eq!(messages.len(), 2, "{messages:?}");
     assert!(messages[1].as_ref().unwrap().is_result());
-}
-
-/// Waits (a little) for the waiter threads of the last sessions to finish.
-async fn settled(baseline: Counts) -> Counts {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = counts();
-        let done = now.fds <= baseline.fds && now.children == 0 && now.threads <= baseline.threads;
-        if done || Instant::now() > deadline {
-            return now;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
