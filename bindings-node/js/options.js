@@ -33,7 +33,7 @@ export function prepare(options = {}) {
     } else if (key === 'hooks') {
       data.hooks = hookData(value, callbacks.hooks)
     } else if (key === 'mcpServers') {
-      data.mcpServers = serverData(value, callbacks.servers)
+      data.mcpServers = serverData(value, (instance) => callbacks.servers.push(instance) - 1)
     } else {
       data[key] = value
     }
@@ -68,12 +68,15 @@ function hookData(hooks, functions) {
   return out
 }
 
-function serverData(servers, instances) {
+/**
+ * The MCP server configs with each in-process server's instance replaced by the handle
+ * `register(instance)` gives it.
+ */
+export function serverData(servers, register) {
   const out = {}
   for (const [name, config] of Object.entries(servers)) {
     if (config?.type === 'sdk' && config.instance instanceof SdkMcpServer) {
-      instances.push(config.instance)
-      out[name] = { ...config, instance: { $server: instances.length - 1 } }
+      out[name] = { ...config, instance: { $server: register(config.instance) } }
     } else {
       out[name] = config
     }

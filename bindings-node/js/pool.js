@@ -34,7 +34,9 @@ export class SessionPool {
       const answer = JSON.parse(this.#native.check(claim))
       if (answer.error) throw fromRecord(answer.error)
     }
-    return new Query(prompt, options ?? {}, (text) => this.#native.query(text, claim, this.#dispatch))
+    return new Query(prompt, options ?? {}, (text, dispatch, abort) =>
+      this.#native.query(text, claim, dispatch, abort),
+    )
   }
 
   /** `{ warm, starting, waiting, claimed, replaced, expired, failedStarts, closed }`. */

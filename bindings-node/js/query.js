@@ -1,7 +1,7 @@
 // `query()`: the official `Query`, an async generator of messages plus control methods, over
 // one native session. The CLI starts when `query()` is called.
 import native from './native.js'
-import { prepare } from './options.js'
+import { prepare, serverData } from './options.js'
 import { aborted, fromRecord } from './errors.js'
 import { runStoreMethod } from './sessions.js'
 
@@ -85,13 +85,14 @@ export class Query {
     }
     const text = streamed ? null : prompt
     const dispatch = ([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id)
+    const abort = (id) => this.#calls.get(id)?.abort()
     if (open) {
       this.#callbacks = { hooks: [], servers: [] }
-      this.#native = open(text, dispatch)
+      this.#native = open(text, dispatch, abort)
     } else {
       const { setup, callbacks } = prepare(options)
       this.#callbacks = callbacks
-      this.#native = new native.NativeQuery(setup, text, dispatch, (id) => this.#calls.get(id)?.abort())
+      this.#native = new native.NativeQuery(setup, text, dispatch, abort)
     }
     for (const warning of this.#native.warnings()) {
       process.emitWarning(warning.message, { code: warning.code ?? undefined })
@@ -287,7 +288,11 @@ export class Query {
   // --- control methods -----------------------------------------------------------------
 
   async #call(method, args = {}) {
-    const answer = JSON.parse(await this.#native.call(method, JSON.stringify(args)))
+    return this.#answer(await this.#native.call(method, JSON.stringify(args)))
+  }
+
+  #answer(text) {
+    const answer = JSON.parse(text)
     if (answer.error) throw fromRecord(answer.error)
     return answer.ok
   }
@@ -374,12 +379,18 @@ export class Query {
     return this.#call('readMcpResource', { serverName, uri })
   }
   async setMcpServers(servers) {
-    for (const [name, config] of Object.entries(servers ?? {})) {
-      if (config?.type === 'sdk') {
-        throw new Error(`setMcpServers: in-process server ${name} cannot be added to a running claude-wire query yet`)
-      }
-    }
-    return this.#call('setMcpServers', { servers })
+    // In-process servers new to this query join its callbacks; the native side gets their
+    // descriptions, each with the index its tool calls carry.
+    const known = this.#callbacks.servers
+    const specs = []
+    const data = serverData(servers ?? {}, (instance) => {
+      let index = known.indexOf(instance)
+      if (index < 0) index = known.push(instance) - 1
+      specs.push({ ...instance.describe(), index })
+      return specs.length - 1
+    })
+    const text = await this.#native.setMcpServers(JSON.stringify(data), JSON.stringify(specs))
+    return this.#answer(text)
   }
   streamInput(stream) {
     return this.#pump(stream)

@@ -33,19 +33,6 @@ type Strong = ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, St
 /// session, as a running child process keeps the official SDK's host alive).
 pub struct KeepAlive(#[allow(dead_code)] Strong);
 
-impl KeepAlive {
-    /// A keep-alive of its own for `dispatch` (a session claimed from a pool, whose callbacks
-    /// go through the pool's bridge).
-    pub fn new(dispatch: &Function<'_, DispatchArgs, Promise<String>>) -> napi::Result<Self> {
-        let strong = dispatch
-            .build_threadsafe_function()
-            .callee_handled::<false>()
-            .weak::<false>()
-            .build()?;
-        Ok(KeepAlive(strong))
-    }
-}
-
 /// The two functions of one session.
 pub struct Bridge {
     dispatch: Dispatch,
@@ -160,6 +147,8 @@ struct ServerSpec {
     name: String,
     version: Option<String>,
     tools: Vec<ToolSpec>,
+    /// The index its tool calls carry, when it is not the spec's position.
+    index: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -242,7 +231,18 @@ fn stderr(bridge: Arc<Bridge>) -> StderrCallback {
     Arc::new(move |line: &str| bridge.notify("stderr", Value::String(line.to_owned())))
 }
 
-fn sdk_server(bridge: &Arc<Bridge>, index: u32, spec: ServerSpec) -> SdkMcpServer {
+/// The in-process servers `setMcpServers` adds while a query runs, from their descriptions.
+pub fn runtime_servers(specs: Value, bridge: &Arc<Bridge>) -> napi::Result<Vec<SdkMcpServer>> {
+    let specs: Vec<ServerSpec> = serde_json::from_value(specs).map_err(invalid)?;
+    Ok(specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| sdk_server(bridge, i as u32, spec))
+        .collect())
+}
+
+fn sdk_server(bridge: &Arc<Bridge>, position: u32, spec: ServerSpec) -> SdkMcpServer {
+    let index = spec.index.unwrap_or(position);
     let mut server = SdkMcpServer::new(spec.name);
     if let Some(version) = spec.version {
         server = server.version(version);

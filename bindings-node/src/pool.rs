@@ -4,9 +4,9 @@
 //! `initialize` and MCP requests before any claim); each claimed query gets a keep-alive of its
 //! own, so Node stays up while a session runs but not for an idle pool.
 
-use crate::callbacks::{Bridge, DispatchArgs, KeepAlive};
+use crate::callbacks::{Bridge, DispatchArgs};
 use crate::errors::{failed, invalid};
-use crate::query::{options, prompt_source, NativeQuery};
+use crate::query::{options, prompt_source, Live, NativeQuery};
 use claude_wire::pool::Pool;
 use claude_wire::{Error, Flavour};
 use napi::bindgen_prelude::{Function, Promise};
@@ -73,8 +73,15 @@ impl NativePool {
         prompt: Option<String>,
         setup: Option<String>,
         dispatch: Function<'_, DispatchArgs, Promise<String>>,
+        abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<NativeQuery> {
-        let keep_alive = KeepAlive::new(&dispatch)?;
+        // The query's own functions: its keep-alive, and the bridge of servers it adds later
+        // (the pool's callbacks stay on the pool's bridge).
+        let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
+        let live = Live {
+            _keep_alive: keep_alive,
+            bridge,
+        };
         let claim = setup
             .map(|setup| options(setup, &self.bridge).map(|(o, _)| o))
             .transpose()?;
@@ -84,13 +91,7 @@ impl NativePool {
             None => Ok(self.pool.query(prompt)),
         })
         .map_err(|e| invalid(e.message(Flavour::Ts)))?;
-        Ok(NativeQuery::wrap(
-            query,
-            sender,
-            keep_alive,
-            Vec::new(),
-            None,
-        ))
+        Ok(NativeQuery::wrap(query, sender, live, Vec::new(), None))
     }
 
     /// Counters and gauges of the pool.

@@ -53,7 +53,7 @@ pub struct NativeQuery {
     messages: Arc<tokio::sync::Mutex<Option<claude_wire::Query>>>,
     handle: QueryHandle,
     prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
-    keep_alive: Arc<Mutex<Option<KeepAlive>>>,
+    live: Arc<Mutex<Option<Live>>>,
     warnings: Vec<Value>,
     /// The process started by the user's `spawnClaudeCodeProcess`, when there is one.
     process: Option<Arc<JsProcess>>,
@@ -72,6 +72,10 @@ impl NativeQuery {
     ) -> napi::Result<Self> {
         let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
         let (options, spawn) = options(setup, &bridge)?;
+        let live = Live {
+            _keep_alive: keep_alive,
+            bridge: bridge.clone(),
+        };
         let process = match spawn {
             true => {
                 let command = claude_wire::cli::build_command(&options)
@@ -91,7 +95,7 @@ impl NativeQuery {
             Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
             None => claude_wire::query(prompt, options),
         });
-        Ok(Self::wrap(query, sender, keep_alive, warnings, process))
+        Ok(Self::wrap(query, sender, live, warnings, process))
     }
 
     /// A chunk of the user-spawned process's stdout.
@@ -216,11 +220,39 @@ impl NativeQuery {
             Ok(control) => control.call(Flavour::Ts, &method, &args).await,
             Err(e) => Err(e),
         };
-        match outcome {
-            Ok(Some(value)) => json!({ "ok": value }).to_string(),
-            Ok(None) => "{}".to_owned(),
-            Err(e) => failed(&e).to_string(),
+        answer(outcome)
+    }
+
+    /// `setMcpServers`: `servers` is the configs as in options, in-process ones as handles
+    /// (`{"$server": i}`) into `specs`, the servers' descriptions, each with the `index` its
+    /// tool calls carry. Resolves like [`NativeQuery::call`].
+    #[napi]
+    pub async fn set_mcp_servers(&self, servers: String, specs: String) -> String {
+        let outcome = async {
+            let servers: Value = serde_json::from_str(&servers).map_err(invalid)?;
+            let specs: Value = serde_json::from_str(&specs).map_err(invalid)?;
+            let bridge = self.bridge().ok_or_else(|| invalid("the query is over"))?;
+            let in_process = callbacks::runtime_servers(specs, &bridge)?;
+            let args = Map::from_iter([("servers".to_owned(), servers)]);
+            Ok::<_, napi::Error>((args, in_process))
         }
+        .await;
+        let (args, in_process) = match outcome {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                return json!({"error": {"kind": "invalid_options", "message": e.reason}})
+                    .to_string()
+            }
+        };
+        let outcome = match self.handle.control().await {
+            Ok(control) => {
+                control
+                    .call_set_mcp_servers(Flavour::Ts, "setMcpServers", &args, &in_process)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        answer(outcome)
     }
 
     /// Stops the CLI and reaps it; pending and later `nextBatch` calls end.
@@ -241,37 +273,59 @@ impl NativeQuery {
     pub(crate) fn wrap(
         query: claude_wire::Query,
         sender: Option<mpsc::UnboundedSender<Value>>,
-        keep_alive: KeepAlive,
+        live: Live,
         warnings: Vec<Value>,
         process: Option<Arc<JsProcess>>,
     ) -> NativeQuery {
-        let keep_alive = Arc::new(Mutex::new(Some(keep_alive)));
+        let live = Arc::new(Mutex::new(Some(live)));
         napi::bindgen_prelude::within_runtime_if_available(|| {
             // Node may exit once the session is over, read to the end or not.
-            let (handle, keep) = (query.handle(), keep_alive.clone());
+            let (handle, live) = (query.handle(), live.clone());
             tokio::spawn(async move {
                 handle.finished().await;
-                release(&keep);
+                release(&live);
             });
         });
         NativeQuery {
             handle: query.handle(),
             messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
             prompt: Mutex::new(sender),
-            keep_alive,
+            live,
             warnings,
             process,
         }
     }
 
     fn release(&self) {
-        release(&self.keep_alive);
+        release(&self.live);
+    }
+
+    fn bridge(&self) -> Option<Arc<Bridge>> {
+        let live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        live.as_ref().map(|live| live.bridge.clone())
     }
 }
 
+/// What a running session holds of Node: the handle that keeps Node running, and the bridge
+/// that in-process servers added by `setMcpServers` call through. Both go when the session
+/// ends, so nothing keeps the JS query (which the bridge's functions refer to) alive.
+pub(crate) struct Live {
+    pub(crate) _keep_alive: KeepAlive,
+    pub(crate) bridge: Arc<Bridge>,
+}
+
 /// Lets Node exit once nothing else is pending.
-fn release(keep_alive: &Mutex<Option<KeepAlive>>) {
-    keep_alive.lock().unwrap_or_else(|e| e.into_inner()).take();
+fn release(live: &Mutex<Option<Live>>) {
+    live.lock().unwrap_or_else(|e| e.into_inner()).take();
+}
+
+/// A control method's outcome as `call` resolves it.
+fn answer(outcome: claude_wire::Result<Option<Value>>) -> String {
+    match outcome {
+        Ok(Some(value)) => json!({ "ok": value }).to_string(),
+        Ok(None) => "{}".to_owned(),
+        Err(e) => failed(&e).to_string(),
+    }
 }
 
 /// A text prompt, or a channel for a streamed one (the sender feeds it).

@@ -278,11 +278,11 @@ pub fn sdk_server(
         }
         tools.push(tool);
     }
-    Ok(SdkMcpServer {
-        name: server_name,
+    Ok(claude_wire::mcp::create_sdk_mcp_server(
+        server_name,
         version,
         tools,
-    })
+    ))
 }
 
 fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {

@@ -14,7 +14,7 @@ mod requests;
 pub use answers::*;
 pub use requests::*;
 
-use crate::options::PermissionMode;
+use crate::options::{McpServerConfig, PermissionMode};
 use crate::session::Session;
 use crate::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -72,6 +72,36 @@ impl Control {
         let request = request.into_request();
         let answer = self.session.request(request.to_value(), timeout).await?;
         decode_answer(request.subtype(), answer)
+    }
+
+    /// Replaces the MCP servers added while the session runs (TypeScript `setMcpServers`).
+    /// In-process servers are registered here first: one not listed any more is dropped, a
+    /// new one added, and one registered already keeps its instance and settings except a
+    /// `tools` policy given anew; then the CLI gets the external configs and an entry for each
+    /// in-process server.
+    pub async fn set_mcp_servers(
+        &self,
+        servers: Vec<(String, McpServerConfig)>,
+    ) -> Result<McpSetServersAnswer> {
+        let servers = self.register_servers(servers);
+        self.send(McpSetServers { servers }).await
+    }
+
+    /// Registers the in-process servers among `servers` (see [`Control::set_mcp_servers`]);
+    /// returns what the CLI receives.
+    fn register_servers(&self, servers: Vec<(String, McpServerConfig)>) -> Map<String, Value> {
+        let mut all = Map::new();
+        let mut in_process = Vec::new();
+        for (name, config) in servers {
+            match config {
+                McpServerConfig::External(config) => {
+                    all.insert(name, config);
+                }
+                McpServerConfig::Sdk(server) => in_process.push((name, server)),
+            }
+        }
+        all.extend(self.session.sdk_servers().replace(in_process));
+        all
     }
 
     /// Interrupts the current turn.

@@ -3,7 +3,7 @@
 //! silent (its callback answered `null`).
 
 use crate::hooks::HookRegistry;
-use crate::mcp::{self, SdkMcpServer};
+use crate::mcp::{self, SdkServers};
 use crate::options::{ClaudeAgentOptions, McpServerConfig, RequestHandler};
 use crate::permission::{self, CanUseTool};
 use crate::{ts_callbacks, Flavour};
@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 pub(crate) struct Handlers {
     can_use_tool: Option<CanUseTool>,
     pub(crate) hooks: HookRegistry,
-    mcp_servers: Vec<(String, SdkMcpServer)>,
+    pub(crate) mcp_servers: SdkServers,
     on_elicitation: Option<RequestHandler>,
     on_user_dialog: Option<RequestHandler>,
     flavour: Flavour,
@@ -22,14 +22,12 @@ pub(crate) struct Handlers {
 
 impl Handlers {
     pub(crate) fn from_options(options: &ClaudeAgentOptions) -> Self {
-        let mcp_servers = options
-            .mcp_servers
-            .iter()
-            .filter_map(|(name, config)| match config {
+        let mcp_servers = SdkServers::new(options.mcp_servers.iter().filter_map(
+            |(name, config)| match config {
                 McpServerConfig::Sdk(server) => Some((name.clone(), server.clone())),
                 _ => None,
-            })
-            .collect();
+            },
+        ));
         Handlers {
             can_use_tool: options.can_use_tool.clone(),
             hooks: HookRegistry::new(&options.hooks),
@@ -119,7 +117,7 @@ impl Handlers {
     }
 
     async fn mcp_message(&self, request: Map<String, Value>) -> Result<Value, String> {
-        mcp::handle_mcp_message(&self.mcp_servers, &request)
+        mcp::answer_mcp_message(&request, |name| self.mcp_servers.find(name))
             .await
             .map_err(|e| e.to_string())
     }

@@ -6,10 +6,14 @@
 //! control request. Tool failures (unknown tool, invalid input, handler error or panic) are
 //! results with `isError: true` the model can read, never protocol errors.
 
+mod registry;
 mod result;
+mod settings;
 mod validate;
 
+pub(crate) use registry::SdkServers;
 pub use result::{ToolContent, ToolResult};
+pub use settings::sdk_server_settings;
 
 use crate::{BoxFuture, CallbackError};
 use serde_json::{json, Map, Value};
@@ -192,6 +196,9 @@ pub struct SdkMcpServer {
     pub version: String,
     /// Its tools.
     pub tools: Vec<SdkMcpTool>,
+    /// The settings of its config the CLI receives (TypeScript SDK: `timeout`, `tools`, ...;
+    /// see [`sdk_server_settings`]); empty by default.
+    pub settings: Map<String, Value>,
 }
 
 /// Creates an in-process MCP server with these tools.
@@ -204,6 +211,7 @@ pub fn create_sdk_mcp_server(
         name: name.into(),
         version: version.into(),
         tools,
+        settings: Map::new(),
     }
 }
 
@@ -222,6 +230,12 @@ impl SdkMcpServer {
     /// Adds a tool.
     pub fn tool(mut self, tool: SdkMcpTool) -> Self {
         self.tools.push(tool);
+        self
+    }
+
+    /// Sets the config's settings the CLI receives (see [`sdk_server_settings`]).
+    pub fn settings(mut self, settings: Map<String, Value>) -> Self {
+        self.settings = settings;
         self
     }
 
@@ -330,13 +344,24 @@ pub async fn handle_mcp_message(
     servers: &[(String, SdkMcpServer)],
     request: &Map<String, Value>,
 ) -> Result<Value, CallbackError> {
+    answer_mcp_message(request, |name| {
+        servers.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    })
+    .await
+}
+
+/// [`handle_mcp_message`] with the server found by `find`.
+pub(crate) async fn answer_mcp_message<S: std::ops::Deref<Target = SdkMcpServer>>(
+    request: &Map<String, Value>,
+    find: impl FnOnce(&str) -> Option<S>,
+) -> Result<Value, CallbackError> {
     let server_name = request.get("server_name").and_then(Value::as_str);
     let message = request.get("message").filter(|m| !m.is_null());
     let (Some(server_name), Some(message)) = (server_name, message) else {
         return Err("Missing server_name or message for MCP request".into());
     };
-    let reply = match servers.iter().find(|(name, _)| name == server_name) {
-        Some((_, server)) => server.handle(message.clone()).await,
+    let reply = match find(server_name) {
+        Some(server) => server.handle(message.clone()).await,
         None => {
             let id = message.get("id").cloned().unwrap_or(Value::Null);
             rpc_error(

@@ -53,6 +53,7 @@ pub fn user_message(flavour: Flavour, content: Value, session_id: &str) -> Value
 
 /// Writes the prompt, then closes stdin when the CLI no longer needs it (REFERENCE §4).
 pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: bool) {
+    let text = matches!(prompt, Prompt::Text(_));
     let fed = match prompt {
         Prompt::Text(text) => {
             let results_before = io.results_seen();
@@ -63,8 +64,17 @@ pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: 
         }
         Prompt::Stream(messages) => write_all(&io, messages).await,
     };
-    if let (true, Some(results_before)) = (bidirectional, fed) {
-        io.wait_run_over(results_before).await;
+    match fed {
+        // The TypeScript SDK keeps stdin open for a text prompt's whole run, so control
+        // requests work until its result; the run is waited for if the CLI may still ask.
+        Some(before) if text && io.flavour() == Flavour::Ts => {
+            io.wait_result(before).await;
+            if io.bidirectional() {
+                io.wait_run_over(before).await;
+            }
+        }
+        Some(before) if bidirectional => io.wait_run_over(before).await,
+        _ => {}
     }
     let _ = io.end_input().await;
     io.close_if_lingering().await;

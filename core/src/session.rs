@@ -269,6 +269,11 @@ impl Session {
         self.shared.handlers.bidirectional()
     }
 
+    /// The in-process MCP servers the CLI may call.
+    pub(crate) fn sdk_servers(&self) -> &crate::mcp::SdkServers {
+        &self.shared.handlers.mcp_servers
+    }
+
     /// Runs `task` for as long as the session lives. The task must not hold the `Session`
     /// itself (only [`Session::io`]), or the session could never be dropped.
     pub(crate) fn spawn<F>(&self, task: F)
@@ -344,6 +349,23 @@ impl Shared {
     /// Results seen so far.
     pub(crate) fn results_seen(&self) -> u64 {
         self.run.borrow().results
+    }
+
+    /// Waits for a result after the first `results_before`, or the session's end.
+    pub(crate) async fn wait_result(&self, results_before: u64) {
+        let mut run = self.run.subscribe();
+        let _ = run
+            .wait_for(|s| s.finished || s.results > results_before)
+            .await;
+    }
+
+    /// See [`Session::bidirectional`]; it changes when `setMcpServers` adds in-process servers.
+    pub(crate) fn bidirectional(&self) -> bool {
+        self.handlers.bidirectional()
+    }
+
+    pub(crate) fn flavour(&self) -> Flavour {
+        self.flavour
     }
 
     /// Waits until the run that follows `results_before` results is over (REFERENCE §4, stdin

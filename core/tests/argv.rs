@@ -77,11 +77,7 @@ fn allow_all() -> CanUseTool {
 }
 
 fn calc_server() -> SdkMcpServer {
-    SdkMcpServer {
-        name: "calc".into(),
-        version: "1.0.0".into(),
-        tools: vec![],
-    }
+    SdkMcpServer::new("calc")
 }
 
 fn o() -> ClaudeAgentOptions {

@@ -380,6 +380,46 @@ async fn a_second_turn_on_the_same_client_carries_the_conversation() {
 }
 
 #[tokio::test]
+async fn set_mcp_servers_adds_an_in_process_server_to_a_running_session() {
+    let (server, sandbox) = setup(vec![
+        Reply::tool_use("mcp__calc__add", json!({"a": 2, "b": 3})),
+        Reply::text("added"),
+        Reply::text("after removal"),
+    ])
+    .await;
+    let options =
+        support::options(&server, &sandbox).allowed_tools(vec!["mcp__calc__add".to_string()]);
+    let client = ClaudeClient::new(options);
+    client.connect(None).await.unwrap();
+    let control = client.control().unwrap();
+    let add = tool(
+        "add",
+        "Add",
+        json!({"type": "object"}),
+        |args: Value| async move {
+            Ok(ToolResult::text(format!(
+                "sum={}",
+                args["a"].as_i64().unwrap() + args["b"].as_i64().unwrap()
+            )))
+        },
+    );
+    let calc = create_sdk_mcp_server("calc", "1.0.0", vec![add]);
+    let answer = control
+        .set_mcp_servers(vec![("calc".into(), McpServerConfig::Sdk(calc))])
+        .await
+        .unwrap();
+    assert_eq!(answer.added, ["calc"]);
+    client.query("add", "default").await.unwrap();
+    let turn = one_response(&client).await;
+    assert_eq!(result_of(&turn).result.as_deref(), Some("added"));
+    assert_eq!(server.main_requests()[1].tool_result_texts(), ["sum=5"]);
+    let answer = control.set_mcp_servers(Vec::new()).await.unwrap();
+    assert_eq!(answer.removed, ["calc"]);
+    assert!(control.mcp_status().await.unwrap().mcp_servers.is_empty());
+    client.disconnect().await.unwrap();
+}
+
+#[tokio::test]
 async fn set_model_changes_the_model_of_the_next_request() {
     let (server, sandbox) = setup(vec![Reply::text("one"), Reply::text("two")]).await;
     let client = connected(&server, &sandbox).await;

@@ -140,6 +140,62 @@ test('control methods on a live session', { skip }, async () => {
   }
 })
 
+test('setMcpServers adds and removes an in-process server while the query runs', { skip }, async () => {
+  const { server, options } = await realSession([text('first'), toolUse('mcp__calc__add', { a: 2, b: 3 }), text('added'), text('third')])
+  try {
+    const add = tool('add', 'Add two numbers', { a: z.number(), b: z.number() }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }))
+    const calc = createSdkMcpServer({ name: 'calc', version: '1.0.0', tools: [add] })
+    const turns = []
+    let next
+    async function* prompts() {
+      for (const content of ['one', 'two', 'three']) {
+        yield { type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, session_id: '' }
+        await new Promise((resolve) => (next = resolve))
+      }
+    }
+    const q = query({ prompt: prompts(), options: { ...options, allowedTools: ['mcp__calc__add'] } })
+    const answers = []
+    for await (const m of q) {
+      if (m.type !== 'result') continue
+      turns.push(m.result)
+      if (turns.length === 1) {
+        answers.push(await q.setMcpServers({ calc: { ...calc, timeout: 30000 } }))
+        // The CLI connects to it in the background.
+        const status = await q.mcpServerStatus()
+        assert.deepEqual(status.map((s) => s.name), ['calc'])
+      } else if (turns.length === 2) {
+        answers.push(await q.setMcpServers({}))
+        assert.deepEqual(await q.mcpServerStatus(), [])
+      }
+      if (turns.length === 3) break
+      next()
+    }
+    assert.deepEqual(turns, ['first', 'added', 'third'])
+    assert.deepEqual(answers[0].added, ['calc'])
+    assert.deepEqual(answers[1].removed, ['calc'])
+    const results = server.requests.flatMap((r) => r.messages.at(-1).content).filter((b) => b?.type === 'tool_result')
+    assert.deepEqual(results.map((r) => r.content[0].text), ['5\n'])
+  } finally {
+    await server.close()
+  }
+})
+
+test('a text prompt keeps stdin open for control requests until its result', { skip }, async () => {
+  const { server, options } = await realSession([text('ok')])
+  try {
+    const q = query({ prompt: 'hi', options })
+    const seen = []
+    for await (const m of q) {
+      seen.push(m.type)
+      // As under the official SDK, the request goes out: stdin is still open.
+      if (m.type === 'assistant') seen.push(await q.mcpServerStatus())
+    }
+    assert.deepEqual(seen.filter((m) => m !== 'rate_limit_event'), ['system', 'assistant', [], 'result'])
+  } finally {
+    await server.close()
+  }
+})
+
 test('an API error: the error result, then the official error', { skip }, async () => {
   // The CLI sends the request again after a 400 here; every attempt fails.
   const { server, options } = await realSession(Array(4).fill(apiError(400, 'scripted failure')))

@@ -222,13 +222,26 @@ class Run {
     }
   }
 
+  /** `{"$mcp": ["calc.add"], ...settings}` in a call's arguments: an in-process server config. */
+  inProcess(value) {
+    if (Array.isArray(value)) return value.map((item) => this.inProcess(item))
+    if (value === null || typeof value !== 'object') return value
+    if (!Array.isArray(value.$mcp)) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.inProcess(item)]))
+    }
+    const { $mcp: names, ...settings } = value
+    const tools = names.map((name) => MCP_TOOLS[name](this))
+    const name = names[0].split('.')[0]
+    return { ...this.sdk.createSdkMcpServer({ name, version: '1.0.0', tools }), ...settings }
+  }
+
   async control(step) {
     const method = step.call
     let label = step.as ?? method
     this.labels[label] = (this.labels[label] ?? 0) + 1
     if (this.labels[label] > 1) label = `${label}#${this.labels[label]}`
     try {
-      let value = await this.query[method](...substitute(step.args ?? [], this.cwd))
+      let value = await this.query[method](...this.inProcess(substitute(step.args ?? [], this.cwd)))
       if (step.view === 'keys') value = Object.keys(value ?? {}).sort()
       this.extra[label] = { value }
     } catch (error) {

@@ -101,6 +101,20 @@ impl ClaudeAgentOptions {
             "sdkMcpServers",
             (!sdk_servers.is_empty()).then(|| Value::Array(sdk_servers)),
         );
+        let configs: Map<String, Value> = self
+            .mcp_servers
+            .iter()
+            .filter_map(|(name, config)| match config {
+                McpServerConfig::Sdk(server) if !server.settings.is_empty() => {
+                    Some((name.clone(), Value::Object(server.settings.clone())))
+                }
+                _ => None,
+            })
+            .collect();
+        put(
+            "sdkMcpServerConfigs",
+            (!configs.is_empty()).then_some(Value::Object(configs)),
+        );
         put("sdkMcpServerManifests", self.sdk_server_manifests());
         let schema = super::args::json_schema(self.output_format.as_ref())
             .and_then(|text| serde_json::from_str(&text).ok());
@@ -231,6 +245,29 @@ mod tests {
             keys,
             ["sdkMcpServers", "sdkMcpServerManifests", "systemPrompt"]
         );
+    }
+
+    #[test]
+    fn ts_initialize_carries_the_settings_of_in_process_server_configs() {
+        let data = json!({"mcpServers": {
+            "calc": {"type": "sdk", "name": "calc", "instance": {"$server": 0}, "timeout": 9000, "tools": "x"},
+            "bare": {"type": "sdk", "name": "bare", "instance": {"$server": 1}},
+        }});
+        let callbacks = crate::options::Callbacks {
+            mcp_servers: vec![
+                crate::mcp::SdkMcpServer::new("calc"),
+                crate::mcp::SdkMcpServer::new("bare"),
+            ],
+            ..Default::default()
+        };
+        let options = ClaudeAgentOptions::from_value(data, crate::Flavour::Ts, callbacks).unwrap();
+        let init = options.initialize_request(&crate::hooks::HookRegistry::new(&[]));
+        assert_eq!(
+            init["sdkMcpServerConfigs"],
+            json!({"calc": {"timeout": 9000}})
+        );
+        let keys: Vec<&String> = init.keys().take(2).collect();
+        assert_eq!(keys, ["sdkMcpServers", "sdkMcpServerConfigs"]);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! and so does what each TypeScript method returns of the answer ([`Control::call`]).
 
 use super::{Control, ControlRequest};
+use crate::mcp::SdkMcpServer;
+use crate::options::decode_mcp_server;
 use crate::{Error, Flavour, Result};
 use serde_json::{Map, Value};
 
@@ -302,7 +304,63 @@ impl Control {
                 field => info.and_then(|info| info.get(field).cloned()),
             });
         }
-        let request = ControlRequest::for_method(method, args)?;
+        let request = match find(method).filter(|m| m.subtype == "mcp_set_servers") {
+            Some(_) => self.set_servers_request(args, &[])?,
+            None => ControlRequest::for_method(method, args)?,
+        };
+        self.answer(flavour, method, request).await
+    }
+
+    /// [`Control::call`] for `setMcpServers` (`set_mcp_servers`) whose configs may name the
+    /// in-process servers `in_process` by handle (`{"$server": i}` or
+    /// `{"instance": {"$server": i}}`, as in options).
+    pub async fn call_set_mcp_servers(
+        &self,
+        flavour: Flavour,
+        method: &str,
+        args: &Map<String, Value>,
+        in_process: &[SdkMcpServer],
+    ) -> Result<Option<Value>> {
+        let request = self.set_servers_request(args, in_process)?;
+        self.answer(flavour, method, request).await
+    }
+
+    /// Decodes `args.servers`, registers its in-process servers and builds the request.
+    fn set_servers_request(
+        &self,
+        args: &Map<String, Value>,
+        in_process: &[SdkMcpServer],
+    ) -> Result<ControlRequest> {
+        let servers = match args.get("servers") {
+            Some(Value::Object(servers)) => servers.clone(),
+            None | Some(Value::Null) => Map::new(),
+            Some(_) => {
+                return Err(Error::InvalidOptions(
+                    "servers: expected an object of MCP server configs".into(),
+                ))
+            }
+        };
+        let configs = servers
+            .into_iter()
+            .map(|(name, config)| {
+                let config = decode_mcp_server(&name, config, in_process)?;
+                Ok((name, config))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let servers = self.register_servers(configs);
+        ControlRequest::from_value(serde_json::json!({
+            "subtype": "mcp_set_servers",
+            "servers": servers,
+        }))
+    }
+
+    /// Sends `request` for `method` and shapes the answer as the flavour's method returns it.
+    async fn answer(
+        &self,
+        flavour: Flavour,
+        method: &str,
+        request: ControlRequest,
+    ) -> Result<Option<Value>> {
         let answer = self.send(request).await;
         let returns = match (flavour, find(method)) {
             (Flavour::Ts, Some(found)) => found.returns,

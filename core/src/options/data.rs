@@ -309,7 +309,11 @@ fn path_suffix<E>(error: &serde_path_to_error::Error<E>) -> String {
 }
 
 /// An MCP server config: a handle to an in-process server, or an external config kept as is.
-fn mcp_server(name: &str, config: Value, servers: &[SdkMcpServer]) -> Result<McpServerConfig> {
+pub(crate) fn mcp_server(
+    name: &str,
+    config: Value,
+    servers: &[SdkMcpServer],
+) -> Result<McpServerConfig> {
     let handle = config
         .get("$server")
         .or_else(|| config.get("instance").and_then(|i| i.get("$server")));
@@ -324,6 +328,9 @@ fn mcp_server(name: &str, config: Value, servers: &[SdkMcpServer]) -> Result<Mcp
             })?;
             if server.name.is_empty() {
                 server.name = name.to_string();
+            }
+            if let Some(config) = config.as_object() {
+                server.settings = crate::mcp::sdk_server_settings(config);
             }
             Ok(McpServerConfig::Sdk(server))
         }

@@ -12,6 +12,7 @@ mod input;
 mod kinds;
 mod warnings;
 
+pub(crate) use data::mcp_server as decode_mcp_server;
 pub use data::Callbacks;
 pub use kinds::*;
 pub use warnings::{Warning, WarningKind};
