@@ -247,10 +247,16 @@ pub(crate) fn request_frame(request_id: &str, request: Value) -> Vec<u8> {
 }
 
 pub(crate) fn success_frame(request_id: &str, response: Value) -> Vec<u8> {
-    frame(&json!({
-        "type": "control_response",
-        "response": {"subtype": "success", "request_id": request_id, "response": response},
-    }))
+    // Written straight out, in the same key order: no `Value` tree around the response.
+    let mut bytes = Vec::with_capacity(128);
+    bytes.extend_from_slice(
+        br#"{"type":"control_response","response":{"subtype":"success","request_id":"#,
+    );
+    serde_json::to_writer(&mut bytes, request_id).expect("a string always serialises");
+    bytes.extend_from_slice(br#","response":"#);
+    serde_json::to_writer(&mut bytes, &response).expect("a serde_json::Value always serialises");
+    bytes.extend_from_slice(b"}}\n");
+    bytes
 }
 
 pub(crate) fn error_frame(request_id: &str, message: &str) -> Vec<u8> {
@@ -388,6 +394,15 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_success_frame_is_the_envelope_of_its_response() {
+        let response = json!({"behavior": "allow", "updatedInput": {"z": 1, "a": "\"q\""}});
+        let frame = success_frame("req \"1\"", response.clone());
+        let expected = json!({"type": "control_response",
+            "response": {"subtype": "success", "request_id": "req \"1\"", "response": response}});
+        assert_eq!(frame, super::frame(&expected));
+    }
 
     #[test]
     fn ids_have_the_sdk_shape_and_are_unique() {

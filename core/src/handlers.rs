@@ -107,13 +107,16 @@ impl Handlers {
             .can_use_tool
             .as_ref()
             .ok_or("canUseTool callback is not provided")?;
-        permission::handle_can_use_tool(callback, &request, request_id)
+        permission::answer_can_use_tool(callback, request, request_id)
             .await
             .map_err(|e| e.to_string())
     }
 
     async fn hook_callback(&self, request: Map<String, Value>) -> Result<Value, String> {
-        self.hooks.call(&request).await.map_err(|e| e.to_string())
+        self.hooks
+            .call_owned(request)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn mcp_message(&self, request: Map<String, Value>) -> Result<Value, String> {

@@ -284,6 +284,15 @@ impl HookRegistry {
     /// Answers a `hook_callback` request body (`{callback_id, input, tool_use_id}`): runs the
     /// callback (a panic becomes an error) and returns the response body for the CLI.
     pub async fn call(&self, request: &Map<String, Value>) -> Result<Value, CallbackError> {
+        self.call_owned(request.clone()).await
+    }
+
+    /// [`HookRegistry::call`] of a request the caller gives away.
+    pub(crate) async fn call_owned(
+        &self,
+        mut request: Map<String, Value>,
+    ) -> Result<Value, CallbackError> {
+        let input = request.remove("input").unwrap_or_else(|| json!({}));
         let id = request
             .get("callback_id")
             .and_then(Value::as_str)
@@ -291,15 +300,17 @@ impl HookRegistry {
         let callback = self
             .get(id)
             .ok_or_else(|| format!("No hook callback found for ID: {id}"))?;
-        let input =
-            HookInput::from_value(request.get("input").cloned().unwrap_or_else(|| json!({})));
         let tool_use_id = request
             .get("tool_use_id")
             .and_then(Value::as_str)
             .map(str::to_string);
         let call = crate::callback::guarded(
-            format!("hook callback {id}"),
-            callback(input, tool_use_id, HookContext::default()),
+            HookLabel(id),
+            callback(
+                HookInput::from_value(input),
+                tool_use_id,
+                HookContext::default(),
+            ),
         );
         let output = match self.timeouts.get(id) {
             Some(limit) => tokio::time::timeout(*limit, call)
@@ -308,6 +319,15 @@ impl HookRegistry {
             None => call.await?,
         };
         Ok(output.to_value())
+    }
+}
+
+/// "hook callback <id>", written only when a panic is reported.
+struct HookLabel<'a>(&'a str);
+
+impl fmt::Display for HookLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "hook callback {}", self.0)
     }
 }
 

@@ -281,15 +281,19 @@ pub struct CanUseToolRequest {
 pub fn parse_can_use_tool(
     request: &Map<String, Value>,
 ) -> Result<(String, Value, ToolPermissionContext)> {
-    let tool_name = request
-        .get("tool_name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::MessageParse {
+    parse_owned(request.clone())
+}
+
+/// [`parse_can_use_tool`] of a request the caller gives away: it becomes the context's `raw`.
+fn parse_owned(request: Map<String, Value>) -> Result<(String, Value, ToolPermissionContext)> {
+    let Some(tool_name) = request.get("tool_name").and_then(Value::as_str) else {
+        return Err(Error::MessageParse {
             kind: "control_request/can_use_tool".into(),
             message: "missing string field `tool_name`".into(),
-            raw: Value::Object(request.clone()),
-        })?
-        .to_string();
+            raw: Value::Object(request),
+        });
+    };
+    let tool_name = tool_name.to_string();
     let input = request.get("input").cloned().unwrap_or_else(|| json!({}));
     let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_string);
     let suggestions = match request.get("permission_suggestions") {
@@ -309,7 +313,7 @@ pub fn parse_can_use_tool(
         title: text("title"),
         display_name: text("display_name"),
         description: text("description"),
-        raw: Value::Object(request.clone()),
+        raw: Value::Object(request),
         request_id: None,
     };
     Ok((tool_name, input, context))
@@ -416,6 +420,11 @@ impl PermissionResult {
     /// The response body for the CLI. An allow always carries `updatedInput` (the original input
     /// when unchanged), as the CLI expects.
     pub fn to_value(&self, original_input: &Value) -> Value {
+        self.clone().into_value(original_input.clone())
+    }
+
+    /// [`PermissionResult::to_value`], taking both apart instead of copying them.
+    pub fn into_value(self, original_input: Value) -> Value {
         match self {
             Self::Allow {
                 updated_input,
@@ -423,8 +432,10 @@ impl PermissionResult {
             } => {
                 let mut out = Map::new();
                 out.insert("behavior".into(), "allow".into());
-                let input = updated_input.as_ref().unwrap_or(original_input);
-                out.insert("updatedInput".into(), input.clone());
+                out.insert(
+                    "updatedInput".into(),
+                    updated_input.unwrap_or(original_input),
+                );
                 if let Some(updates) = updated_permissions {
                     let wire = updates.iter().map(PermissionUpdate::to_value).collect();
                     out.insert("updatedPermissions".into(), Value::Array(wire));
@@ -433,12 +444,12 @@ impl PermissionResult {
             }
             Self::Deny { message, interrupt } => {
                 let mut out = json!({"behavior": "deny", "message": message});
-                if *interrupt {
+                if interrupt {
                     out["interrupt"] = Value::Bool(true);
                 }
                 out
             }
-            Self::Verbatim(value) => value.clone(),
+            Self::Verbatim(value) => value,
         }
     }
 
@@ -508,9 +519,18 @@ pub async fn handle_can_use_tool(
     request: &Map<String, Value>,
     request_id: &str,
 ) -> Result<Value, CallbackError> {
-    let (tool_name, input, mut context) = parse_can_use_tool(request)?;
+    answer_can_use_tool(callback, request.clone(), request_id).await
+}
+
+/// [`handle_can_use_tool`] of a request the caller gives away.
+pub(crate) async fn answer_can_use_tool(
+    callback: &CanUseTool,
+    request: Map<String, Value>,
+    request_id: &str,
+) -> Result<Value, CallbackError> {
+    let (tool_name, input, mut context) = parse_owned(request)?;
     context.request_id = Some(request_id.to_owned());
     let future = callback(tool_name, input.clone(), context);
     let result = crate::callback::guarded("permission callback", future).await?;
-    Ok(result.to_value(&input))
+    Ok(result.into_value(input))
 }

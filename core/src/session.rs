@@ -23,6 +23,7 @@ use crate::sessions::{
 use crate::transport::{SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::Flavour;
 use crate::{Error, Result};
+use futures::future::AbortHandle;
 use inbox::{Delivery, Inbox};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -31,7 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::task::{AbortHandle, JoinHandle};
+use tokio::task::JoinHandle;
 
 /// Where the current run stands; drives when a one-shot query may close stdin.
 #[derive(Debug, Clone, Default)]

@@ -8,11 +8,14 @@ use crate::message::policy;
 use crate::transport::{parse_line, FrameStream, LineStream, Transport};
 use crate::{Error, Result};
 use bytes::Bytes;
+use futures::future::{AbortHandle, Abortable};
 use futures::stream::Fuse;
 use futures::{FutureExt, StreamExt};
 use serde_json::{Map, Value};
+use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::Context;
 
 impl Shared {
     pub(super) fn route(
@@ -96,6 +99,9 @@ impl Shared {
         }
     }
 
+    /// Answers a CLI request with the user's callback. The callback is polled here once: one
+    /// that answers without waiting (a Rust closure that needs no await) is answered on the
+    /// reader, with no task and no wake-up; one that waits goes on as a task of its own.
     fn spawn_handler(self: &Arc<Self>, mut frame: Map<String, Value>) {
         let Some(id) = frame
             .get("request_id")
@@ -109,10 +115,9 @@ impl Shared {
             _ => Map::new(),
         };
         let shared = self.clone();
-        // Holding the lock while spawning keeps the task from finishing before it is registered.
-        let mut inflight = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
+        let (abort, registration) = AbortHandle::new_pair();
         let task_id = id.clone();
-        let task = tokio::spawn(async move {
+        let answer = async move {
             let handled =
                 crate::callback::guarded("callback", shared.handlers.handle(request, &task_id));
             let outcome = match shared.callback_timeout {
@@ -135,8 +140,17 @@ impl Shared {
             if let Some(answer) = answer.filter(|_| still_wanted) {
                 let _ = shared.transport.write(&answer).await;
             }
-        });
-        inflight.insert(id, task.abort_handle());
+        };
+        self.inflight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, abort);
+        let mut task = Box::pin(Abortable::new(answer, registration));
+        let mut first = Context::from_waker(futures::task::noop_waker_ref());
+        if task.as_mut().poll(&mut first).is_pending() {
+            // Polled again by the runtime, with a waker of its own.
+            tokio::spawn(task);
+        }
     }
 }
 

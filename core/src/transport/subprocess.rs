@@ -4,26 +4,19 @@
 
 mod child;
 mod stderr;
+mod stdout;
 
-use super::chunks::ChunkPool;
-use super::{
-    parse_line, CliCommand, FrameDecoder, FrameStream, Line, LineStream, Transport,
-    DEFAULT_MAX_LINE_SIZE,
-};
+use super::{CliCommand, FrameStream, LineStream, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::options::StderrCallback;
 use crate::{Error, Result};
 use async_trait::async_trait;
-use bytes::Bytes;
-use child::{Child, Exit};
-use futures::Stream;
-use serde_json::Value;
-use std::pin::Pin;
+use child::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::task::{Context, Poll};
 use std::time::Duration;
 use stderr::StderrTail;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use stdout::{Batch, Batches, FrameReceiver, Output, Reader};
+use tokio::io::AsyncWriteExt;
 use tokio::process::{ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::{mpsc, watch};
 
@@ -99,8 +92,6 @@ impl SubprocessConfig {
     }
 }
 
-type Batch = Vec<Result<Bytes>>;
-
 /// Runs the CLI as a child process.
 ///
 /// The child runs with exactly the command's environment, in its own process group, and (on
@@ -117,7 +108,7 @@ pub struct SubprocessTransport {
     stdin: tokio::sync::Mutex<Option<ChildStdin>>,
     stdin_open: AtomicBool,
     frames_tx: Mutex<Option<mpsc::Sender<Batch>>>,
-    frames_rx: Mutex<Option<mpsc::Receiver<Batch>>>,
+    output: Mutex<Option<Output>>,
 }
 
 impl std::fmt::Debug for SubprocessTransport {
@@ -143,7 +134,10 @@ impl SubprocessTransport {
             stdin: tokio::sync::Mutex::new(None),
             stdin_open: AtomicBool::new(false),
             frames_tx: Mutex::new(Some(tx)),
-            frames_rx: Mutex::new(Some(rx)),
+            output: Mutex::new(Some(Output {
+                batches: rx,
+                reader: None,
+            })),
         }
     }
 
@@ -206,7 +200,8 @@ impl SubprocessTransport {
                 stderr_done,
                 stdout_eof_grace: self.config.close_grace,
             };
-            tokio::spawn(reader.run(stdout, self.config.max_line_size));
+            let run = reader.run(stdout, self.config.max_line_size);
+            Output::start(&self.output, Box::pin(run));
         }
         Ok(())
     }
@@ -274,16 +269,16 @@ impl Transport for SubprocessTransport {
     }
 
     fn read_frames(&self) -> Option<FrameStream> {
-        let rx = lock(&self.frames_rx).take()?;
+        let output = lock(&self.output).take()?;
         Some(Box::pin(FrameReceiver {
-            rx,
+            batches: Batches::new(output),
             current: Vec::new().into_iter(),
         }))
     }
 
     fn read_lines(&self) -> Option<LineStream> {
-        let rx = lock(&self.frames_rx).take()?;
-        Some(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+        let output = lock(&self.output).take()?;
+        Some(Box::pin(Batches::new(output)))
     }
 
     async fn end_input(&self) -> Result<()> {
@@ -340,146 +335,4 @@ impl Drop for SubprocessTransport {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The stdout reader task.
-struct Reader {
-    child: Arc<Child>,
-    /// `None` once the stream was dropped: stdout is then drained and discarded.
-    frames: Option<mpsc::Sender<Batch>>,
-    tail: Arc<Mutex<StderrTail>>,
-    stderr_done: watch::Receiver<bool>,
-    /// How long the child may live on after closing stdout.
-    stdout_eof_grace: Duration,
-}
-
-impl Reader {
-    async fn run(mut self, mut stdout: ChildStdout, max_line: usize) {
-        let mut decoder = FrameDecoder::new(max_line);
-        let pool = Arc::new(ChunkPool::default());
-        let mut buf = pool.take();
-        let mut exit = self.child.exit_watch();
-        let mut deadline = None;
-        while read_chunk(&mut stdout, &mut buf, &mut exit, &mut deadline)
-            .await
-            .is_some()
-        {
-            // Lines are handed over as slices of the chunk they were read in.
-            let chunk = pool.share(&mut buf);
-            if self.frames.is_some() {
-                let mut batch = Vec::new();
-                decoder.decode_lines(&chunk, &mut |item| {
-                    batch.push(item.map(|line| share(&chunk, line)))
-                });
-                self.send(batch).await;
-            }
-        }
-        let mut batch = Vec::new();
-        decoder.finish_lines(&mut |item| batch.push(item.map(|line| share(&Bytes::new(), line))));
-        if !self.child.wait_exit(Some(self.stdout_eof_grace)).await {
-            // Output is over but the CLI lives on: nobody can hear from it again.
-            self.child.signal_group(libc::SIGKILL);
-            self.child.wait_exit(None).await;
-            if !self.child.exit().is_some_and(|e| e.by_us) {
-                batch.push(Err(Error::Connection(format!(
-                    "the Claude Code CLI closed its output but did not exit within {:?}; it was killed",
-                    self.stdout_eof_grace
-                ))));
-            }
-        } else if let Some(error) = self.exit_error().await {
-            batch.push(Err(error));
-        }
-        self.send(batch).await;
-    }
-
-    async fn send(&mut self, batch: Batch) {
-        if batch.is_empty() {
-            return;
-        }
-        if let Some(frames) = &self.frames {
-            if frames.send(batch).await.is_err() {
-                self.frames = None;
-            }
-        }
-    }
-
-    /// The error for a failed exit that we did not cause.
-    async fn exit_error(&mut self) -> Option<Error> {
-        let exit: Exit = self.child.exit()?;
-        if exit.success() || exit.by_us {
-            return None;
-        }
-        let _ =
-            tokio::time::timeout(DRAIN_AFTER_EXIT, self.stderr_done.wait_for(|done| *done)).await;
-        let stderr = lock(&self.tail).text();
-        Some(Error::Process {
-            exit_code: exit.code,
-            signal: exit.signal,
-            stderr,
-        })
-    }
-}
-
-/// Reads the next chunk of stdout; `None` at EOF (or on a read error). Once the child has
-/// exited, stops when the pipe stays empty past a short deadline, so descendants holding stdout
-/// open cannot keep the stream alive.
-async fn read_chunk(
-    stdout: &mut ChildStdout,
-    buf: &mut Vec<u8>,
-    exit: &mut watch::Receiver<Option<Exit>>,
-    deadline: &mut Option<tokio::time::Instant>,
-) -> Option<usize> {
-    loop {
-        let read = match *deadline {
-            Some(at) => tokio::time::timeout_at(at, stdout.read_buf(buf))
-                .await
-                .ok()?,
-            None => tokio::select! {
-                r = stdout.read_buf(buf) => r,
-                _ = exit.wait_for(Option::is_some) => {
-                    *deadline = Some(tokio::time::Instant::now() + DRAIN_AFTER_EXIT);
-                    continue;
-                }
-            },
-        };
-        return match read {
-            Ok(0) | Err(_) => None,
-            Ok(n) => Some(n),
-        };
-    }
-}
-
-/// A line as shared bytes, without a copy: a slice of `chunk` (where it lies), or the gathered
-/// buffer itself.
-fn share(chunk: &Bytes, line: Line<'_>) -> Bytes {
-    match line {
-        Line::InChunk(line) if chunk.as_ptr_range().contains(&line.as_ptr()) => {
-            chunk.slice_ref(line)
-        }
-        Line::InChunk(line) => Bytes::copy_from_slice(line),
-        Line::Gathered(line) => Bytes::from(line),
-    }
-}
-
-/// The [`FrameStream`] of a subprocess transport: flattens the reader's batches and parses.
-struct FrameReceiver {
-    rx: mpsc::Receiver<Batch>,
-    current: std::vec::IntoIter<Result<Bytes>>,
-}
-
-impl Stream for FrameReceiver {
-    type Item = Result<Value>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            if let Some(item) = self.current.next() {
-                return Poll::Ready(Some(item.and_then(|line| parse_line(&line))));
-            }
-            match self.rx.poll_recv(cx) {
-                Poll::Ready(Some(batch)) => self.current = batch.into_iter(),
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-    }
 }
