@@ -4,8 +4,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { query, SessionPool } from '../../bindings-node/js/index.js'
-import { text } from '../../bindings-node/js/testing.js'
+import { z } from 'zod'
+import { query, SessionPool, tool, createSdkMcpServer } from '../../bindings-node/js/index.js'
+import { text, toolUse } from '../../bindings-node/js/testing.js'
 import { realCli, realSession, collect, gone, runNode, scratch } from './helpers.mjs'
 
 const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
@@ -148,6 +149,37 @@ test('Node exits with a pool left open, and takes its CLIs down', { skip }, asyn
     assert.equal(pids.length, 2)
     for (const pid of pids) assert.ok(await gone(pid, 10000), `CLI ${pid} outlived Node`)
   } finally {
+    await server.close()
+  }
+})
+
+test('setMcpServers adds an in-process server to a claimed query', { skip }, async () => {
+  const { server, options } = await realSession([text('first'), toolUse('mcp__calc__add', { a: 2, b: 3 }), text('added')])
+  const pool = new SessionPool({ options: { ...options, allowedTools: ['mcp__calc__add'] } })
+  try {
+    const add = tool('add', 'Add two numbers', { a: z.number(), b: z.number() }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }))
+    let next
+    async function* prompts() {
+      for (const content of ['one', 'add 2 and 3']) {
+        yield { type: 'user', message: { role: 'user', content }, parent_tool_use_id: null, session_id: '' }
+        await new Promise((resolve) => (next = resolve))
+      }
+    }
+    const q = pool.query({ prompt: prompts() })
+    const results = []
+    for await (const m of q) {
+      if (m.type !== 'result') continue
+      results.push(m.result)
+      if (results.length === 2) break
+      const answer = await q.setMcpServers({ calc: createSdkMcpServer({ name: 'calc', tools: [add] }) })
+      assert.deepEqual(answer.added, ['calc'])
+      next()
+    }
+    assert.deepEqual(results, ['first', 'added'])
+    const texts = server.requests.flatMap((r) => r.messages.at(-1).content).filter((b) => b?.type === 'tool_result')
+    assert.deepEqual(texts.map((r) => r.content[0].text), ['5\n'])
+  } finally {
+    await pool.close()
     await server.close()
   }
 })
