@@ -13,6 +13,7 @@ use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
@@ -53,6 +54,8 @@ pub struct NativeQuery {
     messages: Arc<tokio::sync::Mutex<Option<claude_wire::Query>>>,
     handle: QueryHandle,
     prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
+    /// The prompt (or a later `streamInput`) ended: no more user messages.
+    prompt_ended: AtomicBool,
     live: Arc<Mutex<Option<Live>>>,
     warnings: Vec<Value>,
     /// The process started by the user's `spawnClaudeCodeProcess`, when there is one.
@@ -183,11 +186,12 @@ impl NativeQuery {
     #[napi]
     pub fn push_prompt(&self, message: String) -> napi::Result<bool> {
         let value: Value = serde_json::from_str(&message).map_err(invalid)?;
-        let sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(match sender.as_ref() {
-            Some(tx) => tx.send(value).is_ok(),
-            None => false,
-        })
+        let mut sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
+        if sender.is_none() && !self.prompt_ended.load(Ordering::SeqCst) {
+            // A text-prompt query: `streamInput` writes to the same CLI, in order.
+            *sender = Some(self.late_input());
+        }
+        Ok(sender.as_ref().is_some_and(|tx| tx.send(value).is_ok()))
     }
 
     /// Sends a text as the user message the official SDK writes for a string prompt.
@@ -201,6 +205,7 @@ impl NativeQuery {
     /// Ends a streamed prompt (the CLI's stdin closes once no answer is pending).
     #[napi]
     pub fn end_prompt(&self) {
+        self.prompt_ended.store(true, Ordering::SeqCst);
         self.prompt.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
@@ -290,6 +295,7 @@ impl NativeQuery {
             handle: query.handle(),
             messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
             prompt: Mutex::new(sender),
+            prompt_ended: AtomicBool::new(false),
             live,
             warnings,
             process,
@@ -298,6 +304,20 @@ impl NativeQuery {
 
     fn release(&self) {
         release(&self.live);
+    }
+
+    /// A channel whose messages are written, in order, to the query's CLI.
+    fn late_input(&self) -> mpsc::UnboundedSender<Value> {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let handle = self.handle.clone();
+        napi::bindgen_prelude::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                if handle.send_message(message).await.is_err() {
+                    break;
+                }
+            }
+        });
+        tx
     }
 
     fn bridge(&self) -> Option<Arc<Bridge>> {

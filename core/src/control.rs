@@ -211,23 +211,6 @@ pub fn initialize_timeout(control_timeout: Option<Duration>) -> Duration {
     from_env.max(DEFAULT_CONTROL_TIMEOUT)
 }
 
-/// The CLI's own wait for background work once stdin is closed, which the SDKs also use to
-/// bound their wait for `idle` between turns: `CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS` as the CLI
-/// sees it (the options' `env` over this process's), 10 minutes by default, `0` for no limit.
-pub fn run_end_ceiling(env: &[(String, String)]) -> Option<Duration> {
-    const NAME: &str = "CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS";
-    const DEFAULT_MS: u64 = 600_000;
-    const MAX_MS: u64 = (1 << 31) - 1;
-    let raw = match env.iter().rev().find(|(k, _)| k == NAME) {
-        Some((_, value)) => Some(value.clone()),
-        None => std::env::var(NAME).ok(),
-    };
-    let ms = raw
-        .and_then(|r| r.trim().parse::<u64>().ok())
-        .unwrap_or(DEFAULT_MS);
-    (ms > 0).then(|| Duration::from_millis(ms.min(MAX_MS)))
-}
-
 /// Request ids of the form `req_<counter>_<random hex>`, unique within a process.
 pub(crate) fn next_request_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(1);

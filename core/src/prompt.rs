@@ -52,7 +52,7 @@ pub fn user_message(flavour: Flavour, content: Value, session_id: &str) -> Value
 }
 
 /// Writes the prompt, then closes stdin when the CLI no longer needs it (REFERENCE §4).
-pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: bool) {
+pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt) {
     let text = matches!(prompt, Prompt::Text(_));
     let fed = match prompt {
         Prompt::Text(text) => {
@@ -73,7 +73,8 @@ pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt, bidirectional: 
                 io.wait_run_over(before).await;
             }
         }
-        Some(before) if bidirectional => io.wait_run_over(before).await,
+        // Asked once the prompt is written: `setMcpServers` may have added a server meanwhile.
+        Some(before) if io.bidirectional() => io.wait_run_over(before).await,
         _ => {}
     }
     let _ = io.end_input().await;

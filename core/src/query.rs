@@ -96,8 +96,7 @@ impl Query {
                 }
             };
             let io = session.io();
-            let bidirectional = session.bidirectional();
-            session.spawn(feed_prompt(io, prompt, bidirectional));
+            session.spawn(feed_prompt(io, prompt));
             Ok::<_, Error>(session)
         }
         .boxed()
@@ -224,6 +223,12 @@ impl QueryHandle {
             Ok(session) => session.close().await,
             Err(_) => Ok(()),
         }
+    }
+
+    /// Writes one more user message (a stream-json `user` object) to the running CLI, as the
+    /// TypeScript SDK's `streamInput` does on any query, also one started with a text prompt.
+    pub async fn send_message(&self, message: Value) -> Result<()> {
+        self.start.clone().await?.io().send_raw(message).await
     }
 
     /// Waits until the session is over: the CLI's output ended (or the start failed).

@@ -11,6 +11,7 @@
 mod inbox;
 mod linger;
 mod reader;
+mod run;
 
 use crate::cli;
 use crate::control::{self, ClosedReason, Pending};
@@ -25,6 +26,7 @@ use crate::Flavour;
 use crate::{Error, Result};
 use futures::future::AbortHandle;
 use inbox::{Delivery, Inbox};
+use run::RunState;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,65 +35,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-
-/// Where the current run stands; drives when a one-shot query may close stdin.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RunState {
-    /// Results seen so far.
-    pub results: u64,
-    /// The CLI's latest `session_state_changed` state, when it reports one.
-    pub session_state: Option<String>,
-    /// The reader has stopped: no more frames will come.
-    pub finished: bool,
-    /// A user message was written and its result has not arrived yet: a turn is under way.
-    pub awaiting_result: bool,
-    /// Background agents and workflows the CLI started and has not reported finished: they
-    /// may still ask for permissions, hooks or MCP calls, so stdin stays open for them.
-    pub tasks_in_flight: std::collections::BTreeSet<String>,
-}
-
-/// Task types whose work can still need stdin after the turn's result (as the official SDKs).
-const DEFERRING_TASK_TYPES: [&str; 2] = ["local_agent", "local_workflow"];
-/// `task_updated` statuses that end a task.
-const TERMINAL_TASK_STATUSES: [&str; 4] = ["completed", "failed", "stopped", "killed"];
-
-impl RunState {
-    /// True once a result arrived and the CLI is not still busy with work it owes.
-    fn run_over(&self, results_before: u64) -> bool {
-        self.finished
-            || (self.results > results_before
-                && self.tasks_in_flight.is_empty()
-                && matches!(self.session_state.as_deref(), None | Some("idle")))
-    }
-
-    /// Follows the task lifecycle frames (`task_started`, `task_notification`, `task_updated`).
-    pub(crate) fn track_task(&mut self, subtype: &str, frame: &Map<String, Value>) {
-        let Some(id) = frame.get("task_id").and_then(Value::as_str) else {
-            return;
-        };
-        let text = |key: &str| frame.get(key).and_then(Value::as_str);
-        match subtype {
-            "task_started"
-                if text("task_type").is_some_and(|t| DEFERRING_TASK_TYPES.contains(&t)) =>
-            {
-                self.tasks_in_flight.insert(id.to_owned());
-            }
-            "task_notification" => {
-                self.tasks_in_flight.remove(id);
-            }
-            "task_updated" => {
-                let status = frame
-                    .get("patch")
-                    .and_then(|p| p.get("status"))
-                    .and_then(Value::as_str);
-                if status.is_some_and(|s| TERMINAL_TASK_STATUSES.contains(&s)) {
-                    self.tasks_in_flight.remove(id);
-                }
-            }
-            _ => {}
-        }
-    }
-}
 
 /// State shared by the session handle, the reader and the handler tasks.
 pub(crate) struct Shared {
@@ -265,11 +208,6 @@ impl Session {
         self.shared.clone()
     }
 
-    /// True when the CLI may ask us something mid-run (see [`Handlers::bidirectional`]).
-    pub(crate) fn bidirectional(&self) -> bool {
-        self.shared.handlers.bidirectional()
-    }
-
     /// The in-process MCP servers the CLI may call.
     pub(crate) fn sdk_servers(&self) -> &crate::mcp::SdkServers {
         &self.shared.handlers.mcp_servers
@@ -350,63 +288,6 @@ impl Shared {
     /// Results seen so far.
     pub(crate) fn results_seen(&self) -> u64 {
         self.run.borrow().results
-    }
-
-    /// Waits for a result after the first `results_before`, or the session's end.
-    pub(crate) async fn wait_result(&self, results_before: u64) {
-        let mut run = self.run.subscribe();
-        let _ = run
-            .wait_for(|s| s.finished || s.results > results_before)
-            .await;
-    }
-
-    /// See [`Session::bidirectional`]; it changes when `setMcpServers` adds in-process servers.
-    pub(crate) fn bidirectional(&self) -> bool {
-        self.handlers.bidirectional()
-    }
-
-    pub(crate) fn flavour(&self) -> Flavour {
-        self.flavour
-    }
-
-    /// Waits until the run that follows `results_before` results is over (REFERENCE §4, stdin
-    /// lifetime), or the session ended. A CLI that reports work still running after a result
-    /// is waited for at most the run-end ceiling between turns (as the official SDKs do); a new
-    /// result or state change restarts that clock, and a turn under way stops it.
-    pub(crate) async fn wait_run_over(&self, results_before: u64) {
-        let mut run = self.run.subscribe();
-        loop {
-            let seen = match run
-                .wait_for(|s| s.run_over(results_before) || s.results > results_before)
-                .await
-            {
-                Ok(state) if state.run_over(results_before) => return,
-                Ok(state) => (
-                    state.results,
-                    state.session_state.clone(),
-                    state.awaiting_result,
-                ),
-                Err(_) => return,
-            };
-            let changed = run.wait_for(|s| {
-                s.run_over(results_before)
-                    || (s.results, s.session_state.clone(), s.awaiting_result) != seen
-            });
-            let between_turns = !seen.2;
-            match self.run_end_ceiling.filter(|_| between_turns) {
-                Some(ceiling) => {
-                    if tokio::time::timeout(ceiling, changed).await.is_err()
-                        && self.run.borrow().tasks_in_flight.is_empty()
-                    {
-                        // The ceiling passed with no new turn and no tracked task: the run is over.
-                        return;
-                    }
-                }
-                None => {
-                    let _ = changed.await;
-                }
-            }
-        }
     }
 
     /// Closes stdin; the CLI finishes its work and exits.
@@ -516,7 +397,7 @@ impl Session {
             callback_timeout: options.callback_timeout,
             flavour: options.flavour,
             verbatim_prompts: options.verbatim_prompts,
-            run_end_ceiling: control::run_end_ceiling(&options.env),
+            run_end_ceiling: run::run_end_ceiling(options),
             initialize,
             mirror,
             resumed,

@@ -505,6 +505,47 @@ async fn a_tracked_background_agent_keeps_stdin_open_past_the_ceiling() {
     assert_gone(&pid).await;
 }
 
+/// After the result, stdin must outlast whatever the CLI still does: a request it waits on
+/// (`requires_action`) and a turn of its own (main-thread output) both stop the run-end ceiling,
+/// as in both official SDKs, so a permission request 1 s later still gets its answer.
+#[tokio::test]
+async fn work_after_the_result_stops_the_run_end_ceiling() {
+    let assistant = json!({"type": "assistant", "parent_tool_use_id": null, "session_id": "s",
+        "message": {"model": "m", "role": "assistant", "content": [{"type": "text", "text": "more"}]}});
+    for after_result in [
+        json!({"type": "system", "subtype": "session_state_changed", "state": "requires_action"}),
+        assistant,
+    ] {
+        let (_dir, pid) = pid_file();
+        let steps = started(json!([
+            {"emit": {"type": "system", "subtype": "session_state_changed", "state": "running"}},
+            {"emit": result_line()},
+            {"emit": after_result},
+            {"sleep": 1.0},
+            {"emit": {"type": "control_request", "request_id": "r1", "request": {
+                "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
+                "permission_suggestions": [], "tool_use_id": "t1"}}},
+            {"echo_stdin": {"count": 1, "system": true}},
+            {"emit": result_line()},
+            {"emit": {"type": "system", "subtype": "session_state_changed", "state": "idle"}},
+            {"wait_stdin_eof": true},
+            {"exit": 0}
+        ]));
+        let options = options(&pid, steps)
+            .env_var("CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS", "200")
+            .can_use_tool(can_use_tool(|_, _, _| async {
+                Ok(PermissionResult::allow())
+            }));
+        let items = collect(options, Duration::from_secs(20)).await;
+        assert!(items.iter().all(Result::is_ok), "{items:?}");
+        let answered = items.iter().flatten().any(|m| {
+            m.subtype() == Some("echo") && m.to_value()["data"]["response"]["subtype"] == "success"
+        });
+        assert!(answered, "the late request got no answer: {items:?}");
+        assert_gone(&pid).await;
+    }
+}
+
 /// A consumer far behind a flood: the reader stops reading ahead (the CLI's writes wait), loses
 /// nothing, and still reads on at once for the answer to a control request of ours.
 #[tokio::test]

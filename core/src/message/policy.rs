@@ -2,8 +2,8 @@
 //!
 //! The core parses every frame into a typed [`Message`] and keeps what it does not model. The
 //! official SDKs differ in what reaches the user: the TypeScript SDK hands over every frame as
-//! parsed JSON, unchecked; the Python SDK validates the kinds it models, delivers the other
-//! system subtypes unchecked, and skips message types it does not know.
+//! parsed JSON, unchecked (keep-alives excepted); the Python SDK validates the kinds it models,
+//! delivers the other system subtypes unchecked, and skips message types it does not know.
 
 use super::{Message, SystemMessage};
 use crate::{Error, Flavour, Result};
@@ -37,6 +37,10 @@ pub fn deliver(flavour: Flavour, item: Result<Message>) -> Option<Result<Message
 
 /// What `flavour` delivers for one frame (a JSON value of the CLI's output).
 pub fn deliver_frame(flavour: Flavour, frame: Value) -> Option<Result<Message>> {
+    if flavour == Flavour::Ts && frame.get("type").and_then(Value::as_str) == Some("keep_alive") {
+        // The TypeScript SDK reads keep-alives (startup marks) and never hands them over.
+        return None;
+    }
     if flavour.delivers_frames_unparsed() {
         return deliver(flavour, Ok(Message::Unknown(frame)));
     }
@@ -82,6 +86,30 @@ fn checked_by_python(frame: &Value) -> bool {
             map.get("subtype").and_then(Value::as_str),
             Some("task_started" | "task_progress" | "task_notification") | None
         ),
+        _ => false,
+    }
+}
+
+/// True when a frame of this `kind` (and system `subtype`) leaves the last error result in
+/// place, so that a failed exit that follows is still explained by it. The Python SDK keeps it
+/// only across `session_state_changed`; the TypeScript SDK also across the frames it passes on
+/// without looking (summaries, metadata, goals, compaction state, keep-alives, lost writes,
+/// plugin installs).
+pub(crate) fn keeps_error_result(flavour: Flavour, kind: &str, subtype: Option<&str>) -> bool {
+    match (kind, subtype) {
+        ("system", Some("session_state_changed")) => true,
+        _ if flavour != Flavour::Ts => false,
+        ("keep_alive" | "active_goal" | "autocompact_state", _) => true,
+        (
+            "system",
+            Some(
+                "post_turn_summary"
+                | "task_summary"
+                | "session_metadata"
+                | "session_writes_lost"
+                | "plugin_install",
+            ),
+        ) => true,
         _ => false,
     }
 }

@@ -2,11 +2,12 @@
 //! handler task per CLI request, or to the message channel.
 
 use super::inbox::{is_plain_message, Backlog, Batch, BatchSender, Delivery};
+use super::run::is_main_thread_output;
 use super::Shared;
 use crate::control::{self, ClosedReason};
 use crate::message::policy;
 use crate::transport::{parse_line, FrameStream, LineStream, Transport};
-use crate::{Error, Result};
+use crate::{Error, Flavour, Result};
 use bytes::Bytes;
 use futures::future::{AbortHandle, Abortable};
 use futures::stream::Fuse;
@@ -70,7 +71,10 @@ impl Shared {
                     .get("subtype")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                self.run.send_modify(|run| run.track_task(subtype, &map));
+                // The TypeScript SDK does not follow tasks: its run ends at `idle` regardless.
+                if self.flavour != Flavour::Ts {
+                    self.run.send_modify(|run| run.track_task(subtype, &map));
+                }
                 *last_error_result = None;
                 Some(Value::Object(map))
             }
@@ -78,22 +82,44 @@ impl Shared {
                 if map.get("subtype").and_then(Value::as_str) == Some("session_state_changed") =>
             {
                 let state = map.get("state").and_then(Value::as_str).map(str::to_owned);
-                self.run.send_modify(|run| run.session_state = state);
+                let flavour = self.flavour;
+                self.run.send_modify(|run| {
+                    run.session_state = state;
+                    // The TypeScript SDK restarts its ceiling at any state change.
+                    run.turn_in_progress &= flavour != Flavour::Ts;
+                });
                 let host_only = map.get("sdk_host_only").and_then(Value::as_bool) == Some(true);
                 (!host_only).then_some(Value::Object(map))
             }
             "result" => {
-                // Kept (rarely: only error results) to explain the exit that follows.
-                *last_error_result = (map.get("is_error").and_then(Value::as_bool) == Some(true))
-                    .then(|| map.clone());
+                // Kept (rarely: only error results) to explain the exit that follows. The
+                // TypeScript SDK also looks past a model-less turn (an empty success result of
+                // no turns) to the error before it.
+                let is_error = map.get("is_error").and_then(Value::as_bool) == Some(true);
+                let model_less = map.get("subtype").and_then(Value::as_str) == Some("success")
+                    && !is_error
+                    && map.get("num_turns").and_then(Value::as_u64) == Some(0)
+                    && map.get("result").and_then(Value::as_str) == Some("");
+                if !(model_less && self.flavour == Flavour::Ts) {
+                    *last_error_result = is_error.then(|| map.clone());
+                }
                 self.run.send_modify(|run| {
                     run.results += 1;
                     run.awaiting_result = false;
+                    run.turn_in_progress = false;
                 });
                 Some(Value::Object(map))
             }
-            _ => {
-                *last_error_result = None;
+            kind => {
+                if matches!(kind, "assistant" | "stream_event")
+                    && map.get("parent_tool_use_id") == Some(&Value::Null)
+                {
+                    self.note_main_thread_output();
+                }
+                let subtype = map.get("subtype").and_then(Value::as_str);
+                if !policy::keeps_error_result(self.flavour, kind, subtype) {
+                    *last_error_result = None;
+                }
                 Some(Value::Object(map))
             }
         }
@@ -234,6 +260,9 @@ impl Reading {
         let frame = match item {
             Ok(Piece::Line(line)) if is_plain_message(&line) => {
                 self.last_error_result = None;
+                if self.shared.between_results() && is_main_thread_output(&line) {
+                    self.shared.note_main_thread_output();
+                }
                 self.out.push(Delivery::Line(line));
                 return Ok(());
             }

@@ -1,0 +1,101 @@
+// When a query's stdin closes, which frames reach the user and which error ends a run: each
+// scenario runs under the official SDK and under claude-wire on the same scripted fake CLI, and
+// the two timelines (messages, the moment stdin closed, the end) must be the same.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import * as wire from '../../bindings-node/js/index.js'
+import * as official from '@anthropic-ai/claude-agent-sdk'
+import { fakeOptions, init, initMessage, result } from './helpers.mjs'
+
+/** What happened, in order: message types, `stdin closed`, then `done`, the error or `open`. */
+async function timeline(sdk, steps, { extra = {}, prompt = 'go', drive, waitMs = 2500 } = {}) {
+  const seen = []
+  const q = sdk.query({ prompt, options: fakeOptions(steps, extra) })
+  drive?.(q)
+  const reading = (async () => {
+    try {
+      for await (const m of q) {
+        if (m.type === 'eof_seen') seen.push('stdin closed')
+        else seen.push([m.type, m.subtype, m.state].filter(Boolean).join('/'))
+      }
+      seen.push('done')
+    } catch (error) {
+      seen.push(`${error.constructor.name}: ${error.message}`)
+    }
+  })()
+  const timer = new Promise((resolve) => setTimeout(() => resolve('open'), waitMs).unref())
+  if ((await Promise.race([reading, timer])) === 'open') {
+    // What comes after the close is not part of the comparison.
+    const upToNow = [...seen, 'still open']
+    q.close()
+    await reading
+    return upToNow
+  }
+  return seen
+}
+
+async function same(steps, options) {
+  const theirs = await timeline(official, steps, options)
+  const ours = await timeline(wire, steps, options)
+  assert.deepEqual(ours, theirs)
+  return ours
+}
+
+const canUseTool = async () => ({ behavior: 'allow', updatedInput: {} })
+const state = (name) => ({ emit: { type: 'system', subtype: 'session_state_changed', state: name } })
+const stdinClosed = [{ wait_stdin_eof: true }, { emit: { type: 'eof_seen' } }]
+const turn = [init(), { expect_stdin: { type: 'user' } }, { emit: initMessage }]
+const ceiling = (ms) => ({ CLAUDE_CODE_PRINT_BG_WAIT_CEILING_MS: ms })
+const failed = result({ subtype: 'error_during_execution', is_error: true, errors: ['boom'], result: undefined })
+
+test('a request the CLI waits on after the result stops the run-end ceiling', async () => {
+  const steps = [...turn, state('running'), { emit: result() }, { sleep: 0.2 }, state('requires_action'), ...stdinClosed]
+  const seen = await same(steps, { extra: { canUseTool, env: ceiling('1000') } })
+  assert.equal(seen.at(-1), 'still open')
+})
+
+test('main-thread output after the result stops the run-end ceiling', async () => {
+  const assistant = { type: 'assistant', parent_tool_use_id: null, message: { content: [] } }
+  const steps = [...turn, state('running'), { emit: result() }, { sleep: 0.2 }, { emit: assistant }, ...stdinClosed]
+  const seen = await same(steps, { extra: { canUseTool, env: ceiling('1000') } })
+  assert.equal(seen.at(-1), 'still open')
+})
+
+test('idle after the result ends the run even with a background agent started', async () => {
+  const task = { type: 'system', subtype: 'task_started', task_id: 't1', task_type: 'local_agent' }
+  const steps = [...turn, state('running'), { emit: result() }, { emit: task }, state('idle'), ...stdinClosed]
+  const seen = await same(steps, { extra: { canUseTool } })
+  assert.deepEqual(seen.slice(-2), ['stdin closed', 'done'])
+})
+
+test('the ceiling is read as the official SDK reads it ("1000ms" is one second)', async () => {
+  const steps = [...turn, state('running'), { emit: result() }, ...stdinClosed]
+  const seen = await same(steps, { extra: { canUseTool, env: ceiling('1000ms') } })
+  assert.deepEqual(seen.slice(-2), ['stdin closed', 'done'])
+})
+
+test('keep-alives are not delivered', async () => {
+  const steps = [...turn, { emit: { type: 'keep_alive' } }, { emit: result() }, ...stdinClosed]
+  const seen = await same(steps)
+  assert.ok(!seen.includes('keep_alive'))
+})
+
+for (const [what, frame] of [
+  ['a post-turn summary', { emit: { type: 'system', subtype: 'post_turn_summary' } }],
+  ['a keep-alive', { emit: { type: 'keep_alive' } }],
+  ['lost session writes', { emit: { type: 'system', subtype: 'session_writes_lost' } }],
+  ['a model-less turn', { emit: result({ num_turns: 0, result: '' }) }],
+]) {
+  test(`an error result still explains the failed exit after ${what}`, async () => {
+    const seen = await same([...turn, { emit: failed }, frame, { exit: 1 }])
+    assert.equal(seen.at(-1), 'Error: Claude Code returned an error result: boom')
+  })
+}
+
+test('streamInput() on a text-prompt query writes its messages too', async () => {
+  const second = { type: 'user', session_id: '', message: { role: 'user', content: 'second' }, parent_tool_use_id: null }
+  const steps = [init(), { echo_stdin: 2 }, { emit: result() }, ...stdinClosed]
+  const drive = (q) => q.streamInput((async function* () { yield second })())
+  const seen = await same(steps, { drive })
+  assert.deepEqual(seen.slice(0, 2), ['echo', 'echo'])
+})
