@@ -99,3 +99,16 @@ test('streamInput() on a text-prompt query writes its messages too', async () =>
   const seen = await same(steps, { drive })
   assert.deepEqual(seen.slice(0, 2), ['echo', 'echo'])
 })
+
+test('an abortController aborted before query() fails the call itself', () => {
+  for (const sdk of [official, wire]) {
+    const abortController = new AbortController()
+    abortController.abort()
+    assert.throws(() => sdk.query({ prompt: 'go', options: fakeOptions([init()], { abortController }) }), {
+      message: 'Operation aborted',
+    })
+  }
+  const abortController = new AbortController()
+  abortController.abort()
+  assert.throws(() => wire.query({ prompt: 'go', options: { abortController } }), wire.AbortError)
+})
