@@ -27,6 +27,7 @@ mod messages;
 mod mirror;
 mod mutate;
 mod node;
+mod node_line;
 mod paths;
 mod problem;
 mod resume;

@@ -1,0 +1,304 @@
+//! The fast reading of one transcript line into its [`Node`]: a single parser pass that keeps
+//! the few fields the chain needs (borrowed from the line where they hold no escapes) and skips
+//! the rest, tool results and all, without building it. Shapes the chain does not read (a
+//! `message` that is not an object, a block that is not one, a uuid that is not a string) are
+//! read as absent, as the exact path reads them; anything else odd (a repeated key) fails, and
+//! the caller falls back to the exact path over a full parse.
+
+use super::node::{MessageParts, Node, TRANSCRIPT_TYPES};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+
+/// The top-level fields of a line the chain reads; every other field is skipped.
+#[derive(serde::Deserialize)]
+pub(super) struct LineFields<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Str<'a>,
+    #[serde(borrow, default)]
+    uuid: Str<'a>,
+    #[serde(rename = "parentUuid", borrow, default)]
+    parent: Str<'a>,
+    #[serde(rename = "isSidechain", default)]
+    sidechain: Truthy,
+    #[serde(rename = "isMeta", default)]
+    meta: Truthy,
+    #[serde(rename = "teamName", default)]
+    team: Truthy,
+    #[serde(rename = "agentId", borrow, default)]
+    agent_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    message: Lenient<MessageFields<'a>>,
+    #[serde(rename = "sourceToolAssistantUUID", borrow, default)]
+    source: Str<'a>,
+    #[serde(borrow, default)]
+    timestamp: Str<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct MessageFields<'a> {
+    #[serde(borrow, default)]
+    id: Str<'a>,
+    #[serde(borrow, default)]
+    content: Content<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlockFields<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Str<'a>,
+    #[serde(borrow, default)]
+    id: Str<'a>,
+    #[serde(borrow, default)]
+    tool_use_id: Str<'a>,
+}
+
+impl<'a> LineFields<'a> {
+    pub(super) fn into_node(self) -> Option<Node> {
+        let kind = self.kind.0?;
+        if !TRANSCRIPT_TYPES.contains(&&*kind) {
+            return None;
+        }
+        let uuid = self.uuid.0?;
+        let parts = self.message.0.as_ref().map(|m| {
+            let (blocks, content_is_list) = match &m.content {
+                Content::List(blocks) => (
+                    blocks
+                        .iter()
+                        .map(|b| (b.kind.get(), b.id.get(), b.tool_use_id.get()))
+                        .collect(),
+                    true,
+                ),
+                Content::Other => (Vec::new(), false),
+            };
+            MessageParts {
+                id: m.id.get(),
+                blocks,
+                content_is_list,
+            }
+        });
+        let agent_id = self
+            .agent_id
+            .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+            .map(|v| v.to_string());
+        Some(Node::build(
+            &kind,
+            &uuid,
+            self.parent.get(),
+            [self.sidechain.0, self.meta.0, self.team.0],
+            agent_id,
+            parts,
+            self.source.get(),
+            self.timestamp.get(),
+        ))
+    }
+}
+
+/// Drains a map or a sequence the reader does not keep.
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// A value the chain reads only when it is a string.
+#[derive(Default)]
+struct Str<'a>(Option<Cow<'a, str>>);
+
+impl Str<'_> {
+    fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Some(Cow::Borrowed(s))))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Some(Cow::Owned(s.to_owned()))))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Str<'de>, E> {
+                Ok(Str(Some(Cow::Owned(s))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Str<'de>, E> {
+                Ok(Str(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Str<'de>, E> {
+                Ok(Str(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Str<'de>, E> {
+                Ok(Str(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Str<'de>, E> {
+                Ok(Str(None))
+            }
+            fn visit_unit<E>(self) -> Result<Str<'de>, E> {
+                Ok(Str(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Str<'de>, A::Error> {
+                drain_seq(seq).map(|_| Str(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Str<'de>, A::Error> {
+                drain_map(map).map(|_| Str(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A flag: the Python truth value of whatever the field holds.
+#[derive(Default)]
+struct Truthy(bool);
+
+impl<'de> Deserialize<'de> for Truthy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Truthy;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Truthy, E> {
+                Ok(Truthy(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Truthy, E> {
+                Ok(Truthy(n != 0))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Truthy, E> {
+                Ok(Truthy(n != 0))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Truthy, E> {
+                Ok(Truthy(n != 0.0))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Truthy, E> {
+                Ok(Truthy(!s.is_empty()))
+            }
+            fn visit_unit<E>(self) -> Result<Truthy, E> {
+                Ok(Truthy(false))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Truthy, A::Error> {
+                drain_seq(seq).map(|n| Truthy(n > 0))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Truthy, A::Error> {
+                drain_map(map).map(|n| Truthy(n > 0))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An object read as `T`; any other value reads as absent.
+struct Lenient<T>(Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Lenient<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(|t| Lenient(Some(t)))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient<T>, A::Error> {
+                drain_seq(seq).map(|_| Lenient(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A message's `content`: its object blocks when it is a list.
+#[derive(Default)]
+enum Content<'a> {
+    List(Vec<BlockFields<'a>>),
+    #[default]
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Content<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Content<'de>, A::Error> {
+                let mut blocks = Vec::new();
+                while let Some(block) = seq.next_element::<Lenient<BlockFields<'de>>>()? {
+                    blocks.extend(block.0);
+                }
+                Ok(Content::List(blocks))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Content<'de>, A::Error> {
+                drain_map(map).map(|_| Content::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Content<'de>, E> {
+                Ok(Content::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
