@@ -1,15 +1,19 @@
 //! `get_session_messages`: one streaming pass over the transcript builds a compact index
-//! (no message bodies), the chain is resolved on it, and only the page's lines are read again
-//! and parsed. Memory is bounded by the index and the page, not the transcript.
+//! (no message bodies, [`index_file`]), the chain is resolved on it, and only the page's lines
+//! are read again, one at a time ([`MessageLines`]). Memory is bounded by the index and the
+//! page, not the transcript.
 
 use super::chain::{conversation, is_visible, Node};
+pub(crate) use super::line_index::index_file;
+use super::line_index::{read_line, Span};
 use super::locate::find_session_file;
 use super::paths::is_uuid;
 use super::SessionMessage;
 use crate::Result;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// Which slice of a conversation to return.
@@ -38,103 +42,166 @@ impl Page {
     }
 }
 
-/// Where an entry's line is in the file.
+/// A conversation located in its transcript: the lines of one page's messages, not read yet.
+/// [`for_each`](Self::for_each) reads them one at a time, so a binding converts each message
+/// straight from its JSON text, and memory holds one line, not the page as parsed values.
+#[derive(Debug, Default)]
+pub struct MessageLines {
+    file: Option<File>,
+    spans: Vec<Span>,
+    parent_tool_use_id: Option<String>,
+    parent_agent_id: Option<String>,
+}
+
+/// One message as read from its transcript line: the record's fields, borrowed from the line,
+/// and the API message as JSON text (`null` when the entry has none).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Span {
-    pub offset: u64,
-    pub len: usize,
+pub struct RawSessionMessage<'a> {
+    /// `"user"` or `"assistant"` (or `"system"`).
+    pub kind: &'a str,
+    /// The transcript entry's UUID.
+    pub uuid: &'a str,
+    /// The session the message belongs to.
+    pub session_id: &'a str,
+    /// The Anthropic API message as stored, as its JSON text.
+    pub message: &'a RawValue,
+    /// For a subagent's messages: the `tool_use` id of the Agent call that started it.
+    pub parent_tool_use_id: Option<&'a str>,
+    /// For a subagent's messages: the agent that spawned this subagent.
+    pub parent_agent_id: Option<&'a str>,
 }
 
-/// The index of a transcript file: its transcript entries and where each line is.
-pub(crate) fn index_file(path: &Path) -> std::io::Result<(Vec<Node>, Vec<Span>)> {
-    let file = File::open(path)?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let mut nodes = Vec::new();
-    let mut spans = Vec::new();
-    let mut buf = Vec::new();
-    let mut offset = 0u64;
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        let start = offset;
-        offset += n as u64;
-        let Ok(line) = std::str::from_utf8(&buf) else {
-            continue;
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(node) = Node::from_line(line) {
-            nodes.push(node);
-            spans.push(Span {
-                offset: start,
-                len: n,
-            });
-        }
-    }
-    Ok((nodes, spans))
-}
-
-/// The fields of a transcript line a message keeps; the rest (tool results, usage, ...) is
-/// skipped by the parser without being built.
+/// The fields of a transcript line a message keeps, borrowed; the rest (tool results, usage,
+/// ...) is skipped by the parser without being built.
 #[derive(serde::Deserialize)]
-struct Stored {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    uuid: Option<String>,
-    #[serde(rename = "sessionId")]
-    session_id: Option<String>,
-    #[serde(default)]
-    message: Value,
+struct Stored<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    uuid: Option<Cow<'a, str>>,
+    #[serde(rename = "sessionId", borrow, default)]
+    session_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    message: Option<&'a RawValue>,
 }
 
-/// Reads one indexed line again as a message (a line with a repeated key falls back to a
-/// full parse, where the last value wins, as in the other readers). `buf` is reused from line
-/// to line: a fresh zeroed buffer per line made the kernel zero pages for every large entry.
-pub(crate) fn read_message(
-    file: &File,
-    span: Span,
-    buf: &mut Vec<u8>,
-    parent_tool_use_id: Option<&str>,
-    parent_agent_id: Option<&str>,
-) -> Option<SessionMessage> {
-    if buf.len() < span.len {
-        buf.resize(span.len, 0);
-    }
-    let buf = &mut buf[..span.len];
-    read_at(file, buf, span.offset).ok()?;
-    let stored = match serde_json::from_slice::<Stored>(buf) {
-        Ok(stored) => stored,
-        Err(_) => {
-            let entry: Value = serde_json::from_slice(buf).ok()?;
-            return Some(to_message(&entry, parent_tool_use_id, parent_agent_id));
+impl MessageLines {
+    pub(crate) fn new(
+        file: File,
+        spans: Vec<Span>,
+        parent_tool_use_id: Option<String>,
+        parent_agent_id: Option<String>,
+    ) -> Self {
+        MessageLines {
+            file: Some(file),
+            spans,
+            parent_tool_use_id,
+            parent_agent_id,
         }
-    };
-    Some(SessionMessage {
-        kind: stored.kind.unwrap_or_else(|| "assistant".into()),
-        uuid: stored.uuid.unwrap_or_default(),
-        session_id: stored.session_id.unwrap_or_default(),
-        message: stored.message,
-        parent_tool_use_id: parent_tool_use_id.map(str::to_owned),
-        parent_agent_id: parent_agent_id.map(str::to_owned),
-    })
+    }
+
+    /// How many lines: the messages, unless a line changed on disk since it was indexed
+    /// (then it is skipped).
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no message.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Reads the messages in order and hands each to `f`; stops at the first error of `f`.
+    /// A line that cannot be read again or is no longer JSON is skipped.
+    pub fn for_each<E>(
+        &self,
+        mut f: impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let parent_tool_use_id = self.parent_tool_use_id.as_deref();
+        let parent_agent_id = self.parent_agent_id.as_deref();
+        let mut buf = Vec::new();
+        for &span in &self.spans {
+            let Ok(line) = read_line(file, span, &mut buf) else {
+                continue;
+            };
+            match serde_json::from_slice::<Stored<'_>>(line) {
+                Ok(stored) => f(RawSessionMessage {
+                    kind: stored.kind.as_deref().unwrap_or("assistant"),
+                    uuid: stored.uuid.as_deref().unwrap_or_default(),
+                    session_id: stored.session_id.as_deref().unwrap_or_default(),
+                    message: stored.message.unwrap_or(RawValue::NULL),
+                    parent_tool_use_id,
+                    parent_agent_id,
+                })?,
+                // A repeated key or an odd field: a full parse, where the last value wins, as
+                // in the other readers.
+                Err(_) => {
+                    let Ok(entry) = serde_json::from_slice::<Value>(line) else {
+                        continue;
+                    };
+                    let m = to_message(&entry, parent_tool_use_id, parent_agent_id);
+                    let Ok(message) = serde_json::value::to_raw_value(&m.message) else {
+                        continue;
+                    };
+                    f(RawSessionMessage {
+                        kind: &m.kind,
+                        uuid: &m.uuid,
+                        session_id: &m.session_id,
+                        message: &message,
+                        parent_tool_use_id,
+                        parent_agent_id,
+                    })?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The messages, parsed.
+    pub fn into_messages(self) -> Vec<SessionMessage> {
+        let mut out = Vec::with_capacity(self.len());
+        let _ = self.for_each(|m| {
+            out.push(m.to_message());
+            Ok::<(), std::convert::Infallible>(())
+        });
+        out
+    }
 }
 
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
+impl RawSessionMessage<'_> {
+    /// The message, parsed.
+    pub fn to_message(&self) -> SessionMessage {
+        SessionMessage {
+            kind: self.kind.to_owned(),
+            uuid: self.uuid.to_owned(),
+            session_id: self.session_id.to_owned(),
+            message: serde_json::from_str(self.message.get()).unwrap_or(Value::Null),
+            parent_tool_use_id: self.parent_tool_use_id.map(str::to_owned),
+            parent_agent_id: self.parent_agent_id.map(str::to_owned),
+        }
+    }
 
-#[cfg(not(unix))]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = file;
-    f.seek(SeekFrom::Start(offset))?;
-    f.read_exact(buf)
+    /// Appends the record (as [`SessionMessage::to_value`] shapes it) as JSON text.
+    pub fn write_json(&self, out: &mut String) {
+        let text = |s: &str| Value::from(s).to_string();
+        let opt = |s: Option<&str>| s.map_or_else(|| "null".to_owned(), text);
+        out.push_str("{\"type\":");
+        out.push_str(&text(self.kind));
+        out.push_str(",\"uuid\":");
+        out.push_str(&text(self.uuid));
+        out.push_str(",\"session_id\":");
+        out.push_str(&text(self.session_id));
+        out.push_str(",\"message\":");
+        out.push_str(self.message.get());
+        out.push_str(",\"parent_tool_use_id\":");
+        out.push_str(&opt(self.parent_tool_use_id));
+        out.push_str(",\"parent_agent_id\":");
+        out.push_str(&opt(self.parent_agent_id));
+        out.push('}');
+    }
 }
 
 /// The returned form of a transcript entry.
@@ -179,11 +246,21 @@ pub fn get_session_messages(
     page: Page,
     include_system: bool,
 ) -> Result<Vec<SessionMessage>> {
+    Ok(session_message_lines(session_id, dir, page, include_system)?.into_messages())
+}
+
+/// [`get_session_messages`], located but not read: the lines of the page's messages.
+pub fn session_message_lines(
+    session_id: &str,
+    dir: Option<&Path>,
+    page: Page,
+    include_system: bool,
+) -> Result<MessageLines> {
     if !is_uuid(session_id) {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     }
     let Some((path, _)) = find_session_file(session_id, dir) else {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     };
     let (nodes, spans) = index_file(&path)?;
     let visible: Vec<usize> = conversation(&nodes)
@@ -191,11 +268,11 @@ pub fn get_session_messages(
         .filter(|&i| is_visible(&nodes[i], include_system))
         .collect();
     let file = File::open(&path)?;
-    let mut buf = Vec::new();
-    Ok(visible[page.range(visible.len())]
+    let page_spans = visible[page.range(visible.len())]
         .iter()
-        .filter_map(|&i| read_message(&file, spans[i], &mut buf, None, None))
-        .collect())
+        .map(|&i| spans[i])
+        .collect();
+    Ok(MessageLines::new(file, page_spans, None, None))
 }
 
 /// The messages of a conversation held in memory (a session store's entries), exactly as

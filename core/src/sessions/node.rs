@@ -146,4 +146,3 @@ impl Node {
         matches!(&*self.kind, "user" | "assistant")
     }
 }
-
