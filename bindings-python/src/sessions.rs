@@ -47,7 +47,7 @@ fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<
     let mut items = Vec::with_capacity(lines.len());
     let _gc = GcPaused::new();
     lines.for_each(|m| {
-        let Ok(message) = pyjson_text::text_to_py(py, m.message.get()) else {
+        let Ok(message) = pyjson_text::text_to_py(py, m.message) else {
             return Ok(());
         };
         // The dataclass's fields, in its order: its instance dict as `__init__` would fill it.

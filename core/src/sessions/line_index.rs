@@ -4,14 +4,19 @@
 //! lines that start in its byte range.
 
 use super::node::Node;
+use super::node_line::{index_line, MessageAt};
 use std::fs::File;
 use std::path::Path;
 
-/// Where an entry's line is in the file.
-#[derive(Debug, Clone, Copy)]
+/// Where an entry's line is in the file, and what reading its message needs.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Span {
     pub offset: u64,
     pub len: usize,
+    /// Where the message is, from the start of the line.
+    pub message: MessageAt,
+    /// `sessionId` when it is a string.
+    pub session_id: Option<Box<str>>,
 }
 
 /// The bytes read at a time.
@@ -75,15 +80,25 @@ fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<(Vec<Node>, 
         let Ok(text) = std::str::from_utf8(line) else {
             return;
         };
-        let text = text.trim();
-        if text.is_empty() {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
             return;
         }
-        if let Some(node) = Node::from_line(text) {
-            nodes.push(node);
+        if let Some(read) = index_line(trimmed) {
+            let lead = trimmed.as_ptr() as usize - text.as_ptr() as usize;
+            let message = match read.message {
+                MessageAt::At { start, len } => MessageAt::At {
+                    start: lead + start,
+                    len,
+                },
+                other => other,
+            };
+            nodes.push(read.node);
             spans.push(Span {
                 offset,
                 len: line.len(),
+                message,
+                session_id: read.session_id,
             });
         }
     };
@@ -145,20 +160,21 @@ fn read_some_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usi
     f.read(buf)
 }
 
-/// Reads a line of the index again into `buf` (reused from line to line: a fresh buffer per
-/// line made the kernel zero pages for every large entry).
-pub(crate) fn read_line<'b>(
+/// Reads `len` bytes at `offset` again into `buf` (reused from line to line: a fresh buffer
+/// per line made the kernel zero pages for every large entry).
+pub(crate) fn read_exact_at<'b>(
     file: &File,
-    span: Span,
+    offset: u64,
+    len: usize,
     buf: &'b mut Vec<u8>,
 ) -> std::io::Result<&'b [u8]> {
-    if buf.len() < span.len {
-        buf.resize(span.len, 0);
+    if buf.len() < len {
+        buf.resize(len, 0);
     }
-    let line = &mut buf[..span.len];
+    let line = &mut buf[..len];
     let mut done = 0;
     while done < line.len() {
-        let n = read_some_at(file, &mut line[done..], span.offset + done as u64)?;
+        let n = read_some_at(file, &mut line[done..], offset + done as u64)?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }

@@ -5,14 +5,14 @@
 
 use super::chain::{conversation, is_visible, Node};
 pub(crate) use super::line_index::index_file;
-use super::line_index::{read_line, Span};
+use super::line_index::{read_exact_at, Span};
 use super::locate::find_session_file;
+use super::node_line::MessageAt;
 use super::paths::is_uuid;
 use super::SessionMessage;
 use crate::Result;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 
@@ -44,17 +44,25 @@ impl Page {
 
 /// A conversation located in its transcript: the lines of one page's messages, not read yet.
 /// [`for_each`](Self::for_each) reads them one at a time, so a binding converts each message
-/// straight from its JSON text, and memory holds one line, not the page as parsed values.
+/// straight from its JSON text, and memory holds one message, not the page as parsed values.
 #[derive(Debug, Default)]
 pub struct MessageLines {
     file: Option<File>,
-    spans: Vec<Span>,
+    lines: Vec<PageLine>,
     parent_tool_use_id: Option<String>,
     parent_agent_id: Option<String>,
 }
 
-/// One message as read from its transcript line: the record's fields, borrowed from the line,
-/// and the API message as JSON text (`null` when the entry has none).
+/// One message's line: what the index read of it.
+#[derive(Debug)]
+struct PageLine {
+    kind: Box<str>,
+    uuid: Box<str>,
+    span: Span,
+}
+
+/// One message as read from its transcript line: the record's fields and the API message as
+/// the JSON text stored in the line (`null` when the entry has none).
 #[derive(Debug, Clone, Copy)]
 pub struct RawSessionMessage<'a> {
     /// `"user"` or `"assistant"` (or `"system"`).
@@ -63,38 +71,36 @@ pub struct RawSessionMessage<'a> {
     pub uuid: &'a str,
     /// The session the message belongs to.
     pub session_id: &'a str,
-    /// The Anthropic API message as stored, as its JSON text.
-    pub message: &'a RawValue,
+    /// The Anthropic API message as stored: JSON text, checked when the transcript was
+    /// indexed. Parse it as such, and skip the message if that fails (the file changed since).
+    pub message: &'a str,
     /// For a subagent's messages: the `tool_use` id of the Agent call that started it.
     pub parent_tool_use_id: Option<&'a str>,
     /// For a subagent's messages: the agent that spawned this subagent.
     pub parent_agent_id: Option<&'a str>,
 }
 
-/// The fields of a transcript line a message keeps, borrowed; the rest (tool results, usage,
-/// ...) is skipped by the parser without being built.
-#[derive(serde::Deserialize)]
-struct Stored<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    uuid: Option<Cow<'a, str>>,
-    #[serde(rename = "sessionId", borrow, default)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
-}
-
 impl MessageLines {
+    /// The lines of `page` of `chain` (indices into `nodes` and `spans`, the file's index).
     pub(crate) fn new(
         file: File,
-        spans: Vec<Span>,
+        nodes: &[Node],
+        mut spans: Vec<Span>,
+        chain: &[usize],
         parent_tool_use_id: Option<String>,
         parent_agent_id: Option<String>,
     ) -> Self {
+        let lines = chain
+            .iter()
+            .map(|&i| PageLine {
+                kind: nodes[i].kind.clone(),
+                uuid: nodes[i].uuid.clone(),
+                span: std::mem::take(&mut spans[i]),
+            })
+            .collect();
         MessageLines {
             file: Some(file),
-            spans,
+            lines,
             parent_tool_use_id,
             parent_agent_id,
         }
@@ -103,16 +109,16 @@ impl MessageLines {
     /// How many lines: the messages, unless a line changed on disk since it was indexed
     /// (then it is skipped).
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.lines.len()
     }
 
     /// Whether there is no message.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.lines.is_empty()
     }
 
     /// Reads the messages in order and hands each to `f`; stops at the first error of `f`.
-    /// A line that cannot be read again or is no longer JSON is skipped.
+    /// A line that cannot be read again is skipped.
     pub fn for_each<E>(
         &self,
         mut f: impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
@@ -123,39 +129,46 @@ impl MessageLines {
         let parent_tool_use_id = self.parent_tool_use_id.as_deref();
         let parent_agent_id = self.parent_agent_id.as_deref();
         let mut buf = Vec::new();
-        for &span in &self.spans {
-            let Ok(line) = read_line(file, span, &mut buf) else {
-                continue;
-            };
-            match serde_json::from_slice::<Stored<'_>>(line) {
-                Ok(stored) => f(RawSessionMessage {
-                    kind: stored.kind.as_deref().unwrap_or("assistant"),
-                    uuid: stored.uuid.as_deref().unwrap_or_default(),
-                    session_id: stored.session_id.as_deref().unwrap_or_default(),
-                    message: stored.message.unwrap_or(RawValue::NULL),
-                    parent_tool_use_id,
-                    parent_agent_id,
-                })?,
-                // A repeated key or an odd field: a full parse, where the last value wins, as
-                // in the other readers.
-                Err(_) => {
-                    let Ok(entry) = serde_json::from_slice::<Value>(line) else {
+        for line in &self.lines {
+            let span = &line.span;
+            let message = match span.message {
+                MessageAt::Absent => "null",
+                MessageAt::At { start, len } => {
+                    let at = span.offset + start as u64;
+                    match read_exact_at(file, at, len, &mut buf).map(std::str::from_utf8) {
+                        Ok(Ok(text)) => text,
+                        _ => continue,
+                    }
+                }
+                MessageAt::Reparse => {
+                    // A repeated key: a full parse, where the last value wins, as in the other
+                    // readers.
+                    let Ok(bytes) = read_exact_at(file, span.offset, span.len, &mut buf) else {
+                        continue;
+                    };
+                    let Ok(entry) = serde_json::from_slice::<Value>(bytes) else {
                         continue;
                     };
                     let m = to_message(&entry, parent_tool_use_id, parent_agent_id);
-                    let Ok(message) = serde_json::value::to_raw_value(&m.message) else {
-                        continue;
-                    };
                     f(RawSessionMessage {
                         kind: &m.kind,
                         uuid: &m.uuid,
                         session_id: &m.session_id,
-                        message: &message,
+                        message: &m.message.to_string(),
                         parent_tool_use_id,
                         parent_agent_id,
-                    })?
+                    })?;
+                    continue;
                 }
-            }
+            };
+            f(RawSessionMessage {
+                kind: &line.kind,
+                uuid: &line.uuid,
+                session_id: span.session_id.as_deref().unwrap_or_default(),
+                message,
+                parent_tool_use_id,
+                parent_agent_id,
+            })?;
         }
         Ok(())
     }
@@ -164,7 +177,9 @@ impl MessageLines {
     pub fn into_messages(self) -> Vec<SessionMessage> {
         let mut out = Vec::with_capacity(self.len());
         let _ = self.for_each(|m| {
-            out.push(m.to_message());
+            if let Some(m) = m.to_message() {
+                out.push(m);
+            }
             Ok::<(), std::convert::Infallible>(())
         });
         out
@@ -172,20 +187,24 @@ impl MessageLines {
 }
 
 impl RawSessionMessage<'_> {
-    /// The message, parsed.
-    pub fn to_message(&self) -> SessionMessage {
-        SessionMessage {
+    /// The message, parsed; `None` when its text is no longer JSON.
+    pub fn to_message(&self) -> Option<SessionMessage> {
+        Some(SessionMessage {
             kind: self.kind.to_owned(),
             uuid: self.uuid.to_owned(),
             session_id: self.session_id.to_owned(),
-            message: serde_json::from_str(self.message.get()).unwrap_or(Value::Null),
+            message: serde_json::from_str(self.message).ok()?,
             parent_tool_use_id: self.parent_tool_use_id.map(str::to_owned),
             parent_agent_id: self.parent_agent_id.map(str::to_owned),
-        }
+        })
     }
 
-    /// Appends the record (as [`SessionMessage::to_value`] shapes it) as JSON text.
-    pub fn write_json(&self, out: &mut String) {
+    /// Appends the record (as [`SessionMessage::to_value`] shapes it) as JSON text; `false`
+    /// (and nothing appended) when the message's text is no longer JSON.
+    pub fn write_json(&self, out: &mut String) -> bool {
+        if serde_json::from_str::<&RawValue>(self.message).is_err() {
+            return false;
+        }
         let text = |s: &str| Value::from(s).to_string();
         let opt = |s: Option<&str>| s.map_or_else(|| "null".to_owned(), text);
         out.push_str("{\"type\":");
@@ -195,12 +214,13 @@ impl RawSessionMessage<'_> {
         out.push_str(",\"session_id\":");
         out.push_str(&text(self.session_id));
         out.push_str(",\"message\":");
-        out.push_str(self.message.get());
+        out.push_str(self.message);
         out.push_str(",\"parent_tool_use_id\":");
         out.push_str(&opt(self.parent_tool_use_id));
         out.push_str(",\"parent_agent_id\":");
         out.push_str(&opt(self.parent_agent_id));
         out.push('}');
+        true
     }
 }
 
@@ -268,11 +288,8 @@ pub fn session_message_lines(
         .filter(|&i| is_visible(&nodes[i], include_system))
         .collect();
     let file = File::open(&path)?;
-    let page_spans = visible[page.range(visible.len())]
-        .iter()
-        .map(|&i| spans[i])
-        .collect();
-    Ok(MessageLines::new(file, page_spans, None, None))
+    let chain = &visible[page.range(visible.len())];
+    Ok(MessageLines::new(file, &nodes, spans, chain, None, None))
 }
 
 /// The messages of a conversation held in memory (a session store's entries), exactly as

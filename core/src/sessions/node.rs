@@ -1,6 +1,5 @@
 //! The compact index entry of one transcript line: what the chain needs, not the message.
 
-use super::node_line::LineFields;
 use serde_json::Value;
 
 /// The entry types that take part in the `parentUuid` chain.
@@ -90,12 +89,9 @@ impl Node {
 
     /// The node of one JSONL line, reading only the fields the chain needs; `None` for a line
     /// that is not JSON or not a transcript entry.
+    #[cfg(test)]
     pub fn from_line(line: &str) -> Option<Node> {
-        match serde_json::from_str::<LineFields<'_>>(line) {
-            Ok(fields) => fields.into_node(),
-            // Duplicate keys and other oddities: the slow, exact path.
-            Err(_) => Node::from_value(&serde_json::from_str::<Value>(line).ok()?),
-        }
+        super::node_line::index_line(line).map(|l| l.node)
     }
 
     #[allow(clippy::too_many_arguments)]

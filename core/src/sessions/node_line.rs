@@ -15,7 +15,7 @@ use std::fmt;
 
 /// The top-level fields of a line the chain reads; every other field is skipped.
 #[derive(serde::Deserialize)]
-pub(super) struct LineFields<'a> {
+struct LineFields<'a> {
     #[serde(rename = "type", borrow, default)]
     kind: Str<'a>,
     #[serde(borrow, default)]
@@ -31,7 +31,9 @@ pub(super) struct LineFields<'a> {
     #[serde(rename = "agentId", borrow, default)]
     agent_id: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    message: Lenient<MessageFields<'a>>,
+    message: Option<&'a RawValue>,
+    #[serde(rename = "sessionId", borrow, default)]
+    session_id: Str<'a>,
     #[serde(rename = "sourceToolAssistantUUID", borrow, default)]
     source: Str<'a>,
     #[serde(borrow, default)]
@@ -56,14 +58,72 @@ struct BlockFields<'a> {
     tool_use_id: Str<'a>,
 }
 
+/// One indexed transcript line: its node, and what reading its message needs again.
+#[derive(Debug)]
+pub(crate) struct IndexedLine {
+    pub node: Node,
+    /// `sessionId` when it is a string.
+    pub session_id: Option<Box<str>>,
+    pub message: MessageAt,
+}
+
+/// Where a line's `message` is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum MessageAt {
+    /// The line has none (or `null`).
+    #[default]
+    Absent,
+    /// These bytes of the line are its JSON text.
+    At { start: usize, len: usize },
+    /// The line must be parsed whole again (a repeated key: the last value wins).
+    Reparse,
+}
+
+/// Reads one JSONL line: `None` when it is not JSON or not a transcript entry.
+pub(crate) fn index_line(line: &str) -> Option<IndexedLine> {
+    match serde_json::from_str::<LineFields<'_>>(line) {
+        Ok(fields) => fields.into_indexed(line).unwrap_or_else(|| exact(line)),
+        Err(_) => exact(line),
+    }
+}
+
+/// Duplicate keys and other oddities: the slow, exact path over a full parse.
+fn exact(line: &str) -> Option<IndexedLine> {
+    let entry = serde_json::from_str::<Value>(line).ok()?;
+    Some(IndexedLine {
+        node: Node::from_value(&entry)?,
+        session_id: None,
+        message: MessageAt::Reparse,
+    })
+}
+
 impl<'a> LineFields<'a> {
-    pub(super) fn into_node(self) -> Option<Node> {
-        let kind = self.kind.0?;
+    /// The line read; `Some(None)` when it is no transcript entry, `None` when its message
+    /// needs the exact path.
+    fn into_indexed(self, line: &str) -> Option<Option<IndexedLine>> {
+        let Some(kind) = self.kind.0 else {
+            return Some(None);
+        };
         if !TRANSCRIPT_TYPES.contains(&&*kind) {
-            return None;
+            return Some(None);
         }
-        let uuid = self.uuid.0?;
-        let parts = self.message.0.as_ref().map(|m| {
+        let Some(uuid) = self.uuid.0 else {
+            return Some(None);
+        };
+        let (fields, at) = match self.message {
+            None => (None, MessageAt::Absent),
+            Some(raw) => {
+                let text = raw.get();
+                let fields = serde_json::from_str::<Lenient<MessageFields<'_>>>(text).ok()?;
+                let start = text.as_ptr() as usize - line.as_ptr() as usize;
+                let at = MessageAt::At {
+                    start,
+                    len: text.len(),
+                };
+                (fields.0, at)
+            }
+        };
+        let parts = fields.as_ref().map(|m| {
             let (blocks, content_is_list) = match &m.content {
                 Content::List(blocks) => (
                     blocks
@@ -84,7 +144,7 @@ impl<'a> LineFields<'a> {
             .agent_id
             .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
             .map(|v| v.to_string());
-        Some(Node::build(
+        let node = Node::build(
             &kind,
             &uuid,
             self.parent.get(),
@@ -93,7 +153,12 @@ impl<'a> LineFields<'a> {
             parts,
             self.source.get(),
             self.timestamp.get(),
-        ))
+        );
+        Some(Some(IndexedLine {
+            node,
+            session_id: self.session_id.get().map(Into::into),
+            message: at,
+        }))
     }
 }
 

@@ -134,13 +134,12 @@ pub fn subagent_message_lines(
     let Ok(file) = File::open(&path) else {
         return Ok(MessageLines::default());
     };
-    let page_spans = chain[page.range(chain.len())]
-        .iter()
-        .map(|&i| spans[i])
-        .collect();
+    let page = &chain[page.range(chain.len())];
     Ok(MessageLines::new(
         file,
-        page_spans,
+        &nodes,
+        spans,
+        page,
         tool_use_id,
         parent_agent_id,
     ))
