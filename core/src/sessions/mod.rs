@@ -24,6 +24,7 @@ mod lite;
 mod live;
 mod locate;
 mod memory_store;
+mod message_lines;
 mod messages;
 mod mirror;
 mod mutate;
