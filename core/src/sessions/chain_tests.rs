@@ -97,6 +97,9 @@ fn odd_lines_do_not_panic() {
         r#"{"type":"assistant","uuid":"x","message":{"id":"m","content":[{"type":"tool_use","id":"a","id":"b"}]}}"#,
         r#"{"type":"assistant","uuid":"x","message":{"id":"m","id":"n","content":"s"},"timestamp":"\u0074"}"#,
         r#"{"type":"progress","uuid":"\u0078","sourceToolAssistantUUID":["s"],"timestamp":1}"#,
+        r#"{"type":"assistant","uuid":"x","message":{"\u0069d":"m","content":[[{"type":"tool_use"}],{"type":"tool_use","id":"a\\\"]"},{"input":{"id":"no","x":[{}]},"id":"b","type":"tool_use"}]}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message":{"content":[{"type":"tool_result","tool_use_id":"t"}],"content":"later"}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message" : { "content" : [ { "type" : "tool_result" , "tool_use_id" : "t" } ] } }"#,
     ] {
         // The fast line reader and the parsed-value path agree on every shape.
         let fast = Node::from_line(line).map(|n| format!("{n:?}"));

@@ -25,6 +25,7 @@ mod live;
 mod locate;
 mod memory_store;
 mod message_lines;
+mod message_scan;
 mod messages;
 mod mirror;
 mod mutate;

@@ -1,12 +1,14 @@
-//! The fast reading of one transcript line into its [`Node`]: a single parser pass that keeps
-//! the few fields the chain needs (borrowed from the line where they hold no escapes) and skips
-//! the rest, tool results and all, without building it. Shapes the chain does not read (a
-//! `message` that is not an object, a block that is not one, a uuid that is not a string) are
-//! read as absent, as the exact path reads them; anything else odd (a repeated key) fails, and
-//! the caller falls back to the exact path over a full parse.
+//! The fast reading of one transcript line into its [`Node`]: one parser pass checks the line
+//! and keeps the few top-level fields the chain needs (borrowed from the line where they hold
+//! no escapes) and where the message's text is; the rest, tool results and all, is skipped
+//! without being built. The message's own fields are then read from its checked text
+//! ([`scan_message`]). Shapes the chain does not read (a `message` that is not an object, a
+//! block that is not one, a uuid that is not a string) are read as absent, as the exact path
+//! reads them; a repeated top-level key fails, and the caller falls back to the exact path over
+//! a full parse.
 
+use super::message_scan::scan_message;
 use super::node::{MessageParts, Node, TRANSCRIPT_TYPES};
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -38,24 +40,6 @@ struct LineFields<'a> {
     source: Str<'a>,
     #[serde(borrow, default)]
     timestamp: Str<'a>,
-}
-
-#[derive(serde::Deserialize)]
-struct MessageFields<'a> {
-    #[serde(borrow, default)]
-    id: Str<'a>,
-    #[serde(borrow, default)]
-    content: Content<'a>,
-}
-
-#[derive(serde::Deserialize)]
-struct BlockFields<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Str<'a>,
-    #[serde(borrow, default)]
-    id: Str<'a>,
-    #[serde(borrow, default)]
-    tool_use_id: Str<'a>,
 }
 
 /// One indexed transcript line: its node, and what reading its message needs again.
@@ -114,31 +98,23 @@ impl<'a> LineFields<'a> {
             None => (None, MessageAt::Absent),
             Some(raw) => {
                 let text = raw.get();
-                let fields = serde_json::from_str::<Lenient<MessageFields<'_>>>(text).ok()?;
                 let start = text.as_ptr() as usize - line.as_ptr() as usize;
                 let at = MessageAt::At {
                     start,
                     len: text.len(),
                 };
-                (fields.0, at)
+                (scan_message(text), at)
             }
         };
-        let parts = fields.as_ref().map(|m| {
-            let (blocks, content_is_list) = match &m.content {
-                Content::List(blocks) => (
-                    blocks
-                        .iter()
-                        .map(|b| (b.kind.get(), b.id.get(), b.tool_use_id.get()))
-                        .collect(),
-                    true,
-                ),
-                Content::Other => (Vec::new(), false),
-            };
-            MessageParts {
-                id: m.id.get(),
-                blocks,
-                content_is_list,
-            }
+        let parts = fields.as_ref().map(|m| MessageParts {
+            id: m.id.as_deref(),
+            blocks: m.content.as_ref().map_or_else(Vec::new, |blocks| {
+                blocks
+                    .iter()
+                    .map(|[t, i, u]| (t.as_deref(), i.as_deref(), u.as_deref()))
+                    .collect()
+            }),
+            content_is_list: m.content.is_some(),
         });
         let agent_id = self
             .agent_id
@@ -267,101 +243,6 @@ impl<'de> Deserialize<'de> for Truthy {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Truthy, A::Error> {
                 drain_map(map).map(|n| Truthy(n > 0))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// An object read as `T`; any other value reads as absent.
-struct Lenient<T>(Option<T>);
-
-impl<T> Default for Lenient<T> {
-    fn default() -> Self {
-        Lenient(None)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Lenient<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(|t| Lenient(Some(t)))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient<T>, A::Error> {
-                drain_seq(seq).map(|_| Lenient(None))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
-/// A message's `content`: its object blocks when it is a list.
-#[derive(Default)]
-enum Content<'a> {
-    List(Vec<BlockFields<'a>>),
-    #[default]
-    Other,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Content<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Content<'de>, A::Error> {
-                let mut blocks = Vec::new();
-                while let Some(block) = seq.next_element::<Lenient<BlockFields<'de>>>()? {
-                    blocks.extend(block.0);
-                }
-                Ok(Content::List(blocks))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Content<'de>, A::Error> {
-                drain_map(map).map(|_| Content::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Content<'de>, E> {
-                Ok(Content::Other)
             }
         }
         d.deserialize_any(V)
