@@ -2,29 +2,61 @@
 //! scalars as it goes, with no `serde_json::Value` in between. Numbers and strings come out as
 //! [`pyjson::to_py`](crate::pyjson::to_py) makes them from a parsed value.
 
+use foldhash::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
 use std::fmt;
+
+/// The object keys made so far, shared by the texts one call converts: a key is made once
+/// (and hashed once) however many objects have it, as `json.loads` does within one text.
+#[derive(Default)]
+pub struct Keys<'py>(RefCell<HashMap<Box<str>, Bound<'py, PyString>>>);
+
+/// At most this many keys are kept, each of at most `KEY_MAX` bytes.
+const KEYS_MAX: usize = 4096;
+const KEY_MAX: usize = 64;
+
+impl<'py> Keys<'py> {
+    fn get(&self, py: Python<'py>, key: &str) -> Bound<'py, PyString> {
+        if key.len() > KEY_MAX {
+            return PyString::new(py, key);
+        }
+        let mut keys = self.0.borrow_mut();
+        if let Some(k) = keys.get(key) {
+            return k.clone();
+        }
+        let k = PyString::new(py, key);
+        if keys.len() < KEYS_MAX {
+            keys.insert(key.into(), k.clone());
+        }
+        k
+    }
+}
 
 /// Builds the Python object of a JSON text; an error when the text is not JSON (or holds a
 /// string Rust cannot: a lone surrogate escape).
-pub fn text_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+pub fn text_to_py<'py>(
+    py: Python<'py>,
+    text: &str,
+    keys: &Keys<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Seed(py)
+    let value = Seed(py, keys)
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v));
     value.map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
 #[derive(Clone, Copy)]
-struct Seed<'py>(Python<'py>);
+struct Seed<'k, 'py>(Python<'py>, &'k Keys<'py>);
 
 fn py_err<E: serde::de::Error>(e: PyErr) -> E {
     E::custom(e)
 }
 
-impl<'de, 'py> DeserializeSeed<'de> for Seed<'py> {
+impl<'de, 'py> DeserializeSeed<'de> for Seed<'_, 'py> {
     type Value = Bound<'py, PyAny>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -32,7 +64,7 @@ impl<'de, 'py> DeserializeSeed<'de> for Seed<'py> {
     }
 }
 
-impl<'de, 'py> Visitor<'de> for Seed<'py> {
+impl<'de, 'py> Visitor<'de> for Seed<'_, 'py> {
     type Value = Bound<'py, PyAny>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -79,7 +111,7 @@ impl<'de, 'py> Visitor<'de> for Seed<'py> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let dict = PyDict::new(self.0);
-        while let Some(key) = map.next_key_seed(Key(self.0))? {
+        while let Some(key) = map.next_key_seed(Key(self.0, self.1))? {
             let value = map.next_value_seed(self)?;
             dict.set_item(key, value).map_err(py_err)?;
         }
@@ -88,9 +120,9 @@ impl<'de, 'py> Visitor<'de> for Seed<'py> {
 }
 
 /// An object key: always a string in JSON.
-struct Key<'py>(Python<'py>);
+struct Key<'k, 'py>(Python<'py>, &'k Keys<'py>);
 
-impl<'de, 'py> DeserializeSeed<'de> for Key<'py> {
+impl<'de, 'py> DeserializeSeed<'de> for Key<'_, 'py> {
     type Value = Bound<'py, PyString>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -98,7 +130,7 @@ impl<'de, 'py> DeserializeSeed<'de> for Key<'py> {
     }
 }
 
-impl<'de, 'py> Visitor<'de> for Key<'py> {
+impl<'de, 'py> Visitor<'de> for Key<'_, 'py> {
     type Value = Bound<'py, PyString>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -106,6 +138,6 @@ impl<'de, 'py> Visitor<'de> for Key<'py> {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(PyString::new(self.0, s))
+        Ok(self.1.get(self.0, s))
     }
 }

@@ -45,9 +45,10 @@ fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<
     let class = classes(py)?.SessionMessage.bind(py);
     let new = py.get_type::<PyAny>().getattr(intern!(py, "__new__"))?;
     let mut items = Vec::with_capacity(lines.len());
+    let keys = pyjson_text::Keys::default();
     let _gc = GcPaused::new();
     lines.for_each(|m| {
-        let Ok(message) = pyjson_text::text_to_py(py, m.message) else {
+        let Ok(message) = pyjson_text::text_to_py(py, m.message, &keys) else {
             return Ok(());
         };
         // The dataclass's fields, in its order: its instance dict as `__init__` would fill it.
