@@ -11,17 +11,21 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fs::File;
 
-/// Reads what `span`'s message needs into `buf` (grown, never shrunk): the message's bytes,
-/// the whole line for one that must be parsed again, nothing when there is no message.
-/// Returns how many bytes.
-fn read_bytes(file: &File, span: &Span, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let (at, len) = match span.message {
-        MessageAt::Absent => return Ok(0),
+/// The bytes of `span`'s line that its message needs: the message's text, the whole line for
+/// one that must be parsed again, none when there is no message.
+fn needed(span: &Span) -> (u64, usize) {
+    match span.message {
+        MessageAt::Absent => (span.offset, 0),
         MessageAt::At { start, len } => (span.offset + start as u64, len),
         MessageAt::Reparse => (span.offset, span.len),
-    };
-    read_exact_at(file, at, len, buf).map(<[u8]>::len)
+    }
 }
+
+/// The most bytes one read covers (the messages of a page mostly follow each other in the
+/// file: one read serves many, instead of a system call each).
+const BATCH_BYTES: u64 = 1 << 20;
+/// The widest gap between two messages that one read still spans.
+const BATCH_GAP: u64 = 32 << 10;
 
 /// A conversation located in its transcript: the lines of one page's messages, not read yet.
 /// [`for_each`](Self::for_each) reads them one at a time, so a binding converts each message
@@ -99,8 +103,9 @@ impl MessageLines {
     }
 
     /// Reads the messages in order and hands each to `f`; stops at the first error of `f`.
-    /// A line that cannot be read again is skipped. (Reading ahead on a thread of its own was
-    /// measured: the hand-over per message cost more than the read it saved.)
+    /// A line that cannot be read again is skipped. Messages that follow each other closely in
+    /// the file are read together. (Reading ahead on a thread of its own was measured: the
+    /// hand-over per message cost more than the read it saved.)
     pub fn for_each<E>(
         &self,
         mut f: impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
@@ -109,9 +114,40 @@ impl MessageLines {
             return Ok(());
         };
         let mut buf = Vec::new();
-        for line in &self.lines {
-            if let Ok(len) = read_bytes(file, &line.span, &mut buf) {
-                self.emit(line, &buf[..len], &mut f)?;
+        let mut next = 0;
+        while next < self.lines.len() {
+            // The lines one read covers: following each other, close together.
+            let (start, first_len) = needed(&self.lines[next].span);
+            let mut end = start + first_len as u64;
+            let mut last = next + 1;
+            while let Some(line) = self.lines.get(last) {
+                let (at, len) = needed(&line.span);
+                let stop = at + len as u64;
+                if at < end || at - end > BATCH_GAP || stop - start > BATCH_BYTES {
+                    break;
+                }
+                end = stop;
+                last += 1;
+            }
+            let batch = &self.lines[next..last];
+            next = last;
+            let read = usize::try_from(end - start)
+                .ok()
+                .and_then(|len| read_exact_at(file, start, len, &mut buf).ok());
+            if read.is_some() {
+                for line in batch {
+                    let (at, len) = needed(&line.span);
+                    let from = (at - start) as usize;
+                    self.emit(line, &buf[from..from + len], &mut f)?;
+                }
+                continue;
+            }
+            // The file changed under us: each line on its own, the unreadable ones skipped.
+            for line in batch {
+                let (at, len) = needed(&line.span);
+                if let Ok(bytes) = read_exact_at(file, at, len, &mut buf) {
+                    self.emit(line, bytes, &mut f)?;
+                }
             }
         }
         Ok(())
