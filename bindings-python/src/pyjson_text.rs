@@ -10,7 +10,8 @@ use std::cell::RefCell;
 use std::fmt;
 
 /// The object keys made so far, shared by the texts one call converts: a key is made once
-/// (and hashed once) however many objects have it, as `json.loads` does within one text.
+/// (and hashed once) however many objects have it, as `json.loads` does within one text. Also
+/// for other short strings a caller knows to repeat ([`Keys::get`]).
 #[derive(Default)]
 pub struct Keys<'py>(RefCell<HashMap<Box<str>, Bound<'py, PyString>>>);
 
@@ -19,7 +20,8 @@ const KEYS_MAX: usize = 4096;
 const KEY_MAX: usize = 64;
 
 impl<'py> Keys<'py> {
-    fn get(&self, py: Python<'py>, key: &str) -> Bound<'py, PyString> {
+    /// The string `key`, made once.
+    pub fn get(&self, py: Python<'py>, key: &str) -> Bound<'py, PyString> {
         if key.len() > KEY_MAX {
             return PyString::new(py, key);
         }

@@ -11,7 +11,7 @@ use claude_wire::sessions::MessageLines;
 use claude_wire::Flavour;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -44,22 +44,28 @@ pub fn sessions_call<'py>(
 fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<'py, PyAny>> {
     let class = classes(py)?.SessionMessage.bind(py);
     let new = py.get_type::<PyAny>().getattr(intern!(py, "__new__"))?;
+    let new_args = PyTuple::new(py, [class])?;
     let mut items = Vec::with_capacity(lines.len());
+    // Shared by every message: object keys, and the kinds and session ids (one string each).
     let keys = pyjson_text::Keys::default();
     let _gc = GcPaused::new();
     lines.for_each(|m| {
         let Ok(message) = pyjson_text::text_to_py(py, m.message, &keys) else {
             return Ok(());
         };
+        let shared = |s: Option<&str>| s.map(|s| keys.get(py, s));
         // The dataclass's fields, in its order: its instance dict as `__init__` would fill it.
         let fields = PyDict::new(py);
-        fields.set_item(intern!(py, "type"), m.kind)?;
+        fields.set_item(intern!(py, "type"), keys.get(py, m.kind))?;
         fields.set_item(intern!(py, "uuid"), m.uuid)?;
-        fields.set_item(intern!(py, "session_id"), m.session_id)?;
+        fields.set_item(intern!(py, "session_id"), keys.get(py, m.session_id))?;
         fields.set_item(intern!(py, "message"), message)?;
-        fields.set_item(intern!(py, "parent_tool_use_id"), m.parent_tool_use_id)?;
-        fields.set_item(intern!(py, "parent_agent_id"), m.parent_agent_id)?;
-        let item = new.call1((class,))?;
+        fields.set_item(
+            intern!(py, "parent_tool_use_id"),
+            shared(m.parent_tool_use_id),
+        )?;
+        fields.set_item(intern!(py, "parent_agent_id"), shared(m.parent_agent_id))?;
+        let item = new.call1(&new_args)?;
         item.setattr(intern!(py, "__dict__"), fields)?;
         items.push(item);
         Ok::<(), PyErr>(())
