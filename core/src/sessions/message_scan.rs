@@ -203,7 +203,9 @@ impl<'a> Scanner<'a> {
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> Option<(Option<String>, Option<Vec<[Option<String>; 3]>>)> {
+    type Owned = (Option<String>, Option<Vec<[Option<String>; 3]>>);
+
+    fn scan(text: &str) -> Option<Owned> {
         let m = scan_message(text)?;
         let own = |c: &Option<Cow<'_, str>>| c.as_deref().map(str::to_owned);
         Some((
