@@ -7,7 +7,7 @@
 use crate::callbacks::{Bridge, DispatchArgs};
 use crate::errors::{failed, ToJs};
 use claude_wire::sessions::{
-    self, api, CallStore, JsonStore, SessionKey, SessionStore, StoreMethod,
+    self, api, api::Reply, CallStore, JsonStore, SessionKey, SessionStore, StoreMethod,
 };
 use claude_wire::{Error, Flavour};
 use napi::bindgen_prelude::{Function, Promise, PromiseRaw};
@@ -32,6 +32,33 @@ fn answer(result: claude_wire::Result<Value>) -> String {
     }
 }
 
+/// [`answer`] of a disk call: the messages of a conversation are written as JSON text straight
+/// from their lines, with no parsed value in between.
+fn reply_answer(result: claude_wire::Result<Reply>) -> String {
+    match result {
+        Ok(Reply::Messages(lines)) => {
+            let mut out = String::from("{\"ok\":[");
+            let mut first = true;
+            let _ = lines.for_each(|m| {
+                let mark = out.len();
+                if !first {
+                    out.push(',');
+                }
+                if m.write_json(&mut out) {
+                    first = false;
+                } else {
+                    out.truncate(mark);
+                }
+                Ok::<(), std::convert::Infallible>(())
+            });
+            out.push_str("]}");
+            out
+        }
+        Ok(Reply::Value(value)) => answer(Ok(value)),
+        Err(e) => answer(Err(e)),
+    }
+}
+
 /// The error record of a failure of the binding itself.
 fn internal(message: impl std::fmt::Display) -> String {
     json!({"error": {"kind": "internal", "message": message.to_string()}}).to_string()
@@ -46,7 +73,7 @@ fn parse(args: &str) -> claude_wire::Result<Value> {
 #[napi]
 pub async fn sessions_call(method: String, args: String) -> String {
     let run = tokio::task::spawn_blocking(move || {
-        answer(parse(&args).and_then(|args| api::call(Flavour::Ts, &method, args)))
+        reply_answer(parse(&args).and_then(|args| api::reply(Flavour::Ts, &method, args)))
     });
     run.await.unwrap_or_else(internal)
 }

@@ -35,7 +35,7 @@ class_table! {
         TaskProgressMessage, TaskNotificationMessage, TaskUpdatedMessage, MirrorErrorMessage,
         HookEventMessage, ResultMessage, DeferredToolUse, StreamEvent, RateLimitInfo,
         RateLimitEvent, ConversationResetMessage, UnknownMessage, ToolPermissionContext,
-        PermissionUpdate, CanUseToolShadowedWarning,
+        PermissionUpdate, CanUseToolShadowedWarning, SessionMessage,
     }
     "claude_wire._errors" => {
         ClaudeSDKError, CLIConnectionError, CLINotFoundError, ProcessError, ResultError,

@@ -16,6 +16,7 @@ mod pool;
 mod prompt;
 mod pyfuture;
 mod pyjson;
+mod pyjson_text;
 mod ready;
 mod replay;
 mod runtime;

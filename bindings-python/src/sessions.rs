@@ -2,12 +2,16 @@
 //! decodes the arguments (the Python SDK's names) and shapes the results.
 
 use crate::callbacks::{capture_loop, LoopCell};
+use crate::classes::classes;
 use crate::errors::to_pyerr;
 use crate::pyfuture::{self, Completion};
-use crate::{pyjson, store};
-use claude_wire::sessions::api;
+use crate::{pyjson, pyjson_text, store};
+use claude_wire::sessions::api::{self, Reply};
+use claude_wire::sessions::MessageLines;
 use claude_wire::Flavour;
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -27,10 +31,66 @@ pub fn sessions_call<'py>(
     args: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let args = pyjson::from_py(args)?;
-    let result = py.detach(|| api::call(Flavour::Python, method, args));
-    match result {
-        Ok(value) => pyjson::to_py(py, &value),
+    match py.detach(|| api::reply(Flavour::Python, method, args)) {
+        Ok(Reply::Value(value)) => pyjson::to_py(py, &value),
+        Ok(Reply::Messages(lines)) => messages_to_py(py, &lines),
         Err(e) => Err(to_pyerr(py, e)),
+    }
+}
+
+/// The messages as a list of `SessionMessage`s, each built straight from its line as it is
+/// read. A message whose text Python cannot hold (a lone surrogate escape) is skipped, as the
+/// core's parsed reading skips it.
+fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<'py, PyAny>> {
+    let class = classes(py)?.SessionMessage.bind(py);
+    let new = py.get_type::<PyAny>().getattr(intern!(py, "__new__"))?;
+    let new_args = PyTuple::new(py, [class])?;
+    let mut items = Vec::with_capacity(lines.len());
+    // Shared by every message: object keys, and the kinds and session ids (one string each).
+    let keys = pyjson_text::Keys::default();
+    let _gc = GcPaused::new();
+    lines.for_each(|m| {
+        let Ok(message) = pyjson_text::text_to_py(py, m.message, &keys) else {
+            return Ok(());
+        };
+        let shared = |s: Option<&str>| s.map(|s| keys.get(py, s));
+        // The dataclass's fields, in its order: its instance dict as `__init__` would fill it.
+        let fields = PyDict::new(py);
+        fields.set_item(intern!(py, "type"), keys.get(py, m.kind))?;
+        fields.set_item(intern!(py, "uuid"), m.uuid)?;
+        fields.set_item(intern!(py, "session_id"), keys.get(py, m.session_id))?;
+        fields.set_item(intern!(py, "message"), message)?;
+        fields.set_item(
+            intern!(py, "parent_tool_use_id"),
+            shared(m.parent_tool_use_id),
+        )?;
+        fields.set_item(intern!(py, "parent_agent_id"), shared(m.parent_agent_id))?;
+        let item = new.call1(&new_args)?;
+        item.setattr(intern!(py, "__dict__"), fields)?;
+        items.push(item);
+        Ok::<(), PyErr>(())
+    })?;
+    Ok(PyList::new(py, items)?.into_any())
+}
+
+/// Pauses Python's cyclic garbage collector while a page of messages is built (when it was
+/// on): the new dicts and lists hold no cycles, and each collection the allocations trigger
+/// would walk every object built so far. Restored on drop.
+struct GcPaused(bool);
+
+impl GcPaused {
+    fn new() -> Self {
+        // SAFETY: called with the GIL held (from code that holds a `Python` token).
+        GcPaused(unsafe { pyo3::ffi::PyGC_Disable() } == 1)
+    }
+}
+
+impl Drop for GcPaused {
+    fn drop(&mut self) {
+        if self.0 {
+            // SAFETY: dropped in the scope that made it, with the GIL held.
+            unsafe { pyo3::ffi::PyGC_Enable() };
+        }
     }
 }
 

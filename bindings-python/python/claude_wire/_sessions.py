@@ -121,15 +121,15 @@ def get_session_messages(
     offset: int = 0,
 ) -> list[SessionMessage]:
     """The conversation of a session (its main chain), as user and assistant messages."""
-    return _messages(
-        _call(
-            "get_session_messages",
-            session_id=session_id,
-            directory=_dir(directory),
-            limit=limit,
-            offset=offset,
-        )
+    # The native call builds the SessionMessage objects itself, straight from the lines.
+    result: list[SessionMessage] = _call(
+        "get_session_messages",
+        session_id=session_id,
+        directory=_dir(directory),
+        limit=limit,
+        offset=offset,
     )
+    return result
 
 
 def list_subagents(session_id: str, directory: str | None = None) -> list[str]:
@@ -146,16 +146,15 @@ def get_subagent_messages(
     offset: int = 0,
 ) -> list[SessionMessage]:
     """The conversation of one subagent of a session."""
-    return _messages(
-        _call(
-            "get_subagent_messages",
-            session_id=session_id,
-            agent_id=agent_id,
-            directory=_dir(directory),
-            limit=limit,
-            offset=offset,
-        )
+    result: list[SessionMessage] = _call(
+        "get_subagent_messages",
+        session_id=session_id,
+        agent_id=agent_id,
+        directory=_dir(directory),
+        limit=limit,
+        offset=offset,
     )
+    return result
 
 
 def rename_session(session_id: str, title: str, directory: str | None = None) -> None:

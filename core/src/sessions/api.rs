@@ -93,12 +93,39 @@ fn fork_result(result: ForkSessionResult, flavour: Flavour) -> Value {
     serde_json::json!({ key: result.session_id })
 }
 
+/// What a disk session function answers: a JSON value or, for the conversation reads
+/// (`get_session_messages`, `get_subagent_messages`), the located lines of the page's
+/// messages, which a binding converts one by one straight from their text (no parsed page in
+/// between).
+#[derive(Debug)]
+pub enum Reply {
+    /// The answer.
+    Value(Value),
+    /// The messages, still to be read: [`MessageLines::for_each`].
+    Messages(MessageLines),
+}
+
+impl Reply {
+    /// The answer as a JSON value (the messages read and parsed).
+    pub fn into_value(self) -> Value {
+        match self {
+            Reply::Value(value) => value,
+            Reply::Messages(lines) => messages(lines.into_messages()),
+        }
+    }
+}
+
 /// Runs the disk (or pure) session function `method` (snake_case name) with `args`.
 ///
 /// Blocking: it reads the file system (and may run `git worktree list`).
 pub fn call(flavour: Flavour, method: &str, args: Value) -> Result<Value> {
+    reply(flavour, method, args).map(Reply::into_value)
+}
+
+/// [`call`], with the conversation reads answered as [`Reply::Messages`].
+pub fn reply(flavour: Flavour, method: &str, args: Value) -> Result<Reply> {
     let a = Args::parse(method, args)?;
-    Ok(match method {
+    Ok(Reply::Value(match method {
         "list_sessions" => {
             let options = ListSessions {
                 dir: a.directory.clone(),
@@ -113,16 +140,23 @@ pub fn call(flavour: Flavour, method: &str, args: Value) -> Result<Value> {
         "get_session_info" => {
             get_session_info(a.id(), a.dir(), flavour)?.map_or(Value::Null, |i| i.to_value(flavour))
         }
-        "get_session_messages" => messages(get_session_messages(
-            a.id(),
-            a.dir(),
-            a.page(),
-            a.include_system_messages.unwrap_or(false),
-        )?),
+        "get_session_messages" => {
+            return Ok(Reply::Messages(session_message_lines(
+                a.id(),
+                a.dir(),
+                a.page(),
+                a.include_system_messages.unwrap_or(false),
+            )?))
+        }
         "list_subagents" => list_subagents(a.id(), a.dir())?.into(),
         "get_subagent_messages" => {
             let agent = a.agent_id.as_deref().unwrap_or_default();
-            messages(get_subagent_messages(a.id(), agent, a.dir(), a.page())?)
+            return Ok(Reply::Messages(subagent_message_lines(
+                a.id(),
+                agent,
+                a.dir(),
+                a.page(),
+            )?));
         }
         "rename_session" => {
             rename_session(a.id(), a.title.as_deref().unwrap_or_default(), a.dir())?;
@@ -168,7 +202,7 @@ pub fn call(flavour: Flavour, method: &str, args: Value) -> Result<Value> {
                 .to_value(flavour)
         }
         other => return Err(invalid(&format!("unknown session function {other:?}"))),
-    })
+    }))
 }
 
 /// Runs the store-backed session function `method` over `store` with `args`. `method` is the

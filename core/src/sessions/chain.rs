@@ -3,7 +3,7 @@
 //! and results of parallel turns that the walk leaves off.
 
 pub(crate) use super::node::Node;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// The uuid index the walks use: each uuid's last entry, and the uuids in first-seen order.
 struct Index<'n> {
@@ -33,7 +33,7 @@ impl<'n> Index<'n> {
     /// The entries from `leaf` back to the root, root first, and their uuids.
     fn walk(&self, nodes: &'n [Node], leaf: usize) -> (Vec<usize>, HashSet<&'n str>) {
         let mut chain = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::with_capacity(self.order.len());
         let mut cur = Some(leaf);
         while let Some(i) = cur {
             if !seen.insert(&*nodes[i].uuid) {

@@ -91,8 +91,23 @@ fn odd_lines_do_not_panic() {
         r#"{"type":"user","uuid":"x","message":{"content":[1,"a",null,{"type":3}]}}"#,
         r#"{"type":"user","uuid":"x","uuid":"y"}"#,
         r#"{"type":"assistant","uuid":"x","parentUuid":"","isMeta":0,"teamName":"t"}"#,
+        r#"{"type":"assistant","uuid":"x","parentUuid":"p","isMeta":[0],"teamName":{},"isSidechain":0.5,"agentId":{"b":[1,"\u00e9"]}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message":{"id":7,"content":{"type":"tool_result"}}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message":{"content":[{"type":"tool_result","tool_use_id":"t\"1","content":[{"x":[{}]}]},{"type":"tool_use","id":null}]}}"#,
+        r#"{"type":"assistant","uuid":"x","message":{"id":"m","content":[{"type":"tool_use","id":"a","id":"b"}]}}"#,
+        r#"{"type":"assistant","uuid":"x","message":{"id":"m","id":"n","content":"s"},"timestamp":"\u0074"}"#,
+        r#"{"type":"progress","uuid":"\u0078","sourceToolAssistantUUID":["s"],"timestamp":1}"#,
+        r#"{"type":"assistant","uuid":"x","message":{"\u0069d":"m","content":[[{"type":"tool_use"}],{"type":"tool_use","id":"a\\\"]"},{"input":{"id":"no","x":[{}]},"id":"b","type":"tool_use"}]}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message":{"content":[{"type":"tool_result","tool_use_id":"t"}],"content":"later"}}"#,
+        r#"{"type":"user","uuid":"x","parentUuid":"p","message" : { "content" : [ { "type" : "tool_result" , "tool_use_id" : "t" } ] } }"#,
     ] {
-        let _ = Node::from_line(line);
+        // The fast line reader and the parsed-value path agree on every shape.
+        let fast = Node::from_line(line).map(|n| format!("{n:?}"));
+        let slow = serde_json::from_str::<Value>(line)
+            .ok()
+            .and_then(|v| Node::from_value(&v))
+            .map(|n| format!("{n:?}"));
+        assert_eq!(fast, slow, "{line}");
     }
     let dup = Node::from_line(r#"{"type":"user","uuid":"x","uuid":"y"}"#).unwrap();
     assert_eq!(&*dup.uuid, "y");

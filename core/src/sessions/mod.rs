@@ -18,15 +18,19 @@ mod chain;
 mod conformance;
 mod fork;
 mod import;
+mod line_index;
 mod list;
 mod lite;
 mod live;
 mod locate;
 mod memory_store;
+mod message_lines;
+mod message_scan;
 mod messages;
 mod mirror;
 mod mutate;
 mod node;
+mod node_line;
 mod paths;
 mod problem;
 mod resume;
@@ -46,7 +50,10 @@ pub use list::{get_session_info, list_sessions, ListSessions};
 pub use lite::{info_from_jsonl, jsonl_from_entries, mtime_from_jsonl_tail};
 pub(crate) use live::prepare_live;
 pub use memory_store::InMemorySessionStore;
-pub use messages::{get_session_messages, messages_from_entries, Page};
+pub use messages::{
+    get_session_messages, messages_from_entries, session_message_lines, MessageLines, Page,
+    RawSessionMessage,
+};
 pub use mirror::{
     file_path_to_session_key, is_transcript_mirror, FlushMode, MirrorBatcher, MirrorError,
     MirrorErrorHandler, MirrorFailure, MirrorLimits, APPEND_BACKOFF, MAX_PENDING_BYTES,
@@ -77,7 +84,7 @@ pub use store_ops::{
     list_sessions_from_store, list_subagents_from_store, STORE_LIST_LOAD_CONCURRENCY,
 };
 pub use subagents::{
-    get_subagent_messages, list_subagents, parent_ids_from_agent_metadata,
+    get_subagent_messages, list_subagents, parent_ids_from_agent_metadata, subagent_message_lines,
     subagent_messages_from_entries,
 };
 pub use summary::{fold_session_summary, summary_to_info};

@@ -3,7 +3,7 @@
 
 use super::chain::{subagent_conversation, Node};
 use super::locate::find_session_file;
-use super::messages::{index_file, read_message, to_message, Page};
+use super::messages::{index_file, to_message, MessageLines, Page};
 use super::paths::is_uuid;
 use super::SessionMessage;
 use crate::Result;
@@ -100,20 +100,30 @@ pub fn get_subagent_messages(
     dir: Option<&Path>,
     page: Page,
 ) -> Result<Vec<SessionMessage>> {
+    Ok(subagent_message_lines(session_id, agent_id, dir, page)?.into_messages())
+}
+
+/// [`get_subagent_messages`], located but not read: the lines of the page's messages.
+pub fn subagent_message_lines(
+    session_id: &str,
+    agent_id: &str,
+    dir: Option<&Path>,
+    page: Page,
+) -> Result<MessageLines> {
     if !is_uuid(session_id) || agent_id.is_empty() || agent_id.contains(['/', '\\', '\0']) {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     }
     let Some(base) = subagents_dir(session_id, dir) else {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     };
     let Some((_, path)) = agent_files(&base)
         .into_iter()
         .find(|(id, _)| id == agent_id)
     else {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     };
     let Ok((nodes, spans)) = index_file(&path) else {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     };
     let meta = read_sidecar(&path);
     let (tool_use_id, parent_agent_id) = parent_ids_from_agent_metadata(meta.as_ref());
@@ -122,21 +132,17 @@ pub fn get_subagent_messages(
         .filter(|&i| nodes[i].is_user_or_assistant())
         .collect();
     let Ok(file) = File::open(&path) else {
-        return Ok(Vec::new());
+        return Ok(MessageLines::default());
     };
-    let mut buf = Vec::new();
-    Ok(chain[page.range(chain.len())]
-        .iter()
-        .filter_map(|&i| {
-            read_message(
-                &file,
-                spans[i],
-                &mut buf,
-                tool_use_id.as_deref(),
-                parent_agent_id.as_deref(),
-            )
-        })
-        .collect())
+    let page = &chain[page.range(chain.len())];
+    Ok(MessageLines::new(
+        file,
+        &nodes,
+        spans,
+        page,
+        tool_use_id,
+        parent_agent_id,
+    ))
 }
 
 /// A subagent's messages from a session store's entries, as [`get_subagent_messages`] reads

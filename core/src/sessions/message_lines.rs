@@ -1,0 +1,302 @@
+//! A page of a conversation, located in its transcript and read one message at a time: each
+//! message's JSON text is handed over as it is read, for a binding to convert straight into
+//! its own objects (no parsed page in between).
+
+use super::line_index::{read_exact_at, Span};
+use super::messages::to_message;
+use super::node::Node;
+use super::node_line::MessageAt;
+use super::SessionMessage;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::fs::File;
+
+/// The bytes of `span`'s line that its message needs: the message's text, the whole line for
+/// one that must be parsed again, none when there is no message.
+fn needed(span: &Span) -> (u64, usize) {
+    match span.message {
+        MessageAt::Absent => (span.offset, 0),
+        MessageAt::At { start, len } => (span.offset + start as u64, len),
+        MessageAt::Reparse => (span.offset, span.len),
+    }
+}
+
+/// The most bytes one read covers (the messages of a page mostly follow each other in the
+/// file: one read serves many, instead of a system call each).
+const BATCH_BYTES: u64 = 1 << 20;
+/// The widest gap between two messages that one read still spans.
+const BATCH_GAP: u64 = 32 << 10;
+
+/// A conversation located in its transcript: the lines of one page's messages, not read yet.
+/// [`for_each`](Self::for_each) reads them one at a time, so a binding converts each message
+/// straight from its JSON text, and memory holds one message, not the page as parsed values.
+#[derive(Debug, Default)]
+pub struct MessageLines {
+    file: Option<File>,
+    lines: Vec<PageLine>,
+    parent_tool_use_id: Option<String>,
+    parent_agent_id: Option<String>,
+}
+
+/// One message's line: what the index read of it.
+#[derive(Debug)]
+struct PageLine {
+    kind: Box<str>,
+    uuid: Box<str>,
+    span: Span,
+}
+
+/// One message as read from its transcript line: the record's fields and the API message as
+/// the JSON text stored in the line (`null` when the entry has none).
+#[derive(Debug, Clone, Copy)]
+pub struct RawSessionMessage<'a> {
+    /// `"user"` or `"assistant"` (or `"system"`).
+    pub kind: &'a str,
+    /// The transcript entry's UUID.
+    pub uuid: &'a str,
+    /// The session the message belongs to.
+    pub session_id: &'a str,
+    /// The Anthropic API message as stored: JSON text, checked when the transcript was
+    /// indexed. Parse it as such, and skip the message if that fails (the file changed since).
+    pub message: &'a str,
+    /// For a subagent's messages: the `tool_use` id of the Agent call that started it.
+    pub parent_tool_use_id: Option<&'a str>,
+    /// For a subagent's messages: the agent that spawned this subagent.
+    pub parent_agent_id: Option<&'a str>,
+}
+
+impl MessageLines {
+    /// The lines of `page` of `chain` (indices into `nodes` and `spans`, the file's index).
+    pub(crate) fn new(
+        file: File,
+        nodes: &[Node],
+        mut spans: Vec<Span>,
+        chain: &[usize],
+        parent_tool_use_id: Option<String>,
+        parent_agent_id: Option<String>,
+    ) -> Self {
+        let lines = chain
+            .iter()
+            .map(|&i| PageLine {
+                kind: nodes[i].kind.clone(),
+                uuid: nodes[i].uuid.clone(),
+                span: std::mem::take(&mut spans[i]),
+            })
+            .collect();
+        MessageLines {
+            file: Some(file),
+            lines,
+            parent_tool_use_id,
+            parent_agent_id,
+        }
+    }
+
+    /// How many lines: the messages, unless a line changed on disk since it was indexed
+    /// (then it is skipped).
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether there is no message.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Reads the messages in order and hands each to `f`; stops at the first error of `f`.
+    /// A line that cannot be read again is skipped. Messages that follow each other closely in
+    /// the file are read together. (Reading ahead on a thread of its own was measured: the
+    /// hand-over per message cost more than the read it saved.)
+    pub fn for_each<E>(
+        &self,
+        mut f: impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let mut buf = Vec::new();
+        let mut next = 0;
+        while next < self.lines.len() {
+            // The lines one read covers: following each other, close together.
+            let (start, first_len) = needed(&self.lines[next].span);
+            let mut end = start + first_len as u64;
+            let mut last = next + 1;
+            while let Some(line) = self.lines.get(last) {
+                let (at, len) = needed(&line.span);
+                let stop = at + len as u64;
+                if at < end || at - end > BATCH_GAP || stop - start > BATCH_BYTES {
+                    break;
+                }
+                end = stop;
+                last += 1;
+            }
+            let batch = &self.lines[next..last];
+            next = last;
+            let read = usize::try_from(end - start)
+                .ok()
+                .and_then(|len| read_exact_at(file, start, len, &mut buf).ok());
+            if read.is_some() {
+                for line in batch {
+                    let (at, len) = needed(&line.span);
+                    let from = (at - start) as usize;
+                    self.emit(line, &buf[from..from + len], &mut f)?;
+                }
+                continue;
+            }
+            // The file changed under us: each line on its own, the unreadable ones skipped.
+            for line in batch {
+                let (at, len) = needed(&line.span);
+                if let Ok(bytes) = read_exact_at(file, at, len, &mut buf) {
+                    self.emit(line, bytes, &mut f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands one line's message, read as `bytes`, to `f`.
+    fn emit<E>(
+        &self,
+        line: &PageLine,
+        bytes: &[u8],
+        f: &mut impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let parent_tool_use_id = self.parent_tool_use_id.as_deref();
+        let parent_agent_id = self.parent_agent_id.as_deref();
+        let message = match line.span.message {
+            MessageAt::Absent => "null",
+            MessageAt::At { .. } => match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => return Ok(()),
+            },
+            MessageAt::Reparse => {
+                // A repeated key: a full parse, where the last value wins, as in the other
+                // readers.
+                let Ok(entry) = serde_json::from_slice::<Value>(bytes) else {
+                    return Ok(());
+                };
+                let m = to_message(&entry, parent_tool_use_id, parent_agent_id);
+                return f(RawSessionMessage {
+                    kind: &m.kind,
+                    uuid: &m.uuid,
+                    session_id: &m.session_id,
+                    message: &m.message.to_string(),
+                    parent_tool_use_id,
+                    parent_agent_id,
+                });
+            }
+        };
+        f(RawSessionMessage {
+            kind: &line.kind,
+            uuid: &line.uuid,
+            session_id: line.span.session_id.as_deref().unwrap_or_default(),
+            message,
+            parent_tool_use_id,
+            parent_agent_id,
+        })
+    }
+
+    /// The messages, parsed.
+    pub fn into_messages(self) -> Vec<SessionMessage> {
+        let mut out = Vec::with_capacity(self.len());
+        let _ = self.for_each(|m| {
+            if let Some(m) = m.to_message() {
+                out.push(m);
+            }
+            Ok::<(), std::convert::Infallible>(())
+        });
+        out
+    }
+}
+
+impl RawSessionMessage<'_> {
+    /// The message, parsed; `None` when its text is no longer JSON.
+    pub fn to_message(&self) -> Option<SessionMessage> {
+        Some(SessionMessage {
+            kind: self.kind.to_owned(),
+            uuid: self.uuid.to_owned(),
+            session_id: self.session_id.to_owned(),
+            message: serde_json::from_str(self.message).ok()?,
+            parent_tool_use_id: self.parent_tool_use_id.map(str::to_owned),
+            parent_agent_id: self.parent_agent_id.map(str::to_owned),
+        })
+    }
+
+    /// Appends the record (as [`SessionMessage::to_value`] shapes it) as JSON text; `false`
+    /// (and nothing appended) when the message's text is no longer JSON.
+    pub fn write_json(&self, out: &mut String) -> bool {
+        if serde_json::from_str::<&RawValue>(self.message).is_err() {
+            return false;
+        }
+        let text = |s: &str| Value::from(s).to_string();
+        let opt = |s: Option<&str>| s.map_or_else(|| "null".to_owned(), text);
+        out.push_str("{\"type\":");
+        out.push_str(&text(self.kind));
+        out.push_str(",\"uuid\":");
+        out.push_str(&text(self.uuid));
+        out.push_str(",\"session_id\":");
+        out.push_str(&text(self.session_id));
+        out.push_str(",\"message\":");
+        out.push_str(self.message);
+        out.push_str(",\"parent_tool_use_id\":");
+        out.push_str(&opt(self.parent_tool_use_id));
+        out.push_str(",\"parent_agent_id\":");
+        out.push_str(&opt(self.parent_agent_id));
+        out.push('}');
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::line_index::index_file;
+    use super::*;
+
+    /// Each message reads as its line parsed whole: odd lines included (a
+    /// repeated key, no message, a message that is no object, escapes).
+    #[test]
+    fn messages_read_as_their_lines_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jsonl");
+        for count in [3usize, 150] {
+            let mut lines = Vec::new();
+            for i in 0..count {
+                let kind = if i % 2 == 0 { "user" } else { "assistant" };
+                let line = match i % 7 {
+                    1 => format!(
+                        r#"{{"type":"{kind}","uuid":"u{i}","message":{{"content":"a"}},"sessionId":"s","message":{{"content":"b\u00e9"}}}}"#
+                    ),
+                    2 => format!(r#"{{"type":"{kind}","uuid":"u{i}","sessionId":"s"}}"#),
+                    3 => format!(
+                        r#"{{"type":"{kind}","uuid":"u{i}","message":"text \"q\"","sessionId":7}}"#
+                    ),
+                    _ => format!(
+                        r#"  {{"type":"{kind}","uuid":"u\u0030{i}","sessionId":"s\n","message":{{"role":"r","content":[{{"type":"text","text":"{i}"}}]}},"other":[1,2]}} "#
+                    ),
+                };
+                lines.push(line);
+            }
+            std::fs::write(&path, lines.join("\n")).unwrap();
+            let (nodes, spans) = index_file(&path).unwrap();
+            assert_eq!(nodes.len(), count);
+            let all: Vec<usize> = (0..count).collect();
+            let file = File::open(&path).unwrap();
+            let read = MessageLines::new(file, &nodes, spans, &all, None, Some("p".into()));
+            // An error of `f` stops the reading.
+            let mut seen = 0;
+            let stopped = read.for_each(|_| {
+                seen += 1;
+                if seen == 2 {
+                    Err(())
+                } else {
+                    Ok(())
+                }
+            });
+            assert_eq!((stopped, seen), (Err(()), 2));
+            let expected: Vec<SessionMessage> = lines
+                .iter()
+                .map(|l| to_message(&serde_json::from_str(l).unwrap(), None, Some("p")))
+                .collect();
+            assert_eq!(read.into_messages(), expected);
+        }
+    }
+}
