@@ -470,16 +470,14 @@ async fn a_cli_that_never_goes_idle_does_not_hang_the_query() {
 #[tokio::test]
 async fn a_tracked_background_agent_keeps_stdin_open_past_the_ceiling() {
     let (_dir, pid) = pid_file();
+    let late = late_permission_request();
     let steps = started(json!([
         {"emit": {"type": "system", "subtype": "session_state_changed", "state": "running"}},
         {"emit": {"type": "system", "subtype": "task_started", "task_id": "a1", "task_type": "local_agent", "description": "d", "session_id": "s", "uuid": "u1"}},
         {"emit": result_line()},
         {"sleep": 1.0},
         // The agent, still running, asks for a permission: the answer needs stdin.
-        {"emit": {"type": "control_request", "request_id": "r1", "request": {
-            "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
-            "permission_suggestions": [], "tool_use_id": "t1"}}},
-        {"echo_stdin": {"count": 1, "system": true}},
+        late[0], late[1],
         {"emit": {"type": "system", "subtype": "task_notification", "task_id": "a1", "status": "completed", "output_file": "", "summary": "done", "session_id": "s", "uuid": "u2"}},
         {"wait_stdin_eof": true},
         {"exit": 0}
@@ -493,11 +491,8 @@ async fn a_tracked_background_agent_keeps_stdin_open_past_the_ceiling() {
     let items = collect(options, Duration::from_secs(20)).await;
     let took = started_at.elapsed();
     assert!(items.iter().all(Result::is_ok), "{items:?}");
-    let answered = items.iter().flatten().any(|m| {
-        m.subtype() == Some("echo") && m.to_value()["data"]["response"]["subtype"] == "success"
-    });
     assert!(
-        answered,
+        late_request_answered(&items),
         "the agent's permission request got no answer: {items:?}"
     );
     assert!(took >= Duration::from_millis(1000), "{took:?}");
@@ -517,15 +512,13 @@ async fn work_after_the_result_stops_the_run_end_ceiling() {
         assistant,
     ] {
         let (_dir, pid) = pid_file();
+        let late = late_permission_request();
         let steps = started(json!([
             {"emit": {"type": "system", "subtype": "session_state_changed", "state": "running"}},
             {"emit": result_line()},
             {"emit": after_result},
             {"sleep": 1.0},
-            {"emit": {"type": "control_request", "request_id": "r1", "request": {
-                "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
-                "permission_suggestions": [], "tool_use_id": "t1"}}},
-            {"echo_stdin": {"count": 1, "system": true}},
+            late[0], late[1],
             {"emit": result_line()},
             {"emit": {"type": "system", "subtype": "session_state_changed", "state": "idle"}},
             {"wait_stdin_eof": true},
@@ -538,12 +531,29 @@ async fn work_after_the_result_stops_the_run_end_ceiling() {
             }));
         let items = collect(options, Duration::from_secs(20)).await;
         assert!(items.iter().all(Result::is_ok), "{items:?}");
-        let answered = items.iter().flatten().any(|m| {
-            m.subtype() == Some("echo") && m.to_value()["data"]["response"]["subtype"] == "success"
-        });
-        assert!(answered, "the late request got no answer: {items:?}");
+        assert!(
+            late_request_answered(&items),
+            "the late request got no answer: {items:?}"
+        );
         assert_gone(&pid).await;
     }
+}
+
+/// A permission request the CLI sends after the turn, and the fake's echo of our answer.
+fn late_permission_request() -> [Value; 2] {
+    [
+        json!({"emit": {"type": "control_request", "request_id": "r1", "request": {
+            "subtype": "can_use_tool", "tool_name": "Bash", "input": {"command": "x"},
+            "permission_suggestions": [], "tool_use_id": "t1"}}}),
+        json!({"echo_stdin": {"count": 1, "system": true}}),
+    ]
+}
+
+/// True when the fake echoed a success answer to the late request (stdin was still open).
+fn late_request_answered(items: &[claude_wire::Result<Message>]) -> bool {
+    items.iter().flatten().any(|m| {
+        m.subtype() == Some("echo") && m.to_value()["data"]["response"]["subtype"] == "success"
+    })
 }
 
 /// A consumer far behind a flood: the reader stops reading ahead (the CLI's writes wait), loses
