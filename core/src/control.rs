@@ -100,7 +100,9 @@ impl Control {
                 McpServerConfig::Sdk(server) => in_process.push((name, server)),
             }
         }
-        all.extend(self.session.sdk_servers().replace(in_process));
+        if let Some(handlers) = self.session.handlers() {
+            all.extend(handlers.mcp_servers.replace(in_process));
+        }
         all
     }
 

@@ -57,12 +57,14 @@ pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt) {
     let fed = match prompt {
         Prompt::Text(text) => {
             let results_before = io.results_seen();
-            io.send_user(Value::String(text), "")
-                .await
-                .ok()
-                .map(|_| results_before)
+            let sent = io.send_user(Value::String(text), "").await;
+            io.mark_prompt_written();
+            sent.ok().map(|_| results_before)
         }
-        Prompt::Stream(messages) => write_all(&io, messages).await,
+        Prompt::Stream(messages) => {
+            io.mark_prompt_written();
+            write_all(&io, messages).await
+        }
     };
     match fed {
         // The TypeScript SDK keeps stdin open for a text prompt's whole run, so control

@@ -225,10 +225,13 @@ impl QueryHandle {
         }
     }
 
-    /// Writes one more user message (a stream-json `user` object) to the running CLI, as the
-    /// TypeScript SDK's `streamInput` does on any query, also one started with a text prompt.
+    /// Writes one more user message (a stream-json `user` object) to the running CLI, after
+    /// the query's prompt, as the TypeScript SDK's `streamInput` does on any query, also one
+    /// started with a text prompt.
     pub async fn send_message(&self, message: Value) -> Result<()> {
-        self.start.clone().await?.io().send_raw(message).await
+        let io = self.start.clone().await?.io();
+        io.wait_prompt_written().await;
+        io.send_raw(message).await
     }
 
     /// Waits until the session is over: the CLI's output ended (or the start failed).

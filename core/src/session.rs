@@ -41,7 +41,9 @@ pub(crate) struct Shared {
     transport: Arc<dyn Transport>,
     pending: Pending,
     inflight: Mutex<HashMap<String, AbortHandle>>,
-    handlers: Handlers,
+    /// The user's callbacks; dropped once the CLI's output ended, so that nothing the callbacks
+    /// hold (a binding's references into its language) outlives the run.
+    handlers: RwLock<Option<Arc<Handlers>>>,
     run: watch::Sender<RunState>,
     control_timeout: Duration,
     /// Fail the session when the CLI is silent this long during a turn.
@@ -130,7 +132,7 @@ impl Session {
             transport,
             pending: Pending::default(),
             inflight: Mutex::new(HashMap::new()),
-            handlers: config.handlers,
+            handlers: RwLock::new(Some(Arc::new(config.handlers))),
             run: watch::Sender::new(RunState::default()),
             control_timeout: config.control_timeout,
             stall_timeout: config.stall_timeout,
@@ -208,9 +210,9 @@ impl Session {
         self.shared.clone()
     }
 
-    /// The in-process MCP servers the CLI may call.
-    pub(crate) fn sdk_servers(&self) -> &crate::mcp::SdkServers {
-        &self.shared.handlers.mcp_servers
+    /// The user's callbacks, until the CLI's output ended.
+    pub(crate) fn handlers(&self) -> Option<Arc<Handlers>> {
+        self.shared.handlers()
     }
 
     /// Runs `task` for as long as the session lives. The task must not hold the `Session`

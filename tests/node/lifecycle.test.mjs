@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as wire from '../../bindings-node/js/index.js'
 import * as official from '@anthropic-ai/claude-agent-sdk'
-import { fakeOptions, init, initMessage, result } from './helpers.mjs'
+import { fakeOptions, init, initMessage, result, runNode, QUICK_CLI } from './helpers.mjs'
 
 /** What happened, in order: message types, `stdin closed`, then `done`, the error or `open`. */
 async function timeline(sdk, steps, { extra = {}, prompt = 'go', drive, waitMs = 2500 } = {}) {
@@ -111,4 +111,36 @@ test('an abortController aborted before query() fails the call itself', () => {
   const abortController = new AbortController()
   abortController.abort()
   assert.throws(() => wire.query({ prompt: 'go', options: { abortController } }), wire.AbortError)
+})
+
+test('a finished query with callbacks can be garbage-collected (nothing native holds it)', async () => {
+  const index = new URL('../../bindings-node/js/index.js', import.meta.url).href
+  const out = await runNode(`
+    import v8 from 'node:v8'
+    import vm from 'node:vm'
+    import { query, createSdkMcpServer } from '${index}'
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc')
+    let collected = 0
+    const registry = new FinalizationRegistry(() => collected++)
+    for (let i = 0; i < 20; i++) {
+      const options = {
+        pathToClaudeCodeExecutable: '${QUICK_CLI}',
+        canUseTool: async () => ({ behavior: 'allow' }),
+        hooks: { PreToolUse: [{ hooks: [async () => ({})] }] },
+        mcpServers: { calc: createSdkMcpServer({ name: 'calc', tools: [] }) },
+      }
+      const q = query({ prompt: 'x', options })
+      registry.register(q, i)
+      for await (const m of q) {}
+    }
+    for (let i = 0; i < 10 && collected < 19; i++) {
+      gc()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    console.log('collected', collected)
+  `)
+  assert.equal(out.code, 0, out.stderr)
+  const collected = Number(out.stdout.match(/collected (\d+)/)?.[1])
+  assert.ok(collected >= 19, out.stdout)
 })

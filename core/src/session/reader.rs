@@ -127,7 +127,8 @@ impl Shared {
 
     /// Answers a CLI request with the user's callback. The callback is polled here once: one
     /// that answers without waiting (a Rust closure that needs no await) is answered on the
-    /// reader, with no task and no wake-up; one that waits goes on as a task of its own.
+    /// reader, with no task and no wake-up; one that waits goes on as a task of its own, and so
+    /// does every Python callback (see below).
     fn spawn_handler(self: &Arc<Self>, mut frame: Map<String, Value>) {
         let Some(id) = frame
             .get("request_id")
@@ -140,12 +141,14 @@ impl Shared {
             Some(Value::Object(request)) => request,
             _ => Map::new(),
         };
+        let Some(handlers) = self.handlers() else {
+            return;
+        };
         let shared = self.clone();
         let (abort, registration) = AbortHandle::new_pair();
         let task_id = id.clone();
         let answer = async move {
-            let handled =
-                crate::callback::guarded("callback", shared.handlers.handle(request, &task_id));
+            let handled = crate::callback::guarded("callback", handlers.handle(request, &task_id));
             let outcome = match shared.callback_timeout {
                 Some(limit) => tokio::time::timeout(limit, handled)
                     .await
@@ -172,6 +175,12 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, abort);
         let mut task = Box::pin(Abortable::new(answer, registration));
+        // A Python callback's first poll takes the GIL and calls into Python: never on the
+        // reader, which must not wait for another thread's lock.
+        if self.flavour == Flavour::Python {
+            tokio::spawn(task);
+            return;
+        }
         let mut first = Context::from_waker(futures::task::noop_waker_ref());
         if task.as_mut().poll(&mut first).is_pending() {
             // Polled again by the runtime, with a waker of its own.
@@ -361,6 +370,7 @@ pub(super) async fn read_loop(
     };
     shared.pending.close(reason);
     shared.run.send_modify(|run| run.finished = true);
+    shared.drop_handlers();
     if let Some(error) = terminal {
         let _ = reading
             .tx

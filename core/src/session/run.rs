@@ -3,9 +3,11 @@
 //! or the run-end ceiling passing between turns.
 
 use super::Shared;
+use crate::handlers::Handlers;
 use crate::options::ClaudeAgentOptions;
 use crate::Flavour;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where the current run stands; drives when a one-shot query may close stdin.
@@ -19,6 +21,8 @@ pub(crate) struct RunState {
     pub finished: bool,
     /// A user message was written and its result has not arrived yet: a turn is under way.
     pub awaiting_result: bool,
+    /// The prompt's first message is written (or will never be): later messages go after it.
+    pub prompt_written: bool,
     /// The CLI's main thread is producing a turn of its own accord (assistant output with no
     /// parent tool use after a result, e.g. woken by a background task): until its result (or,
     /// under the TypeScript SDK's rule, the next state change) the ceiling does not count.
@@ -114,6 +118,35 @@ impl Shared {
         });
     }
 
+    /// The user's callbacks, until the CLI's output ended.
+    pub(crate) fn handlers(&self) -> Option<Arc<Handlers>> {
+        self.handlers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The CLI's output ended: no request can come any more, so the callbacks go (a call under
+    /// way keeps its own reference until it is answered).
+    pub(crate) fn drop_handlers(&self) {
+        self.handlers
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+    }
+
+    /// The prompt's first message is out (or nothing will be written).
+    pub(crate) fn mark_prompt_written(&self) {
+        self.run
+            .send_if_modified(|run| !std::mem::replace(&mut run.prompt_written, true));
+    }
+
+    /// Waits until the prompt's first message is out, or the session ended.
+    pub(crate) async fn wait_prompt_written(&self) {
+        let mut run = self.run.subscribe();
+        let _ = run.wait_for(|s| s.prompt_written || s.finished).await;
+    }
+
     /// Waits for a result after the first `results_before`, or the session's end.
     pub(crate) async fn wait_result(&self, results_before: u64) {
         let mut run = self.run.subscribe();
@@ -127,7 +160,7 @@ impl Shared {
     ///
     /// [`Handlers::bidirectional`]: crate::handlers::Handlers::bidirectional
     pub(crate) fn bidirectional(&self) -> bool {
-        self.handlers.bidirectional()
+        self.handlers().is_some_and(|h| h.bidirectional())
     }
 
     pub(crate) fn flavour(&self) -> Flavour {

@@ -95,9 +95,12 @@ impl SubprocessConfig {
 /// Runs the CLI as a child process.
 ///
 /// The child runs with exactly the command's environment, in its own process group, and (on
-/// Linux) is killed when this process dies. stdout is framed by a reader task, stderr drained by
-/// another. Dropping the transport without [`close`](Transport::close) kills the process group;
-/// the child is always reaped.
+/// Linux) is killed when this process dies. stderr is drained by a task. stdout is framed by a
+/// reader that runs inside whoever polls the stream of [`read_lines`](Transport::read_lines) or
+/// [`read_frames`](Transport::read_frames) (no hand-over between tasks); a stream that is taken
+/// but not polled therefore lets the CLI block once its pipe is full, and a dropped stream hands
+/// the reader to a task that drains stdout. Dropping the transport without
+/// [`close`](Transport::close) kills the process group; the child is always reaped.
 pub struct SubprocessTransport {
     command: CliCommand,
     config: SubprocessConfig,
