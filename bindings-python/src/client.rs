@@ -21,8 +21,34 @@ use std::time::Duration;
 pub struct Client {
     client: Owned<Arc<ClaudeClient>>,
     cell: LoopCell,
-    /// Prompt pumps running on the caller's loop (cancelled on disconnect/drop).
-    pumps: Mutex<Vec<Py<PyAny>>>,
+    /// Prompt pumps running on the caller's loop (cancelled on disconnect/drop, and when a
+    /// connect fails or is cancelled).
+    pumps: Arc<Mutex<Vec<Py<PyAny>>>>,
+}
+
+/// Cancels the prompt pumps when dropped armed: a connect that fails or is cancelled leaves
+/// nothing running (the core drops the CLI it was starting).
+struct PumpsGuard {
+    pumps: Arc<Mutex<Vec<Py<PyAny>>>>,
+    armed: bool,
+}
+
+impl Drop for PumpsGuard {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let pumps = self
+            .pumps
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        pyfuture::attach(|py| {
+            for task in pumps {
+                let _ = cancel_task(task.bind(py));
+            }
+        });
+    }
 }
 
 fn done(result: claude_wire::Result<()>) -> Completion {
@@ -93,7 +119,7 @@ impl Client {
         Client {
             client: Owned::new(Arc::new(client)),
             cell,
-            pumps: Mutex::new(Vec::new()),
+            pumps: Arc::default(),
         }
     }
 
@@ -143,7 +169,7 @@ impl Client {
         Ok(Client {
             client: Owned::new(Arc::new(client)),
             cell,
-            pumps: Mutex::new(Vec::new()),
+            pumps: Arc::default(),
         })
     }
 
@@ -163,7 +189,16 @@ impl Client {
             None => (None, None),
         };
         self.start_pump(py, pump)?;
-        pyfuture::spawn(py, async move { done(client.connect(core_prompt).await) })
+        let mut guard = PumpsGuard {
+            pumps: self.pumps.clone(),
+            armed: true,
+        };
+        pyfuture::spawn(py, async move {
+            let connected = client.connect(core_prompt).await;
+            guard.armed = connected.is_err();
+            drop(guard);
+            done(connected)
+        })
     }
 
     // A literal default (not `String`), so that `__text_signature__` shows it to stubtest.

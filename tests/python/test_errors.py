@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +68,19 @@ async def test_client_connect_failure_leaves_client_disconnected(tmp_path: Path)
         await client.connect()
     with pytest.raises(claude_wire.CLIConnectionError, match="Not connected"):
         await client.query("hi")
+
+
+async def test_a_failed_connect_stops_its_prompt_stream(tmp_path: Path) -> None:
+    closed = asyncio.Event()
+
+    async def prompts() -> AsyncIterator[dict[str, Any]]:
+        try:
+            yield {"type": "user", "message": {"role": "user", "content": "hi"}}
+            await asyncio.sleep(60)
+        finally:
+            closed.set()
+
+    client = ClaudeSDKClient(ClaudeAgentOptions(cli_path=str(tmp_path / "missing")))
+    with pytest.raises(claude_wire.CLIConnectionError):
+        await client.connect(prompts())
+    await asyncio.wait_for(closed.wait(), 5)

@@ -48,15 +48,12 @@ class ClaudeSDKClient:
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given.
 
-        Connecting again reconnects; a client from a ``SessionPool`` takes up its warm CLI.
+        Connecting again reconnects; a client from a ``SessionPool`` takes up its warm CLI; a
+        connect that fails or is cancelled leaves nothing running (all decided natively).
         """
         if self._native is None:
             self._native = _native.Client(self.options, self._transport)
-        try:
-            await self._native.connect(prompt)
-        except BaseException:
-            await self.disconnect()
-            raise
+        await self._native.connect(prompt)
 
     async def query(
         self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default"
@@ -129,9 +126,8 @@ class ClaudeSDKClient:
 
     async def disconnect(self) -> None:
         """Ends the session and reaps the CLI. Safe to call more than once."""
-        session, self._native = self._native, None
-        if session is not None:
-            await session.disconnect()
+        if self._native is not None:
+            await self._native.disconnect()
 
     async def __aenter__(self) -> ClaudeSDKClient:
         await self.connect()
