@@ -19,8 +19,22 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve()
+
+
+def result_frame(**fields: Any) -> dict[str, Any]:
+    """The least ``result`` frame (the end of a turn), with ``fields`` added."""
+    return {
+        "type": "result",
+        "subtype": "success",
+        "is_error": False,
+        "duration_ms": 1,
+        "duration_api_ms": 1,
+        "num_turns": 1,
+        **fields,
+    }
 
 
 def answer(request: dict) -> None:

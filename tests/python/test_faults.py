@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import LoopWatch, child_pids, wait_no_children
+from fake_cli import result_frame
 
 import claude_wire
 from claude_wire import (
@@ -61,17 +62,7 @@ ASSISTANT = {
         "content": [{"type": "text", "text": "hi"}],
     },
 }
-RESULT = {
-    "type": "result",
-    "subtype": "success",
-    "is_error": False,
-    "duration_ms": 1,
-    "duration_api_ms": 1,
-    "num_turns": 1,
-    "result": "ok",
-    "total_cost_usd": 0,
-    **S,
-}
+RESULT = result_frame(result="ok", total_cost_usd=0, **S)
 PERMISSION_REQUEST = {
     "type": "control_request",
     "request_id": "r1",

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from fake_cli import result_frame
 
 import claude_wire
 from claude_wire import (
@@ -30,15 +31,7 @@ from claude_wire import (
 
 S = {"session_id": "sess-1"}
 # The least result frame: the end of a turn.
-RESULT = {
-    "type": "result",
-    "subtype": "success",
-    "is_error": False,
-    "duration_ms": 1,
-    "duration_api_ms": 1,
-    "num_turns": 1,
-    **S,
-}
+RESULT = result_frame(**S)
 
 FRAMES: list[dict[str, Any]] = [
     {

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import wait_no_children
+from fake_cli import result_frame
 
 import claude_wire
 from claude_wire import ClaudeSDKClient, ResultMessage, SystemMessage, Transport
@@ -28,16 +29,7 @@ INIT = {
     "permissionMode": "default",
     "apiKeySource": "none",
 }
-RESULT = {
-    "type": "result",
-    "subtype": "success",
-    "is_error": False,
-    "duration_ms": 1,
-    "duration_api_ms": 1,
-    "num_turns": 1,
-    "session_id": "s",
-    "result": "done",
-}
+RESULT = result_frame(session_id="s", result="done")
 TURN = [
     {"answer_initialize": {"via": "transport"}},
     {"expect_stdin": {"type": "user"}},
