@@ -11,7 +11,7 @@ use claude_wire::sessions::MessageLines;
 use claude_wire::Flavour;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyType};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -42,9 +42,7 @@ pub fn sessions_call<'py>(
 /// read. A message whose text Python cannot hold (a lone surrogate escape) is skipped, as the
 /// core's parsed reading skips it.
 fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<'py, PyAny>> {
-    let class = classes(py)?.SessionMessage.bind(py);
-    let new = py.get_type::<PyAny>().getattr(intern!(py, "__new__"))?;
-    let new_args = PyTuple::new(py, [class])?;
+    let class = classes(py)?.SessionMessage.bind(py).cast::<PyType>()?;
     let mut items = Vec::with_capacity(lines.len());
     // Shared by every message: object keys, and the kinds and session ids (one string each).
     let keys = pyjson_text::Keys::default();
@@ -65,12 +63,34 @@ fn messages_to_py<'py>(py: Python<'py>, lines: &MessageLines) -> PyResult<Bound<
             shared(m.parent_tool_use_id),
         )?;
         fields.set_item(intern!(py, "parent_agent_id"), shared(m.parent_agent_id))?;
-        let item = new.call1(&new_args)?;
-        item.setattr(intern!(py, "__dict__"), fields)?;
-        items.push(item);
+        items.push(instance_with_dict(class, fields)?);
         Ok::<(), PyErr>(())
     })?;
     Ok(PyList::new(py, items)?.into_any())
+}
+
+/// `object.__new__(class)` with `fields` as its instance dict: what the dataclass's
+/// `__init__` would leave, without the calls through Python (a plain class of ours: its
+/// `__new__` is `object`'s).
+fn instance_with_dict<'py>(
+    class: &Bound<'py, PyType>,
+    fields: Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    // SAFETY: the GIL is held; the type object is alive (borrowed from `class`), and the new
+    // reference is owned by the `Bound` at once.
+    let item = unsafe {
+        let raw = pyo3::ffi::PyType_GenericAlloc(class.as_type_ptr(), 0);
+        Bound::from_owned_ptr_or_err(py, raw)?
+    };
+    // SAFETY: as above; `fields` is a dict, as the setter requires.
+    let set = unsafe {
+        pyo3::ffi::PyObject_GenericSetDict(item.as_ptr(), fields.as_ptr(), std::ptr::null_mut())
+    };
+    if set != 0 {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(item)
 }
 
 /// Pauses Python's cyclic garbage collector while a page of messages is built (when it was

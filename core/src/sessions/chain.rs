@@ -5,42 +5,66 @@
 pub(crate) use super::node::Node;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-/// The uuid index the walks use: each uuid's last entry, and the uuids in first-seen order.
+/// The uuid index the walks use. Each distinct uuid has a slot (in first-seen order), and
+/// the walks work on slots and node indices: a uuid is hashed once per entry, not at every
+/// step of every walk.
 struct Index<'n> {
     by_uuid: HashMap<&'n str, usize>,
-    order: Vec<&'n str>,
+    /// Per node: its uuid's slot.
+    slot: Vec<usize>,
+    /// Per slot: the last node with that uuid (the one a `parentUuid` reaches).
+    last: Vec<usize>,
+    /// Per node: its parent's slot, when the parent is in the file.
+    parent: Vec<Option<usize>>,
 }
 
 impl<'n> Index<'n> {
     fn new(nodes: &'n [Node]) -> Self {
         let mut by_uuid = HashMap::with_capacity(nodes.len());
-        let mut order = Vec::with_capacity(nodes.len());
-        for (i, node) in nodes.iter().enumerate() {
-            if by_uuid.insert(&*node.uuid, i).is_none() {
-                order.push(&*node.uuid);
-            }
+        let mut last = Vec::with_capacity(nodes.len());
+        let slot: Vec<usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let s = *by_uuid.entry(&*node.uuid).or_insert(last.len());
+                if s == last.len() {
+                    last.push(i);
+                }
+                last[s] = i;
+                s
+            })
+            .collect();
+        let parent = nodes
+            .iter()
+            .map(|n| n.parent.as_deref().and_then(|p| by_uuid.get(p).copied()))
+            .collect();
+        Index {
+            by_uuid,
+            slot,
+            last,
+            parent,
         }
-        Index { by_uuid, order }
     }
 
-    fn parent_of(&self, nodes: &[Node], i: usize) -> Option<usize> {
-        nodes[i]
-            .parent
-            .as_deref()
-            .and_then(|p| self.by_uuid.get(p).copied())
+    fn slots(&self) -> usize {
+        self.last.len()
     }
 
-    /// The entries from `leaf` back to the root, root first, and their uuids.
-    fn walk(&self, nodes: &'n [Node], leaf: usize) -> (Vec<usize>, HashSet<&'n str>) {
+    fn parent_of(&self, i: usize) -> Option<usize> {
+        self.parent[i].map(|s| self.last[s])
+    }
+
+    /// The entries from `leaf` back to the root, root first, and which slots they hold.
+    fn walk(&self, leaf: usize) -> (Vec<usize>, Vec<bool>) {
         let mut chain = Vec::new();
-        let mut seen = HashSet::with_capacity(self.order.len());
+        let mut seen = vec![false; self.slots()];
         let mut cur = Some(leaf);
         while let Some(i) = cur {
-            if !seen.insert(&*nodes[i].uuid) {
+            if std::mem::replace(&mut seen[self.slot[i]], true) {
                 break;
             }
             chain.push(i);
-            cur = self.parent_of(nodes, i);
+            cur = self.parent_of(i);
         }
         chain.reverse();
         (chain, seen)
@@ -56,29 +80,32 @@ pub(crate) fn conversation(nodes: &[Node]) -> Vec<usize> {
         return Vec::new();
     }
     let index = Index::new(nodes);
-    let parents: HashSet<&str> = nodes.iter().filter_map(|n| n.parent.as_deref()).collect();
+    let mut is_parent = vec![false; index.slots()];
+    for &s in index.parent.iter().flatten() {
+        is_parent[s] = true;
+    }
     let mut leaves = Vec::new();
-    for (t, node) in nodes.iter().enumerate() {
-        if parents.contains(&*node.uuid) {
+    for t in 0..nodes.len() {
+        if is_parent[index.slot[t]] {
             continue;
         }
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::new();
         let mut cur = Some(t);
         while let Some(i) = cur {
-            if !seen.insert(&*nodes[i].uuid) {
+            if !seen.insert(index.slot[i]) {
                 break;
             }
             if nodes[i].is_user_or_assistant() {
                 leaves.push(i);
                 break;
             }
-            cur = index.parent_of(nodes, i);
+            cur = index.parent_of(i);
         }
     }
     if leaves.is_empty() {
         return Vec::new();
     }
-    let position = |i: usize| index.by_uuid[&*nodes[i].uuid];
+    let position = |i: usize| index.last[index.slot[i]];
     let pick = |candidates: &[usize]| {
         let mut best = candidates[0];
         for &c in &candidates[1..] {
@@ -98,7 +125,7 @@ pub(crate) fn conversation(nodes: &[Node]) -> Vec<usize> {
     } else {
         pick(&main)
     };
-    let (chain, seen) = index.walk(nodes, leaf);
+    let (chain, seen) = index.walk(leaf);
     recover_parallel(nodes, &index, chain, seen)
 }
 
@@ -113,11 +140,11 @@ fn same_writer(a: &Node, b: &Node) -> bool {
 /// out and the walk keeps only the branch the next turn continued from. For each response on
 /// the chain, its entries and results the walk missed are inserted after its last entry on the
 /// chain (timestamp order, stable).
-fn recover_parallel<'n>(
-    nodes: &'n [Node],
-    index: &Index<'n>,
+fn recover_parallel(
+    nodes: &[Node],
+    index: &Index<'_>,
     chain: Vec<usize>,
-    mut seen: HashSet<&'n str>,
+    mut seen: Vec<bool>,
 ) -> Vec<usize> {
     let assistants: Vec<usize> = chain
         .iter()
@@ -136,8 +163,7 @@ fn recover_parallel<'n>(
     let mut siblings: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut call_owner: HashMap<&str, Option<usize>> = HashMap::new();
     let mut results: Vec<usize> = Vec::new();
-    for uuid in &index.order {
-        let i = index.by_uuid[uuid];
+    for &i in &index.last {
         let node = &nodes[i];
         if let (Some(mid), "assistant") = (node.message_id.as_deref(), &*node.kind) {
             siblings.entry(mid).or_default().push(i);
@@ -157,29 +183,29 @@ fn recover_parallel<'n>(
             results.push(i);
         }
     }
-    let mut by_assistant: HashMap<&str, Vec<usize>> = HashMap::new();
+    // By the slot of the assistant entry: the results that answer it.
+    let mut by_assistant: Vec<Vec<usize>> = vec![Vec::new(); index.slots()];
     for &r in &results {
         let result = &nodes[r];
-        if let Some(parent) = result.parent.as_deref() {
-            by_assistant.entry(parent).or_default().push(r);
+        if let Some(parent) = index.parent[r] {
+            by_assistant[parent].push(r);
         }
         if let Some(source) = result.source_tool_assistant.as_deref() {
             if let Some(&s) = index.by_uuid.get(source) {
-                if same_writer(result, &nodes[s]) {
-                    by_assistant.entry(source).or_default().push(r);
+                if same_writer(result, &nodes[index.last[s]]) {
+                    by_assistant[s].push(r);
                 }
             }
         }
         for call in &result.tool_result_ids {
             if let Some(Some(owner)) = call_owner.get(&**call) {
                 if same_writer(result, &nodes[*owner]) {
-                    by_assistant.entry(&nodes[*owner].uuid).or_default().push(r);
+                    by_assistant[index.slot[*owner]].push(r);
                 }
             }
         }
     }
     let mut answered_on_chain: Option<HashSet<&str>> = None;
-    let mut file_position: Option<HashMap<&str, usize>> = None;
     let mut processed: HashSet<&str> = HashSet::new();
     let mut inserts: HashMap<usize, Vec<usize>> = HashMap::new();
     let ts = |i: &usize| nodes[*i].timestamp.as_deref().unwrap_or("");
@@ -193,29 +219,22 @@ fn recover_parallel<'n>(
         let group: &[usize] = siblings
             .get(mid)
             .map_or(std::slice::from_ref(&a), |g| g.as_slice());
-        let members: HashSet<&str> = group.iter().map(|&m| &*nodes[m].uuid).collect();
+        let members: HashSet<usize> = group.iter().map(|&m| index.slot[m]).collect();
         let mut orphan_siblings: Vec<usize> = group
             .iter()
             .copied()
-            .filter(|&m| !seen.contains(&*nodes[m].uuid))
+            .filter(|&m| !seen[index.slot[m]])
             .collect();
         let mut orphan_results = Vec::new();
         let mut strays = Vec::new();
-        let mut collected: HashSet<&str> = HashSet::new();
+        let mut collected: HashSet<usize> = HashSet::new();
         for &m in group {
-            for &r in by_assistant
-                .get(&*nodes[m].uuid)
-                .map_or(&[][..], |v| v.as_slice())
-            {
-                let ruuid = &*nodes[r].uuid;
-                if seen.contains(ruuid) || !collected.insert(ruuid) {
+            for &r in &by_assistant[index.slot[m]] {
+                let rslot = index.slot[r];
+                if seen[rslot] || !collected.insert(rslot) {
                     continue;
                 }
-                if nodes[r]
-                    .parent
-                    .as_deref()
-                    .is_some_and(|p| members.contains(p))
-                {
+                if index.parent[r].is_some_and(|p| members.contains(&p)) {
                     orphan_results.push(r);
                 } else {
                     strays.push(r);
@@ -229,29 +248,17 @@ fn recover_parallel<'n>(
                     .flat_map(|&i| nodes[i].tool_result_ids.iter().map(|s| &**s))
                     .collect()
             });
-            let positions = file_position.get_or_insert_with(|| {
-                index
-                    .order
-                    .iter()
-                    .enumerate()
-                    .map(|(p, u)| (*u, p))
-                    .collect()
-            });
             let mut answered = on_chain.clone();
             for &r in &orphan_results {
                 answered.extend(nodes[r].tool_result_ids.iter().map(|s| &**s));
             }
-            strays.sort_by_key(|&r| {
-                positions
-                    .get(&*nodes[r].uuid)
-                    .copied()
-                    .unwrap_or(usize::MAX)
-            });
+            // File order of first appearance: the slot.
+            strays.sort_by_key(|&r| index.slot[r]);
             for r in strays {
                 let calls = &nodes[r].tool_result_ids;
                 let open = calls.iter().any(|c| {
                     !answered.contains(&**c)
-                        && matches!(call_owner.get(&**c), Some(Some(o)) if members.contains(&*nodes[*o].uuid))
+                        && matches!(call_owner.get(&**c), Some(Some(o)) if members.contains(&index.slot[*o]))
                 });
                 if !open {
                     continue;
@@ -267,7 +274,7 @@ fn recover_parallel<'n>(
         orphan_results.sort_by(|x, y| ts(x).cmp(ts(y)));
         orphan_siblings.extend(orphan_results);
         for &r in &orphan_siblings {
-            seen.insert(&*nodes[r].uuid);
+            seen[index.slot[r]] = true;
         }
         inserts.insert(anchor[mid], orphan_siblings);
     }
@@ -289,7 +296,7 @@ pub(crate) fn subagent_conversation(nodes: &[Node]) -> Vec<usize> {
     let Some(leaf) = nodes.iter().rposition(Node::is_user_or_assistant) else {
         return Vec::new();
     };
-    Index::new(nodes).walk(nodes, leaf).0
+    Index::new(nodes).walk(leaf).0
 }
 
 /// Whether a chain entry is returned: a user or assistant message (and, when asked, a system

@@ -26,6 +26,51 @@ fn needed(span: &Span) -> (u64, usize) {
 const BATCH_BYTES: u64 = 1 << 20;
 /// The widest gap between two messages that one read still spans.
 const BATCH_GAP: u64 = 32 << 10;
+/// From this many bytes to read, a page is read ahead on a thread of its own.
+const READ_AHEAD_BYTES: u64 = 4 << 20;
+
+/// One read: the lines it covers (indices into the page) and its bytes in the file.
+struct ReadBatch {
+    lines: std::ops::Range<usize>,
+    start: u64,
+    end: u64,
+}
+
+impl ReadBatch {
+    fn len(&self) -> usize {
+        // A page's batch is at most `BATCH_BYTES` or one line, which was read whole once.
+        usize::try_from(self.end - self.start).unwrap_or(usize::MAX)
+    }
+}
+
+/// A batch's bytes as read: checked as UTF-8 as a whole when the reader could, or not.
+#[derive(Clone, Copy)]
+enum Read<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+/// A batch read ahead, owned: the reader thread's [`Read`].
+enum ReadAhead {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl ReadAhead {
+    fn view(&self) -> Read<'_> {
+        match self {
+            ReadAhead::Text(text) => Read::Text(text),
+            ReadAhead::Bytes(bytes) => Read::Bytes(bytes),
+        }
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            ReadAhead::Text(text) => text.into_bytes(),
+            ReadAhead::Bytes(bytes) => bytes,
+        }
+    }
+}
 
 /// A conversation located in its transcript: the lines of one page's messages, not read yet.
 /// [`for_each`](Self::for_each) reads them one at a time, so a binding converts each message
@@ -104,8 +149,9 @@ impl MessageLines {
 
     /// Reads the messages in order and hands each to `f`; stops at the first error of `f`.
     /// A line that cannot be read again is skipped. Messages that follow each other closely in
-    /// the file are read together. (Reading ahead on a thread of its own was measured: the
-    /// hand-over per message cost more than the read it saved.)
+    /// the file are read together, and a large page is read ahead on a thread of its own, one
+    /// batch of lines at a time (a hand-over per message was measured: it cost more than the
+    /// read it saved; one per megabyte does not).
     pub fn for_each<E>(
         &self,
         mut f: impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
@@ -113,10 +159,63 @@ impl MessageLines {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let mut buf = Vec::new();
+        let batches = self.batches();
+        let total: u64 = batches.iter().map(|b| b.end - b.start).sum();
+        if total < READ_AHEAD_BYTES {
+            let mut buf = Vec::new();
+            for batch in &batches {
+                let read = read_exact_at(file, batch.start, batch.len(), &mut buf).ok();
+                self.emit_batch(file, batch, read.map(Read::Bytes), &mut f)?;
+            }
+            return Ok(());
+        }
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Option<ReadAhead>>(2);
+            let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+            let plan = &batches;
+            scope.spawn(move || {
+                for batch in plan {
+                    let mut buf = spare_rx.try_recv().unwrap_or_default();
+                    let read =
+                        match read_exact_at(file, batch.start, batch.len(), &mut buf) {
+                            Ok(bytes) => {
+                                let len = bytes.len();
+                                buf.truncate(len);
+                                // Checked here, off the consumer's thread, whole: message bounds
+                                // are ASCII, so each message of a valid batch is valid too.
+                                Some(String::from_utf8(buf).map_or_else(
+                                    |e| ReadAhead::Bytes(e.into_bytes()),
+                                    ReadAhead::Text,
+                                ))
+                            }
+                            Err(_) => None,
+                        };
+                    if tx.send(read).is_err() {
+                        break;
+                    }
+                }
+            });
+            for batch in &batches {
+                let Ok(read) = rx.recv() else {
+                    break;
+                };
+                let emitted =
+                    self.emit_batch(file, batch, read.as_ref().map(ReadAhead::view), &mut f);
+                if let Some(read) = read {
+                    let _ = spare_tx.send(ReadAhead::into_bytes(read));
+                }
+                emitted?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The reads that cover the lines: lines that follow each other closely in the file,
+    /// together.
+    fn batches(&self) -> Vec<ReadBatch> {
+        let mut out = Vec::new();
         let mut next = 0;
         while next < self.lines.len() {
-            // The lines one read covers: following each other, close together.
             let (start, first_len) = needed(&self.lines[next].span);
             let mut end = start + first_len as u64;
             let mut last = next + 1;
@@ -129,42 +228,64 @@ impl MessageLines {
                 end = stop;
                 last += 1;
             }
-            let batch = &self.lines[next..last];
+            out.push(ReadBatch {
+                lines: next..last,
+                start,
+                end,
+            });
             next = last;
-            let read = usize::try_from(end - start)
-                .ok()
-                .and_then(|len| read_exact_at(file, start, len, &mut buf).ok());
-            if read.is_some() {
-                for line in batch {
-                    let (at, len) = needed(&line.span);
-                    let from = (at - start) as usize;
-                    self.emit(line, &buf[from..from + len], &mut f)?;
-                }
-                continue;
-            }
-            // The file changed under us: each line on its own, the unreadable ones skipped.
-            for line in batch {
+        }
+        out
+    }
+
+    /// Hands the messages of `batch` to `f`, from its bytes as read (`None`: the read failed,
+    /// the file changed under us, so each line is read on its own and the unreadable skipped).
+    fn emit_batch<E>(
+        &self,
+        file: &File,
+        batch: &ReadBatch,
+        read: Option<Read<'_>>,
+        f: &mut impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let lines = &self.lines[batch.lines.clone()];
+        let Some(read) = read else {
+            let mut buf = Vec::new();
+            for line in lines {
                 let (at, len) = needed(&line.span);
                 if let Ok(bytes) = read_exact_at(file, at, len, &mut buf) {
-                    self.emit(line, bytes, &mut f)?;
+                    self.emit(line, bytes, None, f)?;
                 }
+            }
+            return Ok(());
+        };
+        for line in lines {
+            let (at, len) = needed(&line.span);
+            let range = (at - batch.start) as usize..(at - batch.start) as usize + len;
+            match read {
+                Read::Text(text) => {
+                    if let Some(text) = text.get(range) {
+                        self.emit(line, text.as_bytes(), Some(text), f)?;
+                    }
+                }
+                Read::Bytes(bytes) => self.emit(line, &bytes[range], None, f)?,
             }
         }
         Ok(())
     }
 
-    /// Hands one line's message, read as `bytes`, to `f`.
+    /// Hands one line's message, read as `bytes` (`text` when already checked), to `f`.
     fn emit<E>(
         &self,
         line: &PageLine,
         bytes: &[u8],
+        text: Option<&str>,
         f: &mut impl FnMut(RawSessionMessage<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let parent_tool_use_id = self.parent_tool_use_id.as_deref();
         let parent_agent_id = self.parent_agent_id.as_deref();
         let message = match line.span.message {
             MessageAt::Absent => "null",
-            MessageAt::At { .. } => match std::str::from_utf8(bytes) {
+            MessageAt::At { .. } => match text.map_or_else(|| std::str::from_utf8(bytes), Ok) {
                 Ok(text) => text,
                 Err(_) => return Ok(()),
             },
