@@ -85,11 +85,12 @@ pub(crate) fn conversation(nodes: &[Node]) -> Vec<usize> {
         is_parent[s] = true;
     }
     let mut leaves = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
     for t in 0..nodes.len() {
         if is_parent[index.slot[t]] {
             continue;
         }
-        let mut seen: HashSet<usize> = HashSet::new();
+        seen.clear();
         let mut cur = Some(t);
         while let Some(i) = cur {
             if !seen.insert(index.slot[i]) {
