@@ -9,6 +9,7 @@
 //! Nothing on the reader path awaits a user callback.
 
 mod inbox;
+mod inline_task;
 mod linger;
 mod reader;
 mod run;

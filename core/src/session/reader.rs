@@ -2,6 +2,7 @@
 //! handler task per CLI request, or to the message channel.
 
 use super::inbox::{is_plain_message, Backlog, Batch, BatchSender, Delivery};
+use super::inline_task::InlineTask;
 use super::run::is_main_thread_output;
 use super::Shared;
 use crate::control::{self, ClosedReason};
@@ -13,10 +14,8 @@ use futures::future::{AbortHandle, Abortable};
 use futures::stream::Fuse;
 use futures::{FutureExt, StreamExt};
 use serde_json::{Map, Value};
-use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::Context;
 
 impl Shared {
     pub(super) fn route(
@@ -174,17 +173,15 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, abort);
-        let mut task = Box::pin(Abortable::new(answer, registration));
-        // A Python callback's first poll takes the GIL and calls into Python: never on the
-        // reader, which must not wait for another thread's lock.
+        let task = Box::pin(Abortable::new(answer, registration).map(drop));
+        // Polled by the thread that wakes it: the answer goes out from the thread that
+        // finished the callback (see `inline_task`). A Python callback's first poll takes the
+        // GIL and calls into Python: never on the reader, which must not wait for another
+        // thread's lock.
         if self.flavour == Flavour::Python {
-            tokio::spawn(task);
-            return;
-        }
-        let mut first = Context::from_waker(futures::task::noop_waker_ref());
-        if task.as_mut().poll(&mut first).is_pending() {
-            // Polled again by the runtime, with a waker of its own.
-            tokio::spawn(task);
+            InlineTask::start_on_runtime(task);
+        } else {
+            InlineTask::start(task);
         }
     }
 }

@@ -1,0 +1,136 @@
+//! A task polled by the thread that wakes it, not by a runtime worker.
+//!
+//! A callback's answer is ready on the thread that finished it: the JS thread when a promise
+//! resolves, the asyncio thread when a coroutine returns. Handing the rest of the answer (a
+//! serialisation and one write) to a runtime worker costs a wake-up of another thread per
+//! round trip, which on these machines is the largest part of a round trip. Polled where it
+//! is woken, the answer goes out at once. The rest of the task is short and never blocks: it
+//! converts the answer and writes it (a write that would block waits as a future does).
+
+use futures::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The task's future, and whether a thread is polling it now.
+#[derive(Default)]
+struct Slot {
+    future: Option<Task>,
+    polling: bool,
+    /// Woken while being polled: poll once more before putting it back.
+    again: bool,
+}
+
+/// A future polled by whoever wakes it.
+pub(super) struct InlineTask(Mutex<Slot>);
+
+impl InlineTask {
+    /// Polls `future` once on this thread; later polls happen on the threads that wake it.
+    pub(super) fn start(future: Task) {
+        Self::new(future).run();
+    }
+
+    /// Polls `future` first on a runtime worker (for a first poll that must not happen on the
+    /// caller's thread); later polls happen on the threads that wake it.
+    pub(super) fn start_on_runtime(future: Task) {
+        let task = Self::new(future);
+        tokio::spawn(async move { task.run() });
+    }
+
+    fn new(future: Task) -> Arc<Self> {
+        Arc::new(InlineTask(Mutex::new(Slot {
+            future: Some(future),
+            ..Slot::default()
+        })))
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run(self: Arc<Self>) {
+        let mut future = {
+            let mut slot = self.slot();
+            if slot.polling {
+                slot.again = true;
+                return;
+            }
+            let Some(future) = slot.future.take() else {
+                return;
+            };
+            slot.polling = true;
+            future
+        };
+        let waker = Waker::from(self.clone());
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            // A panic ends the task; it must not unwind into the thread that woke it (a JS or
+            // Python thread, across a foreign boundary).
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.poll_unpin(&mut cx)));
+            let done = !matches!(polled, Ok(Poll::Pending));
+            let mut slot = self.slot();
+            if !done && std::mem::take(&mut slot.again) {
+                drop(slot);
+                continue;
+            }
+            slot.polling = false;
+            if !done {
+                slot.future = Some(future);
+            }
+            return;
+        }
+    }
+}
+
+impl Wake for InlineTask {
+    fn wake(self: Arc<Self>) {
+        self.run();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.clone().run();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn polled_on_the_thread_that_wakes_it() {
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        InlineTask::start(Box::pin(async move {
+            let value = rx.await.unwrap();
+            done_tx.send((value, std::thread::current().id())).unwrap();
+        }));
+        let waker_thread = std::thread::spawn(move || {
+            tx.send(7).unwrap();
+            std::thread::current().id()
+        })
+        .join()
+        .unwrap();
+        let (value, polled_on) = done_rx.recv().unwrap();
+        assert_eq!((value, polled_on), (7, waker_thread));
+    }
+
+    #[tokio::test]
+    async fn a_wake_during_a_poll_polls_again_and_a_panic_stays_inside() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let counted = polls.clone();
+        InlineTask::start(Box::pin(std::future::poll_fn(move |cx| {
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(())
+        })));
+        assert_eq!(polls.load(Ordering::SeqCst), 2);
+        InlineTask::start(Box::pin(async { panic!("inside the task") }));
+    }
+}
