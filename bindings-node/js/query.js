@@ -156,7 +156,7 @@ export class Query {
         this.#buffer[this.#index++] = undefined
         return { value, done: false }
       }
-      if (this.#aborted && !this.#done) {
+      if (this.#aborted && !this.#done && !this.#ahead) {
         this.#finish()
         throw aborted()
       }
@@ -169,7 +169,14 @@ export class Query {
       const text = await (this.#ahead ?? this.#native.nextBatch())
       this.#ahead = null
       const batch = JSON.parse(text)
-      if (this.#aborted) continue // the abort error comes next
+      if (this.#aborted) {
+        // As the official SDK: what the CLI wrote before it stopped still comes (read to the
+        // end of its output), then the abort error.
+        this.#buffer = batch.messages
+        this.#index = 0
+        if (!batch.done && !batch.error) this.#ahead = this.#native.nextBatch()
+        continue
+      }
       if (this.#closing) {
         // Closed by return() or close() while this read was pending: the query is over.
         this.#finish()
@@ -405,6 +412,8 @@ export class Query {
   }
   close() {
     void this.#shutdown()
+    // As the official SDK: the iteration ends here; messages not yet taken are dropped.
+    if (!this.#aborted) this.#finish()
   }
 }
 

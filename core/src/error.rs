@@ -416,6 +416,10 @@ impl Error {
             (_, Error::Pool(problem)) => problem.message(flavour),
             // A store's own error reaches the caller as the store raised it.
             (Flavour::Python | Flavour::Ts, Error::Store { source, .. }) => source.to_string(),
+            // A control call on a query that is over (closed, or its CLI gone).
+            (Flavour::Ts, Error::SessionClosed(_)) => {
+                "Query closed before response received".to_string()
+            }
             // Both official SDKs raise the CLI's own text.
             (Flavour::Python | Flavour::Ts, Error::ControlRequest { message, .. }) => {
                 message.clone()

@@ -144,3 +144,43 @@ test('a finished query with callbacks can be garbage-collected (nothing native h
   const collected = Number(out.stdout.match(/collected (\d+)/)?.[1])
   assert.ok(collected >= 19, out.stdout)
 })
+
+/** Messages up to the end of a query stopped (`abort` or `close`) at its first assistant message. */
+async function stopped(sdk, how) {
+  const said = (n) => ({
+    emit: {
+      type: 'assistant', parent_tool_use_id: null, session_id: 's', uuid: `u${n}`,
+      message: { id: 'm', model: 'x', role: 'assistant', type: 'message', content: [{ type: 'text', text: `t${n}` }] },
+    },
+  })
+  const steps = [...turn, said(1), said(2), said(3), { hang: true }]
+  const abortController = new AbortController()
+  const q = sdk.query({ prompt: 'go', options: fakeOptions(steps, { abortController }) })
+  const seen = []
+  try {
+    for await (const m of q) {
+      seen.push(m.uuid ?? m.type)
+      if (m.uuid === 'u1') how === 'abort' ? abortController.abort() : q.close()
+    }
+    seen.push('done')
+  } catch (error) {
+    seen.push(`${error instanceof sdk.AbortError ? 'AbortError' : error.name}: ${error.message}`)
+  }
+  const late = await q.setModel('x').then(() => 'answered', (error) => `${error.constructor.name}: ${error.message}`)
+  return [...seen, late]
+}
+
+test('abort: what was read still comes, then AbortError; a later control call fails as in the official SDK', async () => {
+  const theirs = await stopped(official, 'abort')
+  const ours = await stopped(wire, 'abort')
+  assert.deepEqual(ours, theirs)
+  assert.deepEqual(ours.slice(1, -2), ['u1', 'u2', 'u3'])
+  assert.equal(ours.at(-2), 'AbortError: Claude Code process aborted by user')
+})
+
+test('close() ends the iteration at once, as in the official SDK', async () => {
+  const theirs = await stopped(official, 'close')
+  const ours = await stopped(wire, 'close')
+  assert.deepEqual(ours, theirs)
+  assert.deepEqual(ours, ['system', 'u1', 'done', 'Error: Query closed before response received'])
+})
