@@ -167,14 +167,16 @@ export class Query {
       }
       if (this.#done) return { value: undefined, done: true }
       const text = await (this.#ahead ?? this.#native.nextBatch())
-      this.#ahead = null
+      // A batch with more to come and no error ends so: the native side then gathers the next
+      // one while this one is parsed and consumed (`nextBatch` never rejects).
+      const more = text.endsWith('],"done":false}') && (this.#aborted || !this.#closing)
+      this.#ahead = more ? this.#native.nextBatch() : null
       const batch = JSON.parse(text)
       if (this.#aborted) {
         // As the official SDK: what the CLI wrote before it stopped still comes (read to the
         // end of its output), then the abort error.
         this.#buffer = batch.messages
         this.#index = 0
-        if (!batch.done && !batch.error) this.#ahead = this.#native.nextBatch()
         continue
       }
       if (this.#closing) {
@@ -191,9 +193,6 @@ export class Query {
       if (batch.done) {
         this.#done = true
         this.#controller?.signal.removeEventListener('abort', this.#onAbort)
-      } else if (!batch.error) {
-        // The native side gathers the next batch while this one is consumed (it never rejects).
-        this.#ahead = this.#native.nextBatch()
       }
     }
   }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 /// At most this many messages, or about this many bytes, in one batch.
-const BATCH_MESSAGES: usize = 1024;
+const BATCH_MESSAGES: usize = 512;
 const BATCH_BYTES: usize = 4 << 20;
 
 /// What the JS layer hands over besides the callbacks.
