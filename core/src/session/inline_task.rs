@@ -1,4 +1,4 @@
-//! A task polled by the thread that wakes it, not by a runtime worker.
+//! A task polled by the thread that wakes it when that is not a runtime thread.
 //!
 //! A callback's answer is ready on the thread that finished it: the JS thread when a promise
 //! resolves, the asyncio thread when a coroutine returns. Handing the rest of the answer (a
@@ -6,6 +6,7 @@
 //! round trip, which on these machines is the largest part of a round trip. Polled where it
 //! is woken, the answer goes out at once. The rest of the task is short and never blocks: it
 //! converts the answer and writes it (a write that would block waits as a future does).
+//! Woken on a runtime thread, the task is spawned there, as any task.
 
 use futures::FutureExt;
 use std::future::Future;
@@ -87,12 +88,20 @@ impl InlineTask {
 }
 
 impl Wake for InlineTask {
+    /// Off the runtime (the JS thread, the asyncio thread: where a binding's callback ends),
+    /// the task is polled here and now. On a runtime thread it is handed to the runtime as
+    /// before: the waker may be the session's reader (an answer to a control request, a
+    /// cancel), which must not run the rest of a callback, nor take the GIL to drop one.
     fn wake(self: Arc<Self>) {
-        self.run();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            tokio::spawn(async move { self.run() });
+        } else {
+            self.run();
+        }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.clone().run();
+        self.clone().wake();
     }
 }
 
@@ -119,18 +128,37 @@ mod tests {
         assert_eq!((value, polled_on), (7, waker_thread));
     }
 
+    #[test]
+    fn a_wake_during_a_poll_polls_again_and_a_panic_stays_inside() {
+        // Off the runtime, as on a binding's own thread.
+        std::thread::spawn(|| {
+            let polls = Arc::new(AtomicUsize::new(0));
+            let counted = polls.clone();
+            InlineTask::start(Box::pin(std::future::poll_fn(move |cx| {
+                if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Poll::Ready(())
+            })));
+            assert_eq!(polls.load(Ordering::SeqCst), 2);
+            InlineTask::start(Box::pin(async { panic!("inside the task") }));
+        })
+        .join()
+        .unwrap();
+    }
+
     #[tokio::test]
-    async fn a_wake_during_a_poll_polls_again_and_a_panic_stays_inside() {
-        let polls = Arc::new(AtomicUsize::new(0));
-        let counted = polls.clone();
-        InlineTask::start(Box::pin(std::future::poll_fn(move |cx| {
-            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            Poll::Ready(())
-        })));
-        assert_eq!(polls.load(Ordering::SeqCst), 2);
-        InlineTask::start(Box::pin(async { panic!("inside the task") }));
+    async fn woken_on_a_runtime_thread_it_runs_as_a_task() {
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        let (done_tx, mut done_rx) = tokio::sync::oneshot::channel();
+        InlineTask::start(Box::pin(async move {
+            let value = rx.await.unwrap();
+            let _ = done_tx.send(value);
+        }));
+        tx.send(3).unwrap();
+        // Not polled inside `send`: the rest runs once this task lets the runtime go on.
+        assert!(done_rx.try_recv().is_err());
+        assert_eq!(done_rx.await.unwrap(), 3);
     }
 }
