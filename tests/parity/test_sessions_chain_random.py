@@ -55,7 +55,11 @@ def transcript(rng: random.Random, size: int) -> list[dict[str, Any]]:
                     {"type": "tool_use", "id": f"call{rng.randrange(8)}", "name": "X", "input": {}},
                 ]
             )
-            entry["message"] = {"id": f"msg{k // 3 + rng.randrange(2)}", "role": "assistant", "content": [block]}
+            entry["message"] = {
+                "id": f"msg{k // 3 + rng.randrange(2)}",
+                "role": "assistant",
+                "content": [block],
+            }
         elif kind == "user" and rng.random() < 0.6:
             entry["message"] = {
                 "role": "user",
