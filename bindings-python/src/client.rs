@@ -201,15 +201,17 @@ impl Client {
         })
     }
 
-    // A literal default (not `String`), so that `__text_signature__` shows it to stubtest.
-    #[pyo3(signature = (prompt, session_id="default"))]
+    /// `session_id`: the core's default when `None`.
+    #[pyo3(signature = (prompt, session_id=None))]
     fn query<'py>(
         &self,
         py: Python<'py>,
         prompt: Bound<'py, PyAny>,
-        session_id: &str,
+        session_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let session_id = session_id.to_owned();
+        let session_id = session_id
+            .unwrap_or(claude_wire::constants::DEFAULT_SESSION_ID)
+            .to_owned();
         capture_loop(py, &self.cell)?;
         let (core_prompt, pump) = prompt::from_py(&prompt)?;
         self.start_pump(py, pump)?;

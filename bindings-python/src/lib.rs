@@ -34,6 +34,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     runtime::install_fork_handler();
     m.add("__version__", claude_wire::VERSION)?;
     m.add("PINNED_CLI_VERSION", claude_wire::PINNED_CLI_VERSION)?;
+    m.add(
+        "DEFAULT_SESSION_ID",
+        claude_wire::constants::DEFAULT_SESSION_ID,
+    )?;
     m.add_class::<ready::Ready>()?;
     m.add_class::<stream::MessageStream>()?;
     m.add_class::<prompt::PromptSink>()?;

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, RwLock};
 /// use futures::StreamExt;
 /// let client = claude_wire::ClaudeClient::new(claude_wire::ClaudeAgentOptions::default());
 /// client.connect(None).await?;
-/// client.query("Hello", "default").await?;
+/// client.query("Hello", claude_wire::constants::DEFAULT_SESSION_ID).await?;
 /// let mut reply = client.receive_response();
 /// while let Some(message) = reply.next().await {
 ///     println!("{:?}", message?);

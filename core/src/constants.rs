@@ -1,5 +1,9 @@
 //! Lists the official SDKs export as constants, so every binding exports the same values.
 
+/// The session id a client's `query` gives a prompt when the caller names none (the official
+/// Python client's default).
+pub const DEFAULT_SESSION_ID: &str = "default";
+
 /// Every hook event the CLI 2.1.330 knows, in the TypeScript SDK's order (`HOOK_EVENTS`).
 pub const HOOK_EVENTS: &[&str] = &[
     "PreToolUse",

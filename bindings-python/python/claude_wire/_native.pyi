@@ -14,6 +14,7 @@ from .types import ClaudeAgentOptions, Message
 __all__ = [
     "__version__",
     "PINNED_CLI_VERSION",
+    "DEFAULT_SESSION_ID",
     "Ready",
     "MessageStream",
     "PromptSink",
@@ -36,6 +37,7 @@ __all__ = [
 
 __version__: str
 PINNED_CLI_VERSION: str
+DEFAULT_SESSION_ID: str
 
 @final
 class Ready(Generator[None, object, Any]):
@@ -79,7 +81,7 @@ class Client:
         self, prompt: str | AsyncIterable[dict[str, Any]] | None = None
     ) -> Awaitable[None]: ...
     def query(
-        self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default"
+        self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str | None = None
     ) -> Awaitable[None]: ...
     def receive_messages(self) -> MessageStream: ...
     def receive_response(self) -> MessageStream: ...

@@ -56,7 +56,9 @@ class ClaudeSDKClient:
         await self._native.connect(prompt)
 
     async def query(
-        self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str = "default"
+        self,
+        prompt: str | AsyncIterable[dict[str, Any]],
+        session_id: str = _native.DEFAULT_SESSION_ID,
     ) -> None:
         """Sends a prompt (a string, or an async iterable of user-message dicts)."""
         await self._session().query(prompt, session_id)
