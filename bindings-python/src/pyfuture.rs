@@ -5,10 +5,16 @@
 //! runtime thread goes through [`attach`], which counts itself in and is refused once shutdown
 //! began; an `atexit` hook ([`shutdown`]) marks shutdown and waits, GIL released, until the
 //! accesses in progress are over.
+//!
+//! A thread without a Python thread state gets a fresh one from every `PyGILState_Ensure` and
+//! loses it at the matching release: an allocation of its frame stack (`mmap`) and a `munmap`
+//! with a TLB flush on every CPU, at every callback. The runtime's own threads keep theirs
+//! from their first access until they stop ([`keep_thread_state`], [`release_thread_state`]).
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -23,10 +29,58 @@ pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     let result = if SHUTTING_DOWN.load(Ordering::SeqCst) {
         None
     } else {
-        Some(Python::attach(f))
+        Some(Python::attach(|py| {
+            keep_thread_state();
+            f(py)
+        }))
     };
     IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     result
+}
+
+thread_local! {
+    /// This is one of the runtime's threads (set when it starts).
+    static RUNTIME_THREAD: Cell<bool> = const { Cell::new(false) };
+    /// This thread holds one extra count on its Python thread state.
+    static KEPT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as a runtime thread: its Python thread state is kept.
+pub fn runtime_thread_started() {
+    RUNTIME_THREAD.with(|t| t.set(true));
+}
+
+/// With the GIL held: on a runtime thread, take one extra count on its thread state so that
+/// releasing the GIL no longer deletes it.
+fn keep_thread_state() {
+    if !RUNTIME_THREAD.with(Cell::get) || KEPT.with(Cell::get) {
+        return;
+    }
+    // SAFETY: the GIL is held by this thread; this only increments its thread state's count.
+    unsafe { pyo3::ffi::PyGILState_Ensure() };
+    KEPT.with(|k| k.set(true));
+}
+
+/// A runtime thread stops: drop the count [`keep_thread_state`] took, which deletes the
+/// thread state. Skipped once the interpreter shuts down (then it is left to the interpreter).
+pub fn release_thread_state() {
+    if !KEPT.with(Cell::get) {
+        return;
+    }
+    KEPT.with(|k| k.set(false));
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    if !SHUTTING_DOWN.load(Ordering::SeqCst) {
+        // `try_attach`: an interpreter that is finalizing (without our `atexit` hook having
+        // run, as when embedded) keeps the thread state; a panic here would abort.
+        Python::try_attach(|_| {
+            // SAFETY: matches the `PyGILState_Ensure` of `keep_thread_state`, made with the GIL
+            // held (hence `LOCKED`); the count of this `attach` keeps the GIL held.
+            unsafe {
+                pyo3::ffi::PyGILState_Release(pyo3::ffi::PyGILState_STATE::PyGILState_LOCKED)
+            };
+        });
+    }
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// Called in a forked child: runtime threads that were inside [`attach`] in the parent do not

@@ -48,6 +48,8 @@ pub fn get() -> &'static Runtime {
     let runtime = Builder::new_multi_thread()
         .enable_all()
         .thread_name("claude-wire")
+        .on_thread_start(crate::pyfuture::runtime_thread_started)
+        .on_thread_stop(crate::pyfuture::release_thread_state)
         .build()
         .expect("failed to start the tokio runtime");
     let fresh = Box::into_raw(Box::new((generation, runtime)));
