@@ -5,6 +5,7 @@
 //! the [`LoopTask`] cancels that task on its loop, as the official SDK does, instead of leaving
 //! it running until the loop closes.
 
+use crate::classes::classes;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -106,7 +107,7 @@ pub fn cancel_task(task: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
-/// Runs on the loop: wraps the awaitable in a task, unless the result is no longer wanted.
+/// Runs on the loop: starts the awaitable's task, unless the result is no longer wanted.
 #[pyclass]
 struct Starter {
     awaitable: Option<Py<PyAny>>,
@@ -120,8 +121,7 @@ impl Starter {
         let Some(awaitable) = self.awaitable.take() else {
             return Ok(());
         };
-        let mut slot = lock(&self.slot);
-        if slot.abandoned {
+        if lock(&self.slot).abandoned {
             // Never started: close the coroutine so Python does not warn it was never awaited.
             let awaitable = awaitable.bind(py);
             if awaitable.hasattr("close")? {
@@ -129,27 +129,43 @@ impl Starter {
             }
             return Ok(());
         }
-        let started = py
-            .import("asyncio")?
-            .call_method1("ensure_future", (awaitable,))
-            .and_then(|task| {
-                let done = Done { tx: self.tx.take() };
-                task.call_method1("add_done_callback", (done,))?;
-                Ok(task)
-            });
-        match started {
-            Ok(task) => slot.task = Some(task.unbind()),
+        let c = classes(py)?;
+        let done = Bound::new(py, Done { tx: self.tx.take() })?;
+        // On Python 3.12+ the task's first step runs here, and may already deliver the result.
+        let started = c
+            .run_callback
+            .bind(py)
+            .call1((awaitable, done.clone()))
+            .and_then(|coro| c.start_task.bind(py).call1((coro,)));
+        let task = match started {
+            Ok(task) => task,
             Err(err) => {
-                if let Some(tx) = self.tx.take() {
-                    let _ = tx.send(Err(err));
-                }
+                let undelivered = done.borrow_mut().tx.take();
+                return match undelivered {
+                    // The task did not start: the Rust side gets the error.
+                    Some(tx) => {
+                        let _ = tx.send(Err(err));
+                        Ok(())
+                    }
+                    // It started eagerly, delivered its outcome and then raised on
+                    // (`SystemExit`, `KeyboardInterrupt`): the loop raises it, as it would
+                    // from a task's later step.
+                    None => Err(err),
+                };
             }
+        };
+        let mut slot = lock(&self.slot);
+        if slot.abandoned {
+            drop(slot);
+            cancel_task(&task)?;
+        } else {
+            slot.task = Some(task.unbind());
         }
         Ok(())
     }
 }
 
-/// The task's done callback: hands its result (or exception) to the Rust side.
+/// Receives the callback's outcome from inside its task (`claude_wire._internal.run_callback`).
 #[pyclass]
 struct Done {
     tx: Option<oneshot::Sender<Outcome>>,
@@ -157,20 +173,15 @@ struct Done {
 
 #[pymethods]
 impl Done {
-    fn __call__(&mut self, task: &Bound<'_, PyAny>) -> PyResult<()> {
-        let Some(tx) = self.tx.take() else {
-            return Ok(());
-        };
-        let outcome = match task.call_method0("cancelled")?.is_truthy()? {
-            true => Err(PyErr::from_value(
-                task.py()
-                    .import("asyncio")?
-                    .getattr("CancelledError")?
-                    .call0()?,
-            )),
-            false => task.call_method0("result").map(Bound::unbind),
-        };
-        let _ = tx.send(outcome);
-        Ok(())
+    fn ok(&mut self, result: Py<PyAny>) {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(Ok(result));
+        }
+    }
+
+    fn fail(&mut self, error: Bound<'_, PyAny>) {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(Err(PyErr::from_value(error)));
+        }
     }
 }

@@ -14,6 +14,7 @@ use claude_wire::permission::{CanUseTool, PermissionResult, ToolPermissionContex
 use claude_wire::CallbackError;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 use serde_json::Value;
@@ -71,11 +72,12 @@ where
     F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
 {
     let pending = pyfuture::attach(|py| -> PyResult<Result<Py<PyAny>, _>> {
-        let result = func.bind(py).call1(args(py)?)?;
+        let locals = bound_loop(py, cell);
+        let result = call_in_context(py, func.bind(py), args(py)?, locals.as_ref())?;
         if !result.hasattr("__await__")? {
             return Ok(Ok(result.unbind()));
         }
-        let locals = bound_loop(py, cell)
+        let locals = locals
             .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
         Ok(Err(awaitable::run_on_loop(&locals, result)?))
     })
@@ -86,6 +88,31 @@ where
         Ok(ready) => Ok(ready),
         Err(future) => future.await,
     }
+}
+
+/// Calls `func(*args)` on a runtime thread in a copy of the session's context (a fresh one
+/// without a loop): what a plain function sets in a `ContextVar` stays with that call, as it
+/// would in a task, instead of staying with the runtime thread for the next callback.
+fn call_in_context<'py>(
+    py: Python<'py>,
+    func: &Bound<'py, PyAny>,
+    args: Bound<'py, PyTuple>,
+    locals: Option<&TaskLocals>,
+) -> PyResult<Bound<'py, PyAny>> {
+    static CONTEXT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let context = match locals {
+        Some(locals) => locals.context(py).call_method0("copy")?,
+        None => CONTEXT
+            .get_or_try_init(py, || -> PyResult<_> {
+                Ok(py.import("contextvars")?.getattr("Context")?.unbind())
+            })?
+            .bind(py)
+            .call0()?,
+    };
+    let mut call = Vec::with_capacity(args.len() + 1);
+    call.push(func.clone());
+    call.extend(args.iter());
+    context.call_method1("run", PyTuple::new(py, call)?)
 }
 
 fn py_error(err: PyErr) -> CallbackError {
@@ -233,7 +260,9 @@ pub fn stderr(func: &Bound<'_, PyAny>, cell: &LoopCell) -> PyResult<Option<Stder
                     .event_loop(py)
                     .call_method1("call_soon_threadsafe", (func.bind(py), line))
                     .map(|_| ()),
-                None => func.bind(py).call1((line,)).map(|_| ()),
+                None => PyTuple::new(py, [line])
+                    .and_then(|args| call_in_context(py, func.bind(py), args, None))
+                    .map(|_| ()),
             };
             if let Err(e) = done {
                 e.write_unraisable(py, Some(func.bind(py)));

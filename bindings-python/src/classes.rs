@@ -41,7 +41,7 @@ class_table! {
         ClaudeSDKError, CLIConnectionError, CLINotFoundError, ProcessError, ResultError,
         CLIJSONDecodeError, MessageParseError, InvalidOptionsError, ControlRequestError,
     }
-    "claude_wire._internal" => { pump }
+    "claude_wire._internal" => { pump, run_callback, start_task }
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();

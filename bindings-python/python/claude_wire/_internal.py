@@ -1,9 +1,11 @@
-"""The helper the native module calls back into (kept in Python because it iterates a user's
-async iterable on the caller's event loop: a prompt, or a custom transport's messages)."""
+"""The helpers the native module calls back into: they run on the caller's event loop (a
+user's async iterable of messages; the task a user's callback runs in)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable
+import asyncio
+import sys
+from collections.abc import AsyncIterable, Awaitable, Coroutine
 from typing import Any
 
 
@@ -17,3 +19,32 @@ async def pump(messages: AsyncIterable[dict[str, Any]], sink: Any) -> None:
         sink.fail(f"{type(error).__name__}: {error}")
     finally:
         sink.close()
+
+
+async def run_callback(awaitable: Awaitable[Any], done: Any) -> None:
+    """Awaits a user's callback in its task and hands the outcome to the native side from
+    inside that task (a done-callback would cost the event loop one more turn per call)."""
+    try:
+        result = await awaitable
+    except Exception as error:
+        done.fail(error)
+    except BaseException as error:  # a cancellation: the task must still end cancelled
+        done.fail(error)
+        raise
+    else:
+        done.ok(result)
+
+
+if sys.version_info >= (3, 12):
+
+    def start_task(coro: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
+        """Starts a callback's task, running its first step at once (as the loop would on its
+        next turn): a callback that does not wait is answered without a turn of the loop. A
+        loop with a task factory of its own gets its task from that factory, as before."""
+        loop = asyncio.get_running_loop()
+        if loop.get_task_factory() is not None:
+            return loop.create_task(coro)
+        return asyncio.Task(coro, loop=loop, eager_start=True)
+
+else:
+    start_task = asyncio.ensure_future
