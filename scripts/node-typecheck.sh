@@ -4,7 +4,8 @@
 #     type-checks against that package, unchanged.
 #  2. The same program with only its import changed to 'claude-wire' type-checks against ours,
 #     together with tests/node/types/negative.ts (whose @ts-expect-error lines must all fail).
-# Both run `tsc --strict` (module nodenext, target es2022, lib esnext). TypeScript, zod,
+#  3. The addon's generated declarations (bindings-node/js/native.d.ts, shipped) type-check.
+# All run `tsc --strict` (module nodenext, target es2022, lib esnext). TypeScript, zod,
 # @types/node and the official SDK come from NODE_DEPS (default: <repo>/node_modules);
 # CLAUDE_WIRE_PACKAGE is the package directory under test (default: the repo root).
 set -euo pipefail
@@ -65,8 +66,9 @@ ln -s "$NODE_DEPS" "$WORK/official/node_modules"
 
 # claude-wire: the same dependencies plus node_modules/claude-wire -> the package. Symlinks are
 # kept as paths so that our .d.ts files find zod and @types/node in this tree; our declarations
-# are checked (no skipLibCheck).
-write_case "$WORK/ours" '"preserveSymlinks": true' '"program.ts", "negative.ts"'
+# are checked (no skipLibCheck), the addon's generated declarations (shipped too) included.
+write_case "$WORK/ours" '"preserveSymlinks": true' \
+    '"program.ts", "negative.ts", "node_modules/claude-wire/bindings-node/js/native.d.ts"'
 sed "s#from '@anthropic-ai/claude-agent-sdk'#from 'claude-wire'#" "$TYPES_DIR/program.ts" >"$WORK/ours/program.ts"
 if grep -q "@anthropic-ai/claude-agent-sdk'" "$WORK/ours/program.ts"; then
     echo "node-typecheck: program.ts still imports the official package after the rewrite" >&2

@@ -1,6 +1,6 @@
 // `SessionPool`: CLIs started and initialized ahead of the queries that use them (a claude-wire
 // addition; the official SDK's `startup()` warms one). Every rule is the core's pool.
-import native from './native.js'
+import native, { answering } from './native.js'
 import { prepare } from './options.js'
 import { fromRecord } from './errors.js'
 import { Query, runCallback } from './query.js'
@@ -15,7 +15,9 @@ export class SessionPool {
   #native
   #callbacks
   #calls = new Map()
-  #dispatch = ([kind, index, payload, id]) => runCallback(this.#callbacks, this.#calls, kind, index, payload, id)
+  #dispatch = answering(([kind, index, payload, id]) =>
+    runCallback(this.#callbacks, this.#calls, kind, index, payload, id),
+  )
 
   constructor({ options = {}, size = 1, idleTimeoutMs } = {}) {
     const { setup, callbacks } = prepare(options)

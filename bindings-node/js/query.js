@@ -1,6 +1,6 @@
 // `query()`: the official `Query`, an async generator of messages plus control methods, over
 // one native session. The CLI starts when `query()` is called.
-import native from './native.js'
+import native, { answering, errorAnswer } from './native.js'
 import { prepare, serverData } from './options.js'
 import { AbortError, aborted, fromRecord } from './errors.js'
 import { runStoreMethod } from './sessions.js'
@@ -86,7 +86,7 @@ export class Query {
     // As the official SDK: an abort that already happened fails the call; no CLI is started.
     if (options.abortController?.signal.aborted) throw new AbortError('Operation aborted')
     const text = streamed ? null : prompt
-    const dispatch = ([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id)
+    const dispatch = answering(([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id))
     const abort = (id) => this.#calls.get(id)?.abort()
     if (open) {
       this.#callbacks = { hooks: [], servers: [] }
@@ -219,7 +219,7 @@ export class Query {
         const value = await this.#processCall(kind, JSON.parse(payload))
         return JSON.stringify({ ok: value ?? null })
       } catch (error) {
-        return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+        return errorAnswer(error)
       }
     }
     return runCallback(this.#callbacks, this.#calls, kind, index, payload, id)
@@ -458,7 +458,7 @@ export async function runCallback(callbacks, calls, kind, index, payload, id) {
     }
     return value === undefined ? '{}' : JSON.stringify({ ok: value })
   } catch (error) {
-    return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+    return errorAnswer(error)
   } finally {
     calls.delete(id)
   }

@@ -1,7 +1,7 @@
 // The official session functions: sessions on disk and in session stores. Every rule is the
 // core's; these functions convert arguments, run the store's methods when the core asks, and
 // throw the core's errors as the official SDK does.
-import native from './native.js'
+import native, { answering, errorAnswer, messageOf } from './native.js'
 import { fromRecord } from './errors.js'
 
 const OPTIONAL_STORE_METHODS = ['listSessions', 'listSessionSummaries', 'delete', 'listSubkeys']
@@ -27,7 +27,7 @@ export async function runStoreMethod(store, payload, thrown) {
     return JSON.stringify({ ok: value ?? null })
   } catch (error) {
     thrown?.push(error)
-    return JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+    return errorAnswer(error)
   }
 }
 
@@ -45,7 +45,7 @@ async function call(method, args) {
       method,
       JSON.stringify(rest),
       storeMethods(sessionStore),
-      ([, , payload]) => runStoreMethod(sessionStore, payload, thrown),
+      answering(([, , payload]) => runStoreMethod(sessionStore, payload, thrown)),
       () => {},
     ),
   )
@@ -55,10 +55,6 @@ async function call(method, args) {
     throw own ?? fromRecord(answer.error)
   }
   return answer.ok
-}
-
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** Sessions of a project directory (and its git worktrees) or of every project, newest first. */

@@ -2,11 +2,16 @@
 //!
 //! The JS layer passes `dispatch([kind, index, payload, callId])`, which runs the user's callback
 //! named by `kind` (`canUseTool`, `hook` #index, `tool` of server #index, `onElicitation`,
-//! `onUserDialog`, `stderr`, `store`) with the JSON `payload`, and resolves to `{"ok": value}` or
-//! `{"error": message}` as JSON text; and `abort(callId)`, which aborts the `AbortSignal` of a
-//! call the core gave up on (the CLI cancelled it, a timeout, the end of the session). The
-//! thread-safe functions are weak: callbacks never keep Node alive; the session does (see
-//! [`KeepAlive`]).
+//! `onUserDialog`, `stderr`, `store`) with the JSON `payload` and hands its answer,
+//! `{"ok": value}` or `{"error": message}` as JSON text, to [`settle_callback`]; and
+//! `abort(callId)`, which aborts the `AbortSignal` of a call the core gave up on (the CLI
+//! cancelled it, a timeout, the end of the session). The thread-safe functions are weak:
+//! callbacks never keep Node alive; the session does (see [`KeepAlive`]).
+//!
+//! The answer comes back through a plain call on the JS thread rather than as the promise
+//! `dispatch` returns: awaiting a JS promise from Rust costs two function objects, a reference
+//! and a microtask per call; `settleCallback` is one call that wakes the waiting task, which
+//! then writes the answer from the JS thread.
 
 use crate::errors::invalid;
 use claude_wire::hooks::{HookCallback, HookOutput};
@@ -14,20 +19,58 @@ use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolResult};
 use claude_wire::options::{Callbacks, RequestHandler, StderrCallback};
 use claude_wire::permission::{CanUseTool, PermissionResult};
 use claude_wire::{ts_callbacks, CallbackError};
-use napi::bindgen_prelude::{Function, Promise};
+use napi::bindgen_prelude::Function;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
+use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use tokio::sync::oneshot;
 
 /// `[kind, index, payload, callId]` (one array argument).
 pub type DispatchArgs = (String, u32, String, u32);
+/// The JS dispatcher as the native constructors take it. (Spelt out where it is a parameter:
+/// the generated TypeScript declarations know no Rust alias.)
+pub type DispatchFn<'a> = Function<'a, (String, u32, String, u32), napi::Unknown<'static>>;
 type Dispatch =
-    ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, Status, false, true>;
+    ThreadsafeFunction<DispatchArgs, napi::Unknown<'static>, DispatchArgs, Status, false, true>;
 type Abort = ThreadsafeFunction<u32, napi::Unknown<'static>, u32, Status, false, true>;
-type Strong = ThreadsafeFunction<DispatchArgs, Promise<String>, DispatchArgs, Status, false, false>;
+type Strong =
+    ThreadsafeFunction<DispatchArgs, napi::Unknown<'static>, DispatchArgs, Status, false, false>;
+
+/// Call ids, unique in the process (0 is a notification, which gets no answer).
+static NEXT_CALL: AtomicU32 = AtomicU32::new(1);
+
+/// The calls waiting for their answer, by call id.
+fn waiting() -> MutexGuard<'static, HashMap<u32, oneshot::Sender<String>>> {
+    static WAITING: OnceLock<Mutex<HashMap<u32, oneshot::Sender<String>>>> = OnceLock::new();
+    WAITING
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// A fresh call id (never 0, never one still waiting, also after the counter wraps) for `tx`.
+fn register(tx: oneshot::Sender<String>) -> u32 {
+    let mut waiting = waiting();
+    loop {
+        let id = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
+        if id != 0 && !waiting.contains_key(&id) {
+            waiting.insert(id, tx);
+            return id;
+        }
+    }
+}
+
+/// The JS side's answer to call `id` (JSON text); `false` when nobody waits for it any more.
+#[napi]
+pub fn settle_callback(id: u32, answer: String) -> bool {
+    let waiter = waiting().remove(&id);
+    waiter.is_some_and(|tx| tx.send(answer).is_ok())
+}
 
 /// A strong reference to the dispatcher: while it is held, Node stays alive (one per live
 /// session, as a running child process keeps the official SDK's host alive).
@@ -37,13 +80,12 @@ pub struct KeepAlive(#[allow(dead_code)] Strong);
 pub struct Bridge {
     dispatch: Dispatch,
     abort: Abort,
-    next_id: AtomicU32,
 }
 
 impl Bridge {
     /// Wraps the JS functions; also returns the session's [`KeepAlive`].
     pub fn new(
-        dispatch: &Function<'_, DispatchArgs, Promise<String>>,
+        dispatch: &DispatchFn<'_>,
         abort: &Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<(Arc<Bridge>, KeepAlive)> {
         let bridge = Bridge {
@@ -57,7 +99,6 @@ impl Bridge {
                 .callee_handled::<false>()
                 .weak::<true>()
                 .build()?,
-            next_id: AtomicU32::new(1),
         };
         let strong = dispatch
             .build_threadsafe_function()
@@ -75,19 +116,23 @@ impl Bridge {
         index: u32,
         payload: Value,
     ) -> Result<Value, CallbackError> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        let id = register(tx);
         let mut pending = AbortOnDrop {
             bridge: self,
             id,
             armed: true,
         };
         let args = (kind.to_owned(), index, payload.to_string(), id);
-        let promise = self
+        let status = self
             .dispatch
-            .call_async_catch(args)
+            .call(args, ThreadsafeFunctionCallMode::NonBlocking);
+        if status != Status::Ok {
+            return Err(format!("the JS callback could not be called: {status}").into());
+        }
+        let text = rx
             .await
-            .map_err(|e| e.reason.clone())?;
-        let text = promise.await.map_err(|e| e.reason.clone())?;
+            .map_err(|_| CallbackError::from("the JS callback was dropped before it answered"))?;
         pending.armed = false;
         let mut answer: serde_json::Map<String, Value> = serde_json::from_str(&text)?;
         if let Some(error) = answer.remove("error") {
@@ -118,6 +163,7 @@ struct AbortOnDrop<'a> {
 
 impl Drop for AbortOnDrop<'_> {
     fn drop(&mut self) {
+        waiting().remove(&self.id);
         if self.armed {
             self.bridge
                 .abort
@@ -256,7 +302,9 @@ fn sdk_server(bridge: &Arc<Bridge>, position: u32, spec: ServerSpec) -> SdkMcpSe
                 Ok(ToolResult::from_value(&result)?)
             }) as claude_wire::BoxFuture<'static, Result<ToolResult, CallbackError>>
         });
-        let mut sdk_tool = SdkMcpTool::new(tool.name, tool.description, tool.input_schema, handler);
+        // zod checks the arguments on the JS side, in the official TypeScript SDK's words.
+        let mut sdk_tool = SdkMcpTool::new(tool.name, tool.description, tool.input_schema, handler)
+            .validate_input(false);
         if let Some(annotations) = tool.annotations {
             sdk_tool = sdk_tool.annotations(annotations);
         }

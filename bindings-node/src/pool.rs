@@ -4,12 +4,12 @@
 //! `initialize` and MCP requests before any claim); each claimed query gets a keep-alive of its
 //! own, so Node stays up while a session runs but not for an idle pool.
 
-use crate::callbacks::{Bridge, DispatchArgs};
+use crate::callbacks::Bridge;
 use crate::errors::{failed, invalid};
 use crate::query::{options, prompt_source, Live, NativeQuery};
 use claude_wire::pool::Pool;
 use claude_wire::{Error, Flavour};
-use napi::bindgen_prelude::{Function, Promise};
+use napi::bindgen_prelude::Function;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ impl NativePool {
         setup: String,
         size: u32,
         idle_timeout_ms: Option<f64>,
-        dispatch: Function<'_, DispatchArgs, Promise<String>>,
+        dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
         abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<Self> {
         // The pool's own keep-alive is dropped: an idle pool does not keep Node running.
@@ -72,7 +72,7 @@ impl NativePool {
         &self,
         prompt: Option<String>,
         setup: Option<String>,
-        dispatch: Function<'_, DispatchArgs, Promise<String>>,
+        dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
         abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<NativeQuery> {
         // The query's own functions: its keep-alive, and the bridge of servers it adds later

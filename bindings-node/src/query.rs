@@ -1,6 +1,6 @@
 //! `NativeQuery`: one session, driven by the JS `Query` (an async generator over its batches).
 
-use crate::callbacks::{self, Bridge, DispatchArgs, KeepAlive};
+use crate::callbacks::{self, Bridge, KeepAlive};
 use crate::errors::{failed, invalid};
 use crate::spawn::JsProcess;
 use claude_wire::options::ClaudeAgentOptions;
@@ -8,7 +8,7 @@ use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
 use claude_wire::{Flavour, Prompt, QueryHandle};
 use futures::{FutureExt, StreamExt};
 use napi::bindgen_prelude::Buffer;
-use napi::bindgen_prelude::{Function, Promise};
+use napi::bindgen_prelude::Function;
 use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -70,7 +70,7 @@ impl NativeQuery {
     pub fn new(
         setup: String,
         prompt: Option<String>,
-        dispatch: Function<'_, DispatchArgs, Promise<String>>,
+        dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
         abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<Self> {
         let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;

@@ -4,13 +4,13 @@
 //! answer is JSON text: `{"ok": value}` or `{"error": record}`. The core decodes the arguments
 //! (the TypeScript SDK's names) and shapes the results.
 
-use crate::callbacks::{Bridge, DispatchArgs};
+use crate::callbacks::Bridge;
 use crate::errors::{failed, ToJs};
 use claude_wire::sessions::{
     self, api, api::Reply, CallStore, JsonStore, SessionKey, SessionStore, StoreMethod,
 };
 use claude_wire::{Error, Flavour};
-use napi::bindgen_prelude::{Function, Promise, PromiseRaw};
+use napi::bindgen_prelude::{Function, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::{json, Value};
@@ -114,7 +114,7 @@ pub fn sessions_call_store<'env>(
     method: String,
     args: String,
     implemented: Vec<String>,
-    dispatch: Function<'_, DispatchArgs, Promise<String>>,
+    dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
     abort: Function<'_, u32, napi::Unknown<'static>>,
 ) -> napi::Result<PromiseRaw<'env, String>> {
     let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
