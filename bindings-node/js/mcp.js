@@ -55,7 +55,10 @@ export class SdkMcpServer {
     }
   }
 
-  /** Runs tool `name` with `args` (checked by its zod schema first). */
+  /**
+   * Runs tool `name` with `args`, checked by its zod schema first. A handler that throws
+   * rejects: the core turns that into the `isError` result the model reads, in every binding.
+   */
   async call(name, args, extra) {
     const entry = this.#tools.get(name)
     if (!entry) throw new Error(`Tool ${name} not found`)
@@ -71,11 +74,7 @@ export class SdkMcpServer {
       }
       input = parsed.data
     }
-    try {
-      return await entry.definition.handler(input, extra)
-    } catch (error) {
-      return { content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }], isError: true }
-    }
+    return entry.definition.handler(input, extra)
   }
 }
 

@@ -40,8 +40,14 @@ pub struct SdkMcpTool {
     pub name: String,
     /// Description shown to the model.
     pub description: String,
-    /// JSON Schema of the input (an object schema); arguments are checked against it.
+    /// JSON Schema of the input (an object schema); arguments are checked against it unless
+    /// `validate_input` is off.
     pub input_schema: Value,
+    /// Whether arguments are checked against `input_schema` before the handler runs (the
+    /// default, as the official Python SDK's server does). Off for a handler that checks them
+    /// itself, in its own words: the Node binding's tools, which zod checks as the official
+    /// TypeScript SDK's server does.
+    pub validate_input: bool,
     /// MCP tool annotations (`readOnlyHint`, `destructiveHint`, ...), sent as is.
     pub annotations: Option<Value>,
     /// `_meta` of the tool (e.g. `{"anthropic/maxResultSizeChars": 500000}`), sent as is.
@@ -97,7 +103,14 @@ impl SdkMcpTool {
             annotations: None,
             meta: None,
             handler,
+            validate_input: true,
         }
+    }
+
+    /// Sets `validate_input`: whether arguments are checked against the schema first.
+    pub fn validate_input(mut self, validate: bool) -> Self {
+        self.validate_input = validate;
+        self
     }
 
     /// Sets the MCP annotations.
@@ -162,8 +175,10 @@ impl SdkMcpTool {
     /// Validates `arguments` and runs the handler; every failure becomes an `isError` result.
     pub async fn call(&self, arguments: Value) -> ToolResult {
         let run = async {
-            if let Err(message) = validate::check_arguments(&self.input_schema, &arguments) {
-                return ToolResult::error(message);
+            if self.validate_input {
+                if let Err(message) = validate::check_arguments(&self.input_schema, &arguments) {
+                    return ToolResult::error(message);
+                }
             }
             let handled = (self.handler)(arguments);
             match crate::callback::guarded(format!("Tool '{}'", self.name), handled).await {
@@ -183,6 +198,7 @@ impl fmt::Debug for SdkMcpTool {
             .field("input_schema", &self.input_schema)
             .field("annotations", &self.annotations)
             .field("meta", &self.meta)
+            .field("validate_input", &self.validate_input)
             .finish_non_exhaustive()
     }
 }

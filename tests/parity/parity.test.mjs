@@ -39,6 +39,11 @@ const MCP_TOOLS = {
       run.call('add', args)
       return { content: [{ type: 'text', text: `sum=${args.a + args.b}` }] }
     }),
+  'calc.boom': (run) =>
+    run.sdk.tool('boom', 'Always fails', { x: z.number() }, async (args) => {
+      run.call('boom', args)
+      throw new Error(`boom ${args.x}`)
+    }),
 }
 
 // --- one run -------------------------------------------------------------------------------

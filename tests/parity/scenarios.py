@@ -61,7 +61,16 @@ def calc_add(run: Run) -> Any:
     return add
 
 
-MCP_TOOLS: dict[str, Callable[[Run], Any]] = {"calc.add": calc_add}
+def calc_boom(run: Run) -> Any:
+    @run.sdk.tool("boom", "Always fails", {"x": float})
+    async def boom(args: dict[str, Any]) -> dict[str, Any]:
+        run.call("boom", args)
+        raise RuntimeError(f"boom {args['x']}")
+
+    return boom
+
+
+MCP_TOOLS: dict[str, Callable[[Run], Any]] = {"calc.add": calc_add, "calc.boom": calc_boom}
 
 
 # --- the interpreter -------------------------------------------------------------------------------
