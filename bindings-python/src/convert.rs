@@ -6,6 +6,7 @@
 //! Classes are called with positional arguments in their field order.
 
 use crate::classes::{classes, Classes};
+use crate::huge_str::owned_str;
 use crate::pyjson::{self, to_py};
 use claude_wire::message::{
     AssistantMessage, ContentBlock, ResultMessage, StreamEvent, UserContent, UserMessage,
@@ -74,11 +75,7 @@ fn block<'py>(
     assistant: bool,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     Ok(Some(match b {
-        ContentBlock::Text(t) => build(
-            py,
-            &c.TextBlock,
-            vec![PyString::new(py, &t.text).into_any()],
-        )?,
+        ContentBlock::Text(t) => build(py, &c.TextBlock, vec![owned_str(py, t.text)])?,
         ContentBlock::ToolUse(t) => build(
             py,
             &c.ToolUseBlock,
@@ -93,7 +90,10 @@ fn block<'py>(
             &c.ToolResultBlock,
             vec![
                 PyString::new(py, &t.tool_use_id).into_any(),
-                value(py, t.content.as_ref())?,
+                match t.content {
+                    Some(Value::String(text)) => owned_str(py, text),
+                    other => value(py, other.as_ref())?,
+                },
                 t.is_error.map_or_else(
                     || Ok(none(py)),
                     |e| e.into_pyobject(py).map(|b| b.to_owned().into_any()),
@@ -104,7 +104,7 @@ fn block<'py>(
             py,
             &c.ThinkingBlock,
             vec![
-                PyString::new(py, &t.thinking).into_any(),
+                owned_str(py, t.thinking),
                 PyString::new(py, &t.signature).into_any(),
             ],
         )?,
@@ -122,7 +122,10 @@ fn block<'py>(
             &c.ServerToolResultBlock,
             vec![
                 PyString::new(py, &t.tool_use_id).into_any(),
-                value(py, t.content.as_ref())?,
+                match t.content {
+                    Some(Value::String(text)) => owned_str(py, text),
+                    other => value(py, other.as_ref())?,
+                },
             ],
         )?,
         // Blocks the official SDK does not model (images, documents, redacted thinking, ...)
@@ -177,7 +180,7 @@ fn origin<'py>(py: Python<'py>, origin: Option<&Value>) -> PyResult<Bound<'py, P
 
 fn user<'py>(py: Python<'py>, c: &Classes, m: UserMessage) -> PyResult<Bound<'py, PyAny>> {
     let content = match m.message.content {
-        UserContent::Text(text) => PyString::new(py, &text).into_any(),
+        UserContent::Text(text) => owned_str(py, text),
         UserContent::Blocks(list) => blocks(py, c, list, false)?,
     };
     let args = vec![

@@ -11,6 +11,7 @@ mod client;
 mod convert;
 mod entry;
 mod errors;
+mod huge_str;
 mod options;
 mod pool;
 mod prompt;

@@ -194,6 +194,16 @@ impl Message {
         }
     }
 
+    /// [`from_slice`](Self::from_slice) for a line the caller owns: a huge line's main string
+    /// (a file's text, an image) is decoded in the line's own buffer, which becomes the
+    /// message's string, instead of being built beside the line.
+    pub fn from_line(line: bytes::Bytes) -> crate::Result<Message> {
+        if line.len() < crate::transport::HUGE_LINE {
+            return Message::from_slice(&line);
+        }
+        Message::from_value(crate::transport::parse_owned_line(line)?)
+    }
+
     /// The message as JSON (equal to the value it was parsed from).
     pub fn to_value(&self) -> Value {
         self.clone().into_value()

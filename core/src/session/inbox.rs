@@ -9,7 +9,7 @@
 //! reading ahead of a slow consumer (see [`Backlog::wait_for_room`]).
 
 use crate::message::{policy, Message};
-use crate::transport::parse_line;
+use crate::transport::{parse_line, parse_owned_line};
 use crate::{Flavour, Result};
 use bytes::Bytes;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -157,9 +157,9 @@ fn deliver(flavour: Flavour, delivery: Delivery) -> Option<Result<Message>> {
         Delivery::Ready(item, _) => Some(*item),
         Delivery::Line(line) => {
             let parsed = if flavour.delivers_frames_unparsed() {
-                parse_line(&line).map(Message::Unknown)
+                parse_owned_line(line).map(Message::Unknown)
             } else {
-                Message::from_slice(&line)
+                Message::from_line(line)
             };
             policy::deliver(flavour, parsed)
         }

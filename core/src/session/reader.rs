@@ -7,7 +7,7 @@ use super::run::is_main_thread_output;
 use super::Shared;
 use crate::control::{self, ClosedReason};
 use crate::message::policy;
-use crate::transport::{parse_line, FrameStream, LineStream, Transport};
+use crate::transport::{parse_owned_line, FrameStream, LineStream, Transport};
 use crate::{Error, Flavour, Result};
 use bytes::Bytes;
 use futures::future::{AbortHandle, Abortable};
@@ -272,7 +272,7 @@ impl Reading {
                 self.out.push(Delivery::Line(line));
                 return Ok(());
             }
-            Ok(Piece::Line(line)) => parse_line(&line),
+            Ok(Piece::Line(line)) => parse_owned_line(line),
             Ok(Piece::Frame(frame)) => Ok(frame),
             Err(error) => Err(error),
         };

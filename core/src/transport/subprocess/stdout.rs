@@ -7,7 +7,7 @@ use super::child::{Child, Exit};
 use super::stderr::StderrTail;
 use super::{lock, DRAIN_AFTER_EXIT};
 use crate::transport::chunks::ChunkPool;
-use crate::transport::{parse_line, FrameDecoder, Line};
+use crate::transport::{parse_owned_line, FrameDecoder, Line};
 use crate::{Error, Result};
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -212,7 +212,7 @@ impl Stream for FrameReceiver {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
             if let Some(item) = self.current.next() {
-                return Poll::Ready(Some(item.and_then(|line| parse_line(&line))));
+                return Poll::Ready(Some(item.and_then(parse_owned_line)));
             }
             match Pin::new(&mut self.batches).poll_next(cx) {
                 Poll::Ready(Some(batch)) => self.current = batch.into_iter(),
