@@ -104,7 +104,7 @@ fn every_option_maps_to_its_argv() {
         (
             "system prompt custom",
             o().system_prompt(SystemPrompt::Custom {
-                prompt: "c".into(),
+                prompt: vec!["c".into()],
                 snapshot: Some(true),
             }),
             full(&["--system-prompt", "c"]),

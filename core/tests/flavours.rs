@@ -204,7 +204,6 @@ fn a_bad_value_names_its_field_and_what_is_accepted() {
         (serde_json::json!({"thinking": {"type": "on"}}), "thinking"),
         (serde_json::json!({"effort": "huge"}), "effort"),
         (serde_json::json!({"maxTurns": "three"}), "maxTurns"),
-        (serde_json::json!({"modle": "x"}), "modle"),
         (
             serde_json::json!({"agents": {"a": {"description": "d", "prompt": "p", "maxTurns": "x"}}}),
             "agents.a",
@@ -236,4 +235,27 @@ fn a_bad_value_names_its_field_and_what_is_accepted() {
         error.contains("xhigh"),
         "the accepted values are listed: {error}"
     );
+    // A typo is an error under the Python SDK's rules and the Rust API...
+    let typo = serde_json::json!({"modle": "x", "thinking": {"type": "adaptive"}});
+    let error = ClaudeAgentOptions::from_value(typo.clone(), Flavour::Python, Callbacks::default())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("modle: unknown field"), "{error}");
+    // ...while the TypeScript SDK ignores keys it does not know, as the official one does.
+    let spread = serde_json::json!({"modle": "x", "model": "m", "myAppConfig": {"a": 1},
+        "taskBudget": {"total": 5, "note": "n"}});
+    let options = ClaudeAgentOptions::from_value(spread, Flavour::Ts, Callbacks::default())
+        .expect("unknown keys are ignored");
+    assert_eq!(options.model.as_deref(), Some("m"));
+}
+
+#[test]
+fn a_custom_system_prompt_may_come_in_parts() {
+    // As the official SDK: the parts go in `initialize` as given, as for a `string[]` prompt.
+    let custom =
+        ours(serde_json::json!({"systemPrompt": {"type": "custom", "prompt": ["a", "b"]}}));
+    let plain = ours(serde_json::json!({"systemPrompt": ["a", "b"]}));
+    let (custom, plain) = (custom.unwrap().2, plain.unwrap().2);
+    assert_eq!(custom["systemPrompt"], serde_json::json!(["a", "b"]));
+    assert_eq!(text(&custom), text(&plain));
 }

@@ -161,11 +161,11 @@ fn permission_prompt_tool(options: &ClaudeAgentOptions) -> Result<Option<&str>> 
 fn push_system_prompt(argv: &mut Argv, prompt: &SystemPrompt) {
     match prompt {
         SystemPrompt::None => argv.pair("--system-prompt", ""),
-        SystemPrompt::Text(text) | SystemPrompt::Custom { prompt: text, .. } => {
-            argv.pair("--system-prompt", text)
-        }
+        SystemPrompt::Text(text) => argv.pair("--system-prompt", text),
         SystemPrompt::File(path) => argv.pair("--system-prompt-file", path),
-        SystemPrompt::Parts(parts) => argv.pair("--system-prompt", parts.join("\n\n")),
+        SystemPrompt::Parts(parts) | SystemPrompt::Custom { prompt: parts, .. } => {
+            argv.pair("--system-prompt", parts.join("\n\n"))
+        }
         SystemPrompt::Preset {
             append: Some(text), ..
         } => argv.pair("--append-system-prompt", text),

@@ -121,10 +121,10 @@ impl ClaudeAgentOptions {
         put("jsonSchema", schema);
         let (prompt, append) = match &self.system_prompt {
             SystemPrompt::None => (Some(vec![String::new()]), None),
-            SystemPrompt::Text(text) | SystemPrompt::Custom { prompt: text, .. } => {
-                (Some(vec![text.clone()]), None)
+            SystemPrompt::Text(text) => (Some(vec![text.clone()]), None),
+            SystemPrompt::Parts(parts) | SystemPrompt::Custom { prompt: parts, .. } => {
+                (Some(parts.clone()), None)
             }
-            SystemPrompt::Parts(parts) => (Some(parts.clone()), None),
             SystemPrompt::File(path) => (Some(vec![path.to_string_lossy().into_owned()]), None),
             SystemPrompt::Preset { append, .. } => (None, append.clone()),
         };
@@ -298,7 +298,7 @@ mod tests {
         );
         let custom = ClaudeAgentOptions::new()
             .system_prompt(SystemPrompt::Custom {
-                prompt: "p".into(),
+                prompt: vec!["p".into()],
                 snapshot: Some(true),
             })
             .skills(Skills::All);

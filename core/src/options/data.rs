@@ -49,9 +49,16 @@ impl ClaudeAgentOptions {
     /// Options from one JSON object in either official SDK's spelling, for `flavour`.
     ///
     /// A bad value is [`Error::InvalidOptions`] naming the field path and what it accepts, e.g.
-    /// `invalid options: thinking.type: unknown variant "on", expected one of ...`.
+    /// `invalid options: thinking.type: unknown variant "on", expected one of ...`. A key it
+    /// does not know is an error too, except under [`Flavour::Ts`]: the TypeScript SDK ignores
+    /// such keys (an options object spread from a larger config works).
     pub fn from_value(value: Value, flavour: Flavour, callbacks: Callbacks) -> Result<Self> {
-        let data: Data = serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut unknown = None;
+        let mut note = |path: serde_ignored::Path<'_>| {
+            unknown.get_or_insert_with(|| path.to_string());
+        };
+        let noted = serde_ignored::Deserializer::new(value, &mut note);
+        let data: Data = serde_path_to_error::deserialize(noted).map_err(|e| {
             let path = e.path().to_string();
             // serde quotes the bad value, which may be a credential (`env` given as a string).
             let inner = crate::redact::text(&e.into_inner().to_string());
@@ -61,6 +68,9 @@ impl ClaudeAgentOptions {
                 format!("{path}: {inner}")
             })
         })?;
+        if let Some(path) = unknown.filter(|_| flavour != Flavour::Ts) {
+            return Err(Error::InvalidOptions(format!("{path}: unknown field")));
+        }
         data.into_options(flavour, callbacks)
     }
 }
@@ -220,6 +230,10 @@ impl Data {
                 snapshot,
             },
             Some(SystemPromptData::Object(SystemPromptObject::Custom { prompt, snapshot })) => {
+                let prompt = match prompt {
+                    CustomPromptData::Text(text) => vec![text],
+                    CustomPromptData::Parts(parts) => parts,
+                };
                 SystemPrompt::Custom { prompt, snapshot }
             }
             Some(SystemPromptData::Object(SystemPromptObject::File { path })) => {
@@ -345,7 +359,10 @@ pub(crate) fn mcp_server(
 /// Combinations the official SDKs refuse, with their reasons.
 fn check(options: &ClaudeAgentOptions) -> Result<()> {
     if options.flavour == Flavour::Ts
-        && options.supported_dialog_kinds.is_some()
+        && options
+            .supported_dialog_kinds
+            .as_ref()
+            .is_some_and(|kinds| !kinds.is_empty())
         && options.on_user_dialog.is_none()
     {
         return Err(Error::InvalidOptions(

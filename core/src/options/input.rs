@@ -7,9 +7,10 @@ use serde::de::{self, Deserializer, IgnoredAny};
 use serde::Deserialize;
 use std::str::FromStr;
 
-/// The accepted JSON shape. Unknown keys are an error (a typo should not be silently ignored).
+/// The accepted JSON shape. Keys it does not know are found by `from_value`: an error, except
+/// under the TypeScript SDK's rules (which ignore them).
 #[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub(super) struct Data {
     #[serde(alias = "systemPrompt")]
     pub(super) system_prompt: Option<SystemPromptData>,
@@ -175,8 +176,16 @@ pub(super) enum SystemPromptData {
     Object(SystemPromptObject),
 }
 
+/// A custom prompt's text: one string, or (TypeScript) its parts.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(untagged, expecting = "a string or a list of strings")]
+pub(super) enum CustomPromptData {
+    Text(String),
+    Parts(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub(super) enum SystemPromptObject {
     Preset {
         #[serde(default)]
@@ -190,7 +199,7 @@ pub(super) enum SystemPromptObject {
         snapshot: Option<bool>,
     },
     Custom {
-        prompt: String,
+        prompt: CustomPromptData,
         #[serde(default)]
         snapshot: Option<bool>,
     },
@@ -232,7 +241,6 @@ pub(super) enum AllLiteral {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct TaskBudgetData {
     pub(super) total: u64,
 }
@@ -258,7 +266,7 @@ pub(super) enum McpServersData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub(super) enum PluginData {
     Local {
         path: PathBuf,
@@ -268,7 +276,7 @@ pub(super) enum PluginData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub(super) enum ThinkingData {
     Adaptive {
         #[serde(default)]

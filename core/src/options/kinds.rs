@@ -147,8 +147,8 @@ pub enum SystemPrompt {
     Text(String),
     /// A custom prompt that can also choose whether the session records it (`snapshot`).
     Custom {
-        /// The prompt text.
-        prompt: String,
+        /// The prompt: its text, or (the TypeScript SDK's `string[]` form) its parts.
+        prompt: Vec<String>,
         /// Keep the prompt recorded on the first request for the whole session (sent in `initialize`).
         snapshot: Option<bool>,
     },

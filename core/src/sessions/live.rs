@@ -26,6 +26,7 @@ pub(crate) async fn prepare_live(
         options.continue_conversation,
         options.resume.as_deref(),
         options.enable_file_checkpointing,
+        options.persist_session != Some(false),
     )
     .map_err(|e| Error::Sessions(Problem::InvalidArgument(e.message(options.flavour))))?;
     let env: HashMap<String, String> = options.env.iter().cloned().collect();

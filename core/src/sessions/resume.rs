@@ -370,6 +370,9 @@ pub enum StoreOptionsError {
     /// File checkpoints are local only.
     #[error("session_store cannot be combined with enable_file_checkpointing (checkpoints are local-disk only and would diverge from the mirrored transcript)")]
     FileCheckpointing,
+    /// The store mirrors the CLI's local transcript, which `persist_session: false` turns off.
+    #[error("session_store cannot be combined with persist_session=False: the store mirrors the transcript the CLI writes locally; for no lasting local copy, point CLAUDE_CONFIG_DIR at a fresh private directory and delete it afterwards")]
+    PersistenceOff,
 }
 
 impl StoreOptionsError {
@@ -381,6 +384,7 @@ impl StoreOptionsError {
                     .into()
             }
             (StoreOptionsError::FileCheckpointing, Flavour::Ts) => "enableFileCheckpointing is not yet supported with sessionStore (backup blobs are not mirrored, so rewindFiles() fails after a store-backed resume).".into(),
+            (StoreOptionsError::PersistenceOff, Flavour::Ts) => "sessionStore cannot be used with persistSession: false -- the storage adapter requires local writes to mirror from. To avoid keeping a local copy, pass env: { ...process.env, CLAUDE_CONFIG_DIR: dir }, where dir is a new private directory such as fs.mkdtempSync(path.join(os.tmpdir(), 'claude-')), and delete dir when the query ends.".into(),
             _ => self.to_string(),
         }
     }
@@ -392,7 +396,11 @@ pub fn validate_store_options(
     continue_conversation: bool,
     resume: Option<&str>,
     enable_file_checkpointing: bool,
+    persist_session: bool,
 ) -> Result<(), StoreOptionsError> {
+    if !persist_session {
+        return Err(StoreOptionsError::PersistenceOff);
+    }
     if continue_conversation && resume.is_none() && !store.supports(StoreMethod::ListSessions) {
         return Err(StoreOptionsError::ContinueNeedsListSessions);
     }

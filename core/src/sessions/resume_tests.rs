@@ -245,8 +245,14 @@ fn subpaths_that_escape_are_refused() {
 fn validation_refusals() {
     let full = InMemorySessionStore::new();
     let minimal = Broken { hang: false };
-    assert_eq!(validate_store_options(&full, true, None, false), Ok(()));
-    assert_eq!(validate_store_options(&minimal, true, None, false), Ok(()));
+    assert_eq!(
+        validate_store_options(&full, true, None, false, true),
+        Ok(())
+    );
+    assert_eq!(
+        validate_store_options(&minimal, true, None, false, true),
+        Ok(())
+    );
     struct Bare;
     #[async_trait::async_trait]
     impl SessionStore for Bare {
@@ -257,7 +263,7 @@ fn validation_refusals() {
             Ok(None)
         }
     }
-    let err = validate_store_options(&Bare, true, None, false).unwrap_err();
+    let err = validate_store_options(&Bare, true, None, false, true).unwrap_err();
     assert_eq!(
         err.to_string(),
         "continue_conversation with session_store requires the store to implement list_sessions()"
@@ -267,14 +273,19 @@ fn validation_refusals() {
         "Options.continue with sessionStore requires store.listSessions to be implemented"
     );
     assert_eq!(
-        validate_store_options(&Bare, true, Some(SID), false),
+        validate_store_options(&Bare, true, Some(SID), false, true),
         Ok(())
     );
-    let err = validate_store_options(&full, false, None, true).unwrap_err();
+    let err = validate_store_options(&full, false, None, true, true).unwrap_err();
     assert!(err
         .to_string()
         .starts_with("session_store cannot be combined with enable_file_checkpointing"));
     assert!(err
         .message(Flavour::Ts)
         .starts_with("enableFileCheckpointing is not yet supported"));
+    let err = validate_store_options(&full, false, None, false, false).unwrap_err();
+    assert_eq!(err, StoreOptionsError::PersistenceOff);
+    assert!(err
+        .message(Flavour::Ts)
+        .starts_with("sessionStore cannot be used with persistSession: false -- "));
 }
