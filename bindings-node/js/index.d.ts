@@ -438,6 +438,30 @@ export declare const EXIT_REASONS: readonly ['clear', 'resume', 'logout', 'promp
 /** Why a session ended (SessionEnd hook). */
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/** The CLI's built-in tool names. */
+export declare const BUILTIN_TOOL_NAMES: readonly [
+    'Agent', 'Artifact', 'AskUserQuestion', 'Bash', 'ClaudeDesign', 'CronCreate', 'CronDelete',
+    'CronList', 'Edit', 'EndConversation', 'EnterPlanMode', 'EnterWorktree', 'ExitPlanMode',
+    'ExitWorktree', 'Glob', 'Grep', 'ListAgents', 'ListMcpResourcesTool', 'LSP', 'Monitor',
+    'NotebookEdit', 'OfferChromeSetup', 'PowerShell', 'Projects', 'propose_skills',
+    'PushNotification', 'Read', 'ReadMcpResourceDirTool', 'ReadMcpResourceTool',
+    'ReadNotifications', 'RemoteTrigger', 'ReportFindings', 'ScheduleWakeup', 'SendFeedback',
+    'SendMessage', 'SendUserFile', 'SendUserMessage', 'SetGoal', 'ShareOnboardingGuide',
+    'ShowOnboardingRolePicker', 'Skill', 'SubagentHandback', 'TaskCreate', 'TaskGet', 'TaskList',
+    'TaskStop', 'TaskUpdate', 'TodoWrite', 'ToolSearch', 'WaitForMcpServers', 'WebFetch',
+    'WebSearch', 'Workflow', 'Write',
+];
+/** Older tool names the CLI still accepts, each mapped to the tool it names now. */
+export declare const LEGACY_TOOL_NAME_ALIASES: Readonly<Record<string, string>>;
+/** How the CLI's messages about an organisation policy limit start. */
+export declare const ORG_POLICY_LIMIT_PREFIXES: readonly ['This service is disabled for your org'];
+/** How the CLI's usage-limit error messages start. */
+export declare const USAGE_LIMIT_ERROR_PREFIXES: readonly string[];
+/** How the CLI's messages about switching to paid usage start. */
+export declare const USAGE_TRANSITION_PREFIXES: readonly string[];
+/** How the CLI's usage warnings start. */
+export declare const USAGE_WARNING_PREFIXES: readonly ["You've used", "You're close to"];
+
 /** Fields every hook input carries. */
 export type BaseHookInput = {
     session_id: string;

@@ -35,6 +35,15 @@ pub fn constants() -> Value {
         "HOOK_EVENTS": HOOK_EVENTS,
         "EXIT_REASONS": EXIT_REASONS,
         "SYSTEM_PROMPT_DYNAMIC_BOUNDARY": SYSTEM_PROMPT_DYNAMIC_BOUNDARY,
+        "BUILTIN_TOOL_NAMES": BUILTIN_TOOL_NAMES,
+        "LEGACY_TOOL_NAME_ALIASES": LEGACY_TOOL_NAME_ALIASES
+            .iter()
+            .map(|(old, new)| (old.to_string(), Value::from(*new)))
+            .collect::<serde_json::Map<_, _>>(),
+        "ORG_POLICY_LIMIT_PREFIXES": ORG_POLICY_LIMIT_PREFIXES,
+        "USAGE_LIMIT_ERROR_PREFIXES": USAGE_LIMIT_ERROR_PREFIXES,
+        "USAGE_TRANSITION_PREFIXES": USAGE_TRANSITION_PREFIXES,
+        "USAGE_WARNING_PREFIXES": USAGE_WARNING_PREFIXES,
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
     })
 }

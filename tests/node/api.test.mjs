@@ -21,6 +21,21 @@ test('the constants equal the official ones', () => {
   assert.deepEqual([...wire.EXIT_REASONS], [...official.EXIT_REASONS])
   assert.equal(wire.SYSTEM_PROMPT_DYNAMIC_BOUNDARY, official.SYSTEM_PROMPT_DYNAMIC_BOUNDARY)
   assert.equal(wire.HOOK_EVENTS.length, 33)
+  const lists = ['BUILTIN_TOOL_NAMES', 'LEGACY_TOOL_NAME_ALIASES', 'ORG_POLICY_LIMIT_PREFIXES',
+    'USAGE_LIMIT_ERROR_PREFIXES', 'USAGE_TRANSITION_PREFIXES', 'USAGE_WARNING_PREFIXES']
+  for (const name of [...lists, 'HOOK_EVENTS', 'EXIT_REASONS']) {
+    assert.equal(JSON.stringify(wire[name]), JSON.stringify(official[name]), name)
+    assert.equal(Object.isFrozen(wire[name]), Object.isFrozen(official[name]), name)
+  }
+})
+
+test('every runtime export of the official SDK is exported, but for its unmodelled extras', () => {
+  // Not provided: settings resolution, the spare-process prewarm and the direct-connect
+  // transport (see the package's README).
+  const left = new Set(['prewarm', 'resolveSettings', 'matchDeniedModels', 'filterEscalatingDefaultMode',
+    'CommandMatcher', 'DirectConnectError', 'DirectConnectTransport', 'FileIndex', 'parseDirectConnectUrl'])
+  const missing = Object.keys(official).filter((name) => !(name in wire) && !left.has(name))
+  assert.deepEqual(missing, [])
 })
 
 test('query() returns a Query with every official method, as an async generator', async () => {
@@ -32,6 +47,27 @@ test('query() returns a Query with every official method, as an async generator'
   for await (const m of q) messages.push(m.type)
   assert.deepEqual(messages, ['system', 'result'])
   assert.deepEqual(await q.next(), { value: undefined, done: true })
+})
+
+/** The message a query fails with, thrown by query() or while iterating; null when it runs. */
+async function failure(sdk, options) {
+  try {
+    const q = sdk.query({ prompt: 'hi', options: { pathToClaudeCodeExecutable: QUICK_CLI, ...options } })
+    for await (const message of q) void message
+    return null
+  } catch (error) {
+    return error.message
+  }
+}
+
+test('options the official SDK takes run, and a store without persistence fails as there', async () => {
+  // Keys it does not know (a spread config), an empty dialog-kind list, a prompt in parts.
+  const taken = { myAppConfig: { a: 1 }, supportedDialogKinds: [], systemPrompt: { type: 'custom', prompt: ['a', 'b'] } }
+  assert.equal(await failure(wire, taken), null)
+  const unpersisted = (sdk) => ({ sessionStore: new sdk.InMemorySessionStore(), persistSession: false })
+  const theirs = await failure(official, unpersisted(official))
+  assert.match(theirs, /^sessionStore cannot be used with persistSession: false/)
+  assert.equal(await failure(wire, unpersisted(wire)), theirs)
 })
 
 test('a bad prompt is a TypeError at query() time', () => {
