@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 /// Builds the Python object for a JSON value: dicts, lists, str, int, float, bool, None.
@@ -77,6 +77,15 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         return tuple
             .iter()
             .map(|item| from_py(&item))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
+    }
+    // A set where a list is expected (`allowed_tools={"Read"}`): the official SDK joins or
+    // iterates what it is given.
+    if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
+        return obj
+            .try_iter()?
+            .map(|item| from_py(&item?))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }

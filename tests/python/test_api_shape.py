@@ -7,6 +7,7 @@ import inspect
 import typing
 
 import pytest
+from fake_cli import result_frame
 
 import claude_wire
 from claude_wire import (
@@ -275,3 +276,18 @@ def test_can_use_tool_shadowed_warning(overrides: dict, warns: bool) -> None:
         )
     shadowed = [w for w in caught if issubclass(w.category, claude_wire.CanUseToolShadowedWarning)]
     assert bool(shadowed) == warns
+
+
+async def test_tool_lists_may_be_sets_or_tuples(fake_options, tmp_path) -> None:
+    # As the official SDK, which joins whatever iterable of names it is given.
+    argv_file = tmp_path / "argv.txt"
+    options = fake_options(
+        [result_frame(session_id="s")],
+        env={"FAKE_CLI_ARGV": str(argv_file)},
+        allowed_tools={"Read"},
+        disallowed_tools=("Bash", "Edit"),
+    )
+    _ = [m async for m in claude_wire.query(prompt="go", options=options)]
+    argv = argv_file.read_text().splitlines()
+    assert argv[argv.index("--allowedTools") + 1] == "Read"
+    assert argv[argv.index("--disallowedTools") + 1] == "Bash,Edit"

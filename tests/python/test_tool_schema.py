@@ -96,3 +96,14 @@ async def test_decorator_and_server_config() -> None:
     given = {k: v for k, v in definition["annotations"].items() if v is not None}
     assert given == {"readOnlyHint": True, "maxResultSizeChars": 9}
     assert definition["input_schema"]["properties"] == {"a": {"type": "number"}}
+
+
+def test_the_mcp_packages_tool_annotations_are_accepted() -> None:
+    mcp_types = pytest.importorskip("mcp.types")
+
+    @tool("look", "Looks", {}, annotations=mcp_types.ToolAnnotations(readOnlyHint=True))
+    async def look(args: dict[str, Any]) -> dict[str, Any]:
+        return {"content": []}
+
+    [definition] = create_sdk_mcp_server("eyes", tools=[look])["instance"].tool_definitions()
+    assert definition["annotations"] == {"readOnlyHint": True}

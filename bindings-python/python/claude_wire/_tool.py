@@ -141,10 +141,15 @@ def input_json_schema(declared: Any) -> dict[str, Any]:
 
 
 def _annotations_json(annotations: Any) -> dict[str, Any] | None:
-    """The annotations as given (a dict, or a ``ToolAnnotations``); the core maps the spellings."""
+    """The annotations as given (a dict, our ``ToolAnnotations`` or the ``mcp`` package's
+    pydantic one); the core maps the spellings."""
     if annotations is None or isinstance(annotations, dict):
         return annotations
-    return {k: v for k, v in vars(annotations).items() if k != "extra"} | annotations.extra
+    if hasattr(annotations, "model_dump"):
+        dumped: dict[str, Any] = annotations.model_dump(by_alias=True, exclude_none=True)
+        return dumped
+    extra = getattr(annotations, "extra", None) or {}
+    return {k: v for k, v in vars(annotations).items() if k != "extra"} | extra
 
 
 class SdkMcpServer:
