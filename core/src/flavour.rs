@@ -59,6 +59,13 @@ impl Flavour {
         matches!(self, Flavour::Ts)
     }
 
+    /// True when, without a `stderr` callback, the CLI's stderr goes on to this process's
+    /// stderr, as the Python SDK lets the CLI write to the terminal (the TypeScript SDK reads
+    /// and drops it). Its last lines are kept for error messages either way.
+    pub fn passes_stderr_through(self) -> bool {
+        matches!(self, Flavour::Python)
+    }
+
     /// How long a closing session waits for the CLI to exit after its stdin closed, before
     /// SIGTERM (then SIGKILL after the same 5 s everywhere): the TypeScript SDK waits 2 s.
     pub fn close_grace(self) -> std::time::Duration {

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_cli import make_fake_cli, result_frame
 
 import claude_wire
 from claude_wire import ClaudeAgentOptions, ClaudeSDKClient
@@ -84,3 +88,35 @@ async def test_a_failed_connect_stops_its_prompt_stream(tmp_path: Path) -> None:
     with pytest.raises(claude_wire.CLIConnectionError):
         await client.connect(prompts())
     await asyncio.wait_for(closed.wait(), 5)
+
+
+STDERR_SCRIPT = """
+import asyncio, importlib, sys
+sdk = importlib.import_module(sys.argv[1])
+
+async def main():
+    options = sdk.ClaudeAgentOptions(
+        cli_path=sys.argv[2], env={"FAKE_CLI_FRAMES": sys.argv[3], "FAKE_CLI_STDERR": "note from the cli"})
+    async for _ in sdk.query(prompt="go", options=options):
+        pass
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("package", ["claude_wire", "claude_agent_sdk"])
+def test_without_a_stderr_callback_the_cli_writes_to_the_terminal(tmp_path, package) -> None:
+    pytest.importorskip(package)
+    frames = tmp_path / "frames.jsonl"
+    frames.write_text(json.dumps(result_frame(session_id="s")) + "\n")
+    script = tmp_path / "run.py"
+    script.write_text(STDERR_SCRIPT)
+    cli = make_fake_cli(tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(script), package, str(cli), str(frames)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "note from the cli" in run.stderr
