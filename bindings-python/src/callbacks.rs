@@ -323,7 +323,7 @@ fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {
                 PyTuple::new(py, [pyjson::to_py(py, &args)?])
             })
             .await?;
-            ToolResult::from_value(&json_of(result)?).map_err(|e| e.to_string().into())
+            ToolResult::from_python_sdk_value(&json_of(result)?).map_err(|e| e.to_string().into())
         })
     })
 }

@@ -70,7 +70,28 @@ def calc_boom(run: Run) -> Any:
     return boom
 
 
-MCP_TOOLS: dict[str, Callable[[Run], Any]] = {"calc.add": calc_add, "calc.boom": calc_boom}
+def calc_blocks(run: Run) -> Any:
+    @run.sdk.tool("blocks", "Returns one block of each kind", {"x": float})
+    async def blocks(args: dict[str, Any]) -> dict[str, Any]:
+        run.call("blocks", args)
+        return {
+            "content": [
+                {"type": "text", "text": "plain text", "note": "not an MCP field"},
+                {"type": "resource_link", "uri": "file:///a.txt", "name": "a.txt"},
+                {"type": "resource", "resource": {"uri": "file:///b.txt", "text": "b's text"}},
+                {"type": "resource", "resource": {"uri": "file:///c.bin", "blob": "AAAA"}},
+                {"type": "mystery", "x": 1},
+            ]
+        }
+
+    return blocks
+
+
+MCP_TOOLS: dict[str, Callable[[Run], Any]] = {
+    "calc.add": calc_add,
+    "calc.boom": calc_boom,
+    "calc.blocks": calc_blocks,
+}
 
 
 # --- the interpreter -------------------------------------------------------------------------------

@@ -234,10 +234,94 @@ impl ToolResult {
     }
 }
 
+impl ToolResult {
+    /// Reads what a Python tool handler returned as the Python SDK passes it on to the CLI:
+    /// text and image blocks keep only their MCP fields; a resource link becomes a text of its
+    /// name, URI and description, one per line; an embedded text resource becomes its text;
+    /// other blocks (binary resources, unknown types) are left out, and so are
+    /// `structured_content` and `_meta`.
+    pub fn from_python_sdk_value(value: &Value) -> Result<Self> {
+        let result = Self::from_value(value)?;
+        Ok(Self {
+            content: result
+                .content
+                .into_iter()
+                .filter_map(python_block)
+                .collect(),
+            is_error: result.is_error,
+            structured_content: None,
+            meta: None,
+        })
+    }
+}
+
+/// One block as the Python SDK sends it (see [`ToolResult::from_python_sdk_value`]).
+fn python_block(block: ToolContent) -> Option<ToolContent> {
+    let value = match block {
+        ToolContent::Other(value) => value,
+        typed => typed.to_value(),
+    };
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    match value.get("type").and_then(Value::as_str)? {
+        "text" => text(&value, "text").map(ToolContent::text),
+        "image" => Some(ToolContent::image(
+            text(&value, "data")?,
+            text(&value, "mimeType")?,
+        )),
+        "resource_link" => {
+            let parts: Vec<String> = ["name", "uri", "description"]
+                .iter()
+                .filter_map(|key| text(&value, key).filter(|part| !part.is_empty()))
+                .collect();
+            Some(ToolContent::text(if parts.is_empty() {
+                "Resource link".to_owned()
+            } else {
+                parts.join("\n")
+            }))
+        }
+        "resource" => value
+            .get("resource")
+            .and_then(|resource| text(resource, "text"))
+            .map(ToolContent::text),
+        _ => None,
+    }
+}
+
 fn bad_result(why: &str, value: &Value) -> Error {
     Error::MessageParse {
         kind: "tool result".into(),
         message: why.into(),
         raw: value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_python_result_is_sent_as_the_python_sdk_sends_it() {
+        let returned = json!({"content": [
+            {"type": "text", "text": "plain", "note": "left out"},
+            {"type": "image", "data": "AAAA", "mimeType": "image/png"},
+            {"type": "resource_link", "uri": "file:///a.txt", "name": "a.txt", "description": "the a file"},
+            {"type": "resource_link", "uri": ""},
+            {"type": "resource", "resource": {"uri": "file:///b.txt", "text": "b's text"}},
+            {"type": "resource", "resource": {"uri": "file:///c.bin", "blob": "AAAA"}},
+            {"type": "audio", "data": "AAAA", "mimeType": "audio/wav"},
+        ], "is_error": true, "structuredContent": {"a": 1}, "_meta": {"m": 1}});
+        let sent = ToolResult::from_python_sdk_value(&returned)
+            .unwrap()
+            .to_value();
+        assert_eq!(
+            sent,
+            json!({"content": [
+                {"type": "text", "text": "plain"},
+                {"type": "image", "data": "AAAA", "mimeType": "image/png"},
+                {"type": "text", "text": "a.txt\nfile:///a.txt\nthe a file"},
+                {"type": "text", "text": "Resource link"},
+                {"type": "text", "text": "b's text"},
+            ], "isError": true})
+        );
     }
 }
