@@ -1124,9 +1124,10 @@ class ConversationResetMessage:
 
 @dataclass
 class UnknownMessage:
-    """A message of a type this version does not model; ``data`` is the raw frame.
+    """A message the official SDK knows but this version has no class for; ``data`` is the raw
+    frame. Messages of types the official SDK does not know are skipped, as there.
 
-    claude_wire addition: the official SDK drops such messages, this package delivers them.
+    claude_wire addition.
     """
 
     type: str
