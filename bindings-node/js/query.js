@@ -172,6 +172,7 @@ export class Query {
       const more = text.endsWith('],"done":false}') && (this.#aborted || !this.#closing)
       this.#ahead = more ? this.#native.nextBatch() : null
       const batch = JSON.parse(text)
+      if (batch.holes) fillHoles(batch, this.#native)
       if (this.#aborted) {
         // As the official SDK: what the CLI wrote before it stopped still comes (read to the
         // end of its output), then the abort error.
@@ -462,4 +463,24 @@ export async function runCallback(callbacks, calls, kind, index, payload, id) {
   } finally {
     calls.delete(id)
   }
+}
+
+/**
+ * Puts back the main strings of the batch's huge lines: each was left out of its message (a
+ * placeholder string stands in) and comes as pieces, joined without copying them again.
+ */
+function fillHoles(batch, native) {
+  for (const [index, hole] of batch.holes) {
+    let text = ''
+    for (const piece of native.takeHole(hole)) text += piece
+    batch.messages[index] = replaceString(batch.messages[index], hole, text)
+  }
+}
+
+function replaceString(value, hole, text) {
+  if (value === hole) return text
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) value[key] = replaceString(value[key], hole, text)
+  }
+  return value
 }

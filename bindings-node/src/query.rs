@@ -4,14 +4,15 @@ use crate::callbacks::{self, Bridge, KeepAlive};
 use crate::errors::{failed, invalid};
 use crate::spawn::JsProcess;
 use claude_wire::options::ClaudeAgentOptions;
-use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
+use claude_wire::transport::{hand_over_in_steps, JsonMessage, DEFAULT_MAX_LINE_SIZE};
 use claude_wire::{Flavour, Prompt, QueryHandle};
 use futures::{FutureExt, StreamExt};
-use napi::bindgen_prelude::Buffer;
-use napi::bindgen_prelude::Function;
+use napi::bindgen_prelude::{Array, Buffer, Function};
+use napi::Env;
 use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,8 @@ use tokio::sync::mpsc;
 /// At most this many messages, or about this many bytes, in one batch.
 const BATCH_MESSAGES: usize = 512;
 const BATCH_BYTES: usize = 4 << 20;
+/// The pieces `takeHole` hands a huge text over in.
+const HOLE_PIECE: usize = 1 << 20;
 
 /// What the JS layer hands over besides the callbacks.
 #[derive(Deserialize)]
@@ -60,6 +63,8 @@ pub struct NativeQuery {
     warnings: Vec<Value>,
     /// The process started by the user's `spawnClaudeCodeProcess`, when there is one.
     process: Option<Arc<JsProcess>>,
+    /// The main strings of huge lines a batch left out, by placeholder, until `takeHole`.
+    holes: Mutex<HashMap<String, String>>,
 }
 
 #[napi]
@@ -123,12 +128,15 @@ impl NativeQuery {
         Value::Array(self.warnings.clone())
     }
 
-    /// The next messages: `{"messages": [...], "error"?: record, "done": bool}` as JSON text.
-    /// Waits for at least one message (or the end), then takes whatever else is ready.
+    /// The next messages: `{"messages": [...], "holes"?: [[i, hole]...], "error"?: record,
+    /// "done": bool}` as JSON text. Message `i` of `holes` is a huge line taken apart: its
+    /// string `hole` stands for the text `takeHole(hole)` gives. Waits for at least one
+    /// message (or the end), then takes whatever else is ready.
     #[napi]
     pub async fn next_batch(&self) -> String {
         let mut guard = self.messages.lock().await;
         let mut out = b"{\"messages\":[".to_vec();
+        let mut holes = Vec::new();
         let mut count = 0;
         let mut error = None;
         let mut done = false;
@@ -141,7 +149,14 @@ impl NativeQuery {
                             out.push(b',');
                         }
                         // The CLI's own line, as the official SDK parses it.
-                        out.extend_from_slice(&message);
+                        match message {
+                            JsonMessage::Whole(line) => out.extend_from_slice(&line),
+                            JsonMessage::Split(split) => {
+                                out.extend_from_slice(&split.rest);
+                                holes.push(json!([count, split.hole]));
+                                self.lock_holes().insert(split.hole, split.text);
+                            }
+                        }
                         count += 1;
                     }
                     Some(Err(e)) => {
@@ -169,6 +184,10 @@ impl NativeQuery {
             self.release();
         }
         out.push(b']');
+        if !holes.is_empty() {
+            out.extend_from_slice(b",\"holes\":");
+            out.extend_from_slice(Value::Array(holes).to_string().as_bytes());
+        }
         if let Some(error) = error {
             out.extend_from_slice(b",\"error\":");
             out.extend_from_slice(failed(&error)["error"].to_string().as_bytes());
@@ -180,6 +199,22 @@ impl NativeQuery {
         });
         // Every part is UTF-8: checked lines, and what serde_json writes.
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The text a batch left out for `hole`, as pieces of about a megabyte to concatenate: the
+    /// native copy of each piece is given back as soon as it is made, so the text is held
+    /// about once, not twice. Empty when the hole is unknown.
+    #[napi(ts_return_type = "string[]")]
+    pub fn take_hole<'env>(&self, env: &'env Env, hole: String) -> napi::Result<Array<'env>> {
+        let text = self.lock_holes().remove(&hole).unwrap_or_default();
+        let mut pieces = env.create_array(0)?;
+        let (mut index, mut failed) = (0, None);
+        hand_over_in_steps(text, HOLE_PIECE, |piece| {
+            let made = env.create_string(piece).and_then(|s| pieces.set(index, s));
+            index += 1;
+            made.map_err(|e| failed = Some(e)).is_ok()
+        });
+        failed.map_or(Ok(pieces), Err)
     }
 
     /// Sends one user message (JSON text) of a streamed prompt.
@@ -299,11 +334,16 @@ impl NativeQuery {
             live,
             warnings,
             process,
+            holes: Mutex::default(),
         }
     }
 
     fn release(&self) {
         release(&self.live);
+    }
+
+    fn lock_holes(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.holes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A channel whose messages are written, in order, to the query's CLI.

@@ -127,9 +127,10 @@ impl Query {
 
     /// The next message as JSON text, `None` when the query is over: for a binding that hands
     /// text to its language's JSON parser. Under [`Flavour::Ts`] a message is the CLI's line
-    /// byte for byte (checked to be JSON; key order kept); otherwise, and for the messages the
-    /// core makes itself, the message serialised. Use it or the message stream, not both.
-    pub async fn next_json(&mut self) -> Option<Result<bytes::Bytes>> {
+    /// byte for byte (checked to be JSON; key order kept; a huge line taken apart, its main
+    /// string beside the rest); otherwise, and for the messages the core makes itself, the
+    /// message serialised. Use it or the message stream, not both.
+    pub async fn next_json(&mut self) -> Option<Result<crate::transport::JsonMessage>> {
         if self.json_done {
             return None;
         }

@@ -197,7 +197,7 @@ impl Session {
     }
 
     /// The next message as JSON text (see [`Inbox::next_json`]), `None` once the session is over.
-    pub(crate) async fn next_json(&self) -> Option<Result<bytes::Bytes>> {
+    pub(crate) async fn next_json(&self) -> Option<Result<crate::transport::JsonMessage>> {
         self.inbox().await.next_json().await
     }
 

@@ -7,7 +7,7 @@ import { writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as wire from '../../bindings-node/js/index.js'
 import * as official from '@anthropic-ai/claude-agent-sdk'
-import { fakeOptions, init, initMessage, result, scratch, gone, alive, runNode, QUICK_CLI } from './helpers.mjs'
+import { fakeOptions, init, initMessage, result, scratch, gone, alive, runNode, FAKE_CLI, QUICK_CLI } from './helpers.mjs'
 
 /** Runs `prompt` under `sdk` on the fake CLI; resolves to {messages, error}. */
 async function run(sdk, steps, extra = {}, prompt = 'go') {
@@ -71,6 +71,54 @@ test('a 5 MiB line arrives whole', async () => {
   assert.equal(ours.error, null)
   const huge = ours.messages.find((m) => m.type === 'huge')
   assert.ok(huge.data.length >= 5 << 20)
+})
+
+/** Options running the fake CLI with `steps` from a file (too large for the environment). */
+function fileOptions(steps) {
+  const path = join(scratch(), 'scenario.json')
+  writeFileSync(path, JSON.stringify(steps))
+  return { pathToClaudeCodeExecutable: FAKE_CLI, env: { ...process.env, FAKE_CLI_SCENARIO_FILE: path } }
+}
+
+const assistantWith = (text) => ({ type: 'assistant', message: { model: 'm', role: 'assistant', content: [{ type: 'text', text }] }, parent_tool_use_id: null, session_id: 's' })
+
+test('huge lines arrive as the official SDK gives them, whatever their text holds', async () => {
+  const escaped = 'line "one"\n\ttab \\ slash / \u0000 ünï 😀 中文 end\r\n'.repeat(60000)
+  const steps = [...turn(initMessage), { emit: assistantWith('x'.repeat(3 << 20)) }, { emit: assistantWith(escaped) },
+    { emit: { type: 'system', subtype: 'huge', data: escaped, after: [1, { k: 'v' }] } }, { emit: result({ result: escaped }) }, { wait_stdin_eof: true }]
+  const collect = async (sdk) => {
+    const messages = []
+    for await (const m of sdk.query({ prompt: 'go', options: fileOptions(steps) })) messages.push(m)
+    return messages
+  }
+  const [ours, theirs] = [await collect(wire), await collect(official)]
+  assert.equal(ours.length, theirs.length)
+  ours.forEach((m, i) => assert.ok(JSON.stringify(m) === JSON.stringify(theirs[i]), `message ${i} differs`))
+  assert.equal(ours[2].message.content[0].text, escaped)
+})
+
+test('a huge line costs the host about one copy of its text', async () => {
+  const size = 48 << 20
+  const big = fileOptions([...turn(assistantWith('y'.repeat(size)), result()), { wait_stdin_eof: true }])
+  const small = fileOptions([...turn(result()), { wait_stdin_eof: true }])
+  const code = `
+    import * as wire from ${JSON.stringify(new URL('../../bindings-node/js/index.js', import.meta.url).href)}
+    const drain = async (options) => {
+      let size = 0
+      for await (const m of wire.query({ prompt: 'go', options })) if (m.type === 'assistant') size = m.message.content[0].text.length
+      return size
+    }
+    await drain(${JSON.stringify(small)})
+    const before = process.memoryUsage().rss
+    const size = await drain(${JSON.stringify(big)})
+    console.log(JSON.stringify({ size, grown: process.resourceUsage().maxRSS * 1024 - before }))
+  `
+  const run = await runNode(code, { timeout: 120000 })
+  assert.equal(run.code, 0, run.stderr)
+  const figures = JSON.parse(run.stdout)
+  assert.equal(figures.size, size)
+  // Before: the line, then the JSON text in V8 and the parsed string (twice the text).
+  assert.ok(figures.grown < 1.5 * size, JSON.stringify(figures))
 })
 
 test('break out of for-await stops and reaps the CLI', async () => {

@@ -9,7 +9,7 @@
 //! reading ahead of a slow consumer (see [`Backlog::wait_for_room`]).
 
 use crate::message::{policy, Message};
-use crate::transport::{parse_line, parse_owned_line};
+use crate::transport::{parse_line, parse_owned_line, split_owned_line, JsonMessage};
 use crate::{Flavour, Result};
 use bytes::Bytes;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -132,16 +132,20 @@ impl Inbox {
     }
 
     /// The next message as JSON text: a line the flavour delivers as it is ([`Flavour::Ts`])
-    /// keeps the CLI's bytes, after a check that it is valid JSON; any other message is
-    /// serialised.
-    pub(crate) async fn next_json(&mut self) -> Option<Result<Bytes>> {
+    /// keeps the CLI's bytes, after a check that it is valid JSON (a huge one taken apart, see
+    /// [`split_owned_line`]); any other message is serialised.
+    pub(crate) async fn next_json(&mut self) -> Option<Result<JsonMessage>> {
         loop {
             while let Some(delivery) = self.pop() {
                 let item = match delivery {
                     Delivery::Line(line) if self.flavour.delivers_frames_unparsed() => {
-                        Some(checked_json(line))
+                        Some(match split_owned_line(line) {
+                            Ok(split) => Ok(JsonMessage::Split(split)),
+                            Err(line) => checked_json(line).map(JsonMessage::Whole),
+                        })
                     }
-                    other => deliver(self.flavour, other).map(|item| item.map(to_json)),
+                    other => deliver(self.flavour, other)
+                        .map(|item| item.map(|message| JsonMessage::Whole(to_json(message)))),
                 };
                 if item.is_some() {
                     return item;
@@ -237,6 +241,10 @@ mod tests {
     async fn json_keeps_the_cli_bytes_when_delivered_as_is() {
         let (tx, mut inbox) = Inbox::new(Flavour::Ts);
         let line = |s: &'static [u8]| Delivery::Line(Bytes::from_static(s));
+        let huge = format!(
+            r#"{{"type":"user","message":{{"content":"{}"}}}}"#,
+            "y".repeat(crate::transport::HUGE_LINE)
+        );
         tx.send(vec![
             line(br#"{"type":"assistant","z":1,"a":{"y":2,"b":3}}"#),
             line(b"{\"type\":\"user\",\"bad\":\"\xff\"}"),
@@ -245,12 +253,16 @@ mod tests {
                 Box::new(Ok(Message::Unknown(serde_json::json!({"type": "x"})))),
                 0,
             ),
+            Delivery::Line(Bytes::from(huge.into_bytes())),
         ])
         .unwrap();
         drop(tx);
-        let first = inbox.next_json().await.unwrap().unwrap();
+        let whole = |item: Option<Result<JsonMessage>>| match item {
+            Some(Ok(JsonMessage::Whole(bytes))) => bytes,
+            _ => panic!("a whole message"),
+        };
         assert_eq!(
-            &first[..],
+            &whole(inbox.next_json().await)[..],
             br#"{"type":"assistant","z":1,"a":{"y":2,"b":3}}"#
         );
         assert!(matches!(
@@ -261,10 +273,16 @@ mod tests {
             inbox.next_json().await,
             Some(Err(crate::Error::JsonDecode { .. }))
         ));
-        assert_eq!(
-            &inbox.next_json().await.unwrap().unwrap()[..],
-            br#"{"type":"x"}"#
+        assert_eq!(&whole(inbox.next_json().await)[..], br#"{"type":"x"}"#);
+        let Some(Ok(JsonMessage::Split(split))) = inbox.next_json().await else {
+            panic!("the huge line taken apart");
+        };
+        let rest = format!(
+            r#"{{"type":"user","message":{{"content":"{}"}}}}"#,
+            split.hole
         );
+        assert_eq!(String::from_utf8(split.rest).unwrap(), rest);
+        assert_eq!(split.text, "y".repeat(crate::transport::HUGE_LINE));
         assert!(inbox.next_json().await.is_none());
     }
 }

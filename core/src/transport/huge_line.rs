@@ -43,6 +43,15 @@ pub struct SplitLine {
     pub text: String,
 }
 
+/// A message as JSON text, for a binding that hands text to its language's JSON parser.
+#[derive(Debug)]
+pub enum JsonMessage {
+    /// The whole message.
+    Whole(Bytes),
+    /// A huge line taken apart: parse `rest`, then put `text` where the string `hole` is.
+    Split(SplitLine),
+}
+
 /// `line` taken apart when it is huge, owned by the caller alone, valid JSON, and one string
 /// value is most of it; `Err` gives the line back otherwise.
 pub fn split_owned_line(line: Bytes) -> std::result::Result<SplitLine, Bytes> {
