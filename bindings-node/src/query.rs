@@ -137,6 +137,8 @@ impl NativeQuery {
         let mut guard = self.messages.lock().await;
         let mut out = b"{\"messages\":[".to_vec();
         let mut holes = Vec::new();
+        // The bytes of the batch's texts held beside it (in `holes`).
+        let mut held = 0;
         let mut count = 0;
         let mut error = None;
         let mut done = false;
@@ -153,6 +155,7 @@ impl NativeQuery {
                             JsonMessage::Whole(line) => out.extend_from_slice(&line),
                             JsonMessage::Split(split) => {
                                 out.extend_from_slice(&split.rest);
+                                held += split.text.len();
                                 holes.push(json!([count, split.hole]));
                                 self.lock_holes().insert(split.hole, split.text);
                             }
@@ -168,7 +171,7 @@ impl NativeQuery {
                         break;
                     }
                 }
-                if count >= BATCH_MESSAGES || out.len() >= BATCH_BYTES {
+                if count >= BATCH_MESSAGES || out.len() + held >= BATCH_BYTES {
                     break;
                 }
                 match query.next_json().now_or_never() {
@@ -303,6 +306,8 @@ impl NativeQuery {
         // A reader may hold the stream; it ends now that the session is closed.
         let mut guard = self.messages.lock().await;
         guard.take();
+        // Texts of batches nobody will read (one asked for ahead of a `return()`).
+        self.lock_holes().clear();
         self.release();
     }
 }

@@ -242,11 +242,14 @@ fn a_bad_value_names_its_field_and_what_is_accepted() {
         .to_string();
     assert!(error.contains("modle: unknown field"), "{error}");
     // ...while the TypeScript SDK ignores keys it does not know, as the official one does.
-    let spread = serde_json::json!({"modle": "x", "model": "m", "myAppConfig": {"a": 1},
-        "taskBudget": {"total": 5, "note": "n"}});
+    let spread = serde_json::json!({"modle": "x", "model": "m", "myAppConfig": {"a": 1}});
     let options = ClaudeAgentOptions::from_value(spread, Flavour::Ts, Callbacks::default())
         .expect("unknown keys are ignored");
     assert_eq!(options.model.as_deref(), Some("m"));
+    // The keys that stand for callbacks are known keys, whatever their value.
+    let handles = serde_json::json!({"stderr": null, "canUseTool": 1, "abortController": {}});
+    ClaudeAgentOptions::from_value(handles, Flavour::Python, Callbacks::default())
+        .expect("callback keys are known");
 }
 
 #[test]

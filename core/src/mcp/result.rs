@@ -236,42 +236,55 @@ impl ToolResult {
 
 impl ToolResult {
     /// Reads what a Python tool handler returned as the Python SDK passes it on to the CLI:
-    /// text and image blocks keep only their MCP fields; a resource link becomes a text of its
-    /// name, URI and description, one per line; an embedded text resource becomes its text;
-    /// other blocks (binary resources, unknown types) are left out, and so are
-    /// `structured_content` and `_meta`.
+    /// `is_error` (only that spelling) marks a failure; text and image blocks keep only their
+    /// MCP fields; a resource link becomes a text of its name, URI and description, one per
+    /// line; an embedded text resource becomes its text; other blocks (binary resources,
+    /// unknown types) are left out, and so are `structured_content` and `_meta`. A text or
+    /// image block without its fields fails the call as it does there (`'text'`).
     pub fn from_python_sdk_value(value: &Value) -> Result<Self> {
         let result = Self::from_value(value)?;
+        let mut content = Vec::new();
+        for block in result.content {
+            match python_block(block) {
+                Ok(Some(block)) => content.push(block),
+                Ok(None) => {}
+                Err(missing) => return Ok(Self::error(format!("'{missing}'"))),
+            }
+        }
         Ok(Self {
-            content: result
-                .content
-                .into_iter()
-                .filter_map(python_block)
-                .collect(),
-            is_error: result.is_error,
+            content,
+            is_error: value
+                .get("is_error")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             structured_content: None,
             meta: None,
         })
     }
 }
 
-/// One block as the Python SDK sends it (see [`ToolResult::from_python_sdk_value`]).
-fn python_block(block: ToolContent) -> Option<ToolContent> {
+/// One block as the Python SDK sends it (see [`ToolResult::from_python_sdk_value`]); `Err`
+/// names a field the block needs and lacks.
+fn python_block(block: ToolContent) -> std::result::Result<Option<ToolContent>, &'static str> {
     let value = match block {
         ToolContent::Other(value) => value,
         typed => typed.to_value(),
     };
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    match value.get("type").and_then(Value::as_str)? {
-        "text" => text(&value, "text").map(ToolContent::text),
-        "image" => Some(ToolContent::image(
+    let text = |v: &Value, key: &'static str| match v.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) if !other.is_null() => Ok(other.to_string()),
+        _ => Err(key),
+    };
+    Ok(match value.get("type").and_then(Value::as_str) {
+        Some("text") => Some(ToolContent::text(text(&value, "text")?)),
+        Some("image") => Some(ToolContent::image(
             text(&value, "data")?,
             text(&value, "mimeType")?,
         )),
-        "resource_link" => {
+        Some("resource_link") => {
             let parts: Vec<String> = ["name", "uri", "description"]
-                .iter()
-                .filter_map(|key| text(&value, key).filter(|part| !part.is_empty()))
+                .into_iter()
+                .filter_map(|key| text(&value, key).ok().filter(|part| !part.is_empty()))
                 .collect();
             Some(ToolContent::text(if parts.is_empty() {
                 "Resource link".to_owned()
@@ -279,12 +292,12 @@ fn python_block(block: ToolContent) -> Option<ToolContent> {
                 parts.join("\n")
             }))
         }
-        "resource" => value
+        Some("resource") => value
             .get("resource")
-            .and_then(|resource| text(resource, "text"))
+            .and_then(|resource| text(resource, "text").ok())
             .map(ToolContent::text),
         _ => None,
-    }
+    })
 }
 
 fn bad_result(why: &str, value: &Value) -> Error {
@@ -323,5 +336,12 @@ mod tests {
                 {"type": "text", "text": "b's text"},
             ], "isError": true})
         );
+        // Only `is_error` counts there; a block without its fields fails the call.
+        let camel = json!({"content": [], "isError": true});
+        assert!(!ToolResult::from_python_sdk_value(&camel).unwrap().is_error);
+        let bare = json!({"content": [{"type": "image", "data": "AAAA"}]});
+        let failed = ToolResult::from_python_sdk_value(&bare).unwrap();
+        assert!(failed.is_error);
+        assert_eq!(failed.content, vec![ToolContent::text("'mimeType'")]);
     }
 }

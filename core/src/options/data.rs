@@ -49,9 +49,9 @@ impl ClaudeAgentOptions {
     /// Options from one JSON object in either official SDK's spelling, for `flavour`.
     ///
     /// A bad value is [`Error::InvalidOptions`] naming the field path and what it accepts, e.g.
-    /// `invalid options: thinking.type: unknown variant "on", expected one of ...`. A key it
-    /// does not know is an error too, except under [`Flavour::Ts`]: the TypeScript SDK ignores
-    /// such keys (an options object spread from a larger config works).
+    /// `invalid options: thinking.type: unknown variant "on", expected one of ...`. A top-level
+    /// key it does not know is an error too, except under [`Flavour::Ts`]: the TypeScript SDK
+    /// ignores such keys (an options object spread from a larger config works).
     pub fn from_value(value: Value, flavour: Flavour, callbacks: Callbacks) -> Result<Self> {
         let mut unknown = None;
         let mut note = |path: serde_ignored::Path<'_>| {

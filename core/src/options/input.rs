@@ -7,8 +7,20 @@ use serde::de::{self, Deserializer, IgnoredAny};
 use serde::Deserialize;
 use std::str::FromStr;
 
-/// The accepted JSON shape. Keys it does not know are found by `from_value`: an error, except
-/// under the TypeScript SDK's rules (which ignore them).
+/// A value whose presence is all that counts (it stands for a handle in `Callbacks`, or the
+/// bindings handle it). Read as any value, so that it is not taken for an unknown key.
+#[derive(Default)]
+pub(super) struct Present;
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(IgnoredAny).map(|_| Present)
+    }
+}
+
+/// The accepted JSON shape. Top-level keys it does not know are found by `from_value`: an
+/// error, except under the TypeScript SDK's rules (which ignore them). Nested objects are
+/// strict in every flavour.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct Data {
@@ -127,25 +139,25 @@ pub(super) struct Data {
     pub(super) callback_timeout: Option<f64>,
     // Callbacks: their values stand for the handles in `Callbacks`.
     #[serde(alias = "canUseTool")]
-    pub(super) can_use_tool: IgnoredAny,
-    pub(super) stderr: IgnoredAny,
+    pub(super) can_use_tool: Present,
+    pub(super) stderr: Present,
     #[serde(alias = "onElicitation")]
-    pub(super) on_elicitation: IgnoredAny,
+    pub(super) on_elicitation: Present,
     #[serde(alias = "onUserDialog")]
-    pub(super) on_user_dialog: IgnoredAny,
+    pub(super) on_user_dialog: Present,
     // Handled by the bindings (cancellation, custom spawn), a handle in `Callbacks` (the store)
     // or deprecated.
     #[serde(alias = "abortController")]
-    pub(super) abort_controller: IgnoredAny,
+    pub(super) abort_controller: Present,
     #[serde(alias = "spawnClaudeCodeProcess")]
-    pub(super) spawn_claude_code_process: IgnoredAny,
+    pub(super) spawn_claude_code_process: Present,
     #[serde(alias = "sessionStore")]
-    pub(super) session_store: IgnoredAny,
+    pub(super) session_store: Present,
     #[serde(alias = "sessionStoreFlush")]
     pub(super) session_store_flush: Option<crate::sessions::FlushMode>,
     #[serde(alias = "loadTimeoutMs")]
     pub(super) load_timeout_ms: Option<u64>,
-    pub(super) debug_stderr: IgnoredAny,
+    pub(super) debug_stderr: Present,
 }
 
 /// `"host"` or `"none"`.
@@ -185,7 +197,7 @@ pub(super) enum CustomPromptData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub(super) enum SystemPromptObject {
     Preset {
         #[serde(default)]
@@ -219,7 +231,7 @@ pub(super) enum ToolsData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub(super) enum PresetRef {
     Preset {
         #[allow(dead_code)]
@@ -241,6 +253,7 @@ pub(super) enum AllLiteral {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct TaskBudgetData {
     pub(super) total: u64,
 }
@@ -266,7 +279,7 @@ pub(super) enum McpServersData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub(super) enum PluginData {
     Local {
         path: PathBuf,
@@ -276,7 +289,7 @@ pub(super) enum PluginData {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub(super) enum ThinkingData {
     Adaptive {
         #[serde(default)]

@@ -66,7 +66,8 @@ pub fn split_owned_line(line: Bytes) -> std::result::Result<SplitLine, Bytes> {
 /// Hands `text` to `each` in steps of about `step` bytes (cut on character boundaries), each
 /// step's memory given back to the system once `each` took it, so that a copy being built
 /// and the original together stay about one `text` in size. Stops, giving nothing back,
-/// when `each` returns `false` for the first step; returns whether every step was taken.
+/// when `each` returns `false` for the first step, and then returns `false`; a `false` for a
+/// later step changes nothing (the earlier steps' memory is gone already).
 pub fn hand_over_in_steps(text: String, step: usize, mut each: impl FnMut(&str) -> bool) -> bool {
     let mut bytes = text.into_bytes();
     let (mut start, mut released) = (0, 0);
@@ -95,10 +96,14 @@ fn is_char_start(bytes: &[u8], at: usize) -> bool {
 /// returns how far that went.
 #[cfg(target_os = "linux")]
 fn release(bytes: &mut [u8], from: usize, to: usize) -> usize {
-    const PAGE: usize = 4096;
+    // SAFETY: sysconf has no preconditions.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
+    if page == 0 {
+        return from;
+    }
     let base = bytes.as_mut_ptr() as usize;
-    let first = (base + from).next_multiple_of(PAGE);
-    let last = (base + to) / PAGE * PAGE;
+    let first = (base + from).next_multiple_of(page);
+    let last = (base + to) / page * page;
     if last <= first {
         return from;
     }
