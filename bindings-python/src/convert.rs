@@ -30,6 +30,14 @@ fn value<'py>(py: Python<'py>, v: Option<&Value>) -> PyResult<Bound<'py, PyAny>>
     v.map_or_else(|| Ok(none(py)), |v| to_py(py, v))
 }
 
+/// A tool result's `content`: a huge text string is handed over as it is (see `huge_str`).
+fn result_content<'py>(py: Python<'py>, content: Option<Value>) -> PyResult<Bound<'py, PyAny>> {
+    match content {
+        Some(Value::String(text)) => Ok(owned_str(py, text)),
+        other => value(py, other.as_ref()),
+    }
+}
+
 fn number<'py>(py: Python<'py>, n: Option<&Number>) -> PyResult<Bound<'py, PyAny>> {
     n.map_or_else(|| Ok(none(py)), |n| to_py(py, &Value::Number(n.clone())))
 }
@@ -90,10 +98,7 @@ fn block<'py>(
             &c.ToolResultBlock,
             vec![
                 PyString::new(py, &t.tool_use_id).into_any(),
-                match t.content {
-                    Some(Value::String(text)) => owned_str(py, text),
-                    other => value(py, other.as_ref())?,
-                },
+                result_content(py, t.content)?,
                 t.is_error.map_or_else(
                     || Ok(none(py)),
                     |e| e.into_pyobject(py).map(|b| b.to_owned().into_any()),
@@ -122,10 +127,7 @@ fn block<'py>(
             &c.ServerToolResultBlock,
             vec![
                 PyString::new(py, &t.tool_use_id).into_any(),
-                match t.content {
-                    Some(Value::String(text)) => owned_str(py, text),
-                    other => value(py, other.as_ref())?,
-                },
+                result_content(py, t.content)?,
             ],
         )?,
         // Blocks the official SDK does not model (images, documents, redacted thinking, ...)
