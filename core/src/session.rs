@@ -421,13 +421,8 @@ fn subprocess_for(options: &ClaudeAgentOptions) -> Result<Arc<dyn Transport>> {
     let command = cli::build_command(options)?;
     let config = SubprocessConfig {
         max_line_size: options.max_buffer_size.unwrap_or(DEFAULT_MAX_LINE_SIZE),
-        stderr: options.stderr.clone().or_else(|| {
-            let through: crate::options::StderrCallback = Arc::new(|line: &str| {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr().lock(), "{line}");
-            });
-            options.flavour.passes_stderr_through().then_some(through)
-        }),
+        stderr: options.stderr.clone(),
+        pass_stderr_through: options.stderr.is_none() && options.flavour.passes_stderr_through(),
         close_grace: options.flavour.close_grace(),
         ..SubprocessConfig::default()
     };

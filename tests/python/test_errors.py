@@ -96,7 +96,7 @@ sdk = importlib.import_module(sys.argv[1])
 
 async def main():
     options = sdk.ClaudeAgentOptions(
-        cli_path=sys.argv[2], env={"FAKE_CLI_FRAMES": sys.argv[3], "FAKE_CLI_STDERR": "note from the cli"})
+        cli_path=sys.argv[2], env={"FAKE_CLI_FRAMES": sys.argv[3], "FAKE_CLI_STDERR": sys.argv[4]})
     async for _ in sdk.query(prompt="go", options=options):
         pass
 
@@ -106,17 +106,19 @@ asyncio.run(main())
 
 @pytest.mark.parametrize("package", ["claude_wire", "claude_agent_sdk"])
 def test_without_a_stderr_callback_the_cli_writes_to_the_terminal(tmp_path, package) -> None:
+    """Byte for byte, as a CLI that inherits the terminal writes it: empty lines, indentation
+    and carriage returns included."""
     pytest.importorskip(package)
+    text = "note from the cli\n\n   indented\r\nprogress \u2588\r\n\nlast"
     frames = tmp_path / "frames.jsonl"
     frames.write_text(json.dumps(result_frame(session_id="s")) + "\n")
     script = tmp_path / "run.py"
     script.write_text(STDERR_SCRIPT)
     cli = make_fake_cli(tmp_path)
     run = subprocess.run(
-        [sys.executable, str(script), package, str(cli), str(frames)],
+        [sys.executable, str(script), package, str(cli), str(frames), text],
         capture_output=True,
-        text=True,
         timeout=60,
         check=True,
     )
-    assert "note from the cli" in run.stderr
+    assert run.stderr == (text + "\n").encode()

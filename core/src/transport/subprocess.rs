@@ -32,6 +32,9 @@ pub struct SubprocessConfig {
     pub max_line_size: usize,
     /// Receives every stderr line. A panic in it is caught and ignored.
     pub stderr: Option<StderrCallback>,
+    /// Copies the CLI's stderr, byte for byte, to this process's stderr (as a CLI that inherits
+    /// it would write there), besides the callback and the tail.
+    pub pass_stderr_through: bool,
     /// How many bytes of stderr to keep for [`Error::Process`] messages.
     pub stderr_tail_bytes: usize,
     /// On [`close`](Transport::close): how long to wait for the CLI to exit after stdin EOF
@@ -46,6 +49,7 @@ impl Default for SubprocessConfig {
         Self {
             max_line_size: DEFAULT_MAX_LINE_SIZE,
             stderr: None,
+            pass_stderr_through: false,
             stderr_tail_bytes: 64 * 1024,
             close_grace: Duration::from_secs(5),
             term_grace: Duration::from_secs(5),
@@ -58,6 +62,7 @@ impl std::fmt::Debug for SubprocessConfig {
         f.debug_struct("SubprocessConfig")
             .field("max_line_size", &self.max_line_size)
             .field("stderr", &self.stderr.as_ref().map(|_| "<callback>"))
+            .field("pass_stderr_through", &self.pass_stderr_through)
             .field("stderr_tail_bytes", &self.stderr_tail_bytes)
             .field("close_grace", &self.close_grace)
             .field("term_grace", &self.term_grace)
@@ -75,6 +80,12 @@ impl SubprocessConfig {
     /// Sets the [`stderr`](Self::stderr) callback.
     pub fn with_stderr(mut self, callback: StderrCallback) -> Self {
         self.stderr = Some(callback);
+        self
+    }
+
+    /// Sets [`pass_stderr_through`](Self::pass_stderr_through).
+    pub fn with_stderr_passed_through(mut self, through: bool) -> Self {
+        self.pass_stderr_through = through;
         self
     }
 
@@ -191,8 +202,11 @@ impl SubprocessTransport {
         let (stderr_done_tx, stderr_done) = watch::channel(false);
         tokio::spawn(stderr::drain(
             stderr,
-            self.config.stderr.clone(),
-            tail.clone(),
+            stderr::Sinks {
+                callback: self.config.stderr.clone(),
+                through: self.config.pass_stderr_through,
+                tail: tail.clone(),
+            },
             stderr_done_tx,
         ));
         if let Some(frames) = lock(&self.frames_tx).take() {

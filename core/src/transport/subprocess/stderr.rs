@@ -1,8 +1,9 @@
-//! Draining the child's stderr: every line to the user's callback, the last bytes kept for
-//! error messages.
+//! Draining the child's stderr: every line to the user's callback, the bytes on to this
+//! process's stderr when asked, the last bytes kept for error messages.
 
 use crate::options::StderrCallback;
 use std::collections::VecDeque;
+use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncReadExt;
@@ -64,23 +65,34 @@ fn keep_end(line: &str, cap: usize) -> &str {
     &line[start..]
 }
 
+/// Where the CLI's stderr goes.
+pub(super) struct Sinks {
+    /// The user's line callback.
+    pub(super) callback: Option<StderrCallback>,
+    /// The bytes go on to this process's stderr, as read.
+    pub(super) through: bool,
+    /// The last lines, for error messages.
+    pub(super) tail: Arc<Mutex<StderrTail>>,
+}
+
 /// Reads stderr to its end. `done` turns true at EOF.
-pub(super) async fn drain(
-    mut stderr: ChildStderr,
-    callback: Option<StderrCallback>,
-    tail: Arc<Mutex<StderrTail>>,
-    done: watch::Sender<bool>,
-) {
+pub(super) async fn drain(mut stderr: ChildStderr, sinks: Sinks, done: watch::Sender<bool>) {
     let mut sink = LineSink {
         partial: Vec::new(),
-        callback,
-        tail,
+        callback: sinks.callback,
+        tail: sinks.tail,
     };
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         match stderr.read(&mut buf).await {
             Ok(0) | Err(_) => break,
-            Ok(n) => sink.feed(&buf[..n]),
+            Ok(n) => {
+                if sinks.through {
+                    // Unbuffered, and a closed stderr is not the CLI's problem.
+                    let _ = std::io::stderr().lock().write_all(&buf[..n]);
+                }
+                sink.feed(&buf[..n]);
+            }
         }
     }
     sink.flush();
