@@ -19,6 +19,7 @@ from .types import (
     SessionStore,
     SessionStoreEntry,
     SessionSummaryEntry,
+    _Record,
 )
 
 __all__ = [
@@ -48,8 +49,8 @@ __all__ = [
 ]
 
 
-@dataclass
-class ForkSessionResult:
+@dataclass(repr=False, eq=False)
+class ForkSessionResult(_Record):
     """The result of a fork: the new session's id."""
 
     session_id: str

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from .types import McpSdkServerConfig
+from .types import McpSdkServerConfig, _Record
 
 if sys.version_info >= (3, 11):
     from typing import get_type_hints, is_typeddict
@@ -56,8 +56,8 @@ class ToolAnnotations:
         return isinstance(other, ToolAnnotations) and vars(self) == vars(other)
 
 
-@dataclass
-class SdkMcpTool(Generic[T]):
+@dataclass(repr=False, eq=False)
+class SdkMcpTool(_Record, Generic[T]):
     """A tool served in-process: name, description, input schema and async handler."""
 
     name: str
