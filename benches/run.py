@@ -82,9 +82,13 @@ def drivers(paths: Paths) -> list[Driver]:
     py = str(ROOT / "benches" / "drivers" / "py_driver.py")
     js = str(ROOT / "benches" / "drivers" / "node_driver.mjs")
     fake_only = ("flood", "permission", "hook", "bigline", "realcli")
+    hot_path = ("flood", "permission", "hook")
     everything = KINDS
+    floors = ROOT / "benches" / "drivers"
     return [
         Driver("floor", [str(paths.tools / "floor")], fake_only),
+        Driver("py-floor", [str(paths.python), str(floors / "py_floor.py")], hot_path),
+        Driver("node-floor", ["node", str(floors / "node_floor.mjs")], hot_path),
         Driver("rust", [str(paths.driver / "driver")], tuple(k for k in KINDS if k != "import")),
         Driver("python", [str(paths.python), py, "claude_wire"], everything),
         Driver("node", ["node", js, "claude-wire"], everything),

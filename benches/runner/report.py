@@ -6,10 +6,26 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 
-# The reference of each claude-wire driver.
-REFERENCE = {"rust": "floor", "python": "official-py", "node": "official-ts"}
-OURS = tuple(REFERENCE)
-DRIVERS = ("floor", "rust", "python", "node", "official-py", "official-ts")
+# The reference of each claude-wire driver, and of the floors of the two host languages (a
+# plain reader in the language itself: what any SDK there can at best approach).
+REFERENCE = {
+    "rust": "floor",
+    "python": "official-py",
+    "node": "official-ts",
+    "py-floor": "official-py",
+    "node-floor": "official-ts",
+}
+OURS = ("rust", "python", "node")
+DRIVERS = (
+    "floor",
+    "py-floor",
+    "node-floor",
+    "rust",
+    "python",
+    "node",
+    "official-py",
+    "official-ts",
+)
 
 # scenario kind -> (figure key, label) in table order
 MEASURES = {

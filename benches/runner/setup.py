@@ -131,6 +131,14 @@ def prepare(skip_build: bool) -> Paths:
         cli=Path(step("the pinned CLI", ["bash", "scripts/fetch-cli.sh"])),
         scratch=scratch,
     )
+    # pip compiles an installed wheel's bytecode (the official SDK's venv has it); this
+    # checkout's package is an editable install, whose bytecode nobody writes when
+    # PYTHONDONTWRITEBYTECODE is set, so every import would compile it from source.
+    package = ROOT / "bindings-python" / "python" / "claude_wire"
+    step(
+        "bytecode of the Python package",
+        [str(paths.python), "-m", "compileall", "-q", str(package)],
+    )
     for binary in ("fake-claude", "floor", "driver", "bench-model-server"):
         if not (profile / binary).exists():
             raise SystemExit(f"bench: {profile / binary} is missing (run without --no-build)")
