@@ -535,3 +535,60 @@ async fn child_dies_with_its_parent() {
         assert!(died, "{what} {pid} survived its parent");
     }
 }
+
+/// Counts the wake-ups of the task that polls.
+struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The reader runs inside whoever polls the stream: handing itself a batch must not wake
+/// that same task (tokio would pass the wake to another worker thread: a futex wake-up and a
+/// context switch at every read of stdout, a fifth of a callback round trip's CPU time).
+#[tokio::test]
+async fn a_poll_that_reads_a_batch_does_not_wake_itself() {
+    let command = CliCommand {
+        program: "/bin/sh".into(),
+        args: vec![
+            "-c".into(),
+            r#"printf '{"n":1}\n'; sleep 0.3; printf '{"n":2}\n'; sleep 5"#.into(),
+        ],
+        env: vec![],
+        cwd: None,
+        user: None,
+    };
+    let config =
+        SubprocessConfig::default().with_graces(Duration::from_millis(50), Duration::from_secs(2));
+    let transport = SubprocessTransport::new(command, config);
+    transport.connect().await.expect("connect");
+    let mut lines = transport.read_lines().expect("line stream");
+    let counter = Arc::new(CountingWaker(Default::default()));
+    let waker = std::task::Waker::from(counter.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    for expected in [b"{\"n\":1}", b"{\"n\":2}"] {
+        let line = loop {
+            // Data in the pipe before the poll: the poll that reads it returns it.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let before = counter.0.load(std::sync::atomic::Ordering::SeqCst);
+            match lines.poll_next_unpin(&mut cx) {
+                std::task::Poll::Ready(Some(batch)) => {
+                    let woken = counter.0.load(std::sync::atomic::Ordering::SeqCst) - before;
+                    assert_eq!(woken, 0, "the poll woke its own task {woken} time(s)");
+                    break batch;
+                }
+                std::task::Poll::Ready(None) => panic!("the stream ended early"),
+                std::task::Poll::Pending => {}
+            }
+        };
+        let line = line
+            .into_iter()
+            .next()
+            .expect("one line")
+            .expect("no error");
+        assert_eq!(&line[..], &expected[..]);
+    }
+    transport.close().await.expect("close");
+}

@@ -56,16 +56,27 @@ impl Stream for Batches {
     type Item = Batch;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Batch>> {
-        if let Poll::Ready(item) = self.output.batches.poll_recv(cx) {
+        let output = &mut self.output;
+        let Some(reader) = output.reader.as_mut() else {
+            return output.batches.poll_recv(cx);
+        };
+        // The reader runs in this task and sends only while polled here, so the channel is
+        // read without leaving this task's waker in it: the reader's send would wake the very
+        // task that runs it, and tokio hands such a wake to another worker thread, a futex
+        // wake-up and a context switch at every read of stdout.
+        let took = |batches: &mut mpsc::Receiver<Batch>| match batches.try_recv() {
+            Ok(batch) => Some(Some(batch)),
+            Err(mpsc::error::TryRecvError::Disconnected) => Some(None),
+            Err(mpsc::error::TryRecvError::Empty) => None,
+        };
+        if let Some(item) = took(&mut output.batches) {
             return Poll::Ready(item);
         }
-        if let Some(reader) = self.output.reader.as_mut() {
-            if reader.as_mut().poll(cx).is_ready() {
-                self.output.reader = None;
-            }
-            return self.output.batches.poll_recv(cx);
+        if reader.as_mut().poll(cx).is_ready() {
+            output.reader = None;
+            return output.batches.poll_recv(cx);
         }
-        Poll::Pending
+        took(&mut output.batches).map_or(Poll::Pending, Poll::Ready)
     }
 }
 
