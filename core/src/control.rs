@@ -326,6 +326,15 @@ impl Pending {
         state.waiting.remove(id).is_some()
     }
 
+    /// Fails request `id` with `error` (its answer could not be read). True when it was waiting.
+    pub(crate) fn fail(&self, id: &str, error: Error) -> bool {
+        let entry = {
+            let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            state.waiting.remove(id)
+        };
+        entry.is_some_and(|(_, reply)| reply.send(Err(error)).is_ok())
+    }
+
     /// Delivers the CLI's `response` object (the inner envelope) to its waiter.
     pub(crate) fn resolve(&self, mut response: Map<String, Value>) {
         let Some(id) = response

@@ -120,6 +120,10 @@ pub enum Error {
         len: usize,
         /// The configured limit.
         limit: usize,
+        /// When the line was the CLI's answer to one of our control requests (read from its
+        /// start): that request's id. The request fails with this error; the message stream
+        /// does not see it.
+        request_id: Option<String>,
     },
 
     /// A message of a known type did not have the expected shape.

@@ -513,7 +513,11 @@ async fn an_error_result_explains_the_exit_that_follows() {
 #[tokio::test]
 async fn bad_lines_are_reported_and_the_stream_goes_on() {
     let (client, peer, _) = connect(ClaudeAgentOptions::default()).await;
-    peer.send_error(Error::LineTooLong { len: 10, limit: 5 });
+    peer.send_error(Error::LineTooLong {
+        len: 10,
+        limit: 5,
+        request_id: None,
+    });
     peer.send(json!({"type": "brand_new_type", "payload": [1, 2]}));
     peer.send(assistant_frame("after"));
     assert!(matches!(

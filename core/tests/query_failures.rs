@@ -201,3 +201,22 @@ async fn a_cli_that_never_answers_initialize_times_out_with_a_clear_error() {
     }
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test]
+async fn an_initialize_answer_over_the_line_limit_fails_the_query_at_once() {
+    let started = Instant::now();
+    let pad = "x".repeat(20_000);
+    let steps =
+        json!([{"answer_initialize": {"commands": [], "pad": pad}}, {"wait_stdin_eof": true}]);
+    let items = collect(options(steps).max_buffer_size(10_000)).await;
+    match &items[..] {
+        [Err(Error::LineTooLong {
+            limit: 10_000,
+            request_id: Some(id),
+            ..
+        })] => assert!(id.starts_with("req_"), "{id}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    // Not at the 60 s initialize timeout.
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

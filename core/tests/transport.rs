@@ -206,7 +206,11 @@ async fn over_long_line_is_skipped_and_later_lines_arrive() {
     assert_eq!(items.len(), 3);
     assert_eq!(items[0].as_ref().unwrap()["n"], 1);
     match &items[1] {
-        Err(Error::LineTooLong { len, limit }) => {
+        Err(Error::LineTooLong {
+            len,
+            limit,
+            request_id: None,
+        }) => {
             assert_eq!(*limit, 1024 * 1024);
             assert_eq!(*len, 3 * 1024 * 1024 + r#"{"type":"huge","data":""}"#.len());
         }

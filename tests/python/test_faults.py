@@ -1003,3 +1003,17 @@ async def test_soak_sequential_and_concurrent() -> None:
     assert after_sequential["rss_kb"] - before["rss_kb"] < 50 * 1024, (before, after_sequential)
     assert rounds[-1]["rss_kb"] - rounds[0]["rss_kb"] < 50 * 1024, rounds
     assert max(r["rss_kb"] for r in rounds) - before["rss_kb"] < 250 * 1024, (before, rounds)
+
+
+async def test_an_initialize_answer_over_max_buffer_size_fails_at_once(fake) -> None:
+    """The official SDK ends the session on an over-long line, failing the initialize at once;
+    claude-wire skips such a line, and fails the request it answered at once (not after the
+    60 s initialize timeout)."""
+    steps = [{"answer_initialize": {"pad": "x" * 20_000}}, {"wait_stdin_eof": True}]
+    started = time.monotonic()
+    stream = claude_wire.query(prompt="go", options=fake(steps, max_buffer_size=10_000))
+    with pytest.raises(claude_wire.CLIJSONDecodeError) as info:
+        await asyncio.wait_for(stream.__anext__(), 30)
+    assert "max_buffer_size" in str(info.value.original_error)
+    assert time.monotonic() - started < 10
+    assert await wait_no_children() == []

@@ -294,6 +294,23 @@ impl Reading {
                 }
                 Ok(())
             }
+            Err(Error::LineTooLong {
+                len,
+                limit,
+                request_id: Some(id),
+            }) => {
+                // The answer to one of our requests, too long to read: that request fails now
+                // (instead of at its timeout), and the messages go on without it.
+                let error = Error::LineTooLong {
+                    len,
+                    limit,
+                    request_id: Some(id.clone()),
+                };
+                if !self.shared.pending.fail(&id, error.clone()) {
+                    self.out.push(Delivery::Ready(Box::new(Err(error)), weight));
+                }
+                Ok(())
+            }
             Err(error) if error.is_recoverable() => {
                 self.out.push(Delivery::Ready(Box::new(Err(error)), weight));
                 Ok(())

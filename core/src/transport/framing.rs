@@ -41,13 +41,15 @@ pub struct FrameDecoder {
     skipping: Option<Skip>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Skip {
     /// Bytes dropped so far.
     len: usize,
     /// Whether the line is noise (does not start with `{`, so it is dropped without a report),
     /// known once a non-blank byte was seen. A line that stays blank is noise too.
     noise: Option<bool>,
+    /// The `request_id` of a control response, read from the line's start.
+    answers: Option<String>,
 }
 
 impl Default for FrameDecoder {
@@ -120,9 +122,9 @@ impl FrameDecoder {
                 skip.noise = first_non_space(part).map(|b| b != b'{');
             }
             if complete {
-                let skip = *skip;
-                self.skipping = None;
-                self.report_skip(skip, out);
+                if let Some(skip) = self.skipping.take() {
+                    self.report_skip(skip, out);
+                }
             }
             return;
         }
@@ -157,7 +159,18 @@ impl FrameDecoder {
     fn start_skip(&mut self, part: &[u8], total: usize) {
         let first = first_non_space(&self.buf).or_else(|| first_non_space(part));
         let noise = first.map(|b| b != b'{');
-        self.skipping = Some(Skip { len: total, noise });
+        let answers = if self.buf.len() >= HEAD {
+            answered_request(&self.buf)
+        } else {
+            let mut head = self.buf.clone();
+            head.extend_from_slice(&part[..part.len().min(HEAD - head.len())]);
+            answered_request(&head)
+        };
+        self.skipping = Some(Skip {
+            len: total,
+            noise,
+            answers,
+        });
         self.clear_buf();
     }
 
@@ -172,6 +185,7 @@ impl FrameDecoder {
             out(Err(Error::LineTooLong {
                 len: skip.len,
                 limit: self.max_line,
+                request_id: skip.answers,
             }));
         }
     }
@@ -183,6 +197,24 @@ impl FrameDecoder {
             self.buf.clear();
         }
     }
+}
+
+/// How much of an over-long line's start is searched for the request it answers.
+const HEAD: usize = 1024;
+
+/// The request a control response answers, when its first bytes say so: the CLI writes
+/// `{"type":"control_response","response":{"subtype":..,"request_id":"..",` before the
+/// (possibly huge) body.
+fn answered_request(head: &[u8]) -> Option<String> {
+    let head = &head[..head.len().min(HEAD)];
+    let kind = memchr::memmem::find(head, b"\"control_response\"")?;
+    let key = b"\"request_id\"";
+    let after_key = kind + memchr::memmem::find(&head[kind..], key)? + key.len();
+    let rest = head[after_key..].trim_ascii_start().strip_prefix(b":")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    let id = std::str::from_utf8(&rest[..memchr::memchr(b'"', rest)?]).ok()?;
+    // An escaped id is not worth unescaping: its request then waits for its timeout.
+    (!id.contains('\\')).then(|| id.to_owned())
 }
 
 fn first_non_space(bytes: &[u8]) -> Option<u8> {
@@ -399,7 +431,11 @@ mod tests {
         assert_eq!(items.len(), 4);
         assert_eq!(items[0].as_ref().unwrap()["n"], 1);
         match &items[1] {
-            Err(Error::LineTooLong { len, limit }) => {
+            Err(Error::LineTooLong {
+                len,
+                limit,
+                request_id: None,
+            }) => {
                 assert_eq!(*limit, 100);
                 assert_eq!(*len, big.len() - 1);
             }
@@ -416,7 +452,11 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert!(matches!(
             items[0],
-            Err(Error::LineTooLong { len: 20, limit: 10 })
+            Err(Error::LineTooLong {
+                len: 20,
+                limit: 10,
+                request_id: None
+            })
         ));
         assert_eq!(items[1].as_ref().unwrap()["b"], 2);
     }
@@ -436,7 +476,11 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert!(matches!(
             items[0],
-            Err(Error::LineTooLong { len: 10, limit: 4 })
+            Err(Error::LineTooLong {
+                len: 10,
+                limit: 4,
+                request_id: None
+            })
         ));
     }
 
@@ -464,8 +508,36 @@ mod tests {
         let items = decode_all(&mut dec, &chunks);
         assert!(matches!(
             items[..],
-            [Err(Error::LineTooLong { len: 12, limit: 2 })]
+            [Err(Error::LineTooLong {
+                len: 12,
+                limit: 2,
+                request_id: None
+            })]
         ));
+    }
+
+    #[test]
+    fn an_over_long_control_response_names_the_request_it_answers() {
+        let body = "x".repeat(100);
+        let answer = format!(
+            r#"{{"type":"control_response","response":{{"subtype":"success","request_id" : "req_7_ab","response":{{"pad":"{body}"}}}}}}"#
+        );
+        let other = format!(r#"{{"type":"assistant","request_id":"req_1","pad":"{body}"}}"#);
+        let escaped = answer.replace("req_7_ab", r#"req_\u0037"#);
+        for (line, expected) in [(answer, Some("req_7_ab")), (other, None), (escaped, None)] {
+            let line = format!("{line}\n");
+            // Whole, and in pieces that end before the id.
+            for piece in [line.len(), 30] {
+                let mut dec = FrameDecoder::new(60);
+                let chunks: Vec<&[u8]> = line.as_bytes().chunks(piece).collect();
+                match &decode_all(&mut dec, &chunks)[..] {
+                    [Err(Error::LineTooLong { request_id, .. })] => {
+                        assert_eq!(request_id.as_deref(), expected, "{line}")
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
     }
 
     #[test]
