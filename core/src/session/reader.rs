@@ -294,25 +294,19 @@ impl Reading {
                 }
                 Ok(())
             }
-            Err(Error::LineTooLong {
-                len,
-                limit,
-                request_id: Some(id),
-            }) => {
-                // The answer to one of our requests, too long to read: that request fails now
-                // (instead of at its timeout), and the messages go on without it.
-                let error = Error::LineTooLong {
-                    len,
-                    limit,
-                    request_id: Some(id.clone()),
+            Err(error) if error.is_recoverable() => {
+                // The answer to one of our requests, too long to read, fails that request now
+                // (not at its timeout); the messages go on without it.
+                let answered = match &error {
+                    Error::LineTooLong {
+                        request_id: Some(id),
+                        ..
+                    } => self.shared.pending.fail(id, error.clone()),
+                    _ => false,
                 };
-                if !self.shared.pending.fail(&id, error.clone()) {
+                if !answered {
                     self.out.push(Delivery::Ready(Box::new(Err(error)), weight));
                 }
-                Ok(())
-            }
-            Err(error) if error.is_recoverable() => {
-                self.out.push(Delivery::Ready(Box::new(Err(error)), weight));
                 Ok(())
             }
             Err(error) => Err(explain_exit(error, self.last_error_result.take())),
