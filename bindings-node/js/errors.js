@@ -3,16 +3,22 @@
 /** Thrown when a query is aborted (its `abortController` fired). */
 export class AbortError extends Error {}
 
+/** The JS classes an error record may name (`class`). */
+const CLASSES = { Error, ReferenceError }
+
 /**
- * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?}`) as
- * the Error the official SDK throws: same class and message; the record's details are kept as
- * extra properties.
+ * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?,
+ * class?, errorClass?, telemetryMessage?, code?}`) as the Error the official SDK throws: same
+ * class, message and properties; the record's other details are kept as extra properties.
  */
 export function fromRecord(record) {
-  const error = new Error(record.message)
+  const error = new (CLASSES[record.class] ?? Error)(record.message)
   if (record.exitCode !== undefined) error.exitCode = record.exitCode
   if (record.stderr !== undefined) error.stderr = record.stderr
   if (record.errorCode !== undefined) error.errorCode = record.errorCode
+  for (const key of ['telemetryMessage', 'errorClass', 'code']) {
+    if (record[key] !== undefined) error[key] = record[key]
+  }
   Object.defineProperty(error, 'kind', { value: record.kind, enumerable: false })
   return error
 }

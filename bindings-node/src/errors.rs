@@ -1,6 +1,6 @@
 //! Core errors as JSON records for the JS layer, which throws them as the official SDK's error
-//! classes: `{kind, message, exitCode?, stderr?, errorCode?}`. The wording is the core's
-//! TypeScript-flavoured text.
+//! classes: `{kind, message, exitCode?, stderr?, errorCode?, class?, errorClass?,
+//! telemetryMessage?, code?}`. The wording and details are the core's TypeScript-flavoured ones.
 
 use claude_wire::{Error, Flavour};
 use serde_json::{json, Map, Value};
@@ -27,6 +27,14 @@ impl ToJs for Error {
         } = self
         {
             out.insert("errorCode".into(), code.clone().into());
+        }
+        if let Some(details) = self.ts_details() {
+            out.insert("class".into(), details.class.into());
+            out.insert("errorClass".into(), details.error_class.into());
+            out.insert("telemetryMessage".into(), details.telemetry_message.into());
+            if let Some(code) = details.code {
+                out.insert("code".into(), code.into());
+            }
         }
         Value::Object(out)
     }

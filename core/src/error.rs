@@ -21,6 +21,8 @@ pub enum Error {
     CliNotFound {
         /// Every place that was checked, in order.
         searched: Vec<PathBuf>,
+        /// The path was given (`cli_path`), not looked for: `searched` is that path.
+        configured: bool,
     },
 
     /// Installing the Claude Code CLI (`claude_wire::cli::install`) failed.
@@ -411,6 +413,13 @@ impl Error {
                     (None, None) => format!("Claude Code process exited{tail}"),
                 }
             }
+            (
+                Flavour::Ts,
+                Error::CliNotFound {
+                    searched,
+                    configured: true,
+                },
+            ) => ts_configured_cli_missing(searched).message,
             (Flavour::Ts, Error::ErrorResult { result, .. }) => format!(
                 "Claude Code returned an error result: {}",
                 ts_error_result_text(result)
@@ -429,6 +438,18 @@ impl Error {
                 message.clone()
             }
             _ => self.to_string(),
+        }
+    }
+
+    /// The TypeScript SDK's details of this error, when it gives any beyond its message: the
+    /// JS class it throws and the properties it sets on the error.
+    pub fn ts_details(&self) -> Option<TsErrorDetails> {
+        match self {
+            Error::CliNotFound {
+                searched,
+                configured: true,
+            } => Some(ts_configured_cli_missing(searched).details),
+            _ => None,
         }
     }
 
@@ -571,5 +592,61 @@ mod tests {
         let copy = io.clone();
         assert_eq!(copy.kind(), ErrorKind::Connection);
         assert_eq!(copy.kind().as_str(), "connection");
+    }
+}
+
+/// What the TypeScript SDK adds to some errors (see [`Error::ts_details`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TsErrorDetails {
+    /// The JS class thrown (`Error` when absent).
+    pub class: &'static str,
+    /// `errorClass`: the error's category.
+    pub error_class: &'static str,
+    /// `telemetryMessage`: the message without paths or other user data.
+    pub telemetry_message: String,
+    /// `code`: the system error behind it.
+    pub code: Option<&'static str>,
+}
+
+struct TsText {
+    message: String,
+    details: TsErrorDetails,
+}
+
+/// The TypeScript SDK's error for a `pathToClaudeCodeExecutable` it cannot run: missing, or
+/// there but not startable (a directory, no permission).
+fn ts_configured_cli_missing(searched: &[PathBuf]) -> TsText {
+    let path = searched
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let there = searched.first().is_some_and(|p| p.exists());
+    let (message, error_class, telemetry, code) = if there {
+        (
+            format!(
+                "Claude Code native binary at {path} exists but failed to launch. This usually means the binary does not match this system's libc — e.g. spawning a musl-linked binary on a glibc Linux host fails because the musl dynamic loader (/lib/ld-musl-*) is missing. Specify a matching binary with options.pathToClaudeCodeExecutable."
+            ),
+            "executable_launch_failed",
+            "Claude Code native binary exists at the configured path but failed to launch (EACCES)",
+            "EACCES",
+        )
+    } else {
+        (
+            format!(
+                "Claude Code native binary not found at {path}. Please ensure Claude Code is installed via native installer or specify a valid path with options.pathToClaudeCodeExecutable."
+            ),
+            "executable_not_found",
+            "Claude Code native binary not found at the configured path (ENOENT)",
+            "ENOENT",
+        )
+    };
+    TsText {
+        message,
+        details: TsErrorDetails {
+            class: "ReferenceError",
+            error_class,
+            telemetry_message: telemetry.to_string(),
+            code: Some(code),
+        },
     }
 }

@@ -36,7 +36,7 @@ pub mod ts_callbacks;
 
 pub use client::{ClaudeClient, TransportFactory};
 pub use control::{Control, ControlRequest};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TsErrorDetails};
 pub use flavour::Flavour;
 pub use message::Message;
 pub use options::ClaudeAgentOptions;

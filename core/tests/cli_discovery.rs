@@ -22,7 +22,7 @@ fn searched(result: claude_wire::Result<PathBuf>) -> (Vec<PathBuf>, String) {
     match result {
         Err(e @ Error::CliNotFound { .. }) => {
             let text = e.to_string();
-            let Error::CliNotFound { searched } = e else {
+            let Error::CliNotFound { searched, .. } = e else {
                 unreachable!()
             };
             (searched, text)
@@ -472,6 +472,6 @@ fn build_command_assembles_program_args_env_cwd_user() {
 fn build_command_reports_missing_explicit_cli() {
     let options = ClaudeAgentOptions::new().cli_path("/no/such/claude");
     assert!(
-        matches!(build_command(&options), Err(Error::CliNotFound { searched }) if searched == vec![PathBuf::from("/no/such/claude")])
+        matches!(build_command(&options), Err(Error::CliNotFound { searched, configured: true }) if searched == vec![PathBuf::from("/no/such/claude")])
     );
 }

@@ -49,7 +49,7 @@ async fn a_missing_cli_is_a_typed_error_naming_where_we_looked() {
     let items = collect(ClaudeAgentOptions::new().cli_path("/nonexistent/claude")).await;
     assert_eq!(items.len(), 1);
     match &items[0] {
-        Err(error @ Error::CliNotFound { searched }) => {
+        Err(error @ Error::CliNotFound { searched, .. }) => {
             assert!(searched.iter().any(|p| p.ends_with("nonexistent/claude")));
             assert!(error.to_string().contains(claude_wire::PINNED_CLI_VERSION));
         }

@@ -184,3 +184,21 @@ test('close() ends the iteration at once, as in the official SDK', async () => {
   assert.deepEqual(ours, theirs)
   assert.deepEqual(ours, ['system', 'u1', 'done', 'Error: Query closed before response received'])
 })
+
+test('a pathToClaudeCodeExecutable that cannot run: the same error class, text and properties', async () => {
+  const seen = async (sdk, path) => {
+    try {
+      for await (const _ of sdk.query({ prompt: 'hi', options: { pathToClaudeCodeExecutable: path } })) {
+        // nothing comes
+      }
+    } catch (error) {
+      const { name, message, code, errorClass, telemetryMessage } = error
+      return { name, message, code, errorClass, telemetryMessage, keys: Object.keys(error).sort() }
+    }
+    return 'no error'
+  }
+  // Missing, and there but not startable (a directory).
+  for (const path of ['/nonexistent/dir/claude', '/tmp']) {
+    assert.deepEqual(await seen(wire, path), await seen(official, path), path)
+  }
+})

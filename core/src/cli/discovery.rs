@@ -241,10 +241,10 @@ impl CliLookup {
     /// Runs the search described on [`find_cli`].
     pub fn find(&self, explicit: Option<&Path>) -> Result<PathBuf> {
         if let Some(path) = explicit {
-            return require_file(path);
+            return require_file(path, true);
         }
         if let Some(path) = &self.cli_env {
-            return require_file(Path::new(path));
+            return require_file(Path::new(path), false);
         }
         let mut searched = Vec::new();
         let early = self
@@ -269,7 +269,10 @@ impl CliLookup {
         if let Some(found) = check(late, &mut searched) {
             return Ok(found);
         }
-        Err(Error::CliNotFound { searched })
+        Err(Error::CliNotFound {
+            searched,
+            configured: false,
+        })
     }
 
     /// An executable named `name` on [`path`](Self::path).
@@ -313,12 +316,14 @@ fn push_new(places: &mut Vec<PathBuf>, place: PathBuf) {
     }
 }
 
-fn require_file(path: &Path) -> Result<PathBuf> {
+/// `path` as the CLI; `configured` when the user gave it (`cli_path`), not the environment.
+fn require_file(path: &Path, configured: bool) -> Result<PathBuf> {
     if path.is_file() {
         Ok(path.to_path_buf())
     } else {
         Err(Error::CliNotFound {
             searched: vec![path.to_path_buf()],
+            configured,
         })
     }
 }
