@@ -1,7 +1,7 @@
 //! The CLI itself: where the core looks for it from Python, and `install_cli` (what
 //! `python -m claude_wire install-cli` runs).
 
-use crate::errors::to_pyerr;
+use crate::errors::{to_pyerr, to_pyerr_in_own_words};
 use claude_wire::cli::{CliLookup, Installer};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -46,7 +46,7 @@ pub fn find_cli(py: Python<'_>, cli_path: Option<PathBuf>) -> PyResult<String> {
     };
     let found = lookup
         .find(cli_path.as_deref())
-        .map_err(|e| to_pyerr(py, e))?;
+        .map_err(|e| to_pyerr_in_own_words(py, e))?;
     Ok(found.display().to_string())
 }
 

@@ -6,9 +6,15 @@ use claude_wire::{Error, Flavour};
 use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
 
-/// Converts a core error into the matching Python exception.
+/// Converts a core error into the matching Python exception, worded as the official SDK.
 pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
-    build(py, &err).unwrap_or_else(|e| e)
+    build(py, &err, Flavour::Python).unwrap_or_else(|e| e)
+}
+
+/// [`to_pyerr`] in the core's own words, for this package's own tools (`find-cli`), whose
+/// texts name the way out (`install-cli`).
+pub fn to_pyerr_in_own_words(py: Python<'_>, err: Error) -> PyErr {
+    build(py, &err, Flavour::Rust).unwrap_or_else(|e| e)
 }
 
 fn result_error(
@@ -22,9 +28,9 @@ fn result_error(
     Ok(PyErr::from_value(value.into_bound(py)))
 }
 
-fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+fn build(py: Python<'_>, err: &Error, flavour: Flavour) -> PyResult<PyErr> {
     let c = classes(py)?;
-    let text = err.message(Flavour::Python);
+    let text = err.message(flavour);
     let value = match err {
         Error::CliNotFound { .. } => c.CLINotFoundError.call1(py, (text,))?,
         Error::InvalidOptions(_) => c.InvalidOptionsError.call1(py, (text,))?,
@@ -41,7 +47,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         Error::Process { stderr, .. } => {
             // The text carries the core's excerpt; the attribute keeps the whole tail.
-            let message = err.message(Flavour::Python);
+            let message = err.message(flavour);
             let value = c
                 .ProcessError
                 .call1(py, (message, err.exit_status(), err.stderr_excerpt()))?;

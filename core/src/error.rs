@@ -420,6 +420,23 @@ impl Error {
                     configured: true,
                 },
             ) => ts_configured_cli_missing(searched).message,
+            (
+                Flavour::Python,
+                Error::CliNotFound {
+                    searched,
+                    configured: true,
+                },
+            ) => match searched.first() {
+                // Python's own text for the failed start of a path that is there.
+                Some(path) if path.exists() => format!(
+                    "Failed to start Claude Code: [Errno 13] Permission denied: '{}'",
+                    path.display()
+                ),
+                path => format!(
+                    "Claude Code not found at: {}",
+                    path.map(|p| p.display().to_string()).unwrap_or_default()
+                ),
+            },
             (Flavour::Ts, Error::ErrorResult { result, .. }) => format!(
                 "Claude Code returned an error result: {}",
                 ts_error_result_text(result)

@@ -122,3 +122,39 @@ def test_without_a_stderr_callback_the_cli_writes_to_the_terminal(tmp_path, pack
         check=True,
     )
     assert run.stderr == (text + "\n").encode()
+
+
+MISSING_SCRIPT = """
+import asyncio, importlib, sys
+sdk = importlib.import_module(sys.argv[1])
+
+async def main():
+    for path in sys.argv[2:]:
+        try:
+            async for _ in sdk.query(prompt="hi", options=sdk.ClaudeAgentOptions(cli_path=path)):
+                pass
+        except sdk.CLIConnectionError as error:
+            print(str(error))
+
+asyncio.run(main())
+"""
+
+
+def test_a_cli_path_that_cannot_run_fails_with_the_official_text(tmp_path) -> None:
+    pytest.importorskip("claude_agent_sdk")
+    script = tmp_path / "run.py"
+    script.write_text(MISSING_SCRIPT)
+    # Missing, and there but not startable (a directory).
+    paths = [str(tmp_path / "no" / "claude"), str(tmp_path)]
+    texts = [
+        subprocess.run(
+            [sys.executable, str(script), package, *paths],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        for package in ("claude_wire", "claude_agent_sdk")
+    ]
+    assert texts[0] == texts[1]
+    assert texts[0].count("\n") == 2
