@@ -8,7 +8,7 @@ const CLASSES = { Error, ReferenceError }
 
 /**
  * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?,
- * class?, errorClass?, telemetryMessage?, code?}`) as the Error the official SDK throws: same
+ * class?, errorClass?, telemetryMessage?, code?, signal?}`) as the Error the official SDK throws: same
  * class, message and properties; the record's other details are kept as extra properties.
  */
 export function fromRecord(record) {
@@ -16,7 +16,7 @@ export function fromRecord(record) {
   if (record.exitCode !== undefined) error.exitCode = record.exitCode
   if (record.stderr !== undefined) error.stderr = record.stderr
   if (record.errorCode !== undefined) error.errorCode = record.errorCode
-  for (const key of ['telemetryMessage', 'errorClass', 'code']) {
+  for (const key of ['telemetryMessage', 'errorClass', 'code', 'signal']) {
     if (record[key] !== undefined) error[key] = record[key]
   }
   Object.defineProperty(error, 'kind', { value: record.kind, enumerable: false })
@@ -25,5 +25,8 @@ export function fromRecord(record) {
 
 /** The AbortError a query throws once its controller aborted. */
 export function aborted() {
-  return new AbortError('Claude Code process aborted by user')
+  const error = new AbortError('Claude Code process aborted by user')
+  error.telemetryMessage = 'Claude Code process aborted by user'
+  error.errorClass = 'aborted'
+  return error
 }

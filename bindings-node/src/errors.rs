@@ -1,6 +1,6 @@
 //! Core errors as JSON records for the JS layer, which throws them as the official SDK's error
 //! classes: `{kind, message, exitCode?, stderr?, errorCode?, class?, errorClass?,
-//! telemetryMessage?, code?}`. The wording and details are the core's TypeScript-flavoured ones.
+//! telemetryMessage?, code?, signal?}`. The wording and details are the core's TypeScript-flavoured ones.
 
 use claude_wire::{Error, Flavour};
 use serde_json::{json, Map, Value};
@@ -34,6 +34,9 @@ impl ToJs for Error {
             out.insert("telemetryMessage".into(), details.telemetry_message.into());
             if let Some(code) = details.code {
                 out.insert("code".into(), code.into());
+            }
+            if let Some(signal) = details.signal {
+                out.insert("signal".into(), signal.into());
             }
         }
         Value::Object(out)

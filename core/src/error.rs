@@ -461,11 +461,51 @@ impl Error {
     /// The TypeScript SDK's details of this error, when it gives any beyond its message: the
     /// JS class it throws and the properties it sets on the error.
     pub fn ts_details(&self) -> Option<TsErrorDetails> {
+        let plain = |error_class, telemetry_message| TsErrorDetails {
+            class: "Error",
+            error_class,
+            telemetry_message,
+            code: None,
+            signal: None,
+        };
         match self {
             Error::CliNotFound {
                 searched,
                 configured: true,
             } => Some(ts_configured_cli_missing(searched).details),
+            Error::Process {
+                exit_code: Some(code),
+                ..
+            } => Some(plain(
+                "process_exited_nonzero",
+                format!("Claude Code process exited with code {code}"),
+            )),
+            Error::Process {
+                signal: Some(signal),
+                ..
+            } => {
+                let name = signal_name(*signal);
+                let name = if name.starts_with("SIG") {
+                    name
+                } else {
+                    "unknown".into()
+                };
+                Some(TsErrorDetails {
+                    signal: Some(name.clone()),
+                    ..plain(
+                        "process_killed_by_signal",
+                        format!("Claude Code process terminated by signal {name}"),
+                    )
+                })
+            }
+            Error::ErrorResult { .. } => Some(plain(
+                "error_result",
+                "Claude Code returned an error result".into(),
+            )),
+            Error::ControlRequest { subtype, .. } => Some(plain(
+                "control_request_failed",
+                format!("Claude Code control request failed ({subtype})"),
+            )),
             _ => None,
         }
     }
@@ -623,6 +663,8 @@ pub struct TsErrorDetails {
     pub telemetry_message: String,
     /// `code`: the system error behind it.
     pub code: Option<&'static str>,
+    /// `signal`: the signal that ended the CLI (`SIGKILL`, ...).
+    pub signal: Option<String>,
 }
 
 struct TsText {
@@ -664,6 +706,7 @@ fn ts_configured_cli_missing(searched: &[PathBuf]) -> TsText {
             error_class,
             telemetry_message: telemetry.to_string(),
             code: Some(code),
+            signal: None,
         },
     }
 }

@@ -16,7 +16,8 @@ async function run(sdk, steps, extra = {}, prompt = 'go') {
     for await (const m of sdk.query({ prompt, options: fakeOptions(steps, extra) })) messages.push(m)
     return { messages, error: null }
   } catch (error) {
-    return { messages, error: `${error?.constructor?.name}: ${error.message}` }
+    const { errorClass, telemetryMessage, code, signal } = error
+    return { messages, error: `${error?.constructor?.name}: ${error.message}`, details: { errorClass, telemetryMessage, code, signal } }
   }
 }
 

@@ -165,6 +165,7 @@ async function stopped(sdk, how) {
     seen.push('done')
   } catch (error) {
     seen.push(`${error instanceof sdk.AbortError ? 'AbortError' : error.name}: ${error.message}`)
+    seen.push(JSON.stringify({ errorClass: error.errorClass, telemetryMessage: error.telemetryMessage }))
   }
   const late = await q.setModel('x').then(() => 'answered', (error) => `${error.constructor.name}: ${error.message}`)
   return [...seen, late]
@@ -174,8 +175,9 @@ test('abort: what was read still comes, then AbortError; a later control call fa
   const theirs = await stopped(official, 'abort')
   const ours = await stopped(wire, 'abort')
   assert.deepEqual(ours, theirs)
-  assert.deepEqual(ours.slice(1, -2), ['u1', 'u2', 'u3'])
-  assert.equal(ours.at(-2), 'AbortError: Claude Code process aborted by user')
+  assert.deepEqual(ours.slice(1, -3), ['u1', 'u2', 'u3'])
+  assert.equal(ours.at(-3), 'AbortError: Claude Code process aborted by user')
+  assert.deepEqual(JSON.parse(ours.at(-2)), { errorClass: 'aborted', telemetryMessage: 'Claude Code process aborted by user' })
 })
 
 test('close() ends the iteration at once, as in the official SDK', async () => {
