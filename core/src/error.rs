@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod ts;
+pub use ts::TsErrorDetails;
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -419,7 +422,7 @@ impl Error {
                     searched,
                     configured: true,
                 },
-            ) => ts_configured_cli_missing(searched).message,
+            ) => ts::configured_cli_missing(searched).message,
             (
                 Flavour::Python,
                 Error::CliNotFound {
@@ -461,53 +464,7 @@ impl Error {
     /// The TypeScript SDK's details of this error, when it gives any beyond its message: the
     /// JS class it throws and the properties it sets on the error.
     pub fn ts_details(&self) -> Option<TsErrorDetails> {
-        let plain = |error_class, telemetry_message| TsErrorDetails {
-            class: "Error",
-            error_class,
-            telemetry_message,
-            code: None,
-            signal: None,
-        };
-        match self {
-            Error::CliNotFound {
-                searched,
-                configured: true,
-            } => Some(ts_configured_cli_missing(searched).details),
-            Error::Process {
-                exit_code: Some(code),
-                ..
-            } => Some(plain(
-                "process_exited_nonzero",
-                format!("Claude Code process exited with code {code}"),
-            )),
-            Error::Process {
-                signal: Some(signal),
-                ..
-            } => {
-                let name = signal_name(*signal);
-                let name = if name.starts_with("SIG") {
-                    name
-                } else {
-                    "unknown".into()
-                };
-                Some(TsErrorDetails {
-                    signal: Some(name.clone()),
-                    ..plain(
-                        "process_killed_by_signal",
-                        format!("Claude Code process terminated by signal {name}"),
-                    )
-                })
-            }
-            Error::ErrorResult { .. } => Some(plain(
-                "error_result",
-                "Claude Code returned an error result".into(),
-            )),
-            Error::ControlRequest { subtype, .. } => Some(plain(
-                "control_request_failed",
-                format!("Claude Code control request failed ({subtype})"),
-            )),
-            _ => None,
-        }
+        ts::details(self)
     }
 
     /// The end of the CLI's stderr for an error text (at most about 1,000 characters, starting
@@ -649,64 +606,5 @@ mod tests {
         let copy = io.clone();
         assert_eq!(copy.kind(), ErrorKind::Connection);
         assert_eq!(copy.kind().as_str(), "connection");
-    }
-}
-
-/// What the TypeScript SDK adds to some errors (see [`Error::ts_details`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TsErrorDetails {
-    /// The JS class thrown (`Error` when absent).
-    pub class: &'static str,
-    /// `errorClass`: the error's category.
-    pub error_class: &'static str,
-    /// `telemetryMessage`: the message without paths or other user data.
-    pub telemetry_message: String,
-    /// `code`: the system error behind it.
-    pub code: Option<&'static str>,
-    /// `signal`: the signal that ended the CLI (`SIGKILL`, ...).
-    pub signal: Option<String>,
-}
-
-struct TsText {
-    message: String,
-    details: TsErrorDetails,
-}
-
-/// The TypeScript SDK's error for a `pathToClaudeCodeExecutable` it cannot run: missing, or
-/// there but not startable (a directory, no permission).
-fn ts_configured_cli_missing(searched: &[PathBuf]) -> TsText {
-    let path = searched
-        .first()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let there = searched.first().is_some_and(|p| p.exists());
-    let (message, error_class, telemetry, code) = if there {
-        (
-            format!(
-                "Claude Code native binary at {path} exists but failed to launch. This usually means the binary does not match this system's libc — e.g. spawning a musl-linked binary on a glibc Linux host fails because the musl dynamic loader (/lib/ld-musl-*) is missing. Specify a matching binary with options.pathToClaudeCodeExecutable."
-            ),
-            "executable_launch_failed",
-            "Claude Code native binary exists at the configured path but failed to launch (EACCES)",
-            "EACCES",
-        )
-    } else {
-        (
-            format!(
-                "Claude Code native binary not found at {path}. Please ensure Claude Code is installed via native installer or specify a valid path with options.pathToClaudeCodeExecutable."
-            ),
-            "executable_not_found",
-            "Claude Code native binary not found at the configured path (ENOENT)",
-            "ENOENT",
-        )
-    };
-    TsText {
-        message,
-        details: TsErrorDetails {
-            class: "ReferenceError",
-            error_class,
-            telemetry_message: telemetry.to_string(),
-            code: Some(code),
-            signal: None,
-        },
     }
 }
