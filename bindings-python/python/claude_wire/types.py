@@ -5,7 +5,7 @@ against it runs unchanged. Message and block objects are created by the native m
 message, by calling these classes with positional arguments in field order.
 """
 
-import reprlib
+import _thread
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
@@ -18,6 +18,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     from typing_extensions import NotRequired, Required, TypedDict
 
 
+# The (instance, thread) pairs whose repr is being made.
+_IN_REPR: set[tuple[int, int]] = set()
+
+
 class _Record:
     """The ``__repr__`` and ``__eq__`` that ``@dataclass`` would write for each class, written
     once. ``@dataclass`` compiles them anew for every class, a sixth of the time ``import
@@ -27,9 +31,20 @@ class _Record:
     # A dataclass that compares by value is unhashable.
     __hash__ = None  # type: ignore[assignment]
 
-    @reprlib.recursive_repr()
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]
+        # A value that holds its own instance shows "..." there, as the generated repr does.
+        key = (id(self), _thread.get_ident())
+        if key in _IN_REPR:
+            return "..."
+        _IN_REPR.add(key)
+        try:
+            shown = ", ".join(
+                f"{f.name}={getattr(self, f.name)!r}"
+                for f in fields(self)  # type: ignore[arg-type]
+                if f.repr
+            )
+        finally:
+            _IN_REPR.discard(key)
         return f"{type(self).__qualname__}({shown})"
 
     def __eq__(self, other: object) -> bool:
