@@ -1,10 +1,14 @@
 // The official SDK's error classes, and the core's error records turned into them.
+import native from './native.js'
 
 /** Thrown when a query is aborted (its `abortController` fired). */
 export class AbortError extends Error {}
 
 /** The JS classes an error record may name (`class`). */
-const CLASSES = { Error, ReferenceError }
+const CLASSES = { Error, ReferenceError, AbortError }
+
+/** The core's record of the error an aborted query throws. */
+const ABORT_ERROR = native.constants().ABORT_ERROR
 
 /**
  * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?,
@@ -25,8 +29,5 @@ export function fromRecord(record) {
 
 /** The AbortError a query throws once its controller aborted. */
 export function aborted() {
-  const error = new AbortError('Claude Code process aborted by user')
-  error.telemetryMessage = 'Claude Code process aborted by user'
-  error.errorClass = 'aborted'
-  return error
+  return fromRecord(ABORT_ERROR)
 }

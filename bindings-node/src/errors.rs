@@ -2,6 +2,7 @@
 //! classes: `{kind, message, exitCode?, stderr?, errorCode?, class?, errorClass?,
 //! telemetryMessage?, code?, signal?}`. The wording and details are the core's TypeScript-flavoured ones.
 
+use claude_wire::error::TsErrorDetails;
 use claude_wire::{Error, Flavour};
 use serde_json::{json, Map, Value};
 
@@ -29,18 +30,32 @@ impl ToJs for Error {
             out.insert("errorCode".into(), code.clone().into());
         }
         if let Some(details) = self.ts_details() {
-            out.insert("class".into(), details.class.into());
-            out.insert("errorClass".into(), details.error_class.into());
-            out.insert("telemetryMessage".into(), details.telemetry_message.into());
-            if let Some(code) = details.code {
-                out.insert("code".into(), code.into());
-            }
-            if let Some(signal) = details.signal {
-                out.insert("signal".into(), signal.into());
-            }
+            insert_details(&mut out, details);
         }
         Value::Object(out)
     }
+}
+
+fn insert_details(out: &mut Map<String, Value>, details: TsErrorDetails) {
+    out.insert("class".into(), details.class.into());
+    out.insert("errorClass".into(), details.error_class.into());
+    out.insert("telemetryMessage".into(), details.telemetry_message.into());
+    if let Some(code) = details.code {
+        out.insert("code".into(), code.into());
+    }
+    if let Some(signal) = details.signal {
+        out.insert("signal".into(), signal.into());
+    }
+}
+
+/// The record of the error a query throws once its `abortController` fired.
+pub fn aborted_record() -> Value {
+    let (message, details) = claude_wire::error::ts_aborted();
+    let mut out = Map::new();
+    out.insert("kind".into(), "aborted".into());
+    out.insert("message".into(), message.into());
+    insert_details(&mut out, details);
+    Value::Object(out)
 }
 
 /// `{"error": record}`.

@@ -45,6 +45,7 @@ pub fn constants() -> Value {
         "USAGE_TRANSITION_PREFIXES": USAGE_TRANSITION_PREFIXES,
         "USAGE_WARNING_PREFIXES": USAGE_WARNING_PREFIXES,
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
+        "ABORT_ERROR": errors::aborted_record(),
     })
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod ts;
-pub use ts::TsErrorDetails;
+pub use ts::{ts_aborted, TsErrorDetails};
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -65,6 +65,20 @@ pub(super) fn configured_cli_missing(searched: &[PathBuf]) -> TsText {
     }
 }
 
+/// The TypeScript SDK's error when a query's `abortController` fires (it has no core error:
+/// the JS layer aborts): its message and details.
+pub fn ts_aborted() -> (&'static str, TsErrorDetails) {
+    const MESSAGE: &str = "Claude Code process aborted by user";
+    let details = TsErrorDetails {
+        class: "AbortError",
+        error_class: "aborted",
+        telemetry_message: MESSAGE.into(),
+        code: None,
+        signal: None,
+    };
+    (MESSAGE, details)
+}
+
 /// See [`Error::ts_details`].
 pub(super) fn details(error: &Error) -> Option<TsErrorDetails> {
     let plain = |error_class, telemetry_message| TsErrorDetails {
