@@ -274,18 +274,24 @@ async def test_via_store_mutations(base: Any) -> None:
 
 
 def projection(dumped: dict[str, Any], renamer: Renamer) -> dict[str, Any]:
-    """Per key: (type, subtype, role, text or block types) of each entry; keys renamed."""
+    """Per key: (type, subtype, role, text or block types) of each entry; keys renamed.
+
+    Entries of the conversation chain (those with a ``uuid``) keep their order. The CLI appends
+    its metadata entries (``last-prompt``, ``tools-used``, ...) apart from the chain, and where
+    they fall among its entries differs from run to run under the official SDK alone (2 runs in
+    6 put ``last-prompt`` before ``tools-used``): they are compared as a sorted list of types."""
     out: dict[str, Any] = {}
     for key, entries in dumped.items():
         if not isinstance(entries, list) or key.endswith(":summaries"):
             continue
-        rows = []
-        for e in entries:
+        chain = []
+        for e in (e for e in entries if "uuid" in e):
             message = e.get("message") if isinstance(e.get("message"), dict) else {}
             content = message.get("content")
             shown = content if isinstance(content, str) else [b.get("type") for b in content or []]
-            rows.append([e.get("type"), e.get("subtype"), message.get("role"), shown])
-        out[renamer.text(key)] = rows
+            chain.append([e.get("type"), e.get("subtype"), message.get("role"), shown])
+        metadata = sorted(str(e.get("type")) for e in entries if "uuid" not in e)
+        out[renamer.text(key)] = {"chain": chain, "metadata": metadata}
     return out
 
 
