@@ -2,7 +2,8 @@
 //! (`errorClass`, `telemetryMessage`, `code`, `signal`), and its wording where it depends on
 //! them.
 
-use super::{signal_name, Error};
+use super::wording::signal_name;
+use super::Error;
 use std::path::PathBuf;
 
 /// What the TypeScript SDK adds to some errors (see [`Error::ts_details`]).
