@@ -14,12 +14,14 @@ cli:
 demo: cli
 	$(CARGO) run --quiet -p claude-wire --example demo
 
-## Formatting and lints, as CI runs them (no tests): rustfmt, clippy (warnings are errors), ruff.
+## Formatting and lints, as CI runs them (no tests): rustfmt, clippy and rustdoc (warnings are
+## errors), ruff.
 check: check-rust check-python
 
 check-rust:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --quiet -p claude-wire --no-deps
 
 check-python:
 	bash scripts/check-python.sh

@@ -1,7 +1,7 @@
 //! # claude-wire
 //!
 //! Drive the [Claude Code](https://docs.anthropic.com/en/docs/claude-code) CLI over its
-//! stream-json wire protocol: one-shot [`query`], a multi-turn [`ClaudeClient`], hooks,
+//! stream-json wire protocol: one-shot [`query()`], a multi-turn [`ClaudeClient`], hooks,
 //! permission callbacks, in-process MCP tools and control methods.
 //!
 //! The crate is the single home of the protocol logic; the Python and Node packages are thin

@@ -199,7 +199,7 @@ pub struct ClaudeAgentOptions {
     pub max_buffer_size: Option<usize>,
     /// Timeout of control requests.
     pub control_timeout: Option<Duration>,
-    /// Fail the session with [`Error::Stalled`] when the CLI writes nothing for this long while a
+    /// Fail the session with [`Error::Stalled`](crate::Error::Stalled) when the CLI writes nothing for this long while a
     /// turn is under way and no callback of ours is still working. Off by default (a long tool
     /// run is silent too).
     pub stall_timeout: Option<Duration>,

@@ -249,7 +249,12 @@ enum Command {
 }
 
 /// Batches `transcript_mirror` frames and appends them to a store on its own tokio task,
-/// serialised in arrival order. See the [module docs](self) for when to call what.
+/// serialised in arrival order.
+///
+/// For the session reader: one batcher per live session with a store; [`push`](Self::push)
+/// every frame first (`true`: a mirror frame, kept from the consumer); `await`
+/// [`flush`](Self::flush) before yielding a `result` and when the read loop ends;
+/// [`close`](Self::close) when the session closes (dropping it loses what is pending).
 pub struct MirrorBatcher {
     shared: Arc<Shared>,
     worker: Mutex<Worker>,

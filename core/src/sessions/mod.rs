@@ -9,7 +9,7 @@
 //! The disk functions are blocking (file I/O, and `git worktree list` for worktrees); the
 //! `*_from_*` / `*_entry` functions are pure, for session stores.
 //!
-//! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query`], not this
+//! The live-session runtime (a running CLI) is [`crate::client`]/[`crate::query()`], not this
 //! module.
 
 pub mod api;

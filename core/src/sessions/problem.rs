@@ -28,7 +28,7 @@ pub enum Problem {
     /// No projects directory at all (an append found nowhere to look).
     NoProjectsDirectory(String),
     /// No transcript for the session, worded as the append-style functions word it: "in
-    /// project directory for <dir>", or "in any project directory" when no directory was given.
+    /// project directory for `<dir>`", or "in any project directory" when no directory was given.
     SessionNotFoundAnywhere {
         /// The session asked for.
         session_id: String,

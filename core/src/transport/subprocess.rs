@@ -28,7 +28,7 @@ const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 /// Settings of the subprocess transport besides the command.
 #[derive(Clone)]
 pub struct SubprocessConfig {
-    /// Longest accepted stdout line in bytes (see [`FrameDecoder`]).
+    /// Longest accepted stdout line in bytes (see [`FrameDecoder`](crate::transport::FrameDecoder)).
     pub max_line_size: usize,
     /// Receives every stderr line. A panic in it is caught and ignored.
     pub stderr: Option<StderrCallback>,
