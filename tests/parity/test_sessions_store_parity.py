@@ -285,7 +285,9 @@ def projection(dumped: dict[str, Any], renamer: Renamer) -> dict[str, Any]:
         if not isinstance(entries, list) or key.endswith(":summaries"):
             continue
         chain = []
-        for e in (e for e in entries if "uuid" in e):
+        for e in entries:
+            if "uuid" not in e:
+                continue
             message = e.get("message") if isinstance(e.get("message"), dict) else {}
             content = message.get("content")
             shown = content if isinstance(content, str) else [b.get("type") for b in content or []]
