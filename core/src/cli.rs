@@ -27,7 +27,7 @@ use crate::{Error, Result};
 
 pub use env::{
     CLIENT_APP_ENV, ENTRYPOINT_ENV, FILE_CHECKPOINTING_ENV, READS_SESSION_STATE_ENV,
-    SDK_VERSION_ENV,
+    READS_STARTUP_MARKS_ENV, SDK_VERSION_ENV,
 };
 
 /// Resolves the CLI and builds the full command for `options`.

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::session::StartupReport;
+
 mod kind;
 mod ts;
 mod wording;
@@ -167,6 +169,11 @@ pub enum Error {
         /// The timeout that elapsed.
         timeout: Duration,
     },
+
+    /// A session started ahead of its prompt did not finish starting within its limit (the
+    /// TypeScript SDK's `startup()`): what the CLI reported until then.
+    #[error("{}", .0.describe())]
+    InitializeTimeout(Box<StartupReport>),
 
     /// The CLI wrote nothing for [`stall_timeout`](crate::ClaudeAgentOptions::stall_timeout)
     /// during a turn; it was stopped.

@@ -13,6 +13,10 @@ mod inline_task;
 mod linger;
 mod reader;
 mod run;
+mod startup;
+
+pub use startup::StartupReport;
+use startup::StartupWatch;
 
 use crate::cli;
 use crate::control::{self, ClosedReason, Pending};
@@ -63,6 +67,8 @@ pub(crate) struct Shared {
     output: linger::LastOutput,
     /// Appends the CLI's `transcript_mirror` frames to the session store, when there is one.
     mirror: Option<MirrorBatcher>,
+    /// Follows the start-up of a session started ahead of its prompt.
+    startup: Option<StartupWatch>,
     /// A session resumed from its store: the temporary config directory the CLI reads
     /// (removed when the session is dropped, after the transport above).
     _resumed: Option<MaterializedResume>,
@@ -97,6 +103,8 @@ pub(crate) struct SessionConfig {
     pub verbatim_prompts: bool,
     /// See [`Shared::wait_run_over`]; `None`: no limit.
     pub run_end_ceiling: Option<Duration>,
+    /// See [`ClaudeAgentOptions::startup`].
+    pub startup: Option<crate::options::Startup>,
     /// The body of the `initialize` request (without `subtype`).
     pub initialize: Map<String, Value>,
     /// Mirror the transcript into this store: the store, the projects directory the CLI writes
@@ -144,6 +152,9 @@ impl Session {
             run_end_ceiling: config.run_end_ceiling,
             output: linger::LastOutput::default(),
             mirror,
+            startup: config
+                .startup
+                .map(|startup| StartupWatch::new(startup.limit)),
             _resumed: config.resumed,
         });
         let backlog = inbox.backlog();
@@ -156,7 +167,15 @@ impl Session {
             initialize: config.initialize,
             initialize_timeout: config.initialize_timeout,
         };
-        session.reinitialize(None).await?;
+        match &session.shared.startup {
+            Some(watch) => {
+                // The watch's limit governs; the request's own timeout only backs it up.
+                let most = startup::DEFAULT_LIMIT + startup::HOOK_ALLOWANCE;
+                let backstop = session.initialize_timeout.max(most) * 2;
+                watch.race(session.reinitialize(Some(backstop))).await?
+            }
+            None => session.reinitialize(None).await?,
+        };
         Ok(session)
     }
 
@@ -409,6 +428,7 @@ impl Session {
             flavour: options.flavour,
             verbatim_prompts: options.verbatim_prompts,
             run_end_ceiling: run::run_end_ceiling(options),
+            startup: options.startup,
             initialize,
             mirror,
             resumed,

@@ -735,6 +735,19 @@ fn env_rows() {
             vec![("CLAUDE_CODE_SDK_READS_SESSION_STATE", "0")],
         ),
         (
+            "a session started ahead of its prompt asks for start-up marks",
+            o().startup(claude_wire::options::Startup::default()),
+            &[],
+            vec![("CLAUDE_CODE_SDK_READS_STARTUP_MARKS", "1")],
+        ),
+        (
+            "start-up marks: the user's value kept, in any case",
+            o().startup(claude_wire::options::Startup::default())
+                .env_var("claude_code_sdk_reads_startup_marks", "0"),
+            &[],
+            vec![("claude_code_sdk_reads_startup_marks", "0")],
+        ),
+        (
             "file checkpointing",
             o().enable_file_checkpointing(true),
             &[],

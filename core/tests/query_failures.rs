@@ -220,3 +220,52 @@ async fn an_initialize_answer_over_the_line_limit_fails_the_query_at_once() {
     // Not at the 60 s initialize timeout.
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test]
+async fn a_session_started_ahead_of_its_prompt_reports_its_startup_when_it_times_out() {
+    let hook = |subtype: &str| {
+        json!({"emit": {"type": "system", "subtype": subtype, "hook_id": "h1",
+                        "hook_event": "SessionStart", "hook_name": "SessionStart:startup"}})
+    };
+    let steps = json!([
+        {"emit": {"type": "keep_alive", "startup_mark": "before_loadInitialMessages"}},
+        hook("hook_started"),
+        {"hang": true}
+    ]);
+    let limit = Duration::from_millis(400);
+    let started = Instant::now();
+    let startup = claude_wire::options::Startup { limit: Some(limit) };
+    let items = collect(options(steps).startup(startup)).await;
+    let [Err(Error::InitializeTimeout(report))] = &items[..] else {
+        panic!("unexpected {items:?}");
+    };
+    assert!(started.elapsed() >= limit && started.elapsed() < Duration::from_secs(10));
+    assert_eq!((report.hooks_reported, report.hooks_open), (1, 1));
+    let mark = report.mark.as_ref().map(|(mark, _)| mark.as_str());
+    assert_eq!(mark, Some("before_loadInitialMessages"));
+    let details = items[0]
+        .as_ref()
+        .unwrap_err()
+        .ts_details()
+        .expect("TS details");
+    assert_eq!(details.error_class, "initialize_timeout");
+    assert_eq!(
+        details.telemetry_message,
+        "Subprocess initialization did not complete within 400ms"
+    );
+    assert_eq!(details.extra[0], ("startupHooksOpen", json!(1)));
+
+    // A hook that ends and an answer in time: the session runs as any other.
+    let steps = json!([
+        hook("hook_started"),
+        {"sleep": 0.1},
+        hook("hook_response"),
+        {"answer_initialize": {}},
+        {"expect_stdin": {"type": "user"}},
+        {"emit": result_line("warm")},
+        {"wait_stdin_eof": true}
+    ]);
+    let items = collect(options(steps).startup(startup)).await;
+    let kinds: Vec<_> = items.iter().map(|m| m.as_ref().map(|_| ())).collect();
+    assert!(kinds.iter().all(Result::is_ok), "{items:?}");
+}

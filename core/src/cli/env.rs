@@ -11,6 +11,9 @@ pub const ENTRYPOINT_ENV: &str = "CLAUDE_CODE_ENTRYPOINT";
 pub const SDK_VERSION_ENV: &str = "CLAUDE_AGENT_SDK_VERSION";
 /// Environment variable asking the CLI for the host-only `session_state_changed` frames.
 pub const READS_SESSION_STATE_ENV: &str = "CLAUDE_CODE_SDK_READS_SESSION_STATE";
+/// Environment variable asking the CLI for `keep_alive` frames that say how far its start-up got
+/// (sessions started ahead of their prompt, [`ClaudeAgentOptions::startup`]).
+pub const READS_STARTUP_MARKS_ENV: &str = "CLAUDE_CODE_SDK_READS_STARTUP_MARKS";
 /// Environment variable enabling file checkpointing.
 pub const FILE_CHECKPOINTING_ENV: &str = "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING";
 /// Environment variable naming the host application.
@@ -73,6 +76,9 @@ pub(super) fn env_with_cwd(
     }
     if !env.contains_ignore_case(READS_SESSION_STATE_ENV) {
         env.set(READS_SESSION_STATE_ENV.into(), "1".into());
+    }
+    if options.startup.is_some() && !env.contains_ignore_case(READS_STARTUP_MARKS_ENV) {
+        env.set(READS_STARTUP_MARKS_ENV.into(), "1".into());
     }
     if options.enable_file_checkpointing {
         env.set(FILE_CHECKPOINTING_ENV.into(), "true".into());
@@ -160,6 +166,9 @@ fn ts_env(
     }
     if !env.contains_ignore_case(READS_SESSION_STATE_ENV) {
         env.set(READS_SESSION_STATE_ENV.into(), "1".into());
+    }
+    if options.startup.is_some() && !env.contains_ignore_case(READS_STARTUP_MARKS_ENV) {
+        env.set(READS_STARTUP_MARKS_ENV.into(), "1".into());
     }
     let question = options
         .tool_config

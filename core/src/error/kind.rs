@@ -76,7 +76,9 @@ impl Error {
             Error::ErrorResult { .. } => ErrorKind::ErrorResult,
             Error::JsonDecode { .. } | Error::LineTooLong { .. } => ErrorKind::JsonDecode,
             Error::MessageParse { .. } => ErrorKind::MessageParse,
-            Error::ControlRequest { .. } | Error::ControlTimeout { .. } => ErrorKind::Control,
+            Error::ControlRequest { .. }
+            | Error::ControlTimeout { .. }
+            | Error::InitializeTimeout(_) => ErrorKind::Control,
             Error::Json(_) => ErrorKind::Internal,
             Error::Sessions(p) if p.is_not_found() => ErrorKind::NotFound,
             Error::Sessions(_) => ErrorKind::InvalidArgument,

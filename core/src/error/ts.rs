@@ -4,6 +4,7 @@
 
 use super::wording::signal_name;
 use super::Error;
+use serde_json::Value;
 use std::path::PathBuf;
 
 /// What the TypeScript SDK adds to some errors (see [`Error::ts_details`]).
@@ -19,6 +20,8 @@ pub struct TsErrorDetails {
     pub code: Option<&'static str>,
     /// `signal`: the signal that ended the CLI (`SIGKILL`, ...).
     pub signal: Option<String>,
+    /// Further properties, in the order the SDK sets them.
+    pub extra: Vec<(&'static str, Value)>,
 }
 
 /// A TypeScript-worded message with its details.
@@ -62,6 +65,7 @@ pub(super) fn configured_cli_missing(searched: &[PathBuf]) -> TsText {
             telemetry_message: telemetry.to_string(),
             code: Some(code),
             signal: None,
+            extra: Vec::new(),
         },
     }
 }
@@ -76,6 +80,7 @@ pub fn ts_aborted() -> (&'static str, TsErrorDetails) {
         telemetry_message: MESSAGE.into(),
         code: None,
         signal: None,
+        extra: Vec::new(),
     };
     (MESSAGE, details)
 }
@@ -88,6 +93,7 @@ pub(super) fn details(error: &Error) -> Option<TsErrorDetails> {
         telemetry_message,
         code: None,
         signal: None,
+        extra: Vec::new(),
     };
     match error {
         Error::CliNotFound {
@@ -127,6 +133,22 @@ pub(super) fn details(error: &Error) -> Option<TsErrorDetails> {
             "control_request_failed",
             format!("Claude Code control request failed ({subtype})"),
         )),
+        Error::InitializeTimeout(report) => {
+            let mut extra = vec![
+                ("startupHooksOpen", report.hooks_open.into()),
+                (
+                    "startupMark",
+                    report.mark.as_ref().map_or("none", |m| m.0.as_str()).into(),
+                ),
+            ];
+            if let Some((_, age)) = &report.mark {
+                extra.push(("startupMarkAgeMs", (age.as_millis() as u64).into()));
+            }
+            Some(TsErrorDetails {
+                extra,
+                ..plain("initialize_timeout", report.headline())
+            })
+        }
         _ => None,
     }
 }

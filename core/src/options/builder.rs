@@ -345,6 +345,12 @@ impl ClaudeAgentOptions {
         self
     }
 
+    /// Sets [`startup`](Self::startup).
+    pub fn startup(mut self, startup: Startup) -> Self {
+        self.startup = Some(startup);
+        self
+    }
+
     /// Sets [`callback_timeout`](Self::callback_timeout).
     pub fn callback_timeout(mut self, timeout: Duration) -> Self {
         self.callback_timeout = Some(timeout);

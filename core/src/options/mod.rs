@@ -207,6 +207,10 @@ pub struct ClaudeAgentOptions {
     /// has not returned after this long. Off by default, as in the official SDKs; the CLI's own
     /// cancel and the end of the session stop a callback in any case.
     pub callback_timeout: Option<Duration>,
+    /// Start the session ahead of its prompt, as the TypeScript SDK's `startup()` does: the CLI
+    /// reports how far its start-up got, and the wait for its answer to `initialize` follows
+    /// [`Startup`] instead of the control timeout.
+    pub startup: Option<Startup>,
     /// Answers `elicitation` requests; without it they are declined.
     pub on_elicitation: Option<RequestHandler>,
     /// Answers `request_user_dialog` requests; without it they are cancelled.
@@ -217,6 +221,17 @@ pub struct ClaudeAgentOptions {
     pub session_store_flush: crate::sessions::FlushMode,
     /// Bound on loading a session from the store before a resume (default 60 s).
     pub load_timeout: Option<Duration>,
+}
+
+/// How long a session started ahead of its prompt may take to start
+/// ([`ClaudeAgentOptions::startup`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Startup {
+    /// The limit, counted throughout. `None`: 60 s, and time in which the CLI reports a
+    /// SessionStart or Setup hook running is not counted, for at most 10 minutes in all.
+    /// When it is used up, the session fails with
+    /// [`Error::InitializeTimeout`](crate::Error::InitializeTimeout).
+    pub limit: Option<Duration>,
 }
 
 impl fmt::Debug for ClaudeAgentOptions {

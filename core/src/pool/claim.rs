@@ -132,6 +132,7 @@ pub(crate) fn compare(
         control_timeout,
         stall_timeout,
         callback_timeout,
+        startup,
         on_elicitation,
         on_user_dialog,
         session_store,
@@ -216,6 +217,7 @@ pub(crate) fn compare(
         control_timeout,
         stall_timeout,
         callback_timeout,
+        startup,
         session_store_flush,
         load_timeout,
     );

@@ -27,6 +27,9 @@ impl Shared {
             return Some(frame);
         };
         let kind = map.get("type").and_then(Value::as_str).unwrap_or_default();
+        if let (Some(watch), "keep_alive" | "system") = (&self.startup, kind) {
+            watch.note(&map);
+        }
         match kind {
             "control_response" => {
                 if let Some(Value::Object(response)) = map.remove("response") {
