@@ -12,8 +12,8 @@ const ABORT_ERROR = native.constants().ABORT_ERROR
 
 /**
  * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?,
- * class?, errorClass?, telemetryMessage?, code?, signal?}`) as the Error the official SDK throws: same
- * class, message and properties; the record's other details are kept as extra properties.
+ * class?, errorClass?, telemetryMessage?, code?, signal?, extra?}`) as the Error the official
+ * SDK throws: same class, message and properties (`extra`'s in its order).
  */
 export function fromRecord(record) {
   const error = new (CLASSES[record.class] ?? Error)(record.message)
@@ -23,6 +23,7 @@ export function fromRecord(record) {
   for (const key of ['telemetryMessage', 'errorClass', 'code', 'signal']) {
     if (record[key] !== undefined) error[key] = record[key]
   }
+  if (record.extra) Object.assign(error, record.extra)
   Object.defineProperty(error, 'kind', { value: record.kind, enumerable: false })
   return error
 }

@@ -2540,7 +2540,12 @@ export interface WarmQuery extends AsyncDisposable {
     [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts and initializes the CLI ahead of the first prompt. */
+/**
+ * Starts and initializes the CLI ahead of the first prompt. `initializeTimeoutMs` limits the
+ * wait and counts throughout; without it the limit is 60 s, and time in which the CLI reports a
+ * SessionStart or Setup hook running is left out of it (10 minutes at most). Past the limit the
+ * promise rejects with an `Error` whose `errorClass` is `'initialize_timeout'`.
+ */
 export declare function startup(params?: { options?: Options; initializeTimeoutMs?: number }): Promise<WarmQuery>;
 
 /** Counters and gauges of a {@link SessionPool}. */

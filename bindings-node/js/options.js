@@ -14,9 +14,10 @@ const LOCAL = new Set(['abortController', 'sessionStore'])
 
 /**
  * `{ setup, callbacks }`: `setup` is the JSON text for the native side; `callbacks` holds the
- * functions it refers to (`hooks[i]`, `servers[i]`, `store`, and the named ones).
+ * functions it refers to (`hooks[i]`, `servers[i]`, `store`, and the named ones). `startup`
+ * (`{ limitMs }`) makes a session started ahead of its prompt (`startup()`).
  */
-export function prepare(options = {}) {
+export function prepare(options = {}, startup = undefined) {
   const callbacks = { hooks: [], servers: [] }
   if (options.sessionStore !== undefined && options.sessionStore !== null) {
     callbacks.store = options.sessionStore
@@ -45,7 +46,7 @@ export function prepare(options = {}) {
     store: callbacks.store === undefined ? null : storeMethods(callbacks.store),
   }
   const spawn = callbacks.spawn !== undefined
-  const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs(), spawn })
+  const setup = JSON.stringify({ data, callbacks: spec, packageDirs: cliPackageDirs(), spawn, startup })
   return { setup, callbacks }
 }
 

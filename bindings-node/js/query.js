@@ -17,22 +17,14 @@ const LATER = Symbol('prompt given later')
  * Starts the CLI and waits until it is initialized (at most `initializeTimeoutMs`, default
  * 60 s); resolves to a WarmQuery whose `query(prompt)` runs on that process, once.
  */
-export async function startup({ options = {}, initializeTimeoutMs = 60000 } = {}) {
-  const q = new Query(LATER, options)
-  let timer
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Subprocess initialization did not complete within ${initializeTimeoutMs}ms.`)),
-      initializeTimeoutMs,
-    )
-  })
+export async function startup({ options = {}, initializeTimeoutMs } = {}) {
+  // The core waits for the CLI under the limit (see `Startup` in the core's options).
+  const q = new Query(LATER, options, undefined, { limitMs: initializeTimeoutMs ?? null })
   try {
-    await Promise.race([q.initializationResult(), timeout])
+    await q.initializationResult()
   } catch (error) {
     q.close()
     throw error
-  } finally {
-    clearTimeout(timer)
   }
   let used = false
   return {
@@ -78,7 +70,7 @@ export class Query {
    * `open(text, dispatch)`, when given, makes the native query instead of starting a CLI (a
    * claim from a `SessionPool`, whose own dispatcher runs the callbacks).
    */
-  constructor(prompt, options, open) {
+  constructor(prompt, options, open, startup) {
     const streamed = typeof prompt !== 'string'
     if (streamed && prompt !== LATER && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
       throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
@@ -92,7 +84,7 @@ export class Query {
       this.#callbacks = { hooks: [], servers: [] }
       this.#native = open(text, dispatch, abort)
     } else {
-      const { setup, callbacks } = prepare(options)
+      const { setup, callbacks } = prepare(options, startup)
       this.#callbacks = callbacks
       this.#native = new native.NativeQuery(setup, text, dispatch, abort)
     }

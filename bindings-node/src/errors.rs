@@ -1,6 +1,6 @@
 //! Core errors as JSON records for the JS layer, which throws them as the official SDK's error
 //! classes: `{kind, message, exitCode?, stderr?, errorCode?, class?, errorClass?,
-//! telemetryMessage?, code?, signal?}`. The wording and details are the core's TypeScript-flavoured ones.
+//! telemetryMessage?, code?, signal?, extra?}`. The wording and details are the core's TypeScript-flavoured ones.
 
 use claude_wire::error::TsErrorDetails;
 use claude_wire::{Error, Flavour};
@@ -45,6 +45,10 @@ fn insert_details(out: &mut Map<String, Value>, details: TsErrorDetails) {
     }
     if let Some(signal) = details.signal {
         out.insert("signal".into(), signal.into());
+    }
+    if !details.extra.is_empty() {
+        let extra = details.extra.into_iter().map(|(k, v)| (k.to_string(), v));
+        out.insert("extra".into(), Value::Object(extra.collect()));
     }
 }
 

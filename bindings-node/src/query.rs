@@ -3,8 +3,8 @@
 use crate::callbacks::{self, Bridge, KeepAlive};
 use crate::errors::{failed, invalid};
 use crate::spawn::JsProcess;
-use claude_wire::options::ClaudeAgentOptions;
-use claude_wire::transport::{hand_over_in_steps, JsonMessage, DEFAULT_MAX_LINE_SIZE};
+use claude_wire::options::{ClaudeAgentOptions, Startup};
+use claude_wire::transport::{hand_over_in_steps, JsonMessage, Transport, DEFAULT_MAX_LINE_SIZE};
 use claude_wire::{Flavour, Prompt, QueryHandle};
 use futures::{FutureExt, StreamExt};
 use napi::bindgen_prelude::{Array, Buffer, Function};
@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// At most this many messages, or about this many bytes, in one batch.
@@ -38,6 +39,16 @@ struct Setup {
     /// The user's `spawnClaudeCodeProcess` starts the CLI.
     #[serde(default)]
     spawn: bool,
+    /// A session started ahead of its prompt (`startup()`): its limit in milliseconds, `null`
+    /// for the default one.
+    #[serde(default)]
+    startup: Option<StartupSetup>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartupSetup {
+    limit_ms: Option<f64>,
 }
 
 /// Decodes the JS options into core options whose callbacks call `bridge`; also whether the
@@ -48,6 +59,12 @@ pub fn options(setup: String, bridge: &Arc<Bridge>) -> napi::Result<(ClaudeAgent
     let mut options = ClaudeAgentOptions::from_value(setup.data, Flavour::Ts, callbacks)
         .map_err(|e| invalid(e.message(Flavour::Ts)))?;
     options.cli_package_dirs = setup.package_dirs;
+    options.startup = setup.startup.map(|startup| Startup {
+        // As a JS timer takes it: a negative limit is used up at once (JSON has no NaN).
+        limit: startup
+            .limit_ms
+            .map(|ms| Duration::from_secs_f64((ms / 1000.0).clamp(0.0, 1e9))),
+    });
     Ok((options, setup.spawn))
 }
 
@@ -303,6 +320,11 @@ impl NativeQuery {
     pub async fn close(&self) {
         self.end_prompt();
         let _ = self.handle.close().await;
+        // A session that never started (its start failed) did not close the process the
+        // user's `spawnClaudeCodeProcess` started; it ends here, as the core's own would.
+        if let Some(process) = &self.process {
+            let _ = process.close().await;
+        }
         // A reader may hold the stream; it ends now that the session is closed.
         let mut guard = self.messages.lock().await;
         guard.take();

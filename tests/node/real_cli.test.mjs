@@ -1,13 +1,15 @@
 // The real pinned Claude Code CLI against the scripted model server: every capability once.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { z as z3 } from 'zod/v3'
 import { query, tool, createSdkMcpServer, AbortError } from '../../bindings-node/js/index.js'
 import { text, toolUse, apiError } from '../../bindings-node/js/testing.js'
-import { realCli, realSession, collect } from './helpers.mjs'
+import * as official from '@anthropic-ai/claude-agent-sdk'
+import { realCli, realSession, collect, gone } from './helpers.mjs'
 
 const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
 
@@ -249,6 +251,46 @@ test('startup() gives a warm process; its query() runs the prompt on it', { skip
     second.close()
     const other = await startup({ options })
     other.close()
+  } finally {
+    await server.close()
+  }
+})
+
+test('startup() past its limit while a SessionStart hook runs: the official error and details', { skip }, async () => {
+  const { server, options, cwd } = await realSession([text('never asked')])
+  mkdirSync(join(cwd, '.claude'))
+  const hook = { type: 'command', command: 'sleep 4; echo started' }
+  writeFileSync(join(cwd, '.claude', 'settings.json'), JSON.stringify({ hooks: { SessionStart: [{ hooks: [hook] }] } }))
+  const { startup } = await import('../../bindings-node/js/index.js')
+  const failure = async (sdk) => {
+    let pid
+    const spawnClaudeCodeProcess = (spawned) => {
+      // What the CLI is told: it reports its start-up marks to a startup() session.
+      assert.equal(spawned.env.CLAUDE_CODE_SDK_READS_STARTUP_MARKS, '1')
+      const child = spawn(spawned.command, spawned.args, { cwd: spawned.cwd, env: spawned.env, stdio: ['pipe', 'pipe', 'ignore'] })
+      pid = child.pid
+      return child
+    }
+    const started = Date.now()
+    const error = await sdk
+      .startup({ initializeTimeoutMs: 1500, options: { ...options, settingSources: ['project'], spawnClaudeCodeProcess } })
+      .then(() => assert.fail('startup() should time out'), (e) => e)
+    return { error, ms: Date.now() - started, pid }
+  }
+  try {
+    const [ours, theirs] = [await failure({ startup }), await failure(official)]
+    assert.equal(ours.error.message, theirs.error.message)
+    assert.match(ours.error.message, /^Subprocess initialization did not complete within 1500ms\. Claude Code reported 1 SessionStart hook, which had not finished/)
+    const details = (e) => ({ ...e, startupMarkAgeMs: typeof e.startupMarkAgeMs })
+    assert.deepEqual(details(ours.error), details(theirs.error))
+    assert.equal(ours.error.errorClass, 'initialize_timeout')
+    assert.equal(ours.error.startupHooksOpen, 1)
+    assert.equal(typeof ours.error.startupMark, 'string')
+    assert.notEqual(ours.error.startupMark, 'none')
+    assert.ok(ours.ms >= 1400 && ours.ms < 4000, `timed out after ${ours.ms} ms`)
+    // The CLI of a failed startup() is stopped, as the official SDK stops its own.
+    assert.ok(await gone(theirs.pid), 'the official SDK stops it')
+    assert.ok(await gone(ours.pid), 'the CLI of a failed startup() is stopped')
   } finally {
     await server.close()
   }
