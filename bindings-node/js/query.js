@@ -19,7 +19,10 @@ const LATER = Symbol('prompt given later')
  */
 export async function startup({ options = {}, initializeTimeoutMs } = {}) {
   // The core waits for the CLI under the limit (see `Startup` in the core's options).
-  const q = new Query(LATER, options, undefined, { limitMs: initializeTimeoutMs ?? null })
+  // JSON has no Infinity or NaN: Infinity waits as long as a limit can; NaN is used up at once.
+  const limit = initializeTimeoutMs ?? null
+  const limitMs = limit === null ? null : Number.isNaN(limit) ? 0 : Math.min(limit, 1e15)
+  const q = new Query(LATER, options, undefined, { limitMs })
   try {
     await q.initializationResult()
   } catch (error) {

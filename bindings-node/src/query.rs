@@ -322,7 +322,8 @@ impl NativeQuery {
         let _ = self.handle.close().await;
         // A session that never started (its start failed) did not close the process the
         // user's `spawnClaudeCodeProcess` started; it ends here, as the core's own would.
-        if let Some(process) = &self.process {
+        // (Only a process that was started: one never started has nothing to close.)
+        if let Some(process) = self.process.as_ref().filter(|p| p.is_ready()) {
             let _ = process.close().await;
         }
         // A reader may hold the stream; it ends now that the session is closed.

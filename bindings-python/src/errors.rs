@@ -70,7 +70,9 @@ fn build(py: Python<'_>, err: &Error, flavour: Flavour) -> PyResult<PyErr> {
         Error::ControlRequest { code, .. } => {
             c.ControlRequestError.call1(py, (text, code.as_deref()))?
         }
-        Error::ControlTimeout { .. } => c.ControlRequestError.call1(py, (text,))?,
+        Error::ControlTimeout { .. } | Error::InitializeTimeout(_) => {
+            c.ControlRequestError.call1(py, (text,))?
+        }
         Error::Sessions(problem) if problem.is_not_found() => {
             return Ok(PyFileNotFoundError::new_err(text))
         }

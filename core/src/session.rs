@@ -170,8 +170,8 @@ impl Session {
         match &session.shared.startup {
             Some(watch) => {
                 // The watch's limit governs; the request's own timeout only backs it up.
-                let most = startup::DEFAULT_LIMIT + startup::HOOK_ALLOWANCE;
-                let backstop = session.initialize_timeout.max(most) * 2;
+                let backstop = watch.longest().max(session.initialize_timeout);
+                let backstop = backstop.saturating_mul(2);
                 watch.race(session.reinitialize(Some(backstop))).await?
             }
             None => session.reinitialize(None).await?,

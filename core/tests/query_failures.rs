@@ -266,6 +266,9 @@ async fn a_session_started_ahead_of_its_prompt_reports_its_startup_when_it_times
         {"wait_stdin_eof": true}
     ]);
     let items = collect(options(steps).startup(startup)).await;
-    let kinds: Vec<_> = items.iter().map(|m| m.as_ref().map(|_| ())).collect();
-    assert!(kinds.iter().all(Result::is_ok), "{items:?}");
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    assert!(
+        matches!(items.last(), Some(Ok(Message::Result(r))) if r.result.as_deref() == Some("warm")),
+        "{items:?}"
+    );
 }

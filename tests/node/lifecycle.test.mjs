@@ -204,3 +204,17 @@ test('a pathToClaudeCodeExecutable that cannot run: the same error class, text a
     assert.deepEqual(await seen(wire, path), await seen(official, path), path)
   }
 })
+
+test('a spawnClaudeCodeProcess that throws: the query fails and closes at once', async () => {
+  const options = {
+    ...fakeOptions([init()]),
+    spawnClaudeCodeProcess() {
+      throw new Error('no process today')
+    },
+  }
+  const q = wire.query({ prompt: 'hi', options })
+  await assert.rejects(q.next(), /no process today/)
+  const started = Date.now()
+  await q.return(undefined)
+  assert.ok(Date.now() - started < 1000, `return() took ${Date.now() - started} ms`)
+})

@@ -24,7 +24,7 @@ pub enum ErrorKind {
     JsonDecode,
     /// [`Error::MessageParse`].
     MessageParse,
-    /// [`Error::ControlRequest`] and [`Error::ControlTimeout`].
+    /// [`Error::ControlRequest`], [`Error::ControlTimeout`] and [`Error::InitializeTimeout`].
     Control,
     /// [`Error::Json`].
     Internal,

@@ -231,6 +231,9 @@ pub struct Startup {
     /// SessionStart or Setup hook running is not counted, for at most 10 minutes in all.
     /// When it is used up, the session fails with
     /// [`Error::InitializeTimeout`](crate::Error::InitializeTimeout).
+    ///
+    /// The CLI of such a session also writes `keep_alive` frames with a `startup_mark`; the
+    /// Rust flavour delivers them as it delivers every frame it does not know.
     pub limit: Option<Duration>,
 }
 

@@ -151,7 +151,11 @@ impl State {
         } else {
             self.uncounted_left
         };
-        self.armed_at + left
+        // A limit beyond any instant (`Duration::MAX`) is never reached.
+        let far = Duration::from_secs(100 * 365 * 86_400);
+        self.armed_at
+            .checked_add(left.min(far))
+            .unwrap_or(self.armed_at)
     }
 
     /// A hook ended or the allowance ran out: the time since arming was uncounted.
@@ -166,6 +170,8 @@ impl State {
     fn report(&self) -> StartupReport {
         let mark = self.mark.as_ref().map(|(mark, at)| {
             let age = SystemTime::now().duration_since(*at).unwrap_or_default();
+            // Whole milliseconds, rounded as the TypeScript SDK rounds them.
+            let age = Duration::from_millis((age.as_secs_f64() * 1000.0).round() as u64);
             (mark.clone(), age)
         });
         StartupReport {
@@ -218,7 +224,9 @@ impl StartupWatch {
         let text = |key: &str| frame.get(key).and_then(Value::as_str);
         match (text("type"), text("subtype")) {
             (Some("keep_alive"), _) => {
-                if let Some(mark) = text("startup_mark").filter(|m| m.len() <= MARK_MAX) {
+                // The length as JS counts it (UTF-16 units).
+                let short = |m: &&str| m.encode_utf16().count() <= MARK_MAX;
+                if let Some(mark) = text("startup_mark").filter(short) {
                     self.state().mark = Some((mark.to_string(), SystemTime::now()));
                 }
             }
@@ -268,6 +276,12 @@ impl StartupWatch {
         }
     }
 
+    /// The longest the wait can take: the limit plus the whole allowance for hooks.
+    pub(crate) fn longest(&self) -> Duration {
+        let state = self.state();
+        state.limit.saturating_add(state.uncounted_left)
+    }
+
     /// Waits for `initialized` under the watch's limit.
     pub(crate) async fn race<T>(&self, initialized: impl Future<Output = Result<T>>) -> Result<T> {
         tokio::pin!(initialized);
@@ -281,6 +295,7 @@ impl StartupWatch {
             changed.as_mut().enable();
             let deadline = self.state().deadline();
             tokio::select! {
+                biased;
                 outcome = &mut initialized => break outcome,
                 _ = tokio::time::sleep_until(deadline) => {
                     let mut state = self.state();
@@ -397,6 +412,9 @@ mod tests {
             panic!("expected a timeout");
         };
         assert_eq!(started_at.elapsed(), HOOK_ALLOWANCE + DEFAULT_LIMIT);
+        assert_eq!(report.uncounted, HOOK_ALLOWANCE);
+        let text = report.describe();
+        assert!(text.contains("Not counted: 600 seconds in which"), "{text}");
         assert_eq!(
             report.mark.as_ref().map(|m| m.0.as_str()),
             Some("before_connectMcp")
@@ -415,6 +433,16 @@ mod tests {
         };
         assert_eq!(watch.race(answer).await.unwrap(), 7);
         assert!(watch.over.load(Ordering::Relaxed));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limit_beyond_any_instant_never_ends_the_wait() {
+        let watch = StartupWatch::new(Some(Duration::MAX));
+        let answer = async {
+            tokio::time::sleep(Duration::from_secs(86_400)).await;
+            Ok(())
+        };
+        watch.race(answer).await.unwrap();
     }
 
     #[test]
