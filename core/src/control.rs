@@ -8,10 +8,12 @@
 //! `{"type":"control_cancel_request","request_id":ID}`.
 
 mod answers;
+mod claim;
 mod methods;
 mod requests;
 
 pub use answers::*;
+pub use claim::{ClaimOutcome, SpareClaim};
 pub use requests::*;
 
 use crate::options::{McpServerConfig, PermissionMode};

@@ -202,6 +202,13 @@ impl Session {
         self.shared.transport.is_ready() && !self.shared.run.borrow().finished
     }
 
+    /// Replaces the server info with what `update` makes of the current one (a claimed spare's
+    /// snapshot of its new folder).
+    pub(crate) fn replace_server_info(&self, update: impl FnOnce(Option<&Value>) -> Value) {
+        let mut info = self.server_info.write().unwrap_or_else(|e| e.into_inner());
+        *info = Some(update(info.as_ref()));
+    }
+
     /// The latest answer to `initialize`: commands, models, agents, account, version, ...
     pub(crate) fn server_info(&self) -> Option<Value> {
         self.server_info
@@ -268,6 +275,8 @@ impl Session {
             mirror.close().await;
         }
         self.abort_tasks();
+        // The reader was one of those tasks: nothing will come any more.
+        self.shared.run.send_modify(|run| run.finished = true);
         result
     }
 
