@@ -32,3 +32,15 @@ export function fromRecord(record) {
 export function aborted() {
   return fromRecord(ABORT_ERROR)
 }
+
+/**
+ * An Error as the official SDK's telemetry-safe errors are: a `telemetryMessage` without user
+ * data, an `errorClass` (unset here) and the name `TelemetrySafeError`, all own properties.
+ */
+export function telemetrySafe(message, telemetryMessage) {
+  const error = new Error(message)
+  error.telemetryMessage = telemetryMessage
+  error.errorClass = undefined
+  error.name = 'TelemetrySafeError'
+  return error
+}

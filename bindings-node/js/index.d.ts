@@ -2548,6 +2548,61 @@ export interface WarmQuery extends AsyncDisposable {
  */
 export declare function startup(params?: { options?: Options; initializeTimeoutMs?: number }): Promise<WarmQuery>;
 
+/**
+ * What a claim of a spare sets: the per-session part of {@link Options}. Everything else was
+ * fixed when the spare was started ({@link prewarm}).
+ */
+export type ClaimOptions = {
+    /** The session's folder (required); a relative path resolves against this process. */
+    cwd: string;
+    /** Environment the CLI accepts at claim time: fresh tokens, the host's session id. */
+    env?: Record<string, string>;
+    /** As `--add-dir`. */
+    additionalDirectories?: string[];
+    model?: string;
+    /** Travels inside the claim: a mode the process cannot take refuses the claim. */
+    permissionMode?: PermissionMode;
+    maxThinkingTokens?: number | null;
+    /**
+     * A flag-settings overlay. The prompt waits until it is accepted; a refused overlay
+     * rejects `claimed` with `settings_not_applied` and the prompt is not sent. Keys that
+     * govern hooks make `claim()` throw before anything is sent.
+     */
+    settings?: Parameters<Query['applyFlagSettings']>[0];
+    appendSystemPrompt?: string;
+    title?: string;
+    agents?: Record<string, AgentDefinition>;
+};
+
+/** A started, parked CLI that is not yet any session; claimed once, or closed. */
+export interface SpareProcess extends AsyncDisposable {
+    /**
+     * Binds the spare to a session and sends its prompt; returns the session's Query. Throws
+     * when called twice, after `close()` or exit, or for settings that govern hooks (then
+     * nothing was sent and the spare can still be claimed).
+     */
+    claim(params: { prompt: string | AsyncIterable<SDKUserMessage>; options: ClaimOptions }): Query;
+    /**
+     * Settles once the claim and the settings sent with it are answered. Rejects when the CLI
+     * refused the claim (`cwd_not_found`, `env_key_not_claimable`, ...), the overlay was
+     * refused (`settings_not_applied`), the spare exited or was closed first (`spare_exited`,
+     * `spare_closed`), or `model` / `maxThinkingTokens` was refused (`option_not_applied`: the
+     * session runs without them).
+     */
+    readonly claimed: Promise<{ cwd: string; sessionId: string; parkedMs?: number; sdkMcpSettled: boolean }>;
+    /** Settles when the process exits, claimed or not. */
+    readonly exited: Promise<void>;
+    /** Before a claim: discards the spare (`claimed` rejects). After: closes the Query. */
+    close(): void;
+}
+
+/**
+ * Starts a CLI with `--await-claim` and waits until it is initialized (`initializeTimeoutMs`,
+ * default 60 s, counted throughout). Without `options.cwd` it parks in a private directory
+ * under the config home (`spares/`), removed once the spare is claimed or gone.
+ */
+export declare function prewarm(params?: { options?: Options; initializeTimeoutMs?: number }): Promise<SpareProcess>;
+
 /** Counters and gauges of a {@link SessionPool}. */
 export interface SessionPoolStats {
     /** CLIs started and initialized, waiting for a claim. */

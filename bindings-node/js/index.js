@@ -2,6 +2,7 @@
 import native from './native.js'
 
 export { query, startup } from './query.js'
+export { prewarm } from './prewarm.js'
 export { SessionPool } from './pool.js'
 export { tool, createSdkMcpServer } from './mcp.js'
 export { AbortError } from './errors.js'

@@ -18,17 +18,7 @@ const LATER = Symbol('prompt given later')
  * 60 s); resolves to a WarmQuery whose `query(prompt)` runs on that process, once.
  */
 export async function startup({ options = {}, initializeTimeoutMs } = {}) {
-  // The core waits for the CLI under the limit (see `Startup` in the core's options).
-  // JSON has no Infinity or NaN: Infinity waits as long as a limit can; NaN is used up at once.
-  const limit = initializeTimeoutMs ?? null
-  const limitMs = limit === null ? null : Number.isNaN(limit) ? 0 : Math.min(limit, 1e15)
-  const q = new Query(LATER, options, undefined, { limitMs })
-  try {
-    await q.initializationResult()
-  } catch (error) {
-    q.close()
-    throw error
-  }
+  const q = await warmQuery(options, initializeTimeoutMs ?? null)
   let used = false
   return {
     query(prompt) {
@@ -48,6 +38,27 @@ export async function startup({ options = {}, initializeTimeoutMs } = {}) {
     },
   }
 }
+
+/**
+ * A query started ahead of its prompt, once its CLI is initialized (`startup()`, `prewarm()`).
+ * `limit` in ms; `null` for the core's default, which leaves start-up hooks' time uncounted.
+ */
+export async function warmQuery(options, limit) {
+  // The core waits for the CLI under the limit (see `Startup` in the core's options).
+  // JSON has no Infinity or NaN: Infinity waits as long as a limit can; NaN is used up at once.
+  const limitMs = limit === null ? null : Number.isNaN(limit) ? 0 : Math.min(limit, 1e15)
+  const q = new Query(LATER, options, undefined, { limitMs })
+  try {
+    await q.initializationResult()
+  } catch (error) {
+    q.close()
+    throw error
+  }
+  return q
+}
+
+/** The native query behind a `Query`, for this package's modules (`prewarm()`). */
+export const NATIVE = Symbol('native query')
 
 export class Query {
   #native
@@ -98,6 +109,10 @@ export class Query {
     if (this.#controller?.signal.aborted) this.#onAbort()
     else this.#controller?.signal.addEventListener('abort', this.#onAbort, { once: true })
     if (streamed && prompt !== LATER) void this.#pump(prompt)
+  }
+
+  get [NATIVE]() {
+    return this.#native
   }
 
   /** Supplies the prompt of a query started without one (`startup()`). */

@@ -19,6 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+mod spare;
+
 /// At most this many messages, or about this many bytes, in one batch.
 const BATCH_MESSAGES: usize = 512;
 const BATCH_BYTES: usize = 4 << 20;

@@ -27,8 +27,11 @@ import {
     tagSession,
     unarchiveSession,
     startup,
+    prewarm,
     tool,
     type AgentDefinition,
+    type ClaimOptions,
+    type SpareProcess,
     type CanUseTool,
     type ElicitationRequest,
     type ElicitationResult,
@@ -414,6 +417,19 @@ async function warm(): Promise<void> {
     spare.close();
 }
 
+// ---- A spare process, claimed when the session's folder is known ----
+async function spareFor(folder: string): Promise<string | undefined> {
+    const spare: SpareProcess = await prewarm({ options: { model: 'haiku' }, initializeTimeoutMs: 30_000 });
+    void spare.exited.then(() => console.log('spare gone'));
+    const claim: ClaimOptions = { cwd: folder, permissionMode: 'plan', settings: { effortLevel: 'high' }, title: 'Fix it' };
+    const q = spare.claim({ prompt: 'Fix the build', options: claim });
+    const claimed = await spare.claimed.catch((e: Error) => (e.message.startsWith('option_not_applied') ? undefined : null));
+    if (claimed === null) return undefined;
+    for await (const message of q) if (message.type === 'result') return claimed?.sessionId;
+    await spare[Symbol.asyncDispose]();
+    return claimed?.parkedMs === undefined ? undefined : String(claimed.sdkMcpSettled);
+}
+
 // ---- Stored sessions ----
 function describeSession(info: SDKSessionInfo): string {
     const when = new Date(info.lastModified).toISOString();
@@ -486,6 +502,7 @@ async function main(): Promise<void> {
     await oneShot();
     await streaming();
     await warm();
+    await spareFor(process.cwd());
     await storedSessions();
 }
 
