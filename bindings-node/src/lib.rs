@@ -44,6 +44,10 @@ pub fn constants() -> Value {
         "USAGE_LIMIT_ERROR_PREFIXES": USAGE_LIMIT_ERROR_PREFIXES,
         "USAGE_TRANSITION_PREFIXES": USAGE_TRANSITION_PREFIXES,
         "USAGE_WARNING_PREFIXES": USAGE_WARNING_PREFIXES,
+        "UNTRUSTED_DEFAULT_MODE_SOURCES": UNTRUSTED_DEFAULT_MODE_SOURCES
+            .iter()
+            .map(|(mode, sources)| (mode.to_string(), json!(sources)))
+            .collect::<serde_json::Map<_, _>>(),
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
         "ABORT_ERROR": errors::aborted_record(),
     })
@@ -53,4 +57,28 @@ pub fn constants() -> Value {
 #[napi]
 pub fn redact(value: Value) -> Value {
     claude_wire::redact::json(&value)
+}
+
+/// `matchDeniedModels` (the core's rule). Each list comes as its entries, a non-string entry
+/// as `{"type": <its typeof>}`; `models` is `null` when it is not a list, `denied` `null` when
+/// absent and `false` when it is not a list. Returns `{denied, warnings}`.
+#[napi]
+pub fn match_denied_models(models: Value, denied: Value) -> Value {
+    use claude_wire::denied_models::{match_denied_models, ListItem};
+    let items = |list: &Vec<Value>| -> Vec<ListItem> {
+        list.iter()
+            .map(|item| match item {
+                Value::String(name) => ListItem::Name(name.clone()),
+                other => ListItem::Other(other["type"].as_str().unwrap_or("object").to_owned()),
+            })
+            .collect()
+    };
+    let models = models.as_array().map(items);
+    let denied = match &denied {
+        Value::Array(list) => Some(Some(items(list))),
+        Value::Null => None,
+        _ => Some(None),
+    };
+    let answer = match_denied_models(models.as_deref(), denied.as_ref().map(|d| d.as_deref()));
+    json!({"denied": answer.denied, "warnings": answer.warnings})
 }

@@ -154,3 +154,14 @@ pub const USAGE_TRANSITION_PREFIXES: &[&str] = &[
 
 /// How the CLI's usage warnings start (`USAGE_WARNING_PREFIXES`).
 pub const USAGE_WARNING_PREFIXES: &[&str] = &["You've used", "You're close to"];
+
+/// Default permission modes (`permissions.defaultMode` in settings) that widen what runs
+/// without asking, each with the settings tiers not trusted to set it: the files committed
+/// with a repository (`project`; and `local` for the two widest). Claude Code drops such a
+/// mode from those tiers before it honours it (the TypeScript SDK's
+/// `filterEscalatingDefaultMode`).
+pub const UNTRUSTED_DEFAULT_MODE_SOURCES: &[(&str, &[&str])] = &[
+    ("bypassPermissions", &["project", "local"]),
+    ("auto", &["project", "local"]),
+    ("acceptEdits", &["project"]),
+];

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod client;
 pub mod constants;
 pub mod control;
+pub mod denied_models;
 pub mod error;
 pub mod flavour;
 mod handlers;
