@@ -69,8 +69,8 @@ ln -s "$NODE_DEPS" "$WORK/official/node_modules"
 # are checked (no skipLibCheck), the addon's generated declarations (shipped too) included.
 write_case "$WORK/ours" '"preserveSymlinks": true' \
     '"program.ts", "negative.ts", "node_modules/claude-wire/bindings-node/js/native.d.ts"'
-sed "s#from '@anthropic-ai/claude-agent-sdk'#from 'claude-wire'#" "$TYPES_DIR/program.ts" >"$WORK/ours/program.ts"
-if grep -q "@anthropic-ai/claude-agent-sdk'" "$WORK/ours/program.ts"; then
+sed "s#from '@anthropic-ai/claude-agent-sdk\(/core\)\{0,1\}'#from 'claude-wire\1'#" "$TYPES_DIR/program.ts" >"$WORK/ours/program.ts"
+if grep -q "from '@anthropic-ai/claude-agent-sdk" "$WORK/ours/program.ts"; then
     echo "node-typecheck: program.ts still imports the official package after the rewrite" >&2
     exit 1
 fi

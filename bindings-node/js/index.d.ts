@@ -1220,8 +1220,6 @@ export type ResolveSettingsOptions = {
     managedSettings?: Settings;
     serverManagedSettings?: Settings;
 };
-/** Which models a deny list blocks. */
-export type DeniedModelsMatch = { denied: boolean[]; warnings: string[] };
 /** A settings file that failed to parse. */
 export type SDKSettingsParseError = { file?: string; path: string; message: string };
 
@@ -2602,6 +2600,30 @@ export interface SpareProcess extends AsyncDisposable {
  * under the config home (`spares/`), removed once the spare is claimed or gone.
  */
 export declare function prewarm(params?: { options?: Options; initializeTimeoutMs?: number }): Promise<SpareProcess>;
+
+/** What {@link matchDeniedModels} answers. */
+export type DeniedModelsMatch = {
+    /** For each model asked about, in order: whether an entry of the list blocks it. */
+    denied: boolean[];
+    /** Notes on entries that were ignored or reach further or less far than they seem, and on models that are no names. */
+    warnings: string[];
+};
+
+/**
+ * Which of `models` a managed `deniedModels` list blocks, by the names alone as this version
+ * of the CLI judges them, without starting it. Never throws. `true` means the CLI refuses the
+ * model too; `false` promises nothing (the CLI also resolves aliases and overrides).
+ */
+export declare function matchDeniedModels(models: readonly string[], deniedModels: readonly string[] | undefined): Promise<DeniedModelsMatch>;
+
+/**
+ * `resolved.effective` without `permissions.defaultMode` when that mode widens what runs
+ * without asking (`bypassPermissions`, `auto`, `acceptEdits`) and the tier that last set a
+ * default mode is committed with the repository (`project`, and `local` for the two widest),
+ * as Claude Code filters it before honouring it. Returns `resolved.effective` itself when
+ * nothing is dropped.
+ */
+export declare function filterEscalatingDefaultMode(resolved: ResolvedSettings): Settings;
 
 /** Counters and gauges of a {@link SessionPool}. */
 export interface SessionPoolStats {

@@ -3,6 +3,8 @@ import native from './native.js'
 
 export { query, startup } from './query.js'
 export { prewarm } from './prewarm.js'
+export { matchDeniedModels } from './models.js'
+export { filterEscalatingDefaultMode } from './settings.js'
 export { SessionPool } from './pool.js'
 export { tool, createSdkMcpServer } from './mcp.js'
 export { AbortError } from './errors.js'

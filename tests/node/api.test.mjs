@@ -32,10 +32,18 @@ test('the constants equal the official ones', () => {
 test('every runtime export of the official SDK is exported, but for its unmodelled extras', () => {
   // Not provided: settings resolution and the direct-connect transport (see the package's
   // README).
-  const left = new Set(['resolveSettings', 'matchDeniedModels', 'filterEscalatingDefaultMode',
+  const left = new Set(['resolveSettings',
     'CommandMatcher', 'DirectConnectError', 'DirectConnectTransport', 'FileIndex', 'parseDirectConnectUrl'])
   const missing = Object.keys(official).filter((name) => !(name in wire) && !left.has(name))
   assert.deepEqual(missing, [])
+})
+
+test('claude-wire/core exports what the official /core entry point exports, as the main entry', async () => {
+  const ours = await import('claude-wire/core')
+  const theirs = await import('@anthropic-ai/claude-agent-sdk/core')
+  const missing = Object.keys(theirs).filter((name) => !(name in ours) && name !== 'resolveSettings')
+  assert.deepEqual(missing, [])
+  for (const name of Object.keys(ours)) assert.equal(ours[name], wire[name], name)
 })
 
 test('query() returns a Query with every official method, as an async generator', async () => {

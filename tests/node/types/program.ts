@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { query as coreQuery, type Options as CoreOptions } from '@anthropic-ai/claude-agent-sdk/core';
 import {
     AbortError,
     EXIT_REASONS,
@@ -28,9 +29,14 @@ import {
     unarchiveSession,
     startup,
     prewarm,
+    matchDeniedModels,
+    filterEscalatingDefaultMode,
     tool,
     type AgentDefinition,
     type ClaimOptions,
+    type DeniedModelsMatch,
+    type ResolvedSettings,
+    type Settings,
     type SpareProcess,
     type CanUseTool,
     type ElicitationRequest,
@@ -430,6 +436,23 @@ async function spareFor(folder: string): Promise<string | undefined> {
     return claimed?.parkedMs === undefined ? undefined : String(claimed.sdkMcpSettled);
 }
 
+// ---- Model policy ----
+async function allowedModels(candidates: string[], policy?: string[]): Promise<string[]> {
+    const match: DeniedModelsMatch = await matchDeniedModels(candidates, policy);
+    for (const warning of match.warnings) console.warn(warning);
+    return candidates.filter((_, i) => !match.denied[i]);
+}
+
+// The `/core` entry point: the same functions and every type.
+function fromCore(options: CoreOptions): AsyncGenerator<SDKMessage, void> {
+    return coreQuery({ prompt: 'Hello', options });
+}
+
+function trustedDefaultMode(resolved: ResolvedSettings): string | undefined {
+    const settings: Settings = filterEscalatingDefaultMode(resolved);
+    return settings.permissions?.defaultMode;
+}
+
 // ---- Stored sessions ----
 function describeSession(info: SDKSessionInfo): string {
     const when = new Date(info.lastModified).toISOString();
@@ -503,6 +526,7 @@ async function main(): Promise<void> {
     await streaming();
     await warm();
     await spareFor(process.cwd());
+    console.log(await allowedModels(['claude-opus-4-1', 'claude-sonnet-4-5'], ['opus']));
     await storedSessions();
 }
 

@@ -1,0 +1,27 @@
+// Type declarations for `claude-wire/core`: the values it exports, and every type of the package.
+export {
+    AbortError,
+    archiveSession,
+    BUILTIN_TOOL_NAMES,
+    createSdkMcpServer,
+    deleteSession,
+    EXIT_REASONS,
+    filterEscalatingDefaultMode,
+    getSessionInfo,
+    HOOK_EVENTS,
+    LEGACY_TOOL_NAME_ALIASES,
+    matchDeniedModels,
+    ORG_POLICY_LIMIT_PREFIXES,
+    prewarm,
+    query,
+    renameSession,
+    startup,
+    SYSTEM_PROMPT_DYNAMIC_BOUNDARY,
+    tagSession,
+    tool,
+    unarchiveSession,
+    USAGE_LIMIT_ERROR_PREFIXES,
+    USAGE_TRANSITION_PREFIXES,
+    USAGE_WARNING_PREFIXES,
+} from './index.js';
+export type * from './index.js';
