@@ -2625,6 +2625,75 @@ export declare function matchDeniedModels(models: readonly string[], deniedModel
  */
 export declare function filterEscalatingDefaultMode(resolved: ResolvedSettings): Settings;
 
+/** A failure of the direct-connect transport; `code` names the failed step where there is one. */
+export declare class DirectConnectError extends Error {
+    code: 'session_create_failed' | 'session_create_invalid_response' | undefined;
+    constructor(message: string, code?: string);
+}
+
+/** The server address and token of a `cc://host[:port][/token]` or http(s) address. */
+export declare function parseDirectConnectUrl(url: string): { serverUrl: string; authToken: string | undefined };
+
+/** What a {@link Transport} reads: messages, control frames and keep-alives. */
+type StdoutMessage =
+    | SDKMessage
+    | SDKActiveGoalMessage
+    | SDKControlResponse
+    | SDKControlRequest
+    | { type: 'control_cancel_request'; request_id: string }
+    | { type: 'keep_alive'; [key: string]: unknown };
+
+/** The channel to a Claude Code session: a process's pipes, or a network connection. */
+export interface Transport {
+    /** Sends one frame's text (async for a network transport). */
+    write(data: string): void | Promise<void>;
+    /** Closes the connection and releases what it holds (its input too). */
+    close(): void;
+    /** True while frames can be written. */
+    isReady(): boolean;
+    /** The frames the session sends, parsed. */
+    readMessages(): AsyncGenerator<StdoutMessage, void, unknown>;
+    /** Notes a control request whose answer the caller awaits on its own. */
+    expectControlResponse?(requestId: string): void;
+    /** Called right before `message` is handed to the consumer. */
+    markDelivered?(message: object): void;
+    /** Ends the session's input. */
+    endInput(): void;
+    /** Resolves when a process-backed transport's process has exited. */
+    waitForExit?(): Promise<void>;
+    [Symbol.dispose]?(): void;
+}
+
+/** Options of a {@link DirectConnectTransport}. */
+export type DirectConnectOptions = {
+    serverUrl: string;
+    authToken?: string;
+    cwd?: string;
+    sessionKey?: string;
+    permissionMode?: PermissionMode;
+    deleteSessionOnClose?: boolean;
+    abortController?: AbortController;
+};
+
+/**
+ * A session on a direct-connect server: created with `POST /sessions`, its stream-json frames
+ * over a WebSocket (Node's global `WebSocket`: Node 22, or Node 20 with
+ * `--experimental-websocket`). Connecting starts at construction.
+ */
+export declare class DirectConnectTransport implements Transport {
+    constructor(options: DirectConnectOptions);
+    /** Settles when the WebSocket is open; rejects with what failed. */
+    readonly ready: Promise<void>;
+    getSessionId(): string | undefined;
+    getWorkDir(): string | undefined;
+    write(data: string): Promise<void>;
+    isReady(): boolean;
+    endInput(): void;
+    close(): void;
+    [Symbol.dispose](): void;
+    readMessages(): AsyncGenerator<StdoutMessage, void, unknown>;
+}
+
 /** Counters and gauges of a {@link SessionPool}. */
 export interface SessionPoolStats {
     /** CLIs started and initialized, waiting for a claim. */

@@ -2,6 +2,7 @@
 // run on the real CLI side by side with the official SDK.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as wire from '../../bindings-node/js/index.js'
@@ -114,6 +115,41 @@ test('spare lifecycle: hook settings, a second claim, close() before a claim, re
     await second.exited
     if (info.pid) assert.ok(await gone(info.pid), 'the claimed CLI is gone after close()')
     assert.equal(existsSync(spares), true)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a spare whose process dies before a claim: spare_exited, as with the official SDK', { skip }, async () => {
+  const { server, host, folder, spares } = await spareSetup([text('unused')])
+  const outcome = async (sdk) => {
+    let child
+    const spawnClaudeCodeProcess = (o) => {
+      child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env, stdio: ['pipe', 'pipe', 'pipe'] })
+      return child
+    }
+    const spare = await sdk.prewarm({ options: { ...host, spawnClaudeCodeProcess } })
+    child.kill('SIGKILL')
+    const claimed = await spare.claimed.then(() => 'claimed', (e) => e.message)
+    await spare.exited
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const claim = (() => {
+      try {
+        spare.claim({ prompt: 'x', options: { cwd: folder } })
+      } catch (e) {
+        return e.message
+      }
+    })()
+    return { claimed, claim, left: readdirSync(spares) }
+  }
+  try {
+    const ours = await outcome(wire)
+    assert.deepEqual(ours, await outcome(official))
+    assert.deepEqual(ours, {
+      claimed: 'spare_exited: the spare process exited before it was claimed',
+      claim: 'SpareProcess.claim(): the spare was closed or has exited; start the session with query()',
+      left: [],
+    })
   } finally {
     await server.close()
   }

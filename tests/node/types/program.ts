@@ -37,6 +37,7 @@ import {
     type DeniedModelsMatch,
     type ResolvedSettings,
     type Settings,
+    type Transport,
     type SpareProcess,
     type CanUseTool,
     type ElicitationRequest,
@@ -446,6 +447,15 @@ async function allowedModels(candidates: string[], policy?: string[]): Promise<s
 // The `/core` entry point: the same functions and every type.
 function fromCore(options: CoreOptions): AsyncGenerator<SDKMessage, void> {
     return coreQuery({ prompt: 'Hello', options });
+}
+
+async function drain(transport: Transport): Promise<number> {
+    let frames = 0;
+    await transport.write('{"type":"user"}\n');
+    for await (const frame of transport.readMessages()) if (frame.type !== 'keep_alive') frames += 1;
+    transport.endInput();
+    transport.close();
+    return frames;
 }
 
 function trustedDefaultMode(resolved: ResolvedSettings): string | undefined {
