@@ -33,6 +33,8 @@ export function prepare(options = {}, startup = undefined) {
       callbacks[key] = value
     } else if (key === 'hooks') {
       data.hooks = hookData(value, callbacks.hooks)
+    } else if (key === 'agents') {
+      data.agents = agentsWithoutInstances(value)
     } else if (key === 'mcpServers') {
       data.mcpServers = serverData(value, (instance) => callbacks.servers.push(instance) - 1)
     } else {
@@ -99,4 +101,34 @@ export function cliPackageDirs() {
     }
   }
   return packageDirs
+}
+
+/**
+ * Agent definitions with each in-process MCP server (which works only in the top-level
+ * `mcpServers` option) replaced by its name, with the official warning.
+ */
+export function agentsWithoutInstances(agents) {
+  if (agents === null || typeof agents !== 'object') return agents
+  let changed = false
+  const out = {}
+  for (const [agent, definition] of Object.entries(agents)) {
+    if (!Array.isArray(definition?.mcpServers)) {
+      out[agent] = definition
+      continue
+    }
+    const servers = definition.mcpServers.map((entry) => {
+      if (typeof entry !== 'object' || entry === null) return entry
+      return Object.fromEntries(Object.entries(entry).map(([name, config]) => {
+        if (config?.type !== 'sdk' || !('instance' in config)) return [name, config]
+        changed = true
+        process.emitWarning(
+          `Agent "${agent}": MCP server "${name}" in its mcpServers was ignored, because a createSdkMcpServer() server works only in the top-level mcpServers option. Move it there and, if the agent has a tools list, add mcp__${name} to it. This will be an error in a later release.`,
+          { code: 'CLAUDE_SDK_AGENT_IN_PROCESS_SERVER' },
+        )
+        return [name, { type: 'sdk', name: config.name ?? name }]
+      }))
+    })
+    out[agent] = { ...definition, mcpServers: servers }
+  }
+  return changed ? out : agents
 }

@@ -6,7 +6,8 @@ import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import native from './native.js'
 import { fromRecord, telemetrySafe } from './errors.js'
-import { NATIVE, warmQuery } from './query.js'
+import { HOLD, NATIVE, warmQuery } from './query.js'
+import { agentsWithoutInstances } from './options.js'
 
 /** How long a spare may take to initialize by default, in ms; counted throughout. */
 const DEFAULT_LIMIT_MS = 60_000
@@ -97,25 +98,36 @@ class SpareProcess {
     if (this.#closed || this.#exited) {
       throw new Error('SpareProcess.claim(): the spare was closed or has exited; start the session with query()')
     }
-    const text = JSON.stringify(options ?? {})
+    if (typeof prompt !== 'string' && typeof prompt?.[Symbol.asyncIterator] !== 'function') {
+      throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
+    }
+    const text = JSON.stringify({ ...options, agents: agentsWithoutInstances(options?.agents) })
     try {
       native.checkSpareClaim(text, this.#servers)
     } catch (error) {
+      if (!error.message.startsWith('SpareProcess.claim(): hook settings')) throw new Error(error.message)
       throw telemetrySafe(error.message, 'SpareProcess.claim(): hook settings cannot be applied at claim')
     }
     this.#claimStarted = true
     const q = this.#query
     const settings = options?.settings !== undefined
-    void q[NATIVE].claimSpare(text, this.#servers).then((answer) => this.#answered(JSON.parse(answer), prompt, settings))
+    const written = q[NATIVE].claimSpare(text, this.#servers)
+    const outcome = written.then((answers) => answers.outcome()).then((answer) => JSON.parse(answer))
+    q[HOLD](written, outcome)
+    // Without settings the prompt goes out right behind the claim's requests; with them, once
+    // the claim and the settings are accepted.
+    if (!settings) void written.then(() => this.#closed || q.feed(prompt))
+    outcome
+      .then((answer) => this.#answered(answer, prompt, settings))
+      .catch((error) => this.#settle.reject(error))
     return q
   }
 
   #answered(outcome, prompt, settings) {
     const q = this.#query
     if (outcome.refused) {
-      // Without an overlay the prompt goes out with the claim, and the CLI answers it with
-      // a `not_claimed` error result; then the spare's input ends and it exits.
-      if (!settings && typeof prompt === 'string') q.feed(prompt)
+      // A prompt already sent is answered with the CLI's `not_claimed` result; then the
+      // spare's input ends and it exits.
       q[NATIVE].endPrompt()
       void this.#release()
       this.#settle.reject(fromRecord(outcome.refused))
@@ -135,11 +147,7 @@ class SpareProcess {
       this.#settle.reject(Object.assign(telemetrySafe(outcome.settingsRefused, 'settings_not_applied'), { claim }))
       return
     }
-    try {
-      q.feed(prompt)
-    } catch {
-      // A prompt that is neither a string nor a stream: the Query reports nothing more.
-    }
+    if (settings && !this.#closed) q.feed(prompt)
     if (outcome.optionsRefused) {
       this.#settle.reject(Object.assign(telemetrySafe(outcome.optionsRefused, 'option_not_applied'), { claim }))
     } else {
@@ -161,3 +169,4 @@ class SpareProcess {
     await this.#release()
   }
 }
+

@@ -60,6 +60,18 @@ export async function warmQuery(options, limit) {
 /** The native query behind a `Query`, for this package's modules (`prewarm()`). */
 export const NATIVE = Symbol('native query')
 
+/**
+ * `query[HOLD](written, answered)`: while a spare's claim is under way, the query's own
+ * requests and prompts wait until the claim's are written, and its `initialize` snapshot
+ * reads until the claim is answered (they then describe the claimed session).
+ */
+export const HOLD = Symbol('hold for a claim')
+
+/** The methods answered from the `initialize` snapshot. */
+const SNAPSHOT_METHODS = new Set(['initializationResult', 'supportedCommands', 'supportedModels', 'supportedAgents', 'accountInfo'])
+
+const settled = (promise) => promise.then(() => {}, () => {})
+
 export class Query {
   #native
   #callbacks
@@ -75,6 +87,8 @@ export class Query {
   #ahead = null
   #controller
   #process = null
+  /** `{written, answered}` while a spare's claim is under way (see `HOLD`). */
+  #hold = null
   #onAbort = () => {
     this.#aborted = true
     void this.#shutdown()
@@ -113,6 +127,10 @@ export class Query {
 
   get [NATIVE]() {
     return this.#native
+  }
+
+  [HOLD](written, answered) {
+    this.#hold = { written: settled(written), answered: settled(answered) }
   }
 
   /** Supplies the prompt of a query started without one (`startup()`). */
@@ -291,6 +309,7 @@ export class Query {
   }
 
   async #pump(messages) {
+    if (this.#hold) await this.#hold.written
     try {
       for await (const message of messages) {
         if (this.#closing) break
@@ -307,6 +326,7 @@ export class Query {
   // --- control methods -----------------------------------------------------------------
 
   async #call(method, args = {}) {
+    if (this.#hold) await (SNAPSHOT_METHODS.has(method) ? this.#hold.answered : this.#hold.written)
     return this.#answer(await this.#native.call(method, JSON.stringify(args)))
   }
 
@@ -398,6 +418,7 @@ export class Query {
     return this.#call('readMcpResource', { serverName, uri })
   }
   async setMcpServers(servers) {
+    if (this.#hold) await this.#hold.written
     // In-process servers new to this query join its callbacks; the native side gets their
     // descriptions, each with the index its tool calls carry.
     const known = this.#callbacks.servers

@@ -334,7 +334,18 @@ impl Shared {
         self.transport.end_input().await
     }
 
-    async fn request(&self, mut request: Value, timeout: Option<Duration>) -> Result<Value> {
+    async fn request(&self, request: Value, timeout: Option<Duration>) -> Result<Value> {
+        self.request_noting_write(request, timeout, None).await
+    }
+
+    /// [`Shared::request`], telling `written` once the request is written (a request that
+    /// fails before that drops it).
+    pub(crate) async fn request_noting_write(
+        &self,
+        mut request: Value,
+        timeout: Option<Duration>,
+        written: Option<tokio::sync::oneshot::Sender<()>>,
+    ) -> Result<Value> {
         let subtype = request
             .get("subtype")
             .and_then(Value::as_str)
@@ -349,6 +360,9 @@ impl Shared {
         {
             self.pending.forget(&id);
             return Err(error);
+        }
+        if let Some(written) = written {
+            let _ = written.send(());
         }
         // Forgets the request and tells the CLI when the caller gives up (timeout or drop).
         let mut guard = CancelOnDrop {

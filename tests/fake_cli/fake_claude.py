@@ -37,6 +37,9 @@ Input
   {"answer_initialize": {...}} read one stdin line; it must be the SDK's initialize control request;
                                answer it with a success control_response carrying the given object
   {"answer_request": {...}}    the same for any control request (the next stdin line)
+  {"answer_subtype": {"subtype": S, "response"?: {...}, "error"?: "text"}}
+                               the next stdin line must be a control request of subtype S; answer it
+                               with a success carrying the response, or an error with the text
 
 Control
   {"sleep": seconds}           sleep (float)
@@ -271,6 +274,27 @@ def step_answer_request(arg):
     answer_success(request, arg)
 
 
+def step_answer_subtype(arg):
+    line = read_stdin_line()
+    request = json.loads(line) if line else {}
+    subtype = request.get("request", {}).get("subtype")
+    if request.get("type") != "control_request" or subtype != arg["subtype"]:
+        fail("expected a %s control request, got %r" % (arg["subtype"], line), 97)
+    if "error" in arg:
+        write_line(
+            {
+                "type": "control_response",
+                "response": {
+                    "subtype": "error",
+                    "request_id": request["request_id"],
+                    "error": arg["error"],
+                },
+            }
+        )
+    else:
+        answer_success(request, arg.get("response"))
+
+
 def step_answer_initialize(arg):
     line = read_stdin_line()
     if line is None:
@@ -287,6 +311,7 @@ def step_answer_initialize(arg):
 STEP_HANDLERS = {
     "answer_initialize": step_answer_initialize,
     "answer_request": step_answer_request,
+    "answer_subtype": step_answer_subtype,
     "emit": step_emit,
     "emit_raw": step_emit_raw,
     "emit_many": step_emit_many,

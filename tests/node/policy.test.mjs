@@ -27,6 +27,9 @@ const DENIED = [
   ['claude-opus-4-1@20250805'], ['claude-opus-4-1-fast'], ['claude-opus-4-1-v1:0'], ['claude-opus-4-1-bar-20250805'],
   ['a\u0001b'.repeat(50)], ['ópus'], ['claude-3-5-haiku'], ['claude-haiku-4-5-latest'], [{}, [], true, 1.5, 'opus', 'opus'],
   ['claude-opus-4-1', 'claude-opus-4.1', 'opus 4', 'claude-opus-4.1'], ['mythos'], ['claude-mythos'], ['haiku 3'],
+  ['opus\u0085'], ['\u00a0opus\ufeff'], ['opus\u2028'], ['é'.repeat(130)], ['😀'.repeat(70)],
+  // eslint-disable-next-line no-sparse-arrays
+  ['opus', , 'haiku'],
 ]
 
 test('matchDeniedModels answers as the official SDK on many entries and spellings', async () => {
@@ -37,7 +40,8 @@ test('matchDeniedModels answers as the official SDK on many entries and spelling
 
 test('matchDeniedModels takes what is not a list as the official SDK does, and never throws', async () => {
   const odd = [undefined, null, 'notalist', 7, { opus: true }]
-  const models = [['opus', 1, null, {}, 'opus', undefined, 10n], 'claude-opus-4-1', undefined, null]
+  // eslint-disable-next-line no-sparse-arrays
+  const models = [['opus', 1, null, {}, 'opus', undefined, 10n], ['opus', , 'x', , 'haiku'], 'claude-opus-4-1', undefined, null]
   for (const denied of odd) {
     for (const m of models) {
       assert.deepEqual(await matchDeniedModels(m, denied), await official.matchDeniedModels(m, denied), `${String(m)} / ${String(denied)}`)

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import * as wire from '../../bindings-node/js/index.js'
 import * as official from '@anthropic-ai/claude-agent-sdk'
 import { text } from '../../bindings-node/js/testing.js'
@@ -33,6 +33,8 @@ async function claimWith(sdk, claimOptions, prompt = 'hello') {
     const spare = await sdk.prewarm({ options: { ...host, settingSources: ['project'] } })
     const parked = readdirSync(spares)
     const q = spare.claim({ prompt, options: claimOptions({ folder, root }) })
+    // Asked at once: the answer waits for the claim and describes the claimed folder.
+    const early = q.supportedAgents().then((agents) => agents.map((a) => a.name).includes('reviewer'), () => null)
     const messages = []
     let error = null
     try {
@@ -47,7 +49,7 @@ async function claimWith(sdk, claimOptions, prompt = 'hello') {
     const agents = claimed.keys ? (await q.supportedAgents()).map((a) => a.name).includes('reviewer') : null
     await spare.exited
     await new Promise((resolve) => setTimeout(resolve, 50))
-    return { parked: parked.length, messages, error, claimed, agents, left: readdirSync(spares) }
+    return { parked: parked.length, messages, error, claimed, agents, early: await early, left: readdirSync(spares) }
   } finally {
     await server.close()
   }
@@ -62,6 +64,7 @@ test('a claimed spare runs its session in the claimed folder, as the official SD
   assert.deepEqual(ours.claimed.keys, ['cwd', 'sessionId', 'parkedMs', 'sdkMcpSettled'])
   assert.equal(ours.claimed.cwd, true)
   assert.equal(ours.agents, true, 'the Query describes the claimed folder (its agents)')
+  assert.equal(ours.early, true, 'also when asked right after claim()')
   assert.equal(ours.messages.at(-1), 'result/success')
 })
 
@@ -71,12 +74,28 @@ test('refused claims reject `claimed` with the official errors and results', { s
     'an env key read at start-up': ({ folder }) => ({ cwd: folder, env: { SOME_KEY: '1' } }),
     'a refused settings overlay': ({ folder }) => ({ cwd: folder, settings: { permissions: 'x', effortLevel: 'high' } }),
     'a refused thinking budget': ({ folder }) => ({ cwd: folder, maxThinkingTokens: 'many' }),
+    'a null title (sent as given)': ({ folder }) => ({ cwd: folder, title: null }),
   }
   for (const [name, options] of Object.entries(cases)) {
     const ours = await claimWith(wire, options)
     assert.deepEqual(ours, await claimWith(official, options), name)
     assert.ok(ours.claimed.message, name)
     assert.deepEqual(ours.left, [], name)
+  }
+})
+
+test('claim options passed as the official SDK passes them: agents as given, a relative folder', { skip }, async () => {
+  const cases = {
+    'agents the CLI judges itself': ({ folder }) => ({ cwd: folder, agents: { helper: { prompt: 'p' } } }),
+    'a relative folder, an empty env': ({ folder }) => ({
+      cwd: relative(process.cwd(), join(folder, '..', 'session-folder', '.')),
+      env: {},
+    }),
+  }
+  for (const [name, options] of Object.entries(cases)) {
+    const ours = await claimWith(wire, options)
+    assert.deepEqual(ours, await claimWith(official, options), name)
+    assert.equal(ours.claimed.cwd, true, name)
   }
 })
 
@@ -96,6 +115,7 @@ test('spare lifecycle: hook settings, a second claim, close() before a claim, re
     })()
     assert.equal(hooks.name, 'TelemetrySafeError')
     assert.match(hooks.message, /^SpareProcess\.claim\(\): hook settings \(hooks\) cannot be applied at claim/)
+    assert.throws(() => spare.claim({ prompt: 42, options: { cwd: folder } }), TypeError)
     // Nothing was sent: the spare is still parked; close() discards it.
     spare.close()
     await assert.rejects(spare.claimed, { message: 'spare_closed: the spare was closed before it was claimed' })

@@ -7,6 +7,8 @@ use claude_wire::control::{ClaimOutcome, SpareClaim};
 use claude_wire::{Error, Flavour};
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
+use std::sync::Mutex;
+use tokio::sync::oneshot;
 
 fn spare_claim(options: &str, sdk_servers: &[String]) -> napi::Result<SpareClaim> {
     let options: Map<String, Value> = serde_json::from_str(options).map_err(invalid)?;
@@ -25,37 +27,83 @@ pub fn check_spare_claim(options: String, sdk_servers: Vec<String>) -> napi::Res
     spare_claim(&options, &sdk_servers).map(drop)
 }
 
+/// A claim whose requests are written: its outcome comes with the answers.
+#[napi]
+pub struct SpareClaimAnswers {
+    outcome: Mutex<Option<oneshot::Receiver<String>>>,
+}
+
+#[napi]
+impl SpareClaimAnswers {
+    /// JSON text: `{"claimed": answer}`, `{"refused": record}`, or
+    /// `{"settingsRefused" | "optionsRefused": message, "answer": a}`, each with the `cwd`
+    /// the claim asked for (when it named one).
+    #[napi]
+    pub async fn outcome(&self) -> String {
+        let pending = self
+            .outcome
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let closed = || json!({"refused": {"kind": "connection", "message": "the claim ended without an answer"}});
+        match pending {
+            Some(outcome) => outcome.await.unwrap_or_else(|_| closed().to_string()),
+            None => closed().to_string(),
+        }
+    }
+}
+
 #[napi]
 impl NativeQuery {
-    /// Claims the spare this query is. Resolves to JSON text: `{"claimed": answer}`,
-    /// `{"refused": record}`, or `{"settingsRefused" | "optionsRefused": message, "answer": a}`,
-    /// each with the `cwd` the claim asked for.
+    /// Claims the spare this query is: resolves once the claim's requests are written (in
+    /// order); their outcome follows from [`SpareClaimAnswers::outcome`].
     #[napi]
-    pub async fn claim_spare(&self, options: String, sdk_servers: Vec<String>) -> String {
+    pub async fn claim_spare(
+        &self,
+        options: String,
+        sdk_servers: Vec<String>,
+    ) -> SpareClaimAnswers {
+        let (outcome_tx, outcome_rx) = oneshot::channel();
+        let answers = SpareClaimAnswers {
+            outcome: Mutex::new(Some(outcome_rx)),
+        };
         let claim = match spare_claim(&options, &sdk_servers) {
             Ok(claim) => claim,
             Err(e) => {
-                return json!({"refused": {"kind": "invalid_options", "message": e.reason}})
-                    .to_string()
+                let refused = json!({"refused": {"kind": "invalid_options", "message": e.reason}});
+                let _ = outcome_tx.send(refused.to_string());
+                return answers;
             }
         };
-        let control = match self.handle.control().await {
-            Ok(control) => control,
-            Err(e) => return json!({"refused": failed(&e)["error"]}).to_string(),
-        };
-        let cwd = claim.cwd().clone();
-        let mut answer = match control.claim_spare(&claim).await {
-            ClaimOutcome::Claimed(answer) => json!({"claimed": answer}),
-            ClaimOutcome::Refused(e) => json!({"refused": failed(&e)["error"]}),
-            ClaimOutcome::SettingsRefused(message, answer) => {
-                json!({"settingsRefused": message, "answer": answer})
+        let (written_tx, written_rx) = oneshot::channel::<()>();
+        let handle = self.handle.clone();
+        tokio::spawn(async move {
+            let mut answer = match handle.control().await {
+                Ok(control) => {
+                    let written = move || {
+                        let _ = written_tx.send(());
+                    };
+                    match control.claim_spare(&claim, written).await {
+                        ClaimOutcome::Claimed(answer) => json!({"claimed": answer}),
+                        ClaimOutcome::Refused(e) => json!({"refused": failed(&e)["error"]}),
+                        ClaimOutcome::SettingsRefused(message, answer) => {
+                            json!({"settingsRefused": message, "answer": answer})
+                        }
+                        ClaimOutcome::OptionsRefused(message, answer) => {
+                            json!({"optionsRefused": message, "answer": answer})
+                        }
+                    }
+                }
+                Err(e) => json!({"refused": failed(&e)["error"]}),
+            };
+            if let Some(cwd) = claim.cwd() {
+                answer["cwd"] = cwd.clone();
             }
-            ClaimOutcome::OptionsRefused(message, answer) => {
-                json!({"optionsRefused": message, "answer": answer})
-            }
-        };
-        answer["cwd"] = cwd;
-        answer.to_string()
+            let _ = outcome_tx.send(answer.to_string());
+        });
+        // Written, or the claim ended before it could be.
+        let _ = written_rx.await;
+        answers
     }
 
     /// Resolves once the session is over: the CLI's output ended, or its start failed.

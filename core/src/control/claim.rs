@@ -7,7 +7,6 @@
 //! which order, and what the answers mean (including the wording of the refusals).
 
 use super::Control;
-use crate::options::AgentDefinition;
 use crate::{Error, Result};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -90,9 +89,10 @@ impl SpareClaim {
     ) -> Result<SpareClaim> {
         let settings = options.get("settings");
         if let Some(Value::Object(settings)) = settings {
+            // Present at all (`null` included): the claim cannot carry it.
             let hooks: Vec<&str> = HOOK_KEYS
                 .into_iter()
-                .filter(|key| settings.get(*key).is_some_and(|v| !v.is_null()))
+                .filter(|key| settings.contains_key(*key))
                 .collect();
             if !hooks.is_empty() {
                 return Err(Error::InvalidOptions(format!(
@@ -102,25 +102,38 @@ impl SpareClaim {
             }
         }
         let mut fields = Map::new();
-        fields.insert("cwd".into(), claim_cwd(options.get("cwd"), base));
-        let mut put = |name: &str, wire: &str| {
-            if let Some(value) = options.get(name).filter(|v| !v.is_null()) {
-                fields.insert(wire.into(), value.clone());
-            }
+        if let Some(cwd) = options.get("cwd") {
+            fields.insert("cwd".into(), claim_cwd(cwd, base));
+        }
+        // `null` is sent as a value; a falsy environment or directory list is left out.
+        let given = |name: &str| options.get(name).cloned();
+        let truthy = |name: &str| {
+            options.get(name).filter(|v| match v {
+                Value::Null | Value::Bool(false) => false,
+                Value::String(s) => !s.is_empty(),
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                _ => true,
+            })
         };
-        put("permissionMode", "permission_mode");
-        put("env", "env");
-        put("additionalDirectories", "additional_directories");
-        put("appendSystemPrompt", "append_system_prompt");
-        put("title", "title");
-        if let Some(Value::Object(agents)) = options.get("agents") {
-            let mut wire = Map::new();
-            for (name, agent) in agents {
-                let agent: AgentDefinition = serde_json::from_value(agent.clone())
-                    .map_err(|e| Error::InvalidOptions(format!("agents.{name}: {e}")))?;
-                wire.insert(name.clone(), agent.to_value());
-            }
-            fields.insert("agents".into(), Value::Object(wire));
+        if let Some(mode) = given("permissionMode") {
+            fields.insert("permission_mode".into(), mode);
+        }
+        if let Some(env) = truthy("env") {
+            fields.insert("env".into(), env.clone());
+        }
+        if let Some(dirs) = truthy("additionalDirectories") {
+            fields.insert("additional_directories".into(), dirs.clone());
+        }
+        if let Some(prompt) = given("appendSystemPrompt") {
+            fields.insert("append_system_prompt".into(), prompt);
+        }
+        if let Some(title) = given("title") {
+            fields.insert("title".into(), title);
+        }
+        // As given: the CLI judges the definitions (in-process servers were replaced by
+        // their names before they got here).
+        if let Some(agents) = truthy("agents") {
+            fields.insert("agents".into(), agents.clone());
         }
         // A trust attestation travels only when accepted, for an absolute directory.
         if let Some(trust) = options.get("workspaceTrust").filter(|t| {
@@ -169,77 +182,115 @@ impl SpareClaim {
     }
 
     /// The working directory the claim asks for, as the host would print it.
-    pub fn cwd(&self) -> &Value {
-        &self.fields["cwd"]
+    pub fn cwd(&self) -> Option<&Value> {
+        self.fields.get("cwd")
     }
 }
 
-/// A relative `cwd` resolves against `base`; an absolute one, `~` and `~/...` are kept.
-fn claim_cwd(cwd: Option<&Value>, base: &Path) -> Value {
-    match cwd {
-        Some(Value::String(text))
-            if !text.trim().is_empty()
-                && !Path::new(text).is_absolute()
-                && text != "~"
-                && !text.starts_with("~/") =>
-        {
-            Value::String(base.join(text).display().to_string())
-        }
-        Some(value) => value.clone(),
-        None => Value::Null,
+/// A relative `cwd` resolves against `base` (`.` and `..` taken out, as `path.resolve` does);
+/// an absolute one, `~`, `~/...` and a blank one are kept.
+fn claim_cwd(cwd: &Value, base: &Path) -> Value {
+    let Value::String(text) = cwd else {
+        return cwd.clone();
+    };
+    if text.trim().is_empty()
+        || Path::new(text).is_absolute()
+        || text == "~"
+        || text.starts_with("~/")
+    {
+        return cwd.clone();
     }
+    let mut parts: Vec<&str> = Vec::new();
+    let base = base.to_string_lossy();
+    for part in base.split('/').chain(text.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    Value::String(format!("/{}", parts.join("/")))
 }
 
 impl Control {
-    /// Claims the spare this session is (see the module docs): writes the requests of `claim`
-    /// in order without waiting between them, then gathers the answers. A claim answered with
-    /// an `initialize` snapshot replaces [`Control::server_info`] with it (keeping the spare's
-    /// `*_applied` fields the snapshot lacks), so the session describes the claimed folder.
-    pub async fn claim_spare(&self, claim: &SpareClaim) -> ClaimOutcome {
-        let session = &self.session;
-        let request = |subtype: &str, fields: Vec<(&str, Value)>| {
-            let mut body = Map::new();
-            body.insert("subtype".into(), subtype.into());
-            body.extend(fields.into_iter().map(|(k, v)| (k.to_owned(), v)));
-            session.request(Value::Object(body), None)
+    /// Claims the spare this session is (see the module docs). Writes the requests of `claim`
+    /// in order, each once the one before is written, without waiting for answers; calls
+    /// `written` then (the moment the official SDK sends the prompt of a claim without
+    /// settings). A refused claim is reported as soon as the CLI refuses it; otherwise the
+    /// claim's `initialize` snapshot replaces [`Control::server_info`] (keeping the spare's
+    /// `*_applied` fields it lacks), so the session describes the claimed folder, and the
+    /// outcome waits for the other answers.
+    pub async fn claim_spare(&self, claim: &SpareClaim, written: impl FnOnce()) -> ClaimOutcome {
+        let mut requests = Vec::new();
+        let mut flag = |name: &'static str, settings: &Option<Value>| {
+            if let Some(settings) = settings {
+                requests.push((
+                    name,
+                    body("apply_flag_settings", "settings", settings.clone()),
+                ));
+            }
         };
-        let flag = |settings: &Option<Value>| {
-            settings
-                .clone()
-                .map(|s| request("apply_flag_settings", vec![("settings", s)]))
+        flag("ahead", &claim.ahead);
+        let mut fields = claim.fields.clone();
+        fields.insert("subtype".into(), "claim_session".into());
+        requests.push(("claim", Value::Object(fields)));
+        if let Some(model) = &claim.model {
+            requests.push(("model", body("set_model", "model", model.clone())));
+        }
+        if let Some(tokens) = &claim.max_thinking_tokens {
+            let request = body(
+                "set_max_thinking_tokens",
+                "max_thinking_tokens",
+                tokens.clone(),
+            );
+            requests.push(("maxThinkingTokens", request));
+        }
+        if let Some(settings) = &claim.behind {
+            requests.push((
+                "behind",
+                body("apply_flag_settings", "settings", settings.clone()),
+            ));
+        }
+        let mut answers = Vec::new();
+        for (name, request) in requests {
+            let (sent, on_write) = tokio::sync::oneshot::channel();
+            let shared = self.session.io();
+            let answer = tokio::spawn(async move {
+                shared.request_noting_write(request, None, Some(sent)).await
+            });
+            // The next request is written once this one is (or failed before it was).
+            let _ = on_write.await;
+            answers.push((name, answer));
+        }
+        written();
+        let mut take = |name: &str| {
+            let at = answers.iter().position(|(n, _)| *n == name)?;
+            let (_, answer) = answers.remove(at);
+            Some(async move {
+                answer.await.unwrap_or_else(|e| {
+                    Err(Error::Connection(format!("a claim request failed: {e}")))
+                })
+            })
         };
-        // Futures polled in order: each writes its request before the next one's turn, and
-        // the transport's writer lock keeps them in that order.
-        let ahead = flag(&claim.ahead);
-        let mut body = claim.fields.clone();
-        body.insert("subtype".into(), "claim_session".into());
-        let claimed = session.request(Value::Object(body), None);
-        let model = claim
-            .model
-            .clone()
-            .map(|m| request("set_model", vec![("model", m)]));
-        let thinking = claim
-            .max_thinking_tokens
-            .clone()
-            .map(|t| request("set_max_thinking_tokens", vec![("max_thinking_tokens", t)]));
-        let behind = flag(&claim.behind);
-        let (ahead, claimed, model, thinking, behind) = futures::join!(
-            optional(ahead),
-            claimed,
-            optional(model),
-            optional(thinking),
-            optional(behind)
-        );
+        let ahead = take("ahead");
+        let claimed = take("claim");
+        let (model, thinking, behind) = (take("model"), take("maxThinkingTokens"), take("behind"));
         let answer = match claimed {
-            Ok(answer) => answer,
-            Err(error) => return ClaimOutcome::Refused(error),
+            Some(claimed) => match claimed.await {
+                Ok(answer) => answer,
+                Err(error) => return ClaimOutcome::Refused(error),
+            },
+            None => unreachable!("the claim is always sent"),
         };
         if let Some(snapshot) = answer.get("initialize").filter(|v| v.is_object()) {
-            session.replace_server_info(|previous| claimed_info(previous, snapshot));
+            self.session
+                .replace_server_info(|previous| claimed_info(previous, snapshot));
         }
-        let settings = ahead.and_then(|a| behind.map(|b| (a, b)));
+        let settings = [optional(ahead).await, optional(behind).await];
         if claim.has_settings {
-            if let Err(error) = settings.map(drop) {
+            if let Some(error) = settings.into_iter().find_map(Result::err) {
                 let message = format!(
                     "settings_not_applied: {} — the prompt was not sent and the process was closed; start the session with query()",
                     error.message(crate::Flavour::Ts)
@@ -247,13 +298,12 @@ impl Control {
                 return ClaimOutcome::SettingsRefused(message, answer);
             }
         }
-        let refused: Vec<String> = [("model", model), ("maxThinkingTokens", thinking)]
-            .into_iter()
-            .filter_map(|(name, outcome)| {
-                let error = outcome.err()?;
-                Some(format!("{name}: {}", error.message(crate::Flavour::Ts)))
-            })
-            .collect();
+        let mut refused = Vec::new();
+        for (name, outcome) in [("model", model), ("maxThinkingTokens", thinking)] {
+            if let Err(error) = optional(outcome).await {
+                refused.push(format!("{name}: {}", error.message(crate::Flavour::Ts)));
+            }
+        }
         if refused.is_empty() {
             return ClaimOutcome::Claimed(answer);
         }
@@ -263,6 +313,14 @@ impl Control {
         );
         ClaimOutcome::OptionsRefused(message, answer)
     }
+}
+
+/// A request body: `{"subtype": subtype, field: value}`.
+fn body(subtype: &str, field: &str, value: Value) -> Value {
+    let mut body = Map::new();
+    body.insert("subtype".into(), subtype.into());
+    body.insert(field.into(), value);
+    Value::Object(body)
 }
 
 /// Awaits a request that may not have been made; `Ok(Null)` for none.
@@ -332,15 +390,23 @@ mod tests {
     #[test]
     fn cwd_kept_when_absolute_or_home_relative() {
         for cwd in ["/abs", "~", "~/x", ""] {
-            assert_eq!(claim(json!({"cwd": cwd})).unwrap().cwd(), &json!(cwd));
+            assert_eq!(claim(json!({"cwd": cwd})).unwrap().cwd(), Some(&json!(cwd)));
         }
-        let c = claim(json!({"cwd": "/w"})).unwrap();
+        assert_eq!(
+            claim(json!({"cwd": "./a/../b/"})).unwrap().cwd(),
+            Some(&json!("/host/b"))
+        );
+        let c = claim(json!({"title": null, "env": {}, "additionalDirectories": ""})).unwrap();
+        assert_eq!(c.cwd(), None);
+        assert_eq!(c.fields.get("title"), Some(&Value::Null));
+        assert_eq!(c.fields.get("env"), Some(&json!({})));
+        assert_eq!(c.fields.get("additional_directories"), None);
         assert_eq!((c.ahead, c.behind, c.has_settings), (None, None, false));
     }
 
     #[test]
     fn hook_settings_refused_before_anything_is_sent() {
-        let error = claim(json!({"cwd": "/w", "settings": {"hooks": {}, "disableAllHooks": true}}))
+        let error = claim(json!({"cwd": "/w", "settings": {"hooks": {}, "disableAllHooks": null}}))
             .unwrap_err();
         assert!(error
             .to_string()

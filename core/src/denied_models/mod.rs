@@ -108,9 +108,9 @@ enum Entry {
     Model(ModelId),
 }
 
-/// JavaScript's whitespace (what `trim()` and `\s` take).
+/// JavaScript's whitespace (what `trim()` and `\s` take: Unicode's, less U+0085, plus U+FEFF).
 pub(super) fn js_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
 }
 
 pub(super) fn js_trim(text: &str) -> &str {
