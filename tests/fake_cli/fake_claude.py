@@ -279,7 +279,7 @@ def step_answer_subtype(arg):
     request = json.loads(line) if line else {}
     subtype = request.get("request", {}).get("subtype")
     if request.get("type") != "control_request" or subtype != arg["subtype"]:
-        fail("expected a %s control request, got %r" % (arg["subtype"], line), 97)
+        fail(f"expected a {arg['subtype']} control request, got {line!r}", 97)
     if "error" in arg:
         write_line(
             {
