@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import * as wire from '../../bindings-node/js/index.js'
 import * as official from '@anthropic-ai/claude-agent-sdk'
 import { text } from '../../bindings-node/js/testing.js'
-import { realCli, realSession, gone } from './helpers.mjs'
+import { realCli, realSession, gone, scratch, fakeOptions } from './helpers.mjs'
 
 const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
 
@@ -170,6 +170,40 @@ test('a spare whose process dies before a claim: spare_exited, as with the offic
       claim: 'SpareProcess.claim(): the spare was closed or has exited; start the session with query()',
       left: [],
     })
+  } finally {
+    await server.close()
+  }
+})
+
+test('a spare that never initializes: prewarm() rejects as the official one, and its parking directory goes', async () => {
+  const home = scratch('cw-spare-home-')
+  const outcome = async (sdk) => {
+    const options = fakeOptions([{ hang: true }], { env: { ...process.env, CLAUDE_CONFIG_DIR: home } })
+    const error = await sdk.prewarm({ options, initializeTimeoutMs: 300 }).then(
+      () => null,
+      (e) => ({ message: e.message, errorClass: e.errorClass }),
+    )
+    return { error, left: readdirSync(join(home, 'spares')) }
+  }
+  const ours = await outcome(wire)
+  assert.deepEqual(ours, await outcome(official))
+  assert.equal(ours.error.errorClass, 'initialize_timeout')
+  assert.deepEqual(ours.left, [])
+})
+
+test('close() while a claim is under way: everything settles, nothing is left', { skip }, async () => {
+  const { server, host, folder, spares } = await spareSetup([text('unused')])
+  try {
+    const spare = await wire.prewarm({ options: host })
+    const q = spare.claim({ prompt: 'hello', options: { cwd: folder, model: 'claude-sonnet-4-5' } })
+    spare.close()
+    const messages = []
+    for await (const m of q) messages.push(m.type)
+    await Promise.race([spare.claimed.catch(() => {}), new Promise((_, reject) => setTimeout(() => reject(new Error('claimed never settled')), 10_000))])
+    await spare.exited
+    await spare[Symbol.asyncDispose]()
+    assert.ok(!messages.includes('result'), 'the prompt did not run')
+    assert.deepEqual(readdirSync(spares), [])
   } finally {
     await server.close()
   }
