@@ -220,12 +220,12 @@ impl Client {
 
     fn receive_messages(&self, py: Python<'_>) -> PyResult<MessageStream> {
         let messages = self.core(py)?.receive_messages();
-        Ok(MessageStream::new(messages, None, false))
+        Ok(MessageStream::new(messages, None, None))
     }
 
     fn receive_response(&self, py: Python<'_>) -> PyResult<MessageStream> {
         let messages = self.core(py)?.receive_response();
-        Ok(MessageStream::new(messages, None, false))
+        Ok(MessageStream::new(messages, None, None))
     }
 
     /// Sends one control request (a dict or JSON text in wire form, `{"subtype": ...}`),

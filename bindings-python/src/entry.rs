@@ -21,16 +21,21 @@ pub fn query(
     let core_options = options::convert(options, &cell)?;
     options::emit_warnings(options.py(), &core_options)?;
     let (core_prompt, pump) = prompt::from_py(prompt)?;
-    let messages = match transport.filter(|t| !t.is_none()) {
+    let query = match transport.filter(|t| !t.is_none()) {
         Some(object) => {
             let transport = Arc::new(PyTransport::new(object.unbind(), cell.clone()));
-            claude_wire::query_with_transport(core_prompt, core_options, transport).boxed()
+            claude_wire::query_with_transport(core_prompt, core_options, transport)
         }
-        None => claude_wire::query(core_prompt, core_options).boxed(),
+        None => claude_wire::query(core_prompt, core_options),
     };
+    let handle = query.handle();
     let on_start = Box::new(move |py: Python<'_>| {
         capture_loop(py, &cell)?;
         pump.map(|p| p.start(py)).transpose()
     });
-    Ok(MessageStream::new(messages, Some(on_start), true))
+    Ok(MessageStream::new(
+        query.boxed(),
+        Some(on_start),
+        Some(handle),
+    ))
 }

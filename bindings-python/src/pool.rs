@@ -94,7 +94,12 @@ impl Pool {
             capture_loop(py, &cell)?;
             pump.map(|p| p.start(py)).transpose()
         });
-        Ok(MessageStream::new(query.boxed(), Some(on_start), true))
+        let handle = query.handle();
+        Ok(MessageStream::new(
+            query.boxed(),
+            Some(on_start),
+            Some(handle),
+        ))
     }
 
     /// Resolves to a native `Client` connected to a warm CLI (same rules for `options`).

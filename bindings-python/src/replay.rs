@@ -28,5 +28,5 @@ pub fn _replay(frames: &Bound<'_, PyAny>, delay_ms: u64) -> PyResult<MessageStre
         }
         policy::deliver_frame(Flavour::Python, v)
     });
-    Ok(MessageStream::new(stream.boxed(), None, false))
+    Ok(MessageStream::new(stream.boxed(), None, None))
 }

@@ -15,7 +15,7 @@ use crate::errors::to_pyerr;
 use crate::pyfuture::{self, OnCancel};
 use crate::ready::Ready;
 use crate::runtime::{self, Owned};
-use claude_wire::{Message, Result as CoreResult};
+use claude_wire::{Message, QueryHandle, Result as CoreResult};
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use pyo3::exceptions::PyStopAsyncIteration;
@@ -32,6 +32,9 @@ type CoreStream = BoxStream<'static, CoreResult<Message>>;
 /// The part of the stream that futures and the destructor's clean-up task share.
 struct Shared {
     stream: tokio::sync::Mutex<Option<CoreStream>>,
+    /// A one-shot query's handle: its session is closed as the official SDK closes it (input
+    /// ended, the CLI given time to exit, which is when it saves the conversation).
+    query: Option<QueryHandle>,
     /// A task on the caller's loop feeding the prompt.
     pump: std::sync::Mutex<Option<Py<PyAny>>>,
 }
@@ -49,6 +52,9 @@ impl Shared {
                 let _ = cancel_task(pump.bind(py));
             });
         }
+        if let Some(query) = &self.query {
+            let _ = query.close().await;
+        }
         let stream = self.stream.lock().await.take();
         drop(stream);
     }
@@ -64,12 +70,15 @@ pub struct MessageStream {
 }
 
 impl MessageStream {
-    /// Wraps a core stream; `on_start` runs at the first `__anext__`. With `close_on_cancel`,
-    /// cancelling a pending `__anext__` ends the session.
-    pub fn new(stream: CoreStream, on_start: Option<OnStart>, close_on_cancel: bool) -> Self {
+    /// Wraps a core stream; `on_start` runs at the first `__anext__`. With a one-shot query's
+    /// handle, cancelling a pending `__anext__` ends the session, and ending it closes the
+    /// session gracefully.
+    pub fn new(stream: CoreStream, on_start: Option<OnStart>, query: Option<QueryHandle>) -> Self {
+        let close_on_cancel = query.is_some();
         MessageStream {
             shared: Owned::new(Arc::new(Shared {
                 stream: tokio::sync::Mutex::new(Some(stream)),
+                query,
                 pump: std::sync::Mutex::new(None),
             })),
             on_start,
