@@ -7,8 +7,8 @@ export class AbortError extends Error {}
 /** The JS classes an error record may name (`class`). */
 const CLASSES = { Error, ReferenceError, AbortError }
 
-/** The core's record of the error an aborted query throws. */
-const ABORT_ERROR = native.constants().ABORT_ERROR
+/** The core's records of the error an aborted query throws, and of one aborted before it began. */
+const { ABORT_ERROR, ABORTED_BEFORE_START } = native.constants()
 
 /**
  * An error record from the native side (`{kind, message, exitCode?, stderr?, errorCode?,
@@ -28,9 +28,9 @@ export function fromRecord(record) {
   return error
 }
 
-/** The AbortError a query throws once its controller aborted. */
-export function aborted() {
-  return fromRecord(ABORT_ERROR)
+/** The AbortError a query throws once its controller aborted (`started`: while it ran). */
+export function aborted(started = true) {
+  return fromRecord(started ? ABORT_ERROR : ABORTED_BEFORE_START)
 }
 
 /**

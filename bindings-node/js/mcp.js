@@ -34,6 +34,8 @@ export class SdkMcpServer {
     this.version = version
     this.instructions = instructions
     for (const definition of tools) {
+      // As the MCP SDK's server, which the official one builds on.
+      if (this.#tools.has(definition.name)) throw new Error(`Tool ${definition.name} is already registered`)
       const schema = objectSchema(definition.inputSchema)
       const meta = alwaysLoad ? { 'anthropic/alwaysLoad': true, ...definition._meta } : definition._meta
       this.#tools.set(definition.name, { definition, schema, meta })

@@ -2,7 +2,7 @@
 // one native session. The CLI starts when `query()` is called.
 import native, { answering, errorAnswer } from './native.js'
 import { prepare, serverData } from './options.js'
-import { AbortError, aborted, fromRecord } from './errors.js'
+import { aborted, fromRecord } from './errors.js'
 import { runStoreMethod } from './sessions.js'
 
 /** Starts a session; see the official `query()`. */
@@ -104,7 +104,7 @@ export class Query {
       throw new TypeError('prompt must be a string or an AsyncIterable of user messages')
     }
     // As the official SDK: an abort that already happened fails the call; no CLI is started.
-    if (options.abortController?.signal.aborted) throw new AbortError('Operation aborted')
+    if (options.abortController?.signal.aborted) throw aborted(false)
     const text = streamed ? null : prompt
     const dispatch = answering(([kind, index, payload, id]) => this.#dispatch(kind, index, payload, id))
     const abort = (id) => this.#calls.get(id)?.abort()

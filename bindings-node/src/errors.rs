@@ -17,11 +17,16 @@ impl ToJs for Error {
         let mut out = Map::new();
         out.insert("kind".into(), self.kind().as_str().into());
         out.insert("message".into(), self.message(Flavour::Ts).into());
-        if let Some(code) = self.exit_status() {
-            out.insert("exitCode".into(), code.into());
-        }
-        if let Some(stderr) = self.stderr_excerpt() {
-            out.insert("stderr".into(), stderr.into());
+        let details = self.ts_details();
+        // An error the official SDK details carries just those properties (`exitCode` among
+        // them where it sets one); the others keep what the core knows.
+        if details.is_none() {
+            if let Some(code) = self.exit_status() {
+                out.insert("exitCode".into(), code.into());
+            }
+            if let Some(stderr) = self.stderr_excerpt() {
+                out.insert("stderr".into(), stderr.into());
+            }
         }
         if let Error::ControlRequest {
             code: Some(code), ..
@@ -29,7 +34,7 @@ impl ToJs for Error {
         {
             out.insert("errorCode".into(), code.clone().into());
         }
-        if let Some(details) = self.ts_details() {
+        if let Some(details) = details {
             insert_details(&mut out, details);
         }
         Value::Object(out)
@@ -52,9 +57,10 @@ fn insert_details(out: &mut Map<String, Value>, details: TsErrorDetails) {
     }
 }
 
-/// The record of the error a query throws once its `abortController` fired.
-pub fn aborted_record() -> Value {
-    let (message, details) = claude_wire::error::ts_aborted();
+/// The record of the error a query throws once its `abortController` fired (`started`: while
+/// its CLI ran; otherwise before the query was made).
+pub fn aborted_record(started: bool) -> Value {
+    let (message, details) = claude_wire::error::ts_aborted(started);
     let mut out = Map::new();
     out.insert("kind".into(), "aborted".into());
     out.insert("message".into(), message.into());

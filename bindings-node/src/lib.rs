@@ -49,7 +49,8 @@ pub fn constants() -> Value {
             .map(|(mode, sources)| (mode.to_string(), json!(sources)))
             .collect::<serde_json::Map<_, _>>(),
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
-        "ABORT_ERROR": errors::aborted_record(),
+        "ABORT_ERROR": errors::aborted_record(true),
+        "ABORTED_BEFORE_START": errors::aborted_record(false),
     })
 }
 

@@ -66,6 +66,10 @@ pub struct Query {
     messages: BoxStream<'static, Result<Message>>,
     /// Set when [`Query::next_json`] has seen the end.
     json_done: bool,
+    /// The TypeScript SDK's query (eager; see `start_failure`).
+    typescript: bool,
+    /// What [`Query::next_json`] still yields of a failed start, last first.
+    failed_start: Vec<Result<Value>>,
 }
 
 impl Query {
@@ -87,6 +91,8 @@ impl Query {
         eager: bool,
     ) -> Query {
         let (closing, mut closed) = watch::channel(false);
+        // Eager queries are the TypeScript SDK's (see `start_failure`).
+        let typescript = eager;
         let start: Start = async move {
             // A close during the start drops it: the CLI is killed before the prompt is sent.
             let session = tokio::select! {
@@ -111,9 +117,13 @@ impl Query {
                     .abort_handle()
             });
         let messages = stream::once(start.clone())
-            .flat_map(|started| match started {
+            .flat_map(move |started| match started {
                 Ok(session) => session_messages(session).left_stream(),
-                Err(error) => stream::iter([Err(error)]).right_stream(),
+                Err(error) => {
+                    let items = start_failure(error, typescript).into_iter();
+                    stream::iter(items.map(|item| item.and_then(Message::from_value)))
+                        .right_stream()
+                }
             })
             .boxed();
         Query {
@@ -122,6 +132,8 @@ impl Query {
             closing: Arc::new(closing),
             messages,
             json_done: false,
+            typescript,
+            failed_start: Vec::new(),
         }
     }
 
@@ -131,6 +143,12 @@ impl Query {
     /// string beside the rest); otherwise, and for the messages the core makes itself, the
     /// message serialised. Use it or the message stream, not both.
     pub async fn next_json(&mut self) -> Option<Result<crate::transport::JsonMessage>> {
+        if let Some(item) = self.failed_start.pop() {
+            return Some(item.map(|message| {
+                let line = serde_json::to_vec(&message).unwrap_or_default();
+                crate::transport::JsonMessage::Whole(line.into())
+            }));
+        }
         if self.json_done {
             return None;
         }
@@ -138,7 +156,9 @@ impl Query {
             Ok(session) => session,
             Err(error) => {
                 self.json_done = true;
-                return Some(Err(error));
+                self.failed_start = start_failure(error, self.typescript);
+                self.failed_start.reverse();
+                return Box::pin(self.next_json()).await;
             }
         };
         let item = session.next_json().await;
@@ -241,6 +261,18 @@ impl QueryHandle {
             session.finished().await;
         }
     }
+}
+
+/// What a query that failed to start yields. A CLI that ends with an error result before it
+/// answers `initialize` (a `resume` of a session it cannot find): under the TypeScript SDK,
+/// whose queries start eagerly, that result comes first (as the CLI wrote it), then the error,
+/// as it does for a running session.
+fn start_failure(error: Error, typescript: bool) -> Vec<Result<Value>> {
+    let result = match &error {
+        Error::ErrorResult { result, .. } if typescript => Some((**result).clone()),
+        _ => None,
+    };
+    result.map(Ok).into_iter().chain([Err(error)]).collect()
 }
 
 impl Drop for Query {

@@ -359,7 +359,14 @@ impl Shared {
             .await
         {
             self.pending.forget(&id);
-            return Err(error);
+            // The TypeScript SDK queues a request to a query whose input is over, and fails it
+            // when the query closes: "Query closed before response received".
+            return Err(match error {
+                Error::Connection(reason) if self.flavour == Flavour::Ts => {
+                    Error::SessionClosed(reason)
+                }
+                error => error,
+            });
         }
         if let Some(written) = written {
             let _ = written.send(());

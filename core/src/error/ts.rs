@@ -71,18 +71,21 @@ pub(super) fn configured_cli_missing(searched: &[PathBuf]) -> TsText {
 }
 
 /// The TypeScript SDK's error when a query's `abortController` fires (it has no core error:
-/// the JS layer aborts): its message and details.
-pub fn ts_aborted() -> (&'static str, TsErrorDetails) {
+/// the JS layer aborts): its message and details. `started`: the CLI was running; otherwise
+/// the controller had fired before the query was made.
+pub fn ts_aborted(started: bool) -> (&'static str, TsErrorDetails) {
     const MESSAGE: &str = "Claude Code process aborted by user";
+    const BEFORE: &str = "Operation aborted";
+    let message = if started { MESSAGE } else { BEFORE };
     let details = TsErrorDetails {
         class: "AbortError",
         error_class: "aborted",
-        telemetry_message: MESSAGE.into(),
+        telemetry_message: message.into(),
         code: None,
         signal: None,
         extra: Vec::new(),
     };
-    (MESSAGE, details)
+    (message, details)
 }
 
 /// See [`Error::ts_details`].
@@ -103,10 +106,13 @@ pub(super) fn details(error: &Error) -> Option<TsErrorDetails> {
         Error::Process {
             exit_code: Some(code),
             ..
-        } => Some(plain(
-            "process_exited_nonzero",
-            format!("Claude Code process exited with code {code}"),
-        )),
+        } => Some(TsErrorDetails {
+            extra: vec![("exitCode", (*code).into())],
+            ..plain(
+                "process_exited_nonzero",
+                format!("Claude Code process exited with code {code}"),
+            )
+        }),
         Error::Process {
             signal: Some(signal),
             ..

@@ -1,0 +1,106 @@
+// Edges where programs written for the official SDK met a difference (found by probing both
+// packages side by side on the real CLI): each runs under both and compares what a program sees.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import * as wire from '../../bindings-node/js/index.js'
+import * as official from '@anthropic-ai/claude-agent-sdk'
+import { text, toolUse } from '../../bindings-node/js/testing.js'
+import { realCli, realSession } from './helpers.mjs'
+
+const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
+
+/** An error as a program sees it: name, message and own properties in order (class names are minified in the official SDK). */
+const seen = (error) => ({
+  name: error.name,
+  message: error.message.replace(/[0-9a-f-]{36}/g, '<uuid>'),
+  props: Object.entries(error).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/[0-9a-f-]{36}/g, '<uuid>') : v]),
+})
+
+/** Message types (with subtypes) and the error a query ends with. */
+async function drain(q, onMessage = async () => {}) {
+  const messages = []
+  try {
+    for await (const m of q) {
+      messages.push(m.subtype ? `${m.type}/${m.subtype}` : m.type)
+      await onMessage(m)
+    }
+    return { messages }
+  } catch (error) {
+    return { messages, error: seen(error) }
+  }
+}
+
+test('a resume of a session the CLI cannot find yields its error result, then throws', { skip }, async () => {
+  const run = async (sdk) => {
+    const { server, options } = await realSession([text('never')])
+    try {
+      return await drain(sdk.query({ prompt: 'x', options: { ...options, resume: '00000000-0000-0000-0000-000000000001' } }))
+    } finally {
+      await server.close()
+    }
+  }
+  const ours = await run(wire)
+  assert.deepEqual(ours, await run(official))
+  assert.deepEqual(ours.messages, ['result/error_during_execution'])
+})
+
+test('control calls made while the final result is handled fail as in the official SDK', { skip }, async () => {
+  const run = async (sdk) => {
+    const { server, options } = await realSession([text('done')])
+    const calls = {}
+    try {
+      const q = sdk.query({ prompt: 'x', options })
+      const out = await drain(q, async (m) => {
+        if (m.type !== 'result') return
+        calls.setModel = await q.setModel('claude-opus-4-5').then(() => 'ok', seen)
+        calls.mcpServerStatus = await q.mcpServerStatus().then(() => 'ok', seen)
+      })
+      return { ...out, calls }
+    } finally {
+      await server.close()
+    }
+  }
+  const ours = await run(wire)
+  assert.deepEqual(ours, await run(official))
+  assert.equal(ours.calls.setModel.message, 'Query closed before response received')
+})
+
+test('the error of an error result carries the official properties (no exitCode)', { skip }, async () => {
+  const run = async (sdk) => {
+    const { server, options } = await realSession([toolUse('Bash', { command: 'true' }), text('never')])
+    try {
+      return await drain(sdk.query({ prompt: 'x', options: { ...options, maxTurns: 1, allowedTools: ['Bash'] } }))
+    } finally {
+      await server.close()
+    }
+  }
+  const ours = await run(wire)
+  assert.deepEqual(ours, await run(official))
+  assert.equal(ours.messages.at(-1), 'result/error_max_turns')
+})
+
+test('a controller aborted before query(): the same AbortError with its properties', () => {
+  const thrown = (sdk) => {
+    const abortController = new AbortController()
+    abortController.abort()
+    try {
+      sdk.query({ prompt: 'x', options: { abortController } })
+    } catch (error) {
+      return { ...seen(error), abort: error instanceof sdk.AbortError }
+    }
+  }
+  assert.deepEqual(thrown(wire), thrown(official))
+})
+
+test('two tools of one name in a server: refused as the official SDK refuses them', () => {
+  const made = (sdk) => {
+    const handler = async () => ({ content: [] })
+    try {
+      sdk.createSdkMcpServer({ name: 's', tools: [sdk.tool('t', 'd', {}, handler), sdk.tool('t', 'd', {}, handler)] })
+      return 'made'
+    } catch (error) {
+      return seen(error)
+    }
+  }
+  assert.deepEqual(made(wire), made(official))
+})
