@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import * as wire from '../../bindings-node/js/index.js'
 import * as official from '@anthropic-ai/claude-agent-sdk'
 import { text, toolUse } from '../../bindings-node/js/testing.js'
-import { realCli, realSession } from './helpers.mjs'
+import { QUICK_CLI, realCli, realSession } from './helpers.mjs'
 
 const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
 
@@ -84,7 +84,8 @@ test('a controller aborted before query(): the same AbortError with its properti
     const abortController = new AbortController()
     abortController.abort()
     try {
-      sdk.query({ prompt: 'x', options: { abortController } })
+      // A CLI path: the official SDK looks for its platform package first, absent in CI.
+      sdk.query({ prompt: 'x', options: { abortController, pathToClaudeCodeExecutable: QUICK_CLI } })
     } catch (error) {
       return { ...seen(error), abort: error instanceof sdk.AbortError }
     }
