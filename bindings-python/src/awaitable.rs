@@ -47,11 +47,21 @@ pub fn run_on_loop(locals: &TaskLocals, awaitable: Bound<'_, PyAny>) -> PyResult
         slot: slot.clone(),
         tx: Some(tx),
     };
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("context", locals.context(py))?;
-    locals
-        .event_loop(py)
-        .call_method("call_soon_threadsafe", (starter,), Some(&kwargs))?;
+    let event_loop = locals.event_loop(py);
+    let on_its_thread = claude_wire::transport::on_host_thread()
+        && crate::pyfuture::running_loop(py).is_ok_and(|running| running.is(&event_loop));
+    if on_its_thread {
+        // The loop's own thread, reading the CLI's output: start the task now rather than on
+        // the loop's next turn (and without waking it through its self-pipe).
+        if let Err(err) = locals.context(py).call_method1("run", (starter,)) {
+            // As the loop would have raised it from the starter's handle.
+            event_loop.call_method1("call_soon", (Raise { err: Some(err) },))?;
+        }
+    } else {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("context", locals.context(py))?;
+        event_loop.call_method("call_soon_threadsafe", (starter,), Some(&kwargs))?;
+    }
     Ok(LoopTask {
         rx,
         slot,
@@ -162,6 +172,19 @@ impl Starter {
             slot.task = Some(task.unbind());
         }
         Ok(())
+    }
+}
+
+/// Raises an exception on the loop.
+#[pyclass]
+struct Raise {
+    err: Option<PyErr>,
+}
+
+#[pymethods]
+impl Raise {
+    fn __call__(&mut self) -> PyResult<()> {
+        self.err.take().map_or(Ok(()), Err)
     }
 }
 

@@ -6,6 +6,7 @@
 //! Python exception becomes a [`CallbackError`] carrying `str(exception)`.
 
 use crate::classes::classes;
+use crate::host_loop::Host;
 use crate::{awaitable, pyfuture, pyjson};
 use claude_wire::hooks::{HookCallback, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
@@ -18,30 +19,55 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// The event loop (and context) the callbacks of one session run on: the loop that last drove
 /// the session (started it, sent a prompt, read its messages).
-pub type LoopCell = Arc<Mutex<Option<TaskLocals>>>;
+pub type LoopCell = Arc<LoopBinding>;
+
+/// See [`LoopCell`].
+#[derive(Default)]
+pub struct LoopBinding {
+    locals: Mutex<Option<TaskLocals>>,
+    /// The loop watching the session's stdout, told when the loop changes.
+    host: Mutex<Weak<Host>>,
+}
+
+impl LoopBinding {
+    /// Tells `host` when this cell is bound to another loop.
+    pub fn set_host(&self, host: Weak<Host>) {
+        *self.host.lock().unwrap_or_else(|e| e.into_inner()) = host;
+    }
+}
 
 /// Binds `cell` to the running loop of the calling thread, unless it is bound to it already.
 pub fn capture_loop(py: Python<'_>, cell: &LoopCell) -> PyResult<()> {
     let running = py.import("asyncio")?.call_method0("get_running_loop")?;
-    let mut bound = cell.lock().unwrap_or_else(|e| e.into_inner());
-    if bound
-        .as_ref()
-        .is_some_and(|l| l.event_loop(py).is(&running))
     {
-        return Ok(());
+        let mut bound = cell.locals.lock().unwrap_or_else(|e| e.into_inner());
+        if bound
+            .as_ref()
+            .is_some_and(|l| l.event_loop(py).is(&running))
+        {
+            return Ok(());
+        }
+        *bound = Some(TaskLocals::new(running).copy_context(py)?);
     }
-    *bound = Some(TaskLocals::new(running).copy_context(py)?);
+    let host = cell
+        .host
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .upgrade();
+    if let Some(host) = host {
+        host.rebound(py);
+    }
     Ok(())
 }
 
 /// The loop `cell` is bound to.
 #[allow(deprecated)] // `clone` would need the `py-clone` feature
 pub fn bound_loop(py: Python<'_>, cell: &LoopCell) -> Option<TaskLocals> {
-    let bound = cell.lock().unwrap_or_else(|e| e.into_inner());
+    let bound = cell.locals.lock().unwrap_or_else(|e| e.into_inner());
     bound.as_ref().map(|l| l.clone_ref(py))
 }
 

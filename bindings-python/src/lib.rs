@@ -11,6 +11,7 @@ mod client;
 mod convert;
 mod entry;
 mod errors;
+mod host_loop;
 mod huge_str;
 mod options;
 mod pool;

@@ -6,6 +6,7 @@
 
 use crate::callbacks::{self, LoopCell};
 use crate::errors::to_pyerr;
+use crate::host_loop::PyHostLoop;
 use crate::pyjson;
 use claude_wire::options::{Callbacks, ClaudeAgentOptions};
 use claude_wire::Flavour;
@@ -13,6 +14,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// Reads the Python options object. Callbacks are bound to `loop_cell`, the event loop that
 /// drives the session.
@@ -52,6 +54,7 @@ pub fn convert(obj: &Bound<'_, PyAny>, loop_cell: &LoopCell) -> PyResult<ClaudeA
             .map_err(|e| to_pyerr(py, e))?;
     // Where this interpreter's packages live: the official wheel's bundled CLI may be there.
     options.cli_site_dirs = crate::cli::site_dirs(py)?;
+    options.host_loop = Some(Arc::new(PyHostLoop::new(loop_cell)));
     Ok(options)
 }
 

@@ -108,7 +108,7 @@ pub type Completion = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let get = GET_RUNNING_LOOP.get_or_try_init(py, || -> PyResult<_> {
         Ok(py.import("asyncio")?.getattr("get_running_loop")?.unbind())
     })?;

@@ -13,7 +13,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The asyncio result of a store call.
 pub fn completion(result: claude_wire::Result<Value>) -> Completion {
@@ -122,7 +122,7 @@ pub fn sessions_call_store<'py>(
     session_store: &Bound<'py, PyAny>,
     args: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let cell: LoopCell = Arc::new(Mutex::new(None));
+    let cell: LoopCell = Arc::default();
     capture_loop(py, &cell)?;
     let session_store = store::of(session_store, cell)?;
     let args = pyjson::from_py(args)?;

@@ -169,7 +169,7 @@ pub fn run_store_conformance<'py>(
             }
         }
     }
-    let cell: LoopCell = Arc::new(std::sync::Mutex::new(None));
+    let cell: LoopCell = Arc::default();
     callbacks::capture_loop(py, &cell)?;
     let make_store = Arc::new(make_store);
     let failure = Arc::new(std::sync::Mutex::new(None::<PyErr>));

@@ -29,7 +29,8 @@ use crate::sessions::{
 use crate::transport::{SubprocessConfig, SubprocessTransport, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::Flavour;
 use crate::{Error, Result};
-use futures::future::AbortHandle;
+use futures::future::{AbortHandle, Abortable};
+use futures::FutureExt;
 use inbox::{Delivery, Inbox};
 use run::RunState;
 use serde_json::{Map, Value};
@@ -39,7 +40,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// State shared by the session handle, the reader and the handler tasks.
 pub(crate) struct Shared {
@@ -79,7 +79,8 @@ pub(crate) struct Shared {
 pub(crate) struct Session {
     shared: Arc<Shared>,
     messages: tokio::sync::Mutex<Inbox>,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Its tasks (the reader first), stopped when it closes.
+    tasks: Mutex<Vec<AbortHandle>>,
     server_info: RwLock<Option<Value>>,
     /// The body of the `initialize` request, kept to send it again ([`Session::reinitialize`]).
     initialize: Map<String, Value>,
@@ -112,6 +113,9 @@ pub(crate) struct SessionConfig {
     pub mirror: Option<(Arc<dyn SessionStore>, PathBuf, FlushMode)>,
     /// See [`Shared::_resumed`].
     pub resumed: Option<MaterializedResume>,
+    /// A host loop watches the CLI's stdout ([`ClaudeAgentOptions::host_loop`]): the reader
+    /// runs where that loop wakes it.
+    pub host_reads: bool,
 }
 
 impl Session {
@@ -158,7 +162,17 @@ impl Session {
             _resumed: config.resumed,
         });
         let backlog = inbox.backlog();
-        let reader = tokio::spawn(reader::read_loop(shared.clone(), input, tx, backlog));
+        let (reader, registration) = AbortHandle::new_pair();
+        let read = Abortable::new(
+            reader::read_loop(shared.clone(), input, tx, backlog),
+            registration,
+        )
+        .map(drop);
+        if config.host_reads {
+            inline_task::InlineTask::start_reader(Box::pin(read));
+        } else {
+            tokio::spawn(read);
+        }
         let session = Session {
             shared,
             messages: tokio::sync::Mutex::new(inbox),
@@ -256,7 +270,8 @@ impl Session {
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let handle = tokio::spawn(task);
+        let (handle, registration) = AbortHandle::new_pair();
+        tokio::spawn(Abortable::new(task, registration));
         self.tasks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -462,6 +477,7 @@ impl Session {
             initialize,
             mirror,
             resumed,
+            host_reads: options.host_loop.is_some(),
         };
         Session::start(transport, config).await
     }
@@ -474,6 +490,7 @@ fn subprocess_for(options: &ClaudeAgentOptions) -> Result<Arc<dyn Transport>> {
         stderr: options.stderr.clone(),
         pass_stderr_through: options.stderr.is_none() && options.flavour.passes_stderr_through(),
         close_grace: options.flavour.close_grace(),
+        host_loop: options.host_loop.clone(),
         ..SubprocessConfig::default()
     };
     Ok(Arc::new(SubprocessTransport::new(command, config)))

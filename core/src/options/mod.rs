@@ -221,6 +221,9 @@ pub struct ClaudeAgentOptions {
     pub session_store_flush: crate::sessions::FlushMode,
     /// Bound on loading a session from the store before a resume (default 60 s).
     pub load_timeout: Option<Duration>,
+    /// The binding's event loop, to watch the CLI's stdout itself (see
+    /// [`HostLoop`](crate::transport::HostLoop)); set by a binding, `None` for Rust callers.
+    pub host_loop: Option<Arc<dyn crate::transport::HostLoop>>,
 }
 
 /// How long a session started ahead of its prompt may take to start

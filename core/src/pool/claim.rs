@@ -138,6 +138,8 @@ pub(crate) fn compare(
         session_store,
         session_store_flush,
         load_timeout,
+        // Where the output is read, not what the session is: the warm CLI keeps the pool's.
+        host_loop: _,
     } = pool;
 
     macro_rules! same {

@@ -7,13 +7,19 @@
 //! is woken, the answer goes out at once. The rest of the task is short and never blocks: it
 //! converts the answer and writes it (a write that would block waits as a future does).
 //! Woken on a runtime thread, the task is spawned there, as any task.
+//!
+//! The session's reader is such a task too when a host loop watches the CLI's stdout
+//! ([`crate::transport::HostLoop`]): woken by that loop, it reads and routes on the loop's
+//! thread. Woken on any other thread that is not the runtime's, it goes to the runtime.
 
+use crate::transport::on_host_thread;
 use futures::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
+use tokio::runtime::Handle;
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -27,33 +33,55 @@ struct Slot {
 }
 
 /// A future polled by whoever wakes it.
-pub(super) struct InlineTask(Mutex<Slot>);
+pub(super) struct InlineTask {
+    slot: Mutex<Slot>,
+    /// The runtime it came from: entered while polled elsewhere (its timers and I/O need it).
+    runtime: Option<Handle>,
+    /// Polled by any thread that is not the runtime's (a callback's task), or only by a host
+    /// loop's (the reader; see the module docs).
+    inline_anywhere: bool,
+}
 
 impl InlineTask {
     /// Polls `future` once on this thread; later polls happen on the threads that wake it.
     pub(super) fn start(future: Task) {
-        Self::new(future).run();
+        Self::new(future, true).run();
     }
 
     /// Polls `future` first on a runtime worker (for a first poll that must not happen on the
     /// caller's thread); later polls happen on the threads that wake it.
     pub(super) fn start_on_runtime(future: Task) {
-        let task = Self::new(future);
+        let task = Self::new(future, true);
         tokio::spawn(async move { task.run() });
     }
 
-    fn new(future: Task) -> Arc<Self> {
-        Arc::new(InlineTask(Mutex::new(Slot {
-            future: Some(future),
-            ..Slot::default()
-        })))
+    /// The session's reader: polled first on a runtime worker; later on a host loop's thread
+    /// when that loop wakes it, and on the runtime otherwise.
+    pub(super) fn start_reader(future: Task) {
+        let task = Self::new(future, false);
+        tokio::spawn(async move { task.run() });
+    }
+
+    fn new(future: Task, inline_anywhere: bool) -> Arc<Self> {
+        Arc::new(InlineTask {
+            slot: Mutex::new(Slot {
+                future: Some(future),
+                ..Slot::default()
+            }),
+            runtime: Handle::try_current().ok(),
+            inline_anywhere,
+        })
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn run(self: Arc<Self>) {
+        let _runtime = match (&self.runtime, Handle::try_current()) {
+            (Some(runtime), Err(_)) => Some(runtime.enter()),
+            _ => None,
+        };
         let mut future = {
             let mut slot = self.slot();
             if slot.polling {
@@ -89,12 +117,20 @@ impl InlineTask {
 
 impl Wake for InlineTask {
     /// Off the runtime (the JS thread, the asyncio thread: where a binding's callback ends),
-    /// the task is polled here and now. On a runtime thread it is handed to the runtime as
-    /// before: the waker may be the session's reader (an answer to a control request, a
-    /// cancel), which must not run the rest of a callback, nor take the GIL to drop one.
+    /// a callback's task is polled here and now; so is any task woken by a host loop reading
+    /// the CLI's output (that thread holds no GIL then). On a runtime thread it is handed to
+    /// the runtime: the waker may be the session's reader (an answer to a control request, a
+    /// cancel), which must not run the rest of a callback, nor take the GIL to drop one. The
+    /// reader itself, woken off the runtime by anyone but a host loop (a consumer that made
+    /// room, perhaps holding a GIL), goes to the runtime as well.
     fn wake(self: Arc<Self>) {
-        if tokio::runtime::Handle::try_current().is_ok() {
+        let on_runtime = Handle::try_current().is_ok();
+        if on_host_thread() || (self.inline_anywhere && !on_runtime) {
+            self.run();
+        } else if on_runtime {
             tokio::spawn(async move { self.run() });
+        } else if let Some(runtime) = self.runtime.clone() {
+            runtime.spawn(async move { self.run() });
         } else {
             self.run();
         }

@@ -7,7 +7,7 @@ use super::run::is_main_thread_output;
 use super::Shared;
 use crate::control::{self, ClosedReason};
 use crate::message::policy;
-use crate::transport::{parse_owned_line, FrameStream, LineStream, Transport};
+use crate::transport::{on_host_thread, parse_owned_line, FrameStream, LineStream, Transport};
 use crate::{Error, Flavour, Result};
 use bytes::Bytes;
 use futures::future::{AbortHandle, Abortable};
@@ -179,9 +179,10 @@ impl Shared {
         let task = Box::pin(Abortable::new(answer, registration).map(drop));
         // Polled by the thread that wakes it: the answer goes out from the thread that
         // finished the callback (see `inline_task`). A Python callback's first poll takes the
-        // GIL and calls into Python: never on the reader, which must not wait for another
-        // thread's lock.
-        if self.flavour == Flavour::Python {
+        // GIL and calls into Python: never on a runtime thread's reader, which must not wait
+        // for another thread's lock; on a host loop's thread (which released the GIL to read)
+        // it starts the callback right there.
+        if self.flavour == Flavour::Python && !on_host_thread() {
             InlineTask::start_on_runtime(task);
         } else {
             InlineTask::start(task);

@@ -6,6 +6,7 @@ mod child;
 mod stderr;
 mod stdout;
 
+use super::host_pipe::{HostLoop, HostPipe};
 use super::{CliCommand, FrameStream, LineStream, Transport, DEFAULT_MAX_LINE_SIZE};
 use crate::options::StderrCallback;
 use crate::{Error, Result};
@@ -25,6 +26,12 @@ const FRAME_BATCHES: usize = 16;
 /// After the child ended, how long pipes still held open by its descendants are read.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 
+/// Who watches the CLI's stdout.
+enum Stdout {
+    Reactor(ChildStdout),
+    Host(HostPipe),
+}
+
 /// Settings of the subprocess transport besides the command.
 #[derive(Clone)]
 pub struct SubprocessConfig {
@@ -42,6 +49,8 @@ pub struct SubprocessConfig {
     pub close_grace: Duration,
     /// On close: how long to wait after SIGTERM before SIGKILL.
     pub term_grace: Duration,
+    /// The host's event loop that watches stdout (see [`HostLoop`]); `None`: tokio's reactor.
+    pub host_loop: Option<Arc<dyn HostLoop>>,
 }
 
 impl Default for SubprocessConfig {
@@ -53,6 +62,7 @@ impl Default for SubprocessConfig {
             stderr_tail_bytes: 64 * 1024,
             close_grace: Duration::from_secs(5),
             term_grace: Duration::from_secs(5),
+            host_loop: None,
         }
     }
 }
@@ -66,6 +76,7 @@ impl std::fmt::Debug for SubprocessConfig {
             .field("stderr_tail_bytes", &self.stderr_tail_bytes)
             .field("close_grace", &self.close_grace)
             .field("term_grace", &self.term_grace)
+            .field("host_loop", &self.host_loop.as_ref().map(|_| "<host loop>"))
             .finish()
     }
 }
@@ -179,9 +190,13 @@ impl SubprocessTransport {
         let (child, pipes) = child::spawn(&self.command, self.closing.clone())
             .await
             .map_err(spawn_error)?;
+        let stdout = match &self.config.host_loop {
+            Some(host) => HostPipe::new(pipes.stdout, host.clone()).map(Stdout::Host),
+            None => ChildStdout::from_std(pipes.stdout).map(Stdout::Reactor),
+        };
         let tokio_pipes = (
             ChildStdin::from_std(pipes.stdin),
-            ChildStdout::from_std(pipes.stdout),
+            stdout,
             ChildStderr::from_std(pipes.stderr),
         );
         let _ = self.child.set(child.clone());
@@ -217,8 +232,12 @@ impl SubprocessTransport {
                 stderr_done,
                 stdout_eof_grace: self.config.close_grace,
             };
-            let run = reader.run(stdout, self.config.max_line_size);
-            Output::start(&self.output, Box::pin(run));
+            let max_line = self.config.max_line_size;
+            let run: futures::future::BoxFuture<'static, ()> = match stdout {
+                Stdout::Reactor(stdout) => Box::pin(reader.run(stdout, max_line)),
+                Stdout::Host(stdout) => Box::pin(reader.run(stdout, max_line)),
+            };
+            Output::start(&self.output, run);
         }
         Ok(())
     }

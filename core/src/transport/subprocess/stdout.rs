@@ -17,8 +17,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
-use tokio::process::ChildStdout;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 
 /// The lines of one read (or the errors that end the output).
@@ -104,7 +103,7 @@ pub(super) struct Reader {
 }
 
 impl Reader {
-    pub(super) async fn run(mut self, mut stdout: ChildStdout, max_line: usize) {
+    pub(super) async fn run(mut self, mut stdout: impl AsyncRead + Unpin, max_line: usize) {
         let mut decoder = FrameDecoder::new(max_line);
         let pool = Arc::new(ChunkPool::default());
         let mut buf = pool.take();
@@ -174,7 +173,7 @@ impl Reader {
 /// exited, stops when the pipe stays empty past a short deadline, so descendants holding stdout
 /// open cannot keep the stream alive.
 async fn read_chunk(
-    stdout: &mut ChildStdout,
+    stdout: &mut (impl AsyncRead + Unpin),
     buf: &mut Vec<u8>,
     exit: &mut watch::Receiver<Option<Exit>>,
     deadline: &mut Option<tokio::time::Instant>,
