@@ -25,6 +25,7 @@ mod runtime;
 mod sessions;
 mod store;
 mod stream;
+mod stream_wait;
 mod testing;
 mod transport;
 

@@ -2,7 +2,8 @@
 //!
 //! `__anext__` first polls the stream once without waiting: when a message is already buffered
 //! it is converted and returned as an already-complete awaitable (no event-loop round trip).
-//! Otherwise the wait happens on the tokio runtime, without the GIL, behind an asyncio future.
+//! Otherwise it returns an asyncio future that the stream's waker resolves on the loop (see
+//! `stream_wait`); the first wait, which starts the session, runs on the tokio runtime.
 //!
 //! The session ends (the CLI is stopped and reaped) at `aclose()`, when the object is freed, and
 //! for one-shot queries as soon as a pending `__anext__` is cancelled (the consumer was
@@ -15,6 +16,7 @@ use crate::errors::to_pyerr;
 use crate::pyfuture::{self, OnCancel};
 use crate::ready::Ready;
 use crate::runtime::{self, Owned};
+use crate::stream_wait;
 use claude_wire::{Message, QueryHandle, Result as CoreResult};
 use futures::stream::BoxStream;
 use futures::StreamExt;
@@ -30,8 +32,8 @@ pub type OnStart = Box<dyn FnOnce(Python<'_>) -> PyResult<Option<Py<PyAny>>> + S
 type CoreStream = BoxStream<'static, CoreResult<Message>>;
 
 /// The part of the stream that futures and the destructor's clean-up task share.
-struct Shared {
-    stream: tokio::sync::Mutex<Option<CoreStream>>,
+pub(crate) struct Shared {
+    pub(crate) stream: tokio::sync::Mutex<Option<CoreStream>>,
     /// A one-shot query's handle: its session is closed as the official SDK closes it (input
     /// ended, the CLI given time to exit, which is when it saves the conversation).
     query: Option<QueryHandle>,
@@ -66,6 +68,8 @@ pub struct MessageStream {
     shared: Owned<Arc<Shared>>,
     on_start: Option<OnStart>,
     started: bool,
+    /// Later waits happen on the loop (see `stream_wait`).
+    waits_on_loop: bool,
     close_on_cancel: bool,
 }
 
@@ -83,6 +87,7 @@ impl MessageStream {
             })),
             on_start,
             started: false,
+            waits_on_loop: false,
             close_on_cancel,
         }
     }
@@ -94,13 +99,13 @@ impl MessageStream {
 
 /// The outcome of one step of the stream, before conversion (short-lived, so its size is moot).
 #[allow(clippy::large_enum_variant)]
-enum Step {
+pub(crate) enum Step {
     Message(Message),
     Error(claude_wire::Error),
     End,
 }
 
-fn record(stream: &mut Option<CoreStream>, item: Option<CoreResult<Message>>) -> Step {
+pub(crate) fn record(stream: &mut Option<CoreStream>, item: Option<CoreResult<Message>>) -> Step {
     match item {
         Some(Ok(message)) => Step::Message(message),
         Some(Err(err)) => {
@@ -116,7 +121,7 @@ fn record(stream: &mut Option<CoreStream>, item: Option<CoreResult<Message>>) ->
     }
 }
 
-fn finish(py: Python<'_>, step: Step) -> PyResult<Py<PyAny>> {
+pub(crate) fn finish(py: Python<'_>, step: Step) -> PyResult<Py<PyAny>> {
     match step {
         Step::Message(message) => message_to_py(py, message),
         Step::Error(err) => Err(to_pyerr(py, err)),
@@ -147,6 +152,11 @@ impl MessageStream {
                 runtime::get().spawn(async move { shared.shut_down().await });
             }) as OnCancel
         });
+        if self.waits_on_loop {
+            return Ok(stream_wait::next_on_loop(py, &shared, on_cancel)?.unbind());
+        }
+        // The first wait starts the session (spawns the CLI): on the runtime.
+        self.waits_on_loop = true;
         let future = pyfuture::spawn_with_cancel(
             py,
             async move {
