@@ -11,6 +11,7 @@
 mod callbacks;
 mod cli;
 mod errors;
+mod host_loop;
 mod pool;
 mod query;
 mod sessions;

@@ -6,10 +6,12 @@
 
 use crate::callbacks::Bridge;
 use crate::errors::{failed, invalid};
+use crate::host_loop::NodeHostLoop;
 use crate::query::{options, prompt_source, Live, NativeQuery};
 use claude_wire::pool::Pool;
 use claude_wire::{Error, Flavour};
 use napi::bindgen_prelude::Function;
+use napi::Env;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -27,6 +29,7 @@ impl NativePool {
     /// Starts the pool's CLIs in the background. `setup` is the options as for a query.
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         setup: String,
         size: u32,
         idle_timeout_ms: Option<f64>,
@@ -35,7 +38,8 @@ impl NativePool {
     ) -> napi::Result<Self> {
         // The pool's own keep-alive is dropped: an idle pool does not keep Node running.
         let (bridge, _) = Bridge::new(&dispatch, &abort)?;
-        let (options, spawn) = options(setup, &bridge)?;
+        let (mut options, spawn) = options(setup, &bridge)?;
+        options.host_loop = Some(Arc::new(NodeHostLoop::new(&env)?));
         if spawn {
             return Err(invalid(
                 "spawnClaudeCodeProcess cannot be used with a session pool",

@@ -2,6 +2,7 @@
 
 use crate::callbacks::{self, Bridge, KeepAlive};
 use crate::errors::{failed, invalid};
+use crate::host_loop::NodeHostLoop;
 use crate::spawn::JsProcess;
 use claude_wire::options::{ClaudeAgentOptions, Startup};
 use claude_wire::transport::{hand_over_in_steps, JsonMessage, Transport, DEFAULT_MAX_LINE_SIZE};
@@ -92,13 +93,15 @@ impl NativeQuery {
     /// absent for a stream of messages pushed with `pushPrompt`.
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         setup: String,
         prompt: Option<String>,
         dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
         abort: Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<Self> {
         let (bridge, keep_alive) = Bridge::new(&dispatch, &abort)?;
-        let (options, spawn) = options(setup, &bridge)?;
+        let (mut options, spawn) = options(setup, &bridge)?;
+        options.host_loop = Some(Arc::new(NodeHostLoop::new(&env)?));
         let live = Live {
             _keep_alive: keep_alive,
             bridge: bridge.clone(),

@@ -1,0 +1,116 @@
+// The JS thread's event loop reads the CLI's output itself (a libuv poll handle on a duplicate
+// of the CLI's stdout): the duplicate is released when the session ends, and a Worker's loop,
+// which must close with no handle open, shuts down cleanly, also mid-session. Real CLI.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readlinkSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
+import { query } from '../../bindings-node/js/index.js'
+import { text, toolUse } from '../../bindings-node/js/testing.js'
+import { realCli, realSession, collect, gone } from './helpers.mjs'
+
+const skip = realCli ? false : 'the pinned CLI is not fetched (make cli)'
+const INDEX = new URL('../../bindings-node/js/index.js', import.meta.url).href
+
+/** This process's pipes. */
+function pipes() {
+  const out = new Set()
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      if (target.startsWith('pipe:')) out.add(`${fd} ${target}`)
+    } catch {}
+  }
+  return out
+}
+
+/** The pipes opened since `before` still open once things settled. */
+async function settledPipes(before) {
+  for (let i = 0; i < 100; i++) {
+    if ([...pipes()].every((p) => before.has(p))) break
+    await sleep(50)
+  }
+  return [...pipes()].filter((p) => !before.has(p))
+}
+
+const allow = async () => ({ behavior: 'allow', updatedInput: { command: 'touch made.txt' } })
+
+test('a session with a callback: answered, and no pipe left once it ended', { skip }, async () => {
+  const { server, options } = await realSession([toolUse('Bash', { command: 'touch made.txt' }), text('finished')])
+  try {
+    const before = pipes()
+    let asked = 0
+    const canUseTool = async (...args) => {
+      asked++
+      return allow(...args)
+    }
+    const messages = await collect(query({ prompt: 'go', options: { ...options, canUseTool } }))
+    assert.equal(messages.at(-1).result, 'finished')
+    assert.equal(asked, 1)
+    assert.deepEqual(await settledPipes(before), [])
+  } finally {
+    await server.close()
+  }
+})
+
+// The worker runs a session, or starts one and is terminated once its callback was asked.
+const WORKER = `
+import { parentPort, workerData } from 'node:worker_threads'
+const { query } = await import(workerData.index)
+const q = query({
+  prompt: 'go',
+  options: {
+    ...workerData.options,
+    canUseTool: async () => {
+      parentPort.postMessage({ asked: true })
+      if (workerData.hang) await new Promise(() => {})
+      return { behavior: 'allow', updatedInput: { command: 'touch made.txt' } }
+    },
+  },
+})
+const pid = (await q.initializationResult()).pid
+parentPort.postMessage({ pid })
+let last
+for await (const message of q) last = message
+parentPort.postMessage({ result: last.result })
+`
+
+function runWorker(options, hang) {
+  const worker = new Worker(WORKER, { eval: true, workerData: { index: INDEX, options, hang } })
+  const seen = []
+  const exited = new Promise((resolve, reject) => {
+    worker.on('message', (m) => seen.push(m))
+    worker.on('error', reject)
+    worker.on('exit', resolve)
+  })
+  return { worker, seen, exited }
+}
+
+test('a session in a Worker runs, and the Worker exits when it is done', { skip }, async () => {
+  const { server, options } = await realSession([toolUse('Bash', { command: 'touch made.txt' }), text('finished')])
+  try {
+    const { seen, exited } = runWorker(options, false)
+    assert.equal(await exited, 0)
+    assert.deepEqual(seen.filter((m) => !m.pid), [{ asked: true }, { result: 'finished' }])
+    const { pid } = seen.find((m) => m.pid)
+    assert.ok(await gone(pid), 'the CLI is gone')
+  } finally {
+    await server.close()
+  }
+})
+
+test('a Worker terminated while its session waits for a callback shuts down cleanly', { skip }, async () => {
+  const { server, options } = await realSession([toolUse('Bash', { command: 'touch made.txt' }), text('finished')])
+  try {
+    const { worker, seen, exited } = runWorker(options, true)
+    while (!seen.some((m) => m.asked)) await sleep(20)
+    await worker.terminate()
+    assert.equal(await exited, 1)
+    // This process goes on: another session works.
+    const messages = await collect(query({ prompt: 'again', options: { ...options, canUseTool: allow } }))
+    assert.equal(messages.at(-1).type, 'result')
+  } finally {
+    await server.close()
+  }
+})
