@@ -195,9 +195,19 @@ impl Resolve {
 
 /// Aborts the tokio task (and runs the cancel hook) when the asyncio future is cancelled.
 #[pyclass]
-struct AbortOnCancel {
+pub(crate) struct AbortOnCancel {
     task: Option<AbortHandle>,
     on_cancel: Option<OnCancel>,
+}
+
+impl AbortOnCancel {
+    /// A done-callback that only runs `on_cancel` when the future is cancelled.
+    pub(crate) fn hook(on_cancel: OnCancel) -> Self {
+        AbortOnCancel {
+            task: None,
+            on_cancel: Some(on_cancel),
+        }
+    }
 }
 
 #[pymethods]

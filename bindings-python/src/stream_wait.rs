@@ -7,7 +7,7 @@
 //! thread hops whenever the consumer is faster than the CLI. Woken on any other thread, it asks
 //! the loop to poll (`call_soon_threadsafe`).
 
-use crate::pyfuture::{self, OnCancel};
+use crate::pyfuture::{self, AbortOnCancel, OnCancel};
 use crate::runtime;
 use crate::stream::{finish, record, Shared};
 use claude_wire::transport::on_host_thread;
@@ -30,12 +30,7 @@ pub fn next_on_loop<'py>(
         event_loop: event_loop.unbind(),
     });
     if let Some(on_cancel) = on_cancel {
-        future.call_method1(
-            "add_done_callback",
-            (OnCancelled {
-                on_cancel: Some(on_cancel),
-            },),
-        )?;
+        future.call_method1("add_done_callback", (AbortOnCancel::hook(on_cancel),))?;
     }
     waiter.poll(py);
     Ok(future)
@@ -149,23 +144,5 @@ impl Retry {
         if let Some(waiter) = self.0.take() {
             waiter.poll(py);
         }
-    }
-}
-
-/// Runs the cancel hook when the future is cancelled.
-#[pyclass]
-struct OnCancelled {
-    on_cancel: Option<OnCancel>,
-}
-
-#[pymethods]
-impl OnCancelled {
-    fn __call__(&mut self, py: Python<'_>, future: &Bound<'_, PyAny>) -> PyResult<()> {
-        if future.call_method0("cancelled")?.is_truthy()? {
-            if let Some(on_cancel) = self.on_cancel.take() {
-                on_cancel(py);
-            }
-        }
-        Ok(())
     }
 }
