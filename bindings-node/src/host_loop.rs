@@ -181,6 +181,10 @@ extern "C" fn on_readable(handle: *mut c_void, status: c_int, _events: c_int) {
     let watch = unsafe { &*uv::uv_handle_get_data(handle).cast::<Watched>() }
         .watch
         .clone();
+    if status != 0 {
+        // libuv cannot watch it (an error on the descriptor): the reactor takes over.
+        watch.detached();
+    }
     // A panic must not unwind into libuv.
     let keep = status == 0
         && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watch.readable()))
@@ -228,8 +232,12 @@ fn close_all() {
     };
     let polls = thread.polls;
     for handle in polls {
-        // SAFETY: listed handles are open; the list is gone, so each is closed once.
+        // SAFETY: listed handles are open and carry a `Watched`; the list is gone, so each is
+        // closed once.
         unsafe {
+            let watched = &*uv::uv_handle_get_data(handle).cast::<Watched>();
+            // The reader may outlive this thread's loop: the reactor reads for it.
+            watched.watch.detached();
             uv::uv_poll_stop(handle);
             uv::uv_close(handle, on_close);
         }

@@ -39,6 +39,16 @@ pub struct LoopTask {
 
 /// Schedules `awaitable` on the loop of `locals` (in its context).
 pub fn run_on_loop(locals: &TaskLocals, awaitable: Bound<'_, PyAny>) -> PyResult<LoopTask> {
+    run_on_loop_from(locals, awaitable, false)
+}
+
+/// [`run_on_loop`]; `on_host`: called while a host loop reads the CLI's output on this thread,
+/// so that the task can start at once when that loop is the task's.
+pub fn run_on_loop_from(
+    locals: &TaskLocals,
+    awaitable: Bound<'_, PyAny>,
+    on_host: bool,
+) -> PyResult<LoopTask> {
     let py = awaitable.py();
     let (tx, rx) = oneshot::channel();
     let slot = Arc::new(Mutex::new(Slot::default()));
@@ -48,8 +58,8 @@ pub fn run_on_loop(locals: &TaskLocals, awaitable: Bound<'_, PyAny>) -> PyResult
         tx: Some(tx),
     };
     let event_loop = locals.event_loop(py);
-    let on_its_thread = claude_wire::transport::on_host_thread()
-        && crate::pyfuture::running_loop(py).is_ok_and(|running| running.is(&event_loop));
+    let on_its_thread =
+        on_host && crate::pyfuture::running_loop(py).is_ok_and(|running| running.is(&event_loop));
     if on_its_thread {
         // The loop's own thread, reading the CLI's output: start the task now rather than on
         // the loop's next turn (and without waking it through its self-pipe).

@@ -97,15 +97,20 @@ pub(crate) async fn call_keeping_error<F>(
 where
     F: for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyTuple>>,
 {
+    // Read before the user's code runs, which must not count as the host's reading.
+    let on_host = claude_wire::transport::on_host_thread();
     let pending = pyfuture::attach(|py| -> PyResult<Result<Py<PyAny>, _>> {
-        let locals = bound_loop(py, cell);
-        let result = call_in_context(py, func.bind(py), args(py)?, locals.as_ref())?;
-        if !result.hasattr("__await__")? {
-            return Ok(Ok(result.unbind()));
-        }
-        let locals = locals
-            .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
-        Ok(Err(awaitable::run_on_loop(&locals, result)?))
+        claude_wire::transport::outside_host(|| {
+            let locals = bound_loop(py, cell);
+            let result = call_in_context(py, func.bind(py), args(py)?, locals.as_ref())?;
+            if !result.hasattr("__await__")? {
+                return Ok(Ok(result.unbind()));
+            }
+            let locals = locals
+                .ok_or_else(|| PyValueError::new_err("no running event loop for the callback"))?;
+            let task = awaitable::run_on_loop_from(&locals, result, on_host)?;
+            Ok(Err(task))
+        })
     })
     .ok_or_else(|| {
         pyo3::exceptions::PyRuntimeError::new_err("the Python interpreter is shutting down")

@@ -82,18 +82,19 @@ impl Host {
         py.detach(|| moving.iter().for_each(StdoutWatch::detached));
     }
 
-    /// Registers `watch` with the running loop `event_loop` (its thread, GIL held).
+    /// Registers `watch` with the running loop `event_loop` (its thread, GIL held). The state's
+    /// lock is never held across a call into Python, which may hand the GIL to a thread that
+    /// waits for the lock.
     fn register(
         self: &Arc<Self>,
         py: Python<'_>,
         event_loop: &Bound<'_, PyAny>,
         watch: StdoutWatch,
     ) {
-        let mut state = self.state();
-        if let Some(old) = state.take_watched(&watch) {
+        let old = self.state().take_watched(&watch);
+        if let Some(old) = old {
             if old.event_loop.bind(py).is(event_loop) {
-                state.watched.push(old);
-                drop(state);
+                self.state().watched.push(old);
                 py.detach(|| watch.attached());
                 return;
             }
@@ -113,23 +114,27 @@ impl Host {
             // A loop without `add_reader`: tokio's reactor goes on reading.
             return;
         }
-        state.watched.push(Watched {
+        self.state().watched.push(Watched {
             watch: watch.clone(),
             event_loop: event_loop.clone().unbind(),
             fd,
         });
-        drop(state);
         py.detach(|| watch.attached());
     }
 
-    /// Stops watching `watch`'s pipe, on this loop's thread.
-    fn stop(&self, py: Python<'_>, watch: &StdoutWatch) {
-        let watched = self.state().take_watched(watch);
+    /// Stops watching `watch`'s pipe on `event_loop` (the running loop: a pump of a loop the
+    /// pipe has moved away from leaves the new loop's watch alone).
+    fn stop(&self, py: Python<'_>, watch: &StdoutWatch, event_loop: &Bound<'_, PyAny>) {
+        let watched = {
+            let mut state = self.state();
+            let at = state
+                .watched
+                .iter()
+                .position(|w| w.watch.same(watch) && w.event_loop.bind(py).is(event_loop));
+            at.map(|at| state.watched.swap_remove(at))
+        };
         if let Some(watched) = watched {
-            let _ = watched
-                .event_loop
-                .bind(py)
-                .call_method1("remove_reader", (watched.fd.as_raw_fd(),));
+            let _ = event_loop.call_method1("remove_reader", (watched.fd.as_raw_fd(),));
         }
     }
 }
@@ -232,11 +237,13 @@ struct Pump {
 
 #[pymethods]
 impl Pump {
-    fn __call__(&self, py: Python<'_>) {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         let keep =
             runtime::generation() == self.host.generation && py.detach(|| self.watch.readable());
         if !keep {
-            self.host.stop(py, &self.watch);
+            let running = pyfuture::running_loop(py)?;
+            self.host.stop(py, &self.watch, &running);
         }
+        Ok(())
     }
 }

@@ -45,15 +45,27 @@ struct ThreadHost {
     deaf: bool,
 }
 
+/// How the host thread behaves.
+#[derive(Clone, Copy, PartialEq)]
+enum Behaviour {
+    Watches,
+    /// Attaches once, then neither reads nor answers any more: a loop that stopped.
+    Stops,
+}
+
 impl ThreadHost {
     fn start(deaf: bool) -> Arc<ThreadHost> {
+        Self::start_as(deaf, Behaviour::Watches)
+    }
+
+    fn start_as(deaf: bool, behaviour: Behaviour) -> Arc<ThreadHost> {
         let (tx, rx) = mpsc::channel::<Command>();
         let seen = Arc::new(Seen::default());
         let done = Arc::new(AtomicBool::new(false));
         let (thread_seen, thread_done) = (seen.clone(), done.clone());
         std::thread::Builder::new()
             .name("host".into())
-            .spawn(move || run_host(rx, &thread_seen, &thread_done))
+            .spawn(move || run_host(rx, &thread_seen, &thread_done, behaviour))
             .unwrap();
         Arc::new(ThreadHost {
             commands: Mutex::new(tx),
@@ -70,9 +82,14 @@ impl Drop for ThreadHost {
     }
 }
 
-fn run_host(rx: mpsc::Receiver<Command>, seen: &Seen, done: &AtomicBool) {
+fn run_host(rx: mpsc::Receiver<Command>, seen: &Seen, done: &AtomicBool, behaviour: Behaviour) {
     let mut watched: Vec<(StdoutWatch, OwnedFd)> = Vec::new();
     while !done.load(Ordering::SeqCst) {
+        if behaviour == Behaviour::Stops && seen.attached.load(Ordering::SeqCst) > 0 {
+            // Stopped: the watch stays registered, nobody services it.
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
         while let Ok(command) = rx.try_recv() {
             match command {
                 Command::Watch(watch) => {
@@ -273,4 +290,23 @@ async fn a_reader_held_back_stops_the_host_and_asks_again_losing_nothing() {
         host.seen.watching.load(Ordering::SeqCst) == 0
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_stops_without_saying_so_loses_the_pipe_to_the_runtime() {
+    let host = ThreadHost::start_as(false, Behaviour::Stops);
+    let started = Instant::now();
+    let threads = round_trips(host.clone(), "stops", 5).await;
+    assert_eq!(threads.len(), 5);
+    assert!(threads.iter().all(|t| t != "host"), "{threads:?}");
+    assert_eq!(host.seen.attached.load(Ordering::SeqCst), 1);
+    // One check of the pipe noticed it: the host's silence cost at most two periods.
+    assert!(
+        started.elapsed()
+            < Duration::from_millis(300)
+                + 2 * claude_wire::transport::HOST_CHECK
+                + Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }

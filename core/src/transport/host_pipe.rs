@@ -6,9 +6,11 @@
 //! watches the pipe; when it is readable the loop calls [`StdoutWatch::readable`], which reads
 //! and routes the output on the loop's thread and starts the callback there.
 //!
-//! Until the loop watches the pipe (and whenever it stops: no loop bound, the loop closed, the
-//! reader held back by a full inbox) tokio's reactor watches it instead, so nothing depends on
-//! the host for progress.
+//! Until the loop watches the pipe (and whenever it stops: no loop bound, the reader held back
+//! by a full inbox, the loop moved) tokio's reactor watches it instead. A loop that stops
+//! without saying so (closed, or not run any more) is noticed by a check every
+//! [`HOST_CHECK`]: output it left unread that long goes back to the reactor. So nothing
+//! depends on the host for progress.
 
 use std::cell::Cell;
 use std::io;
@@ -16,6 +18,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, ReadBuf};
 
@@ -43,6 +46,22 @@ pub fn on_host_thread() -> bool {
     ON_HOST.with(Cell::get)
 }
 
+/// Runs `f` as if off the host thread: user code a binding runs in place (a callback started
+/// while the output is read) must not have the tasks it wakes polled inside it.
+pub fn outside_host<R>(f: impl FnOnce() -> R) -> R {
+    let _restore = Restore(ON_HOST.with(|h| h.replace(false)));
+    f()
+}
+
+/// Puts the host-thread flag back as it was.
+struct Restore(bool);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        ON_HOST.with(|h| h.set(self.0));
+    }
+}
+
 /// Who watches the pipe for the reader.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Watcher {
@@ -60,7 +79,12 @@ struct State {
     waker: Option<Waker>,
     /// The reader is gone.
     closed: bool,
+    /// Calls of [`StdoutWatch::readable`] so far.
+    serviced: u64,
 }
+
+/// How often a pipe the host watches is checked for output the host left unread.
+pub const HOST_CHECK: Duration = Duration::from_millis(500);
 
 struct Inner {
     fd: RawFd,
@@ -131,6 +155,7 @@ impl StdoutWatch {
     pub fn readable(&self) -> bool {
         let waker = {
             let mut state = self.0.state();
+            state.serviced += 1;
             if state.closed || state.watcher != Watcher::Host {
                 return false;
             }
@@ -160,13 +185,7 @@ impl StdoutWatch {
     }
 
     fn on_host<R>(&self, f: impl FnOnce() -> R) -> R {
-        struct Reset(bool);
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                ON_HOST.with(|h| h.set(self.0));
-            }
-        }
-        let _reset = Reset(ON_HOST.with(|h| h.replace(true)));
+        let _restore = Restore(ON_HOST.with(|h| h.replace(true)));
         let _runtime = self.0.runtime.enter();
         f()
     }
@@ -204,9 +223,11 @@ impl HostPipe {
                 watcher: Watcher::Reactor,
                 waker: None,
                 closed: false,
+                serviced: 0,
             }),
             runtime: tokio::runtime::Handle::current(),
         }));
+        tokio::spawn(check_host(Arc::downgrade(&watch.0)));
         Ok(HostPipe {
             reactor: None,
             watch,
@@ -307,6 +328,51 @@ impl Drop for HostPipe {
             self.watch.0.host.unwatch(&self.watch);
         }
     }
+}
+
+/// Every [`HOST_CHECK`]: when the host watches the pipe, the reader waits for it, the pipe has
+/// output, and the host has not called [`StdoutWatch::readable`] since the last check, its loop
+/// is not running: tokio's reactor takes the pipe back (the reader asks the host again later).
+async fn check_host(inner: std::sync::Weak<Inner>) {
+    let mut serviced = None;
+    loop {
+        tokio::time::sleep(HOST_CHECK).await;
+        let Some(inner) = inner.upgrade() else {
+            return;
+        };
+        let waker = {
+            let mut state = inner.state();
+            if state.closed {
+                return;
+            }
+            let idle = serviced == Some(state.serviced);
+            serviced = Some(state.serviced);
+            // The descriptor is open while `closed` is false and the lock is held.
+            let stuck = idle
+                && state.watcher == Watcher::Host
+                && state.waker.is_some()
+                && has_output(inner.fd);
+            if !stuck {
+                continue;
+            }
+            state.watcher = Watcher::Reactor;
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// True when `fd` has output to read (or its writer is gone).
+fn has_output(fd: RawFd) -> bool {
+    let mut poll = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no waiting.
+    unsafe { libc::poll(&mut poll, 1, 0) > 0 }
 }
 
 fn set_nonblocking(fd: &OwnedFd) -> io::Result<()> {

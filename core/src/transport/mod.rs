@@ -12,7 +12,7 @@ mod subprocess;
 
 pub use channel::{channel_transport, ChannelTransport, CliPeer};
 pub use framing::{parse_line, FrameDecoder, Line, DEFAULT_MAX_LINE_SIZE};
-pub use host_pipe::{on_host_thread, HostLoop, StdoutWatch};
+pub use host_pipe::{on_host_thread, outside_host, HostLoop, StdoutWatch, HOST_CHECK};
 pub(crate) use huge_line::HUGE_LINE;
 pub use huge_line::{
     hand_over_in_steps, parse_owned_line, split_owned_line, JsonMessage, SplitLine,
