@@ -25,8 +25,8 @@ use tokio::io::{AsyncRead, ReadBuf};
 /// A host event loop that can watch a file descriptor on its own thread (asyncio's
 /// `add_reader`). Implemented by a binding.
 pub trait HostLoop: Send + Sync {
-    /// Watch `watch.fd()` (a descriptor the host duplicates and owns), call
-    /// [`StdoutWatch::attached`] on the loop's thread once it does, and
+    /// Watch the pipe (through [`StdoutWatch::duplicate_fd`], a descriptor the host owns and
+    /// closes), call [`StdoutWatch::attached`] on the loop's thread once it does, and
     /// [`StdoutWatch::readable`] there whenever the descriptor is readable. Called from any
     /// thread; a host that cannot watch now does nothing (tokio's reactor goes on watching).
     fn watch(&self, watch: StdoutWatch);
