@@ -41,24 +41,21 @@ struct ThreadHost {
     commands: Mutex<mpsc::Sender<Command>>,
     seen: Arc<Seen>,
     done: Arc<AtomicBool>,
-    /// A host that is asked but never watches.
-    deaf: bool,
+    behaviour: Behaviour,
 }
 
 /// How the host thread behaves.
 #[derive(Clone, Copy, PartialEq)]
 enum Behaviour {
     Watches,
+    /// Is asked but never watches.
+    Deaf,
     /// Attaches once, then neither reads nor answers any more: a loop that stopped.
     Stops,
 }
 
 impl ThreadHost {
-    fn start(deaf: bool) -> Arc<ThreadHost> {
-        Self::start_as(deaf, Behaviour::Watches)
-    }
-
-    fn start_as(deaf: bool, behaviour: Behaviour) -> Arc<ThreadHost> {
+    fn start(behaviour: Behaviour) -> Arc<ThreadHost> {
         let (tx, rx) = mpsc::channel::<Command>();
         let seen = Arc::new(Seen::default());
         let done = Arc::new(AtomicBool::new(false));
@@ -71,8 +68,19 @@ impl ThreadHost {
             commands: Mutex::new(tx),
             seen,
             done,
-            deaf,
+            behaviour,
         })
+    }
+}
+
+impl ThreadHost {
+    /// Waits until the host watches no pipe (the reader is gone, its duplicate closed).
+    async fn stopped_watching(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.seen.watching.load(Ordering::SeqCst) != 0 {
+            assert!(Instant::now() < deadline, "the host still watches a pipe");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -135,7 +143,7 @@ fn run_host(rx: mpsc::Receiver<Command>, seen: &Seen, done: &AtomicBool, behavio
 
 impl HostLoop for ThreadHost {
     fn watch(&self, watch: StdoutWatch) {
-        if !self.deaf {
+        if self.behaviour != Behaviour::Deaf {
             let _ = self.commands.lock().unwrap().send(Command::Watch(watch));
         }
     }
@@ -219,31 +227,19 @@ async fn round_trips(host: Arc<ThreadHost>, name: &str, n: usize) -> Vec<String>
     threads
 }
 
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_host_reads_and_the_callbacks_run_on_its_thread() {
-    let host = ThreadHost::start(false);
+    let host = ThreadHost::start(Behaviour::Watches);
     let threads = round_trips(host.clone(), "host", 50).await;
     assert_eq!(threads.len(), 50);
     assert!(threads.iter().all(|t| t == "host"), "{threads:?}");
     assert!(host.seen.attached.load(Ordering::SeqCst) >= 1);
-    // The reader is gone: the host no longer watches (its duplicate is closed).
-    wait_until("the host stopped watching", || {
-        host.seen.watching.load(Ordering::SeqCst) == 0
-    })
-    .await;
+    host.stopped_watching().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_that_never_watches_leaves_the_reading_to_the_runtime() {
-    let host = ThreadHost::start(true);
+    let host = ThreadHost::start(Behaviour::Deaf);
     let threads = round_trips(host.clone(), "deaf", 20).await;
     assert_eq!(threads.len(), 20);
     assert!(threads.iter().all(|t| t != "host"), "{threads:?}");
@@ -252,7 +248,7 @@ async fn a_host_that_never_watches_leaves_the_reading_to_the_runtime() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_held_back_stops_the_host_and_asks_again_losing_nothing() {
-    let host = ThreadHost::start(false);
+    let host = ThreadHost::start(Behaviour::Watches);
     let mut steps = start();
     steps.push(json!({"sleep": 0.3}));
     // ~24 MiB: more than the inbox holds before the reader waits for the consumer.
@@ -286,15 +282,12 @@ async fn a_reader_held_back_stops_the_host_and_asks_again_losing_nothing() {
     assert_eq!(seqs, (0..12_000).collect::<Vec<u64>>());
     assert!(host.seen.stopped.load(Ordering::SeqCst) >= 1);
     assert!(host.seen.attached.load(Ordering::SeqCst) >= 2);
-    wait_until("the host stopped watching", || {
-        host.seen.watching.load(Ordering::SeqCst) == 0
-    })
-    .await;
+    host.stopped_watching().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_that_stops_without_saying_so_loses_the_pipe_to_the_runtime() {
-    let host = ThreadHost::start_as(false, Behaviour::Stops);
+    let host = ThreadHost::start(Behaviour::Stops);
     let started = Instant::now();
     let threads = round_trips(host.clone(), "stops", 5).await;
     assert_eq!(threads.len(), 5);
