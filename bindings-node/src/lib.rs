@@ -16,6 +16,7 @@ mod pool;
 mod query;
 mod sessions;
 mod spawn;
+mod teardown;
 mod testing;
 
 use napi_derive::napi;

@@ -7,10 +7,10 @@
 use crate::callbacks::Bridge;
 use crate::errors::{failed, invalid};
 use crate::host_loop::NodeHostLoop;
-use crate::query::{options, prompt_source, Live, NativeQuery};
+use crate::query::{options, promise, prompt_source, Live, NativeQuery};
 use claude_wire::pool::Pool;
 use claude_wire::{Error, Flavour};
-use napi::bindgen_prelude::Function;
+use napi::bindgen_prelude::{Function, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::{json, Value};
@@ -52,6 +52,7 @@ impl NativePool {
         }
         let pool = napi::bindgen_prelude::within_runtime_if_available(|| builder.build())
             .map_err(|e| invalid(e.message(Flavour::Ts)))?;
+        // A Worker's teardown frees this object, which drops the pool: its CLIs are killed.
         Ok(NativePool {
             pool: Arc::new(pool),
             bridge,
@@ -74,6 +75,7 @@ impl NativePool {
     #[napi]
     pub fn query(
         &self,
+        env: Env,
         prompt: Option<String>,
         setup: Option<String>,
         dispatch: Function<'_, (String, u32, String, u32), napi::Unknown<'static>>,
@@ -95,7 +97,7 @@ impl NativePool {
             None => Ok(self.pool.query(prompt)),
         })
         .map_err(|e| invalid(e.message(Flavour::Ts)))?;
-        Ok(NativeQuery::wrap(query, sender, live, Vec::new(), None))
+        NativeQuery::wrap(&env, query, sender, live, Vec::new(), None)
     }
 
     /// Counters and gauges of the pool.
@@ -116,8 +118,9 @@ impl NativePool {
     }
 
     /// Closes the pool and stops every warm CLI.
-    #[napi]
-    pub async fn close(&self) {
-        self.pool.close().await;
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+        let pool = self.pool.clone();
+        promise(env, async move { pool.close().await })
     }
 }

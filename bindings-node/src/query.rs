@@ -1,26 +1,28 @@
 //! `NativeQuery`: one session, driven by the JS `Query` (an async generator over its batches).
 
 use crate::callbacks::{self, Bridge, KeepAlive};
-use crate::errors::{failed, invalid};
+use crate::errors::invalid;
 use crate::host_loop::NodeHostLoop;
 use crate::spawn::JsProcess;
+use crate::teardown;
 use claude_wire::options::{ClaudeAgentOptions, Startup};
-use claude_wire::transport::{hand_over_in_steps, JsonMessage, Transport, DEFAULT_MAX_LINE_SIZE};
-use claude_wire::{Flavour, Prompt, QueryHandle};
-use futures::{FutureExt, StreamExt};
-use napi::bindgen_prelude::{Array, Buffer, Function};
+use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
+use claude_wire::{Flavour, Prompt};
+use futures::{Future, StreamExt};
+use napi::bindgen_prelude::{Array, Buffer, Function, PromiseRaw, ToNapiValue};
 use napi::Env;
 use napi_derive::napi;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
 mod spare;
+mod state;
+
+use state::QueryState;
 
 /// At most this many messages, or about this many bytes, in one batch.
 const BATCH_MESSAGES: usize = 512;
@@ -71,20 +73,12 @@ pub fn options(setup: String, bridge: &Arc<Bridge>) -> napi::Result<(ClaudeAgent
     Ok((options, setup.spawn))
 }
 
-/// A running query.
+/// A running query. What its methods use is in a [`QueryState`] they hold a share of, so that
+/// a promise still pending when a Worker's environment is torn down (which frees this object)
+/// uses nothing freed.
 #[napi]
 pub struct NativeQuery {
-    messages: Arc<tokio::sync::Mutex<Option<claude_wire::Query>>>,
-    handle: QueryHandle,
-    prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
-    /// The prompt (or a later `streamInput`) ended: no more user messages.
-    prompt_ended: AtomicBool,
-    live: Arc<Mutex<Option<Live>>>,
-    warnings: Vec<Value>,
-    /// The process started by the user's `spawnClaudeCodeProcess`, when there is one.
-    process: Option<Arc<JsProcess>>,
-    /// The main strings of huge lines a batch left out, by placeholder, until `takeHole`.
-    holes: Mutex<HashMap<String, String>>,
+    state: Arc<QueryState>,
 }
 
 #[napi]
@@ -125,105 +119,35 @@ impl NativeQuery {
             Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
             None => claude_wire::query(prompt, options),
         });
-        Ok(Self::wrap(query, sender, live, warnings, process))
+        Self::wrap(&env, query, sender, live, warnings, process)
     }
 
     /// A chunk of the user-spawned process's stdout.
     #[napi]
     pub fn push_stdout(&self, chunk: Buffer) {
-        if let Some(process) = &self.process {
-            process.stdout(&chunk);
-        }
+        self.state.push_stdout(chunk)
     }
 
     /// The user-spawned process exited (after its stdout ended).
     #[napi]
     pub fn process_exited(&self, code: Option<i32>, signal: Option<String>) {
-        if let Some(process) = &self.process {
-            process.exited(code, signal);
-        }
+        self.state.process_exited(code, signal)
     }
 
     /// The official SDK's warnings for these options, `[{message, code, category}]`.
     #[napi]
     pub fn warnings(&self) -> Value {
-        Value::Array(self.warnings.clone())
+        self.state.warnings()
     }
 
     /// The next messages: `{"messages": [...], "holes"?: [[i, hole]...], "error"?: record,
     /// "done": bool}` as JSON text. Message `i` of `holes` is a huge line taken apart: its
     /// string `hole` stands for the text `takeHole(hole)` gives. Waits for at least one
     /// message (or the end), then takes whatever else is ready.
-    #[napi]
-    pub async fn next_batch(&self) -> String {
-        let mut guard = self.messages.lock().await;
-        let mut out = b"{\"messages\":[".to_vec();
-        let mut holes = Vec::new();
-        // The bytes of the batch's texts held beside it (in `holes`).
-        let mut held = 0;
-        let mut count = 0;
-        let mut error = None;
-        let mut done = false;
-        if let Some(query) = guard.as_mut() {
-            let mut item = query.next_json().await;
-            loop {
-                match item {
-                    Some(Ok(message)) => {
-                        if count > 0 {
-                            out.push(b',');
-                        }
-                        // The CLI's own line, as the official SDK parses it.
-                        match message {
-                            JsonMessage::Whole(line) => out.extend_from_slice(&line),
-                            JsonMessage::Split(split) => {
-                                out.extend_from_slice(&split.rest);
-                                held += split.text.len();
-                                holes.push(json!([count, split.hole]));
-                                self.lock_holes().insert(split.hole, split.text);
-                            }
-                        }
-                        count += 1;
-                    }
-                    Some(Err(e)) => {
-                        error = Some(e);
-                        break;
-                    }
-                    None => {
-                        done = true;
-                        break;
-                    }
-                }
-                if count >= BATCH_MESSAGES || out.len() + held >= BATCH_BYTES {
-                    break;
-                }
-                match query.next_json().now_or_never() {
-                    Some(next) => item = next,
-                    None => break,
-                }
-            }
-        } else {
-            done = true;
-        }
-        if done {
-            *guard = None;
-            self.release();
-        }
-        out.push(b']');
-        if !holes.is_empty() {
-            out.extend_from_slice(b",\"holes\":");
-            out.extend_from_slice(Value::Array(holes).to_string().as_bytes());
-        }
-        if let Some(error) = error {
-            out.extend_from_slice(b",\"error\":");
-            out.extend_from_slice(failed(&error)["error"].to_string().as_bytes());
-        }
-        out.extend_from_slice(if done {
-            b",\"done\":true}"
-        } else {
-            b",\"done\":false}"
-        });
-        // Every part is UTF-8: checked lines, and what serde_json writes.
-        String::from_utf8(out).unwrap_or_default()
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn next_batch<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
+        let state = self.state.clone();
+        promise(env, async move { state.next_batch().await })
     }
 
     /// The text a batch left out for `hole`, as pieces of about a megabyte to concatenate: the
@@ -231,172 +155,97 @@ impl NativeQuery {
     /// about once, not twice. Empty when the hole is unknown.
     #[napi(ts_return_type = "string[]")]
     pub fn take_hole<'env>(&self, env: &'env Env, hole: String) -> napi::Result<Array<'env>> {
-        let text = self.lock_holes().remove(&hole).unwrap_or_default();
-        let mut pieces = env.create_array(0)?;
-        let (mut index, mut failed) = (0, None);
-        hand_over_in_steps(text, HOLE_PIECE, |piece| {
-            let made = env.create_string(piece).and_then(|s| pieces.set(index, s));
-            index += 1;
-            made.map_err(|e| failed = Some(e)).is_ok()
-        });
-        failed.map_or(Ok(pieces), Err)
+        self.state.take_hole(env, hole)
     }
 
     /// Sends one user message (JSON text) of a streamed prompt.
     #[napi]
     pub fn push_prompt(&self, message: String) -> napi::Result<bool> {
-        let value: Value = serde_json::from_str(&message).map_err(invalid)?;
-        let mut sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
-        if sender.is_none() && !self.prompt_ended.load(Ordering::SeqCst) {
-            // A text-prompt query: `streamInput` writes to the same CLI, in order.
-            *sender = Some(self.late_input());
-        }
-        Ok(sender.as_ref().is_some_and(|tx| tx.send(value).is_ok()))
+        self.state.push_prompt(message)
     }
 
     /// Sends a text as the user message the official SDK writes for a string prompt.
     #[napi]
     pub fn push_prompt_text(&self, text: String) -> bool {
-        let message = claude_wire::prompt::user_message(Flavour::Ts, Value::String(text), "");
-        let sender = self.prompt.lock().unwrap_or_else(|e| e.into_inner());
-        sender.as_ref().is_some_and(|tx| tx.send(message).is_ok())
+        self.state.push_prompt_text(text)
     }
 
     /// Ends a streamed prompt (the CLI's stdin closes once no answer is pending).
     #[napi]
     pub fn end_prompt(&self) {
-        self.prompt_ended.store(true, Ordering::SeqCst);
-        self.prompt.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.state.end_prompt()
     }
 
     /// Calls a control method of the official `Query` by name with its arguments by parameter
     /// name (JSON text); resolves to `{"ok": value}` (`{}` for `undefined`) or
     /// `{"error": record}` as JSON text.
-    #[napi]
-    pub async fn call(&self, method: String, args: String) -> String {
-        let args: Map<String, Value> = match serde_json::from_str(&args) {
-            Ok(args) => args,
-            Err(e) => {
-                return json!({"error": {"kind": "invalid_options", "message": e.to_string()}})
-                    .to_string()
-            }
-        };
-        let outcome = match self.handle.control().await {
-            Ok(control) => control.call(Flavour::Ts, &method, &args).await,
-            Err(e) => Err(e),
-        };
-        answer(outcome)
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        method: String,
+        args: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let state = self.state.clone();
+        promise(env, async move { state.call(method, args).await })
     }
 
     /// `setMcpServers`: `servers` is the configs as in options, in-process ones as handles
     /// (`{"$server": i}`) into `specs`, the servers' descriptions, each with the `index` its
     /// tool calls carry. Resolves like [`NativeQuery::call`].
-    #[napi]
-    pub async fn set_mcp_servers(&self, servers: String, specs: String) -> String {
-        let outcome = async {
-            let servers: Value = serde_json::from_str(&servers).map_err(invalid)?;
-            let specs: Value = serde_json::from_str(&specs).map_err(invalid)?;
-            let bridge = self.bridge().ok_or_else(|| invalid("the query is over"))?;
-            let in_process = callbacks::runtime_servers(specs, &bridge)?;
-            let args = Map::from_iter([("servers".to_owned(), servers)]);
-            Ok::<_, napi::Error>((args, in_process))
-        }
-        .await;
-        let (args, in_process) = match outcome {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                return json!({"error": {"kind": "invalid_options", "message": e.reason}})
-                    .to_string()
-            }
-        };
-        let outcome = match self.handle.control().await {
-            Ok(control) => {
-                control
-                    .call_set_mcp_servers(Flavour::Ts, "setMcpServers", &args, &in_process)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        answer(outcome)
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn set_mcp_servers<'env>(
+        &self,
+        env: &'env Env,
+        servers: String,
+        specs: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let state = self.state.clone();
+        promise(
+            env,
+            async move { state.set_mcp_servers(servers, specs).await },
+        )
     }
 
     /// Stops the CLI and reaps it; pending and later `nextBatch` calls end.
-    #[napi]
-    pub async fn close(&self) {
-        self.end_prompt();
-        let _ = self.handle.close().await;
-        // A session that never started (its start failed) did not close the process the
-        // user's `spawnClaudeCodeProcess` started; it ends here, as the core's own would.
-        // (Only a process that was started: one never started has nothing to close.)
-        if let Some(process) = self.process.as_ref().filter(|p| p.is_ready()) {
-            let _ = process.close().await;
-        }
-        // A reader may hold the stream; it ends now that the session is closed.
-        let mut guard = self.messages.lock().await;
-        guard.take();
-        // Texts of batches nobody will read (one asked for ahead of a `return()`).
-        self.lock_holes().clear();
-        self.release();
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+        let state = self.state.clone();
+        promise(env, async move { state.close().await })
     }
 }
 
 impl NativeQuery {
     /// Wraps a core query (started here or claimed from a pool); `sender` feeds a streamed
-    /// prompt; `keep_alive` keeps Node alive until the session is over.
+    /// prompt; `live` keeps Node alive until the session is over. The session is closed if
+    /// `env` is torn down first.
     pub(crate) fn wrap(
+        env: &Env,
         query: claude_wire::Query,
         sender: Option<mpsc::UnboundedSender<Value>>,
         live: Live,
         warnings: Vec<Value>,
         process: Option<Arc<JsProcess>>,
-    ) -> NativeQuery {
-        let live = Arc::new(Mutex::new(Some(live)));
-        napi::bindgen_prelude::within_runtime_if_available(|| {
-            // Node may exit once the session is over, read to the end or not.
-            let (handle, live) = (query.handle(), live.clone());
-            tokio::spawn(async move {
-                handle.finished().await;
-                release(&live);
-            });
-        });
-        NativeQuery {
-            handle: query.handle(),
-            messages: Arc::new(tokio::sync::Mutex::new(Some(query))),
-            prompt: Mutex::new(sender),
-            prompt_ended: AtomicBool::new(false),
-            live,
-            warnings,
-            process,
-            holes: Mutex::default(),
-        }
+    ) -> napi::Result<NativeQuery> {
+        let state = Arc::new(QueryState::new(query, sender, live, warnings, process));
+        teardown::close_with(env, Arc::downgrade(&state) as _)?;
+        Ok(NativeQuery { state })
     }
+}
 
-    fn release(&self) {
-        release(&self.live);
+impl teardown::Close for QueryState {
+    fn close(self: Arc<Self>) {
+        napi::bindgen_prelude::spawn(async move { QueryState::close(&self).await });
     }
+}
 
-    fn lock_holes(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.holes.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A channel whose messages are written, in order, to the query's CLI.
-    fn late_input(&self) -> mpsc::UnboundedSender<Value> {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let handle = self.handle.clone();
-        napi::bindgen_prelude::spawn(async move {
-            while let Some(message) = rx.recv().await {
-                if handle.send_message(message).await.is_err() {
-                    break;
-                }
-            }
-        });
-        tx
-    }
-
-    fn bridge(&self) -> Option<Arc<Bridge>> {
-        let live = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        live.as_ref().map(|live| live.bridge.clone())
-    }
+/// A promise of what `work` gives. `work` owns what it uses: it may outlive the object whose
+/// method made it (a Worker's teardown frees objects whatever is pending).
+pub(crate) fn promise<'env, T: ToNapiValue + Send + 'static>(
+    env: &'env Env,
+    work: impl Future<Output = T> + Send + 'static,
+) -> napi::Result<PromiseRaw<'env, T>> {
+    env.spawn_future(async move { Ok(work.await) })
 }
 
 /// What a running session holds of Node: the handle that keeps Node running, and the bridge
@@ -410,15 +259,6 @@ pub(crate) struct Live {
 /// Lets Node exit once nothing else is pending.
 fn release(live: &Mutex<Option<Live>>) {
     live.lock().unwrap_or_else(|e| e.into_inner()).take();
-}
-
-/// A control method's outcome as `call` resolves it.
-fn answer(outcome: claude_wire::Result<Option<Value>>) -> String {
-    match outcome {
-        Ok(Some(value)) => json!({ "ok": value }).to_string(),
-        Ok(None) => "{}".to_owned(),
-        Err(e) => failed(&e).to_string(),
-    }
 }
 
 /// A text prompt, or a channel for a streamed one (the sender feeds it).

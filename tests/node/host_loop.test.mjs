@@ -100,16 +100,45 @@ test('a session in a Worker runs, and the Worker exits when it is done', { skip 
   }
 })
 
-test('a Worker terminated while its session waits for a callback shuts down cleanly', { skip }, async () => {
+test('a Worker terminated while its session waits for a callback shuts down cleanly, and its CLI ends', { skip }, async () => {
   const { server, options } = await realSession([toolUse('Bash', { command: 'touch made.txt' }), text('finished')])
   try {
     const { worker, seen, exited } = runWorker(options, true)
     while (!seen.some((m) => m.asked)) await sleep(20)
     await worker.terminate()
     assert.equal(await exited, 1)
+    const { pid } = seen.find((m) => m.pid)
+    assert.ok(await gone(pid), 'the CLI is gone')
     // This process goes on: another session works.
     const messages = await collect(query({ prompt: 'again', options: { ...options, canUseTool: allow } }))
     assert.equal(messages.at(-1).type, 'result')
+  } finally {
+    await server.close()
+  }
+})
+
+// A pool's warm CLIs end with the Worker that made the pool.
+const POOL_WORKER = `
+import { parentPort, workerData } from 'node:worker_threads'
+import { setTimeout as sleep } from 'node:timers/promises'
+const { SessionPool } = await import(workerData.index)
+const pool = new SessionPool({ options: workerData.options, size: 2 })
+while (pool.stats().warm < 2) await sleep(20)
+parentPort.postMessage({ pids: pool.warmPids() })
+setInterval(() => {}, 1000)
+`
+
+test('a Worker terminated with a warm pool stops the pool’s CLIs', { skip }, async () => {
+  const { server, options } = await realSession([text('unused')])
+  try {
+    const worker = new Worker(POOL_WORKER, { eval: true, workerData: { index: INDEX, options } })
+    const pids = await new Promise((resolve, reject) => {
+      worker.on('message', (m) => resolve(m.pids))
+      worker.on('error', reject)
+    })
+    assert.equal(pids.length, 2)
+    await worker.terminate()
+    for (const pid of pids) assert.ok(await gone(pid), `warm CLI ${pid} is gone`)
   } finally {
     await server.close()
   }

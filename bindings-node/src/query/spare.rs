@@ -1,10 +1,12 @@
 //! The claim of a spare process (`prewarm()` / `SpareProcess.claim()`); the rules are the
 //! core's ([`SpareClaim`]), this converts and forwards.
 
-use super::NativeQuery;
+use super::{promise, NativeQuery};
 use crate::errors::{failed, invalid};
 use claude_wire::control::{ClaimOutcome, SpareClaim};
-use claude_wire::{Error, Flavour};
+use claude_wire::{Error, Flavour, QueryHandle};
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
 use std::sync::Mutex;
@@ -57,58 +59,68 @@ impl SpareClaimAnswers {
 impl NativeQuery {
     /// Claims the spare this query is: resolves once the claim's requests are written (in
     /// order); their outcome follows from [`SpareClaimAnswers::outcome`].
-    #[napi]
-    pub async fn claim_spare(
+    #[napi(ts_return_type = "Promise<SpareClaimAnswers>")]
+    pub fn claim_spare<'env>(
         &self,
+        env: &'env Env,
         options: String,
         sdk_servers: Vec<String>,
-    ) -> SpareClaimAnswers {
-        let (outcome_tx, outcome_rx) = oneshot::channel();
-        let answers = SpareClaimAnswers {
-            outcome: Mutex::new(Some(outcome_rx)),
-        };
-        let claim = match spare_claim(&options, &sdk_servers) {
-            Ok(claim) => claim,
-            Err(e) => {
-                let refused = json!({"refused": {"kind": "invalid_options", "message": e.reason}});
-                let _ = outcome_tx.send(refused.to_string());
-                return answers;
-            }
-        };
-        let (written_tx, written_rx) = oneshot::channel::<()>();
-        let handle = self.handle.clone();
-        tokio::spawn(async move {
-            let mut answer = match handle.control().await {
-                Ok(control) => {
-                    let written = move || {
-                        let _ = written_tx.send(());
-                    };
-                    match control.claim_spare(&claim, written).await {
-                        ClaimOutcome::Claimed(answer) => json!({"claimed": answer}),
-                        ClaimOutcome::Refused(e) => json!({"refused": failed(&e)["error"]}),
-                        ClaimOutcome::SettingsRefused(message, answer) => {
-                            json!({"settingsRefused": message, "answer": answer})
-                        }
-                        ClaimOutcome::OptionsRefused(message, answer) => {
-                            json!({"optionsRefused": message, "answer": answer})
-                        }
-                    }
-                }
-                Err(e) => json!({"refused": failed(&e)["error"]}),
-            };
-            if let Some(cwd) = claim.cwd() {
-                answer["cwd"] = cwd.clone();
-            }
-            let _ = outcome_tx.send(answer.to_string());
-        });
-        // Written, or the claim ended before it could be.
-        let _ = written_rx.await;
-        answers
+    ) -> napi::Result<PromiseRaw<'env, SpareClaimAnswers>> {
+        let handle = self.state.handle.clone();
+        promise(env, claim(handle, options, sdk_servers))
     }
 
     /// Resolves once the session is over: the CLI's output ended, or its start failed.
-    #[napi]
-    pub async fn exited(&self) {
-        self.handle.finished().await;
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn exited<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+        let handle = self.state.handle.clone();
+        promise(env, async move { handle.finished().await })
     }
+}
+
+async fn claim(
+    handle: QueryHandle,
+    options: String,
+    sdk_servers: Vec<String>,
+) -> SpareClaimAnswers {
+    let (outcome_tx, outcome_rx) = oneshot::channel();
+    let answers = SpareClaimAnswers {
+        outcome: Mutex::new(Some(outcome_rx)),
+    };
+    let claim = match spare_claim(&options, &sdk_servers) {
+        Ok(claim) => claim,
+        Err(e) => {
+            let refused = json!({"refused": {"kind": "invalid_options", "message": e.reason}});
+            let _ = outcome_tx.send(refused.to_string());
+            return answers;
+        }
+    };
+    let (written_tx, written_rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut answer = match handle.control().await {
+            Ok(control) => {
+                let written = move || {
+                    let _ = written_tx.send(());
+                };
+                match control.claim_spare(&claim, written).await {
+                    ClaimOutcome::Claimed(answer) => json!({"claimed": answer}),
+                    ClaimOutcome::Refused(e) => json!({"refused": failed(&e)["error"]}),
+                    ClaimOutcome::SettingsRefused(message, answer) => {
+                        json!({"settingsRefused": message, "answer": answer})
+                    }
+                    ClaimOutcome::OptionsRefused(message, answer) => {
+                        json!({"optionsRefused": message, "answer": answer})
+                    }
+                }
+            }
+            Err(e) => json!({"refused": failed(&e)["error"]}),
+        };
+        if let Some(cwd) = claim.cwd() {
+            answer["cwd"] = cwd.clone();
+        }
+        let _ = outcome_tx.send(answer.to_string());
+    });
+    // Written, or the claim ended before it could be.
+    let _ = written_rx.await;
+    answers
 }
