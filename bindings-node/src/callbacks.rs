@@ -8,20 +8,26 @@
 //! cancelled it, a timeout, the end of the session). The thread-safe functions are weak:
 //! callbacks never keep Node alive; the session does (see [`KeepAlive`]).
 //!
+//! When the call is made while the JS thread's poll callback reads the CLI's output (see
+//! `host_loop`), `dispatch` is called right there instead of being queued for a later turn of
+//! the loop.
+//!
 //! The answer comes back through a plain call on the JS thread rather than as the promise
 //! `dispatch` returns: awaiting a JS promise from Rust costs two function objects, a reference
 //! and a microtask per call; `settleCallback` is one call that wakes the waiting task, which
 //! then writes the answer from the JS thread.
 
 use crate::errors::invalid;
+use crate::host_loop::direct_env;
 use claude_wire::hooks::{HookCallback, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolResult};
 use claude_wire::options::{Callbacks, RequestHandler, StderrCallback};
 use claude_wire::permission::{CanUseTool, PermissionResult};
+use claude_wire::transport::outside_host;
 use claude_wire::{ts_callbacks, CallbackError};
-use napi::bindgen_prelude::Function;
+use napi::bindgen_prelude::{Function, FunctionRef, JsValue};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::Status;
+use napi::{Env, Status};
 use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -80,6 +86,9 @@ pub struct KeepAlive(#[allow(dead_code)] Strong);
 pub struct Bridge {
     dispatch: Dispatch,
     abort: Abort,
+    /// `dispatch` for calls made on its own JS thread, and that thread's environment.
+    direct: FunctionRef<DispatchArgs, napi::Unknown<'static>>,
+    env: usize,
 }
 
 impl Bridge {
@@ -89,6 +98,8 @@ impl Bridge {
         abort: &Function<'_, u32, napi::Unknown<'static>>,
     ) -> napi::Result<(Arc<Bridge>, KeepAlive)> {
         let bridge = Bridge {
+            direct: dispatch.create_ref()?,
+            env: dispatch.value().env as usize,
             dispatch: dispatch
                 .build_threadsafe_function()
                 .callee_handled::<false>()
@@ -124,9 +135,12 @@ impl Bridge {
             armed: true,
         };
         let args = (kind.to_owned(), index, payload.to_string(), id);
-        let status = self
-            .dispatch
-            .call(args, ThreadsafeFunctionCallMode::NonBlocking);
+        let status = match direct_env().filter(|&env| env as usize == self.env) {
+            Some(env) => self.call_here(env, args),
+            None => self
+                .dispatch
+                .call(args, ThreadsafeFunctionCallMode::NonBlocking),
+        };
         if status != Status::Ok {
             return Err(format!("the JS callback could not be called: {status}").into());
         }
@@ -145,6 +159,20 @@ impl Bridge {
         // No `ok` is `undefined` from JS: an empty object, as the official SDK's spread of it
         // gives; `null` stays `null` (the TypeScript SDK then sends no answer).
         Ok(answer.remove("ok").unwrap_or_else(|| json!({})))
+    }
+
+    /// Calls `dispatch` now, on its JS thread (`env`), as user code: what it wakes is not
+    /// polled inside it.
+    fn call_here(&self, env: napi::sys::napi_env, args: DispatchArgs) -> Status {
+        let env = Env::from_raw(env);
+        let called = self
+            .direct
+            .borrow_back(&env)
+            .and_then(|dispatch| outside_host(|| dispatch.call(args)));
+        match called {
+            Ok(_) => Status::Ok,
+            Err(e) => e.status,
+        }
     }
 
     /// Calls the JS side without waiting for an answer (from any thread, also in `Drop`).

@@ -2,6 +2,10 @@
 //! pipe), so output is read and routed, and a callback dispatched, on the JS thread: no
 //! runtime thread to wake in between (see `claude_wire::transport::HostLoop`).
 //!
+//! The poll callback runs inside a callback scope of its own, as Node runs its own I/O
+//! callbacks: a JS callback the read starts is called right there ([`direct_env`]), and the
+//! promises it settles run when the scope closes, so the answer is written in the same turn.
+//!
 //! Everything libuv is done on the JS thread: requests from other threads travel as jobs
 //! through one weak thread-safe function per JS thread. The poll handles are unreferenced (a
 //! live session keeps Node alive by other means), listed per JS thread, and closed when the
@@ -9,9 +13,10 @@
 //! teardown (a Worker's loop must close with no handle open).
 
 use claude_wire::transport::{HostLoop, StdoutWatch};
+use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
@@ -56,10 +61,114 @@ struct Thread {
     event_loop: *mut c_void,
     post: Arc<Post>,
     polls: Vec<*mut c_void>,
+    /// What the poll callback's callback scope is opened with.
+    scope: ScopeParts,
 }
 
 thread_local! {
     static THREAD: RefCell<Option<Thread>> = const { RefCell::new(None) };
+    /// The environment whose callback scope the poll callback has open on this thread.
+    static IN_SCOPE: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// The environment of this JS thread when a call into JS can be made right now and the promises
+/// it settles run before control returns to libuv: inside the poll callback's scope.
+pub(crate) fn direct_env() -> Option<sys::napi_env> {
+    Some(IN_SCOPE.with(Cell::get)).filter(|env| !env.is_null())
+}
+
+/// The async resource a callback scope is opened for (one per JS thread, as Node's own I/O
+/// handles each have one).
+#[derive(Clone, Copy)]
+struct ScopeParts {
+    env: sys::napi_env,
+    resource: sys::napi_ref,
+    context: sys::napi_async_context,
+}
+
+impl ScopeParts {
+    fn new(env: &Env) -> napi::Result<ScopeParts> {
+        let env = env.raw();
+        let mut parts = ScopeParts {
+            env,
+            resource: std::ptr::null_mut(),
+            context: std::ptr::null_mut(),
+        };
+        let (mut object, mut name) = (std::ptr::null_mut(), std::ptr::null_mut());
+        let label = "claudeWire.stdout";
+        // SAFETY: called on `env`'s JS thread, from a napi call (a handle scope is open).
+        let status = unsafe {
+            [
+                sys::napi_create_object(env, &mut object),
+                sys::napi_create_reference(env, object, 1, &mut parts.resource),
+                sys::napi_create_string_utf8(
+                    env,
+                    label.as_ptr().cast(),
+                    label.len() as isize,
+                    &mut name,
+                ),
+                sys::napi_async_init(env, object, name, &mut parts.context),
+            ]
+        };
+        match status.iter().all(|&s| s == sys::Status::napi_ok) {
+            true => Ok(parts),
+            false => Err(napi::Error::from_reason(
+                "cannot make the host loop's async resource",
+            )),
+        }
+    }
+}
+
+/// A handle scope and a callback scope, open on the JS thread until dropped; closing the
+/// callback scope runs the microtasks and `process.nextTick` callbacks queued inside it.
+struct Scope {
+    env: sys::napi_env,
+    handles: sys::napi_handle_scope,
+    callback: sys::napi_callback_scope,
+}
+
+impl Scope {
+    /// Opens them, unless one is open already (then the outer one runs what is queued).
+    fn open(parts: ScopeParts) -> Option<Scope> {
+        if direct_env().is_some() {
+            return None;
+        }
+        let env = parts.env;
+        let mut scope = Scope {
+            env,
+            handles: std::ptr::null_mut(),
+            callback: std::ptr::null_mut(),
+        };
+        let mut resource = std::ptr::null_mut();
+        // SAFETY: on the JS thread of `env`, from a libuv callback (no JS on the stack).
+        unsafe {
+            if sys::napi_open_handle_scope(env, &mut scope.handles) != sys::Status::napi_ok {
+                return None;
+            }
+            let opened = sys::napi_get_reference_value(env, parts.resource, &mut resource)
+                == sys::Status::napi_ok
+                && !resource.is_null()
+                && sys::napi_open_callback_scope(env, resource, parts.context, &mut scope.callback)
+                    == sys::Status::napi_ok;
+            if !opened {
+                sys::napi_close_handle_scope(env, scope.handles);
+                return None;
+            }
+        }
+        IN_SCOPE.with(|s| s.set(env));
+        Some(scope)
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        IN_SCOPE.with(|s| s.set(std::ptr::null_mut()));
+        // SAFETY: opened by `Scope::open` on this thread, closed once, innermost first.
+        unsafe {
+            sys::napi_close_callback_scope(self.env, self.callback);
+            sys::napi_close_handle_scope(self.env, self.handles);
+        }
+    }
 }
 
 /// The host loop of sessions made on this JS thread.
@@ -86,12 +195,14 @@ impl NodeHostLoop {
                 Ok(())
             })?;
         let post = Arc::new(post);
+        let scope = ScopeParts::new(env)?;
         env.add_env_cleanup_hook((), |()| close_all())?;
         THREAD.with(|t| {
             *t.borrow_mut() = Some(Thread {
                 event_loop,
                 post: post.clone(),
                 polls: Vec::new(),
+                scope,
             })
         });
         Ok(NodeHostLoop { post })
@@ -185,6 +296,8 @@ extern "C" fn on_readable(handle: *mut c_void, status: c_int, _events: c_int) {
         // libuv cannot watch it (an error on the descriptor): the reactor takes over.
         watch.detached();
     }
+    let parts = THREAD.with(|t| t.borrow().as_ref().map(|t| t.scope));
+    let scope = parts.and_then(Scope::open);
     // A panic must not unwind into libuv.
     let keep = status == 0
         && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watch.readable()))
@@ -192,6 +305,8 @@ extern "C" fn on_readable(handle: *mut c_void, status: c_int, _events: c_int) {
     if !keep && find(&watch) == Some(handle) {
         close(handle);
     }
+    // Runs what the read queued: the callbacks' promises, and with them their answers.
+    drop(scope);
 }
 
 /// Stops and closes a listed handle (once: it leaves the list).

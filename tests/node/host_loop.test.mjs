@@ -3,7 +3,8 @@
 // which must close with no handle open, shuts down cleanly, also mid-session. Real CLI.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readlinkSync } from 'node:fs'
+import { existsSync, readdirSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { query } from '../../bindings-node/js/index.js'
@@ -49,6 +50,43 @@ test('a session with a callback: answered, and no pipe left once it ended', { sk
     assert.equal(messages.at(-1).result, 'finished')
     assert.equal(asked, 1)
     assert.deepEqual(await settledPipes(before), [])
+  } finally {
+    await server.close()
+  }
+})
+
+// A callback started while the JS thread reads the CLI's output is called there, inside a
+// callback scope: what it queues (microtasks, nextTick, timers) runs, and a throw becomes an
+// error answer: the session goes on.
+test('callbacks called while the loop reads: queued work runs, a throw is an answer', { skip }, async () => {
+  const { server, options, cwd } = await realSession([
+    toolUse('Bash', { command: 'touch first.txt' }),
+    toolUse('Bash', { command: 'touch second.txt' }),
+    text('finished'),
+  ])
+  try {
+    const seen = []
+    const hook = (input) => {
+      seen.push(`hook ${input.tool_input.command}`)
+      if (input.tool_input.command.includes('second')) throw new Error('no second')
+      return {}
+    }
+    const canUseTool = async (name, input) => {
+      await new Promise((resolve) => process.nextTick(resolve))
+      await new Promise((resolve) => setImmediate(resolve))
+      await null
+      seen.push(`asked ${input.command}`)
+      return { behavior: 'allow', updatedInput: input }
+    }
+    const messages = await collect(
+      query({ prompt: 'go', options: { ...options, canUseTool, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [hook] }] } } }),
+    )
+    assert.equal(messages.at(-1).result, 'finished')
+    // The CLI takes a failed hook as no decision: it asks, and runs the tool.
+    const asked = ['hook touch first.txt', 'asked touch first.txt', 'hook touch second.txt', 'asked touch second.txt']
+    assert.deepEqual(seen, asked)
+    assert.ok(existsSync(join(cwd, 'first.txt')))
+    assert.ok(existsSync(join(cwd, 'second.txt')))
   } finally {
     await server.close()
   }
