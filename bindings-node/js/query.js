@@ -195,8 +195,8 @@ export class Query {
       }
       if (this.#done) return { value: undefined, done: true }
       const text = await (this.#ahead ?? this.#native.nextBatch())
-      // A batch with more to come and no error ends so: the native side then gathers the next
-      // one while this one is parsed and consumed (`nextBatch` never rejects).
+      // A batch with more to come and no error ends so. The next one is asked for at once: it
+      // is what is ready now (text), or a promise settled once more is read (it never rejects).
       const more = text.endsWith('],"done":false}') && (this.#aborted || !this.#closing)
       this.#ahead = more ? this.#native.nextBatch() : null
       const batch = JSON.parse(text)

@@ -46,7 +46,7 @@ mod uv {
 }
 
 /// Work for the JS thread.
-type Job = Box<dyn FnOnce() + Send>;
+pub(crate) type Job = Box<dyn FnOnce() + Send>;
 type Post = ThreadsafeFunction<Job, (), (), Status, false, true>;
 
 /// What a poll handle carries.
@@ -63,12 +63,17 @@ struct Thread {
     polls: Vec<*mut c_void>,
     /// What the poll callback's callback scope is opened with.
     scope: ScopeParts,
+    /// Live [`Hold`]s.
+    holds: usize,
 }
 
 thread_local! {
     static THREAD: RefCell<Option<Thread>> = const { RefCell::new(None) };
     /// The environment whose callback scope the poll callback has open on this thread.
     static IN_SCOPE: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
+    /// Work for the JS thread that came up while the poll callback read: run before its scope
+    /// closes.
+    static AFTER_READ: RefCell<Vec<Job>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The environment of this JS thread when a call into JS can be made right now and the promises
@@ -203,6 +208,7 @@ impl NodeHostLoop {
                 post: post.clone(),
                 polls: Vec::new(),
                 scope,
+                holds: 0,
             })
         });
         Ok(NodeHostLoop { post })
@@ -211,6 +217,89 @@ impl NodeHostLoop {
     fn post(&self, job: Job) {
         // Fails only once the environment is torn down: nothing is watched any more.
         let _ = self.post.call(job, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+
+    /// Runs `job` on this loop's JS thread (`env`), with a handle scope open: before the poll
+    /// callback's scope closes when called inside it, else in a later turn of the loop.
+    pub(crate) fn soon(&self, env: sys::napi_env, job: Job) {
+        match direct_env() == Some(env) {
+            true => AFTER_READ.with(|jobs| jobs.borrow_mut().push(job)),
+            false => self.post(job),
+        }
+    }
+}
+
+/// Keeps its JS thread's loop alive while it lives: held for a promise that a posted job is to
+/// settle (the jobs' function itself does not keep Node alive).
+pub(crate) struct Hold {
+    post: Arc<Post>,
+}
+
+impl NodeHostLoop {
+    /// A hold on this loop; made on its JS thread.
+    pub(crate) fn hold(&self) -> Hold {
+        count_hold(&self.post, true);
+        Hold {
+            post: self.post.clone(),
+        }
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let here = THREAD.with(|t| {
+            t.borrow()
+                .as_ref()
+                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
+        });
+        let post = self.post.clone();
+        match here {
+            true => count_hold(&post, false),
+            false => {
+                let job: Job = Box::new(move || count_hold(&post, false));
+                let _ = self.post.call(job, ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        }
+    }
+}
+
+/// On the JS thread of `post`: one hold more or less; the first refers the function that
+/// carries the jobs (the loop stays alive), the last unrefers it.
+fn count_hold(post: &Arc<Post>, more: bool) {
+    THREAD.with(|t| {
+        let mut thread = t.borrow_mut();
+        let Some(thread) = thread.as_mut().filter(|t| Arc::ptr_eq(&t.post, post)) else {
+            return;
+        };
+        let before = thread.holds;
+        thread.holds = if more {
+            before + 1
+        } else {
+            before.saturating_sub(1)
+        };
+        let env = thread.scope.env;
+        // SAFETY: on the function's JS thread while its environment is alive (listed).
+        unsafe {
+            match (before, thread.holds) {
+                (0, 1) => sys::napi_ref_threadsafe_function(env, post.raw()),
+                (1, 0) => sys::napi_unref_threadsafe_function(env, post.raw()),
+                _ => sys::Status::napi_ok,
+            };
+        }
+    });
+}
+
+/// Runs the jobs queued while the poll callback read (and those they queue).
+fn run_after_read() {
+    loop {
+        let jobs = AFTER_READ.with(|jobs| std::mem::take(&mut *jobs.borrow_mut()));
+        if jobs.is_empty() {
+            return;
+        }
+        for job in jobs {
+            // A panic must not unwind into libuv.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
     }
 }
 
@@ -305,6 +394,7 @@ extern "C" fn on_readable(handle: *mut c_void, status: c_int, _events: c_int) {
     if !keep && find(&watch) == Some(handle) {
         close(handle);
     }
+    run_after_read();
     // Runs what the read queued: the callbacks' promises, and with them their answers.
     drop(scope);
 }

@@ -9,7 +9,7 @@ use claude_wire::options::{ClaudeAgentOptions, Startup};
 use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
 use claude_wire::{Flavour, Prompt};
 use futures::{Future, StreamExt};
-use napi::bindgen_prelude::{Array, Buffer, Function, PromiseRaw, ToNapiValue};
+use napi::bindgen_prelude::{Array, Buffer, Function, PromiseRaw, ToNapiValue, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+mod batches;
 mod spare;
 mod state;
 
@@ -141,13 +142,12 @@ impl NativeQuery {
     }
 
     /// The next messages: `{"messages": [...], "holes"?: [[i, hole]...], "error"?: record,
-    /// "done": bool}` as JSON text. Message `i` of `holes` is a huge line taken apart: its
-    /// string `hole` stands for the text `takeHole(hole)` gives. Waits for at least one
-    /// message (or the end), then takes whatever else is ready.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn next_batch<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
-        let state = self.state.clone();
-        promise(env, async move { state.next_batch().await })
+    /// "done": bool}` as JSON text, at once when some are ready, else as a promise of the next
+    /// ones (or the end). Message `i` of `holes` is a huge line taken apart: its string `hole`
+    /// stands for the text `takeHole(hole)` gives.
+    #[napi(ts_return_type = "string | Promise<string>")]
+    pub fn next_batch<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        self.state.next_batch(env)
     }
 
     /// The text a batch left out for `hole`, as pieces of about a megabyte to concatenate: the
@@ -227,7 +227,7 @@ impl NativeQuery {
         warnings: Vec<Value>,
         process: Option<Arc<JsProcess>>,
     ) -> napi::Result<NativeQuery> {
-        let state = Arc::new(QueryState::new(query, sender, live, warnings, process));
+        let state = QueryState::new(env, query, sender, live, warnings, process)?;
         teardown::close_with(env, Arc::downgrade(&state) as _)?;
         Ok(NativeQuery { state })
     }

@@ -1,24 +1,33 @@
 //! The parts of a running query and what its methods do; [`super::NativeQuery`] only hands
 //! them to JS.
 
-use super::{release, Live, BATCH_BYTES, BATCH_MESSAGES, HOLE_PIECE};
+use super::batches::{BatchWaker, Messages, Waiting};
+use super::{release, Live, HOLE_PIECE};
 use crate::callbacks::{self, Bridge};
 use crate::errors::{failed, invalid};
+use crate::host_loop::NodeHostLoop;
 use crate::spawn::JsProcess;
-use claude_wire::transport::{hand_over_in_steps, JsonMessage, Transport};
+use claude_wire::transport::{hand_over_in_steps, Transport};
 use claude_wire::{Flavour, QueryHandle};
-use futures::FutureExt;
 use napi::bindgen_prelude::{Array, Buffer};
 use napi::Env;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
 /// The parts of a running query.
 pub(crate) struct QueryState {
-    messages: tokio::sync::Mutex<Option<claude_wire::Query>>,
+    /// The message stream, until it ended or the query was closed.
+    pub(super) messages: Mutex<Messages>,
+    /// The promise of a `nextBatch` that waits for messages (JS thread only).
+    pub(super) waiting: Mutex<Option<Waiting>>,
+    /// Wakes the JS thread for it.
+    pub(super) waker: Arc<BatchWaker>,
+    /// Runs jobs on the JS thread of `env`.
+    pub(super) host: NodeHostLoop,
+    env: usize,
     pub(super) handle: QueryHandle,
     prompt: Mutex<Option<mpsc::UnboundedSender<Value>>>,
     /// The prompt (or a later `streamInput`) ended: no more user messages.
@@ -35,12 +44,14 @@ impl QueryState {
     /// Wraps a core query (started here or claimed from a pool); `sender` feeds a streamed
     /// prompt; `keep_alive` keeps Node alive until the session is over.
     pub(crate) fn new(
+        env: &Env,
         query: claude_wire::Query,
         sender: Option<mpsc::UnboundedSender<Value>>,
         live: Live,
         warnings: Vec<Value>,
         process: Option<Arc<JsProcess>>,
-    ) -> QueryState {
+    ) -> napi::Result<Arc<QueryState>> {
+        let host = NodeHostLoop::new(env)?;
         let live = Arc::new(Mutex::new(Some(live)));
         napi::bindgen_prelude::within_runtime_if_available(|| {
             // Node may exit once the session is over, read to the end or not.
@@ -50,24 +61,38 @@ impl QueryState {
                 release(&live);
             });
         });
-        QueryState {
+        Ok(Arc::new_cyclic(|state| QueryState {
             handle: query.handle(),
-            messages: tokio::sync::Mutex::new(Some(query)),
+            messages: Mutex::new(Messages::Idle(query)),
+            waiting: Mutex::new(None),
+            waker: BatchWaker::new(state.clone()),
+            host,
+            env: env.raw() as usize,
             prompt: Mutex::new(sender),
             prompt_ended: AtomicBool::new(false),
             live,
             warnings,
             process,
             holes: Mutex::default(),
-        }
+        }))
     }
 
-    fn release(&self) {
+    /// The environment of the JS thread that made the query.
+    pub(super) fn env(&self) -> napi::sys::napi_env {
+        self.env as napi::sys::napi_env
+    }
+
+    /// Keeps the text a batch left out for `hole` until `takeHole`.
+    pub(super) fn keep_hole(&self, hole: String, text: String) {
+        self.lock_holes().insert(hole, text);
+    }
+
+    pub(super) fn release(&self) {
         release(&self.live);
     }
 
-    fn lock_holes(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.holes.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_holes(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        lock(&self.holes)
     }
 
     /// A channel whose messages are written, in order, to the query's CLI.
@@ -106,81 +131,6 @@ impl QueryState {
     /// The official SDK's warnings for these options, `[{message, code, category}]`.
     pub(crate) fn warnings(&self) -> Value {
         Value::Array(self.warnings.clone())
-    }
-
-    /// The next messages: `{"messages": [...], "holes"?: [[i, hole]...], "error"?: record,
-    /// "done": bool}` as JSON text. Message `i` of `holes` is a huge line taken apart: its
-    /// string `hole` stands for the text `takeHole(hole)` gives. Waits for at least one
-    /// message (or the end), then takes whatever else is ready.
-    pub(crate) async fn next_batch(&self) -> String {
-        let mut guard = self.messages.lock().await;
-        let mut out = b"{\"messages\":[".to_vec();
-        let mut holes = Vec::new();
-        // The bytes of the batch's texts held beside it (in `holes`).
-        let mut held = 0;
-        let mut count = 0;
-        let mut error = None;
-        let mut done = false;
-        if let Some(query) = guard.as_mut() {
-            let mut item = query.next_json().await;
-            loop {
-                match item {
-                    Some(Ok(message)) => {
-                        if count > 0 {
-                            out.push(b',');
-                        }
-                        // The CLI's own line, as the official SDK parses it.
-                        match message {
-                            JsonMessage::Whole(line) => out.extend_from_slice(&line),
-                            JsonMessage::Split(split) => {
-                                out.extend_from_slice(&split.rest);
-                                held += split.text.len();
-                                holes.push(json!([count, split.hole]));
-                                self.lock_holes().insert(split.hole, split.text);
-                            }
-                        }
-                        count += 1;
-                    }
-                    Some(Err(e)) => {
-                        error = Some(e);
-                        break;
-                    }
-                    None => {
-                        done = true;
-                        break;
-                    }
-                }
-                if count >= BATCH_MESSAGES || out.len() + held >= BATCH_BYTES {
-                    break;
-                }
-                match query.next_json().now_or_never() {
-                    Some(next) => item = next,
-                    None => break,
-                }
-            }
-        } else {
-            done = true;
-        }
-        if done {
-            *guard = None;
-            self.release();
-        }
-        out.push(b']');
-        if !holes.is_empty() {
-            out.extend_from_slice(b",\"holes\":");
-            out.extend_from_slice(Value::Array(holes).to_string().as_bytes());
-        }
-        if let Some(error) = error {
-            out.extend_from_slice(b",\"error\":");
-            out.extend_from_slice(failed(&error)["error"].to_string().as_bytes());
-        }
-        out.extend_from_slice(if done {
-            b",\"done\":true}"
-        } else {
-            b",\"done\":false}"
-        });
-        // Every part is UTF-8: checked lines, and what serde_json writes.
-        String::from_utf8(out).unwrap_or_default()
     }
 
     /// The text a batch left out for `hole`, as pieces of about a megabyte to concatenate: the
@@ -285,12 +235,12 @@ impl QueryState {
         if let Some(process) = self.process.as_ref().filter(|p| p.is_ready()) {
             let _ = process.close().await;
         }
-        // A reader may hold the stream; it ends now that the session is closed.
-        let mut guard = self.messages.lock().await;
-        guard.take();
+        *lock(&self.messages) = Messages::Over;
         // Texts of batches nobody will read (one asked for ahead of a `return()`).
         self.lock_holes().clear();
         self.release();
+        // A `nextBatch` that waits ends (on the JS thread).
+        std::task::Wake::wake_by_ref(&self.waker);
     }
 }
 
@@ -301,4 +251,9 @@ fn answer(outcome: claude_wire::Result<Option<Value>>) -> String {
         Ok(None) => "{}".to_owned(),
         Err(e) => failed(&e).to_string(),
     }
+}
+
+/// Locks `mutex`, also one a panic left poisoned.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
