@@ -7,7 +7,7 @@
 use crate::callbacks::Bridge;
 use crate::errors::{failed, invalid};
 use crate::host_loop::NodeHostLoop;
-use crate::query::{options, promise, prompt_source, Live, NativeQuery};
+use crate::query::{options, promise, prompt_source, Live, NativeQuery, QueryState};
 use claude_wire::pool::Pool;
 use claude_wire::{Error, Flavour};
 use napi::bindgen_prelude::{Function, PromiseRaw};
@@ -97,7 +97,7 @@ impl NativePool {
             None => Ok(self.pool.query(prompt)),
         })
         .map_err(|e| invalid(e.message(Flavour::Ts)))?;
-        NativeQuery::wrap(&env, query, sender, live, Vec::new(), None)
+        QueryState::new(&env, query, sender, live, Vec::new(), None).map(NativeQuery::from)
     }
 
     /// Counters and gauges of the pool.

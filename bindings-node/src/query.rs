@@ -4,7 +4,6 @@ use crate::callbacks::{self, Bridge, KeepAlive};
 use crate::errors::invalid;
 use crate::host_loop::NodeHostLoop;
 use crate::spawn::JsProcess;
-use crate::teardown;
 use claude_wire::options::{ClaudeAgentOptions, Startup};
 use claude_wire::transport::DEFAULT_MAX_LINE_SIZE;
 use claude_wire::{Flavour, Prompt};
@@ -23,7 +22,7 @@ mod batches;
 mod spare;
 mod state;
 
-use state::QueryState;
+pub(crate) use state::QueryState;
 
 /// At most this many messages, or about this many bytes, in one batch.
 const BATCH_MESSAGES: usize = 512;
@@ -120,7 +119,7 @@ impl NativeQuery {
             Some(process) => claude_wire::query_with_transport(prompt, options, process.clone()),
             None => claude_wire::query(prompt, options),
         });
-        Self::wrap(&env, query, sender, live, warnings, process)
+        QueryState::new(&env, query, sender, live, warnings, process).map(Self::from)
     }
 
     /// A chunk of the user-spawned process's stdout.
@@ -215,27 +214,9 @@ impl NativeQuery {
     }
 }
 
-impl NativeQuery {
-    /// Wraps a core query (started here or claimed from a pool); `sender` feeds a streamed
-    /// prompt; `live` keeps Node alive until the session is over. The session is closed if
-    /// `env` is torn down first.
-    pub(crate) fn wrap(
-        env: &Env,
-        query: claude_wire::Query,
-        sender: Option<mpsc::UnboundedSender<Value>>,
-        live: Live,
-        warnings: Vec<Value>,
-        process: Option<Arc<JsProcess>>,
-    ) -> napi::Result<NativeQuery> {
-        let state = QueryState::new(env, query, sender, live, warnings, process)?;
-        teardown::close_with(env, Arc::downgrade(&state) as _)?;
-        Ok(NativeQuery { state })
-    }
-}
-
-impl teardown::Close for QueryState {
-    fn close(self: Arc<Self>) {
-        napi::bindgen_prelude::spawn(async move { QueryState::close(&self).await });
+impl From<Arc<QueryState>> for NativeQuery {
+    fn from(state: Arc<QueryState>) -> NativeQuery {
+        NativeQuery { state }
     }
 }
 

@@ -7,6 +7,7 @@ use crate::callbacks::{self, Bridge};
 use crate::errors::{failed, invalid};
 use crate::host_loop::NodeHostLoop;
 use crate::spawn::JsProcess;
+use crate::teardown;
 use claude_wire::transport::{hand_over_in_steps, Transport};
 use claude_wire::{Flavour, QueryHandle};
 use napi::bindgen_prelude::{Array, Buffer};
@@ -42,7 +43,8 @@ pub(crate) struct QueryState {
 
 impl QueryState {
     /// Wraps a core query (started here or claimed from a pool); `sender` feeds a streamed
-    /// prompt; `keep_alive` keeps Node alive until the session is over.
+    /// prompt; `live` keeps Node alive until the session is over. The session is closed if
+    /// `env` is torn down first.
     pub(crate) fn new(
         env: &Env,
         query: claude_wire::Query,
@@ -61,7 +63,7 @@ impl QueryState {
                 release(&live);
             });
         });
-        Ok(Arc::new_cyclic(|state| QueryState {
+        let state = Arc::new_cyclic(|state| QueryState {
             handle: query.handle(),
             messages: Mutex::new(Messages::Idle(query)),
             waiting: Mutex::new(None),
@@ -74,7 +76,9 @@ impl QueryState {
             warnings,
             process,
             holes: Mutex::default(),
-        }))
+        });
+        teardown::close_with(env, Arc::downgrade(&state) as _)?;
+        Ok(state)
     }
 
     /// The environment of the JS thread that made the query.
@@ -241,6 +245,12 @@ impl QueryState {
         self.release();
         // A `nextBatch` that waits ends (on the JS thread).
         std::task::Wake::wake_by_ref(&self.waker);
+    }
+}
+
+impl teardown::Close for QueryState {
+    fn close(self: Arc<Self>) {
+        napi::bindgen_prelude::spawn(async move { QueryState::close(&self).await });
     }
 }
 
