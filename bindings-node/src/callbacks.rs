@@ -18,14 +18,14 @@
 //! then writes the answer from the JS thread.
 
 use crate::errors::invalid;
-use crate::host_loop::direct_env;
+use crate::host_loop::{direct_env, CallContext};
 use claude_wire::hooks::{HookCallback, HookOutput};
 use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolResult};
 use claude_wire::options::{Callbacks, RequestHandler, StderrCallback};
 use claude_wire::permission::{CanUseTool, PermissionResult};
 use claude_wire::transport::outside_host;
 use claude_wire::{ts_callbacks, CallbackError};
-use napi::bindgen_prelude::{Function, FunctionRef, JsValue};
+use napi::bindgen_prelude::{Function, FunctionRef, JsValue, ToNapiValue};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -86,9 +86,11 @@ pub struct KeepAlive(#[allow(dead_code)] Strong);
 pub struct Bridge {
     dispatch: Dispatch,
     abort: Abort,
-    /// `dispatch` for calls made on its own JS thread, and that thread's environment.
+    /// `dispatch` for calls made on its own JS thread, that thread's environment, and the
+    /// async context they run in (the one `query()` was called in).
     direct: FunctionRef<DispatchArgs, napi::Unknown<'static>>,
     env: usize,
+    context: CallContext,
 }
 
 impl Bridge {
@@ -100,6 +102,7 @@ impl Bridge {
         let bridge = Bridge {
             direct: dispatch.create_ref()?,
             env: dispatch.value().env as usize,
+            context: CallContext::new(&Env::from_raw(dispatch.value().env))?,
             dispatch: dispatch
                 .build_threadsafe_function()
                 .callee_handled::<false>()
@@ -164,13 +167,13 @@ impl Bridge {
     /// Calls `dispatch` now, on its JS thread (`env`), as user code: what it wakes is not
     /// polled inside it.
     fn call_here(&self, env: napi::sys::napi_env, args: DispatchArgs) -> Status {
-        let env = Env::from_raw(env);
-        let called = self
-            .direct
-            .borrow_back(&env)
-            .and_then(|dispatch| outside_host(|| dispatch.call(args)));
-        match called {
-            Ok(_) => Status::Ok,
+        let dispatch = match self.direct.borrow_back(&Env::from_raw(env)) {
+            Ok(dispatch) => dispatch.raw(),
+            Err(e) => return e.status,
+        };
+        // SAFETY: on the JS thread of `env`, with a handle scope open.
+        match unsafe { DispatchArgs::to_napi_value(env, args) } {
+            Ok(args) => outside_host(|| self.context.call(env, dispatch, &[args])),
             Err(e) => e.status,
         }
     }

@@ -289,6 +289,108 @@ fn count_hold(post: &Arc<Post>, more: bool) {
     });
 }
 
+/// An async context of a JS thread, made in the context of the code that made it (the
+/// `AsyncLocalStorage` store and async id of a `query()` call, as Node's own handles keep
+/// theirs): a call made through it runs in that context.
+pub(crate) struct CallContext {
+    context: usize,
+    post: Arc<Post>,
+}
+
+impl CallContext {
+    /// A context of the calling code, on `env`'s JS thread.
+    pub(crate) fn new(env: &Env) -> napi::Result<CallContext> {
+        let post = NodeHostLoop::new(env)?.post;
+        let (mut name, mut context) = (std::ptr::null_mut(), std::ptr::null_mut());
+        let label = "claudeWire.callback";
+        // SAFETY: on `env`'s JS thread, inside a napi call; Node makes (and keeps) the resource.
+        let status = unsafe {
+            [
+                sys::napi_create_string_utf8(
+                    env.raw(),
+                    label.as_ptr().cast(),
+                    label.len() as isize,
+                    &mut name,
+                ),
+                sys::napi_async_init(env.raw(), std::ptr::null_mut(), name, &mut context),
+            ]
+        };
+        match status.iter().all(|&s| s == sys::Status::napi_ok) {
+            true => Ok(CallContext {
+                context: context as usize,
+                post,
+            }),
+            false => Err(napi::Error::from_reason("cannot make an async context")),
+        }
+    }
+
+    /// Calls `function` with `args` in this context, on its JS thread inside the poll
+    /// callback's scope (which runs the promises it settles when it closes).
+    pub(crate) fn call(
+        &self,
+        env: sys::napi_env,
+        function: sys::napi_value,
+        args: &[sys::napi_value],
+    ) -> Status {
+        let (mut this, mut result) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: on the context's JS thread with a handle scope open (see `direct_env`).
+        let status = unsafe {
+            // A receiver must be an object here (Node converts it), as for a plain call.
+            sys::napi_get_global(env, &mut this);
+            let context = self.context as sys::napi_async_context;
+            let status = sys::napi_make_callback(
+                env,
+                context,
+                this,
+                function,
+                args.len(),
+                args.as_ptr(),
+                &mut result,
+            );
+            if status == sys::Status::napi_pending_exception {
+                let mut thrown = std::ptr::null_mut();
+                sys::napi_get_and_clear_last_exception(env, &mut thrown);
+            }
+            status
+        };
+        Status::from(status)
+    }
+}
+
+impl Drop for CallContext {
+    fn drop(&mut self) {
+        let context = self.context;
+        // On its JS thread while the loop is known there (not once its teardown began, when
+        // the environment frees it itself).
+        let destroy = move || {
+            THREAD.with(|t| {
+                if let Some(thread) = t.borrow().as_ref() {
+                    // SAFETY: made on this JS thread, whose environment is alive; destroyed once.
+                    unsafe {
+                        sys::napi_async_destroy(
+                            thread.scope.env,
+                            context as sys::napi_async_context,
+                        )
+                    };
+                }
+            })
+        };
+        let here = THREAD.with(|t| {
+            t.borrow()
+                .as_ref()
+                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
+        });
+        match here {
+            true => destroy(),
+            false => {
+                let _ = self
+                    .post
+                    .call(Box::new(destroy), ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        }
+    }
+}
+
 /// Runs the jobs queued while the poll callback read (and those they queue).
 fn run_after_read() {
     loop {
@@ -435,6 +537,12 @@ fn close_all() {
     let Some(thread) = THREAD.with(|t| t.borrow_mut().take()) else {
         return;
     };
+    // SAFETY: this JS thread's resource and context, made by `ScopeParts::new`; the environment
+    // is still alive while its cleanup hooks run.
+    unsafe {
+        sys::napi_async_destroy(thread.scope.env, thread.scope.context);
+        sys::napi_delete_reference(thread.scope.env, thread.scope.resource);
+    }
     let polls = thread.polls;
     for handle in polls {
         // SAFETY: listed handles are open and carry a `Watched`; the list is gone, so each is

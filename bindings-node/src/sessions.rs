@@ -6,6 +6,7 @@
 
 use crate::callbacks::Bridge;
 use crate::errors::{failed, ToJs};
+use crate::query::promise;
 use claude_wire::sessions::{
     self, api, api::Reply, CallStore, JsonStore, SessionKey, SessionStore, StoreMethod,
 };
@@ -151,25 +152,40 @@ impl InMemoryStore {
     }
 
     /// Runs the store method `method` with positional `args` (a JSON array).
-    #[napi]
-    pub async fn call(&self, method: String, args: String) -> String {
-        let args = match parse(&args) {
-            Ok(Value::Array(items)) => items,
-            Ok(_) => return internal("args must be an array"),
-            Err(e) => return failed(&e).to_string(),
-        };
-        answer(sessions::serve(self.inner.as_ref(), Flavour::Ts, &method, args).await)
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        method: String,
+        args: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let store = self.inner.clone();
+        promise(env, async move {
+            let args = match parse(&args) {
+                Ok(Value::Array(items)) => items,
+                Ok(_) => return internal("args must be an array"),
+                Err(e) => return failed(&e).to_string(),
+            };
+            answer(sessions::serve(store.as_ref(), Flavour::Ts, &method, args).await)
+        })
     }
 
     /// Runs the store session function `method` over this store.
-    #[napi]
-    pub async fn sessions_call(&self, method: String, args: String) -> String {
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn sessions_call<'env>(
+        &self,
+        env: &'env Env,
+        method: String,
+        args: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
         let store: Arc<dyn SessionStore> = self.inner.clone();
-        let result = match parse(&args) {
-            Ok(args) => api::call_store(Flavour::Ts, store, &method, args).await,
-            Err(e) => Err(e),
-        };
-        answer(result)
+        promise(env, async move {
+            let result = match parse(&args) {
+                Ok(args) => api::call_store(Flavour::Ts, store, &method, args).await,
+                Err(e) => Err(e),
+            };
+            answer(result)
+        })
     }
 
     /// Every entry at `key` (JSON text of a session key), as `{"ok": [...]}`.

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { query } from '../../bindings-node/js/index.js'
 import { text, toolUse } from '../../bindings-node/js/testing.js'
 import { realCli, realSession, collect, gone } from './helpers.mjs'
@@ -87,6 +88,38 @@ test('callbacks called while the loop reads: queued work runs, a throw is an ans
     assert.deepEqual(seen, asked)
     assert.ok(existsSync(join(cwd, 'first.txt')))
     assert.ok(existsSync(join(cwd, 'second.txt')))
+  } finally {
+    await server.close()
+  }
+})
+
+// As with the official SDK (whose callbacks run in the context of the child process's streams),
+// a callback runs in the async context of the `query()` call that made it: its
+// AsyncLocalStorage store, not that of whichever query first read on this thread.
+test('callbacks run in the AsyncLocalStorage context of their query() call', { skip }, async () => {
+  const turn = [toolUse('Bash', { command: 'touch a.txt' }), text('finished')]
+  const { server, options } = await realSession([...turn, ...turn])
+  try {
+    const store = new AsyncLocalStorage()
+    const seen = []
+    const canUseTool = async (name, input) => {
+      seen.push(`asked in ${store.getStore()}`)
+      await null
+      seen.push(`answered in ${store.getStore()}`)
+      return { behavior: 'allow', updatedInput: input }
+    }
+    const hook = async () => {
+      seen.push(`hook in ${store.getStore()}`)
+      return {}
+    }
+    const run = (name) =>
+      store.run(name, () =>
+        collect(query({ prompt: 'go', options: { ...options, canUseTool, hooks: { PreToolUse: [{ hooks: [hook] }] } } })),
+      )
+    assert.equal((await run('first')).at(-1).result, 'finished')
+    assert.equal((await run('second')).at(-1).result, 'finished')
+    const expected = (name) => [`hook in ${name}`, `asked in ${name}`, `answered in ${name}`]
+    assert.deepEqual(seen, [...expected('first'), ...expected('second')])
   } finally {
     await server.close()
   }

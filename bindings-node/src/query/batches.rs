@@ -69,7 +69,8 @@ impl Messages {
 /// hold on that thread's loop until it is settled.
 pub(super) struct Waiting(sys::napi_deferred, #[allow(dead_code)] Hold);
 
-// SAFETY: created, settled and dropped unused only on the JS thread (see `QueryState`).
+// SAFETY: created and settled on its JS thread only; dropped unsettled on any thread, nothing
+// is done with it (its handle is then freed with the environment).
 unsafe impl Send for Waiting {}
 
 /// Wakes the JS thread for the `nextBatch` that waits.
@@ -116,6 +117,9 @@ impl Wake for BatchWaker {
 impl QueryState {
     /// `nextBatch`, on the JS thread: the batch ready now, or a promise of the next one.
     pub(super) fn next_batch<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        if lock(&self.waiting).is_some() {
+            return Err(napi::Error::from_reason("a batch is already awaited"));
+        }
         if let Some(text) = self.ready_batch() {
             return Ok(env.create_string(&text)?.to_unknown());
         }
@@ -141,11 +145,11 @@ impl QueryState {
             return;
         };
         let env = Env::from_raw(self.env());
-        let resolved = env.create_string(&text).map(|text| {
+        // Fails only while the environment stops (it can no longer run JS): nothing waits then.
+        if let Ok(text) = env.create_string(&text) {
             // SAFETY: on the deferred's JS thread; a deferred is settled once (it was taken).
-            unsafe { sys::napi_resolve_deferred(env.raw(), waiting.0, text.raw()) }
-        });
-        debug_assert!(matches!(resolved, Ok(sys::Status::napi_ok)));
+            unsafe { sys::napi_resolve_deferred(env.raw(), waiting.0, text.raw()) };
+        }
     }
 
     /// The messages ready now as a batch: `{"messages": [...], "holes"?: [[i, hole]...],

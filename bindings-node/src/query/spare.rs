@@ -40,18 +40,20 @@ impl SpareClaimAnswers {
     /// JSON text: `{"claimed": answer}`, `{"refused": record}`, or
     /// `{"settingsRefused" | "optionsRefused": message, "answer": a}`, each with the `cwd`
     /// the claim asked for (when it named one).
-    #[napi]
-    pub async fn outcome(&self) -> String {
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn outcome<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
         let pending = self
             .outcome
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
         let closed = || json!({"refused": {"kind": "connection", "message": "the claim ended without an answer"}});
-        match pending {
-            Some(outcome) => outcome.await.unwrap_or_else(|_| closed().to_string()),
-            None => closed().to_string(),
-        }
+        promise(env, async move {
+            match pending {
+                Some(outcome) => outcome.await.unwrap_or_else(|_| closed().to_string()),
+                None => closed().to_string(),
+            }
+        })
     }
 }
 
