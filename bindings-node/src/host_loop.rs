@@ -16,10 +16,17 @@ use claude_wire::transport::{HostLoop, StdoutWatch};
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::ffi::{c_int, c_void};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
+
+mod context;
+mod scope;
+
+pub(crate) use context::{CallContext, Hold};
+pub(crate) use scope::direct_env;
+use scope::{after_read, run_after_read, Scope, ScopeParts};
 
 mod uv {
     use std::ffi::{c_int, c_void};
@@ -69,111 +76,6 @@ struct Thread {
 
 thread_local! {
     static THREAD: RefCell<Option<Thread>> = const { RefCell::new(None) };
-    /// The environment whose callback scope the poll callback has open on this thread.
-    static IN_SCOPE: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
-    /// Work for the JS thread that came up while the poll callback read: run before its scope
-    /// closes.
-    static AFTER_READ: RefCell<Vec<Job>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The environment of this JS thread when a call into JS can be made right now and the promises
-/// it settles run before control returns to libuv: inside the poll callback's scope.
-pub(crate) fn direct_env() -> Option<sys::napi_env> {
-    Some(IN_SCOPE.with(Cell::get)).filter(|env| !env.is_null())
-}
-
-/// The async resource a callback scope is opened for (one per JS thread, as Node's own I/O
-/// handles each have one).
-#[derive(Clone, Copy)]
-struct ScopeParts {
-    env: sys::napi_env,
-    resource: sys::napi_ref,
-    context: sys::napi_async_context,
-}
-
-impl ScopeParts {
-    fn new(env: &Env) -> napi::Result<ScopeParts> {
-        let env = env.raw();
-        let mut parts = ScopeParts {
-            env,
-            resource: std::ptr::null_mut(),
-            context: std::ptr::null_mut(),
-        };
-        let (mut object, mut name) = (std::ptr::null_mut(), std::ptr::null_mut());
-        let label = "claudeWire.stdout";
-        // SAFETY: called on `env`'s JS thread, from a napi call (a handle scope is open).
-        let status = unsafe {
-            [
-                sys::napi_create_object(env, &mut object),
-                sys::napi_create_reference(env, object, 1, &mut parts.resource),
-                sys::napi_create_string_utf8(
-                    env,
-                    label.as_ptr().cast(),
-                    label.len() as isize,
-                    &mut name,
-                ),
-                sys::napi_async_init(env, object, name, &mut parts.context),
-            ]
-        };
-        match status.iter().all(|&s| s == sys::Status::napi_ok) {
-            true => Ok(parts),
-            false => Err(napi::Error::from_reason(
-                "cannot make the host loop's async resource",
-            )),
-        }
-    }
-}
-
-/// A handle scope and a callback scope, open on the JS thread until dropped; closing the
-/// callback scope runs the microtasks and `process.nextTick` callbacks queued inside it.
-struct Scope {
-    env: sys::napi_env,
-    handles: sys::napi_handle_scope,
-    callback: sys::napi_callback_scope,
-}
-
-impl Scope {
-    /// Opens them, unless one is open already (then the outer one runs what is queued).
-    fn open(parts: ScopeParts) -> Option<Scope> {
-        if direct_env().is_some() {
-            return None;
-        }
-        let env = parts.env;
-        let mut scope = Scope {
-            env,
-            handles: std::ptr::null_mut(),
-            callback: std::ptr::null_mut(),
-        };
-        let mut resource = std::ptr::null_mut();
-        // SAFETY: on the JS thread of `env`, from a libuv callback (no JS on the stack).
-        unsafe {
-            if sys::napi_open_handle_scope(env, &mut scope.handles) != sys::Status::napi_ok {
-                return None;
-            }
-            let opened = sys::napi_get_reference_value(env, parts.resource, &mut resource)
-                == sys::Status::napi_ok
-                && !resource.is_null()
-                && sys::napi_open_callback_scope(env, resource, parts.context, &mut scope.callback)
-                    == sys::Status::napi_ok;
-            if !opened {
-                sys::napi_close_handle_scope(env, scope.handles);
-                return None;
-            }
-        }
-        IN_SCOPE.with(|s| s.set(env));
-        Some(scope)
-    }
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        IN_SCOPE.with(|s| s.set(std::ptr::null_mut()));
-        // SAFETY: opened by `Scope::open` on this thread, closed once, innermost first.
-        unsafe {
-            sys::napi_close_callback_scope(self.env, self.callback);
-            sys::napi_close_handle_scope(self.env, self.handles);
-        }
-    }
 }
 
 /// The host loop of sessions made on this JS thread.
@@ -223,184 +125,8 @@ impl NodeHostLoop {
     /// callback's scope closes when called inside it, else in a later turn of the loop.
     pub(crate) fn soon(&self, env: sys::napi_env, job: Job) {
         match direct_env() == Some(env) {
-            true => AFTER_READ.with(|jobs| jobs.borrow_mut().push(job)),
+            true => after_read(job),
             false => self.post(job),
-        }
-    }
-}
-
-/// Keeps its JS thread's loop alive while it lives: held for a promise that a posted job is to
-/// settle (the jobs' function itself does not keep Node alive).
-pub(crate) struct Hold {
-    post: Arc<Post>,
-}
-
-impl NodeHostLoop {
-    /// A hold on this loop; made on its JS thread.
-    pub(crate) fn hold(&self) -> Hold {
-        count_hold(&self.post, true);
-        Hold {
-            post: self.post.clone(),
-        }
-    }
-}
-
-impl Drop for Hold {
-    fn drop(&mut self) {
-        let here = THREAD.with(|t| {
-            t.borrow()
-                .as_ref()
-                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
-        });
-        let post = self.post.clone();
-        match here {
-            true => count_hold(&post, false),
-            false => {
-                let job: Job = Box::new(move || count_hold(&post, false));
-                let _ = self.post.call(job, ThreadsafeFunctionCallMode::NonBlocking);
-            }
-        }
-    }
-}
-
-/// On the JS thread of `post`: one hold more or less; the first refers the function that
-/// carries the jobs (the loop stays alive), the last unrefers it.
-fn count_hold(post: &Arc<Post>, more: bool) {
-    THREAD.with(|t| {
-        let mut thread = t.borrow_mut();
-        let Some(thread) = thread.as_mut().filter(|t| Arc::ptr_eq(&t.post, post)) else {
-            return;
-        };
-        let before = thread.holds;
-        thread.holds = if more {
-            before + 1
-        } else {
-            before.saturating_sub(1)
-        };
-        let env = thread.scope.env;
-        // SAFETY: on the function's JS thread while its environment is alive (listed).
-        unsafe {
-            match (before, thread.holds) {
-                (0, 1) => sys::napi_ref_threadsafe_function(env, post.raw()),
-                (1, 0) => sys::napi_unref_threadsafe_function(env, post.raw()),
-                _ => sys::Status::napi_ok,
-            };
-        }
-    });
-}
-
-/// An async context of a JS thread, made in the context of the code that made it (the
-/// `AsyncLocalStorage` store and async id of a `query()` call, as Node's own handles keep
-/// theirs): a call made through it runs in that context.
-pub(crate) struct CallContext {
-    context: usize,
-    post: Arc<Post>,
-}
-
-impl CallContext {
-    /// A context of the calling code, on `env`'s JS thread.
-    pub(crate) fn new(env: &Env) -> napi::Result<CallContext> {
-        let post = NodeHostLoop::new(env)?.post;
-        let (mut name, mut context) = (std::ptr::null_mut(), std::ptr::null_mut());
-        let label = "claudeWire.callback";
-        // SAFETY: on `env`'s JS thread, inside a napi call; Node makes (and keeps) the resource.
-        let status = unsafe {
-            [
-                sys::napi_create_string_utf8(
-                    env.raw(),
-                    label.as_ptr().cast(),
-                    label.len() as isize,
-                    &mut name,
-                ),
-                sys::napi_async_init(env.raw(), std::ptr::null_mut(), name, &mut context),
-            ]
-        };
-        match status.iter().all(|&s| s == sys::Status::napi_ok) {
-            true => Ok(CallContext {
-                context: context as usize,
-                post,
-            }),
-            false => Err(napi::Error::from_reason("cannot make an async context")),
-        }
-    }
-
-    /// Calls `function` with `args` in this context, on its JS thread inside the poll
-    /// callback's scope (which runs the promises it settles when it closes).
-    pub(crate) fn call(
-        &self,
-        env: sys::napi_env,
-        function: sys::napi_value,
-        args: &[sys::napi_value],
-    ) -> Status {
-        let (mut this, mut result) = (std::ptr::null_mut(), std::ptr::null_mut());
-        // SAFETY: on the context's JS thread with a handle scope open (see `direct_env`).
-        let status = unsafe {
-            // A receiver must be an object here (Node converts it), as for a plain call.
-            sys::napi_get_global(env, &mut this);
-            let context = self.context as sys::napi_async_context;
-            let status = sys::napi_make_callback(
-                env,
-                context,
-                this,
-                function,
-                args.len(),
-                args.as_ptr(),
-                &mut result,
-            );
-            if status == sys::Status::napi_pending_exception {
-                let mut thrown = std::ptr::null_mut();
-                sys::napi_get_and_clear_last_exception(env, &mut thrown);
-            }
-            status
-        };
-        Status::from(status)
-    }
-}
-
-impl Drop for CallContext {
-    fn drop(&mut self) {
-        let context = self.context;
-        // On its JS thread while the loop is known there (not once its teardown began, when
-        // the environment frees it itself).
-        let destroy = move || {
-            THREAD.with(|t| {
-                if let Some(thread) = t.borrow().as_ref() {
-                    // SAFETY: made on this JS thread, whose environment is alive; destroyed once.
-                    unsafe {
-                        sys::napi_async_destroy(
-                            thread.scope.env,
-                            context as sys::napi_async_context,
-                        )
-                    };
-                }
-            })
-        };
-        let here = THREAD.with(|t| {
-            t.borrow()
-                .as_ref()
-                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
-        });
-        match here {
-            true => destroy(),
-            false => {
-                let _ = self
-                    .post
-                    .call(Box::new(destroy), ThreadsafeFunctionCallMode::NonBlocking);
-            }
-        }
-    }
-}
-
-/// Runs the jobs queued while the poll callback read (and those they queue).
-fn run_after_read() {
-    loop {
-        let jobs = AFTER_READ.with(|jobs| std::mem::take(&mut *jobs.borrow_mut()));
-        if jobs.is_empty() {
-            return;
-        }
-        for job in jobs {
-            // A panic must not unwind into libuv.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
         }
     }
 }
