@@ -25,18 +25,23 @@ impl NodeHostLoop {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        let here = THREAD.with(|t| {
-            t.borrow()
-                .as_ref()
-                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
-        });
         let post = self.post.clone();
-        match here {
-            true => count_hold(&post, false),
-            false => {
-                let job: Job = Box::new(move || count_hold(&post, false));
-                let _ = self.post.call(job, ThreadsafeFunctionCallMode::NonBlocking);
-            }
+        on_js_thread(&self.post, Box::new(move || count_hold(&post, false)));
+    }
+}
+
+/// Runs `job` now when called on `post`'s JS thread, else posts it there (where it does not
+/// run once that thread's environment is torn down).
+fn on_js_thread(post: &Arc<Post>, job: Job) {
+    let here = THREAD.with(|t| {
+        t.borrow()
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(&t.post, post))
+    });
+    match here {
+        true => job(),
+        false => {
+            let _ = post.call(job, ThreadsafeFunctionCallMode::NonBlocking);
         }
     }
 }
@@ -79,27 +84,12 @@ impl CallContext {
     /// A context of the calling code, on `env`'s JS thread.
     pub(crate) fn new(env: &Env) -> napi::Result<CallContext> {
         let post = NodeHostLoop::new(env)?.post;
-        let (mut name, mut context) = (std::ptr::null_mut(), std::ptr::null_mut());
-        let label = "claudeWire.callback";
-        // SAFETY: on `env`'s JS thread, inside a napi call; Node makes (and keeps) the resource.
-        let status = unsafe {
-            [
-                sys::napi_create_string_utf8(
-                    env.raw(),
-                    label.as_ptr().cast(),
-                    label.len() as isize,
-                    &mut name,
-                ),
-                sys::napi_async_init(env.raw(), std::ptr::null_mut(), name, &mut context),
-            ]
-        };
-        match status.iter().all(|&s| s == sys::Status::napi_ok) {
-            true => Ok(CallContext {
-                context: context as usize,
-                post,
-            }),
-            false => Err(napi::Error::from_reason("cannot make an async context")),
-        }
+        // Node makes (and keeps) the resource of a context made without one.
+        let context = async_context(env.raw(), std::ptr::null_mut(), "claudeWire.callback")?;
+        Ok(CallContext {
+            context: context as usize,
+            post,
+        })
     }
 
     /// Calls `function` with `args` in this context, on its JS thread inside the poll
@@ -153,18 +143,26 @@ impl Drop for CallContext {
                 }
             })
         };
-        let here = THREAD.with(|t| {
-            t.borrow()
-                .as_ref()
-                .is_some_and(|t| Arc::ptr_eq(&t.post, &self.post))
-        });
-        match here {
-            true => destroy(),
-            false => {
-                let _ = self
-                    .post
-                    .call(Box::new(destroy), ThreadsafeFunctionCallMode::NonBlocking);
-            }
-        }
+        on_js_thread(&self.post, Box::new(destroy));
+    }
+}
+
+/// A new async context of `resource` (null: one Node makes), called `label`; on `env`'s JS
+/// thread inside a napi call or a handle scope.
+pub(super) fn async_context(
+    env: sys::napi_env,
+    resource: sys::napi_value,
+    label: &str,
+) -> napi::Result<sys::napi_async_context> {
+    let (mut name, mut context) = (std::ptr::null_mut(), std::ptr::null_mut());
+    // SAFETY: as the caller promises.
+    let made = unsafe {
+        sys::napi_create_string_utf8(env, label.as_ptr().cast(), label.len() as isize, &mut name)
+            == sys::Status::napi_ok
+            && sys::napi_async_init(env, resource, name, &mut context) == sys::Status::napi_ok
+    };
+    match made {
+        true => Ok(context),
+        false => Err(napi::Error::from_reason("cannot make an async context")),
     }
 }

@@ -2,6 +2,7 @@
 //! callback the read starts is called right there ([`direct_env`]), work queued during the read
 //! runs before the scope closes, and closing it runs the promises settled inside.
 
+use super::context::async_context;
 use super::Job;
 use napi::sys;
 use napi::Env;
@@ -32,33 +33,23 @@ pub(super) struct ScopeParts {
 impl ScopeParts {
     pub(super) fn new(env: &Env) -> napi::Result<ScopeParts> {
         let env = env.raw();
-        let mut parts = ScopeParts {
-            env,
-            resource: std::ptr::null_mut(),
-            context: std::ptr::null_mut(),
+        let (mut object, mut resource) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: called on `env`'s JS thread, from a napi call (a handle scope is open). The
+        // scope needs the resource object itself, so it is kept by a reference.
+        let made = unsafe {
+            sys::napi_create_object(env, &mut object) == sys::Status::napi_ok
+                && sys::napi_create_reference(env, object, 1, &mut resource) == sys::Status::napi_ok
         };
-        let (mut object, mut name) = (std::ptr::null_mut(), std::ptr::null_mut());
-        let label = "claudeWire.stdout";
-        // SAFETY: called on `env`'s JS thread, from a napi call (a handle scope is open).
-        let status = unsafe {
-            [
-                sys::napi_create_object(env, &mut object),
-                sys::napi_create_reference(env, object, 1, &mut parts.resource),
-                sys::napi_create_string_utf8(
-                    env,
-                    label.as_ptr().cast(),
-                    label.len() as isize,
-                    &mut name,
-                ),
-                sys::napi_async_init(env, object, name, &mut parts.context),
-            ]
-        };
-        match status.iter().all(|&s| s == sys::Status::napi_ok) {
-            true => Ok(parts),
-            false => Err(napi::Error::from_reason(
+        if !made {
+            return Err(napi::Error::from_reason(
                 "cannot make the host loop's async resource",
-            )),
+            ));
         }
+        Ok(ScopeParts {
+            env,
+            resource,
+            context: async_context(env, object, "claudeWire.stdout")?,
+        })
     }
 }
 
