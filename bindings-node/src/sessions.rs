@@ -45,7 +45,7 @@ fn reply_answer(result: claude_wire::Result<Reply>) -> String {
                 if !first {
                     out.push(',');
                 }
-                if m.write_json(&mut out) {
+                if m.write_json(&mut out, Flavour::Ts) {
                     first = false;
                 } else {
                     out.truncate(mark);

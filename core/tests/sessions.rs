@@ -124,7 +124,7 @@ fn bad_ids_are_refused_before_any_path() {
             "{err:?}"
         );
         assert!(sessions::delete_session(bad, None).is_err());
-        assert!(sessions::fork_session(bad, None, None, None).is_err());
+        assert!(sessions::fork_session(bad, None, None, None, Flavour::Python).is_err());
     }
     assert!(
         sessions::get_subagent_messages(S1, "../../etc/passwd", None, Page::all())
@@ -198,7 +198,7 @@ fn fork_round_trip() {
     let cfg = Config::new();
     let (work, project) = cfg.project("d");
     write(&project.join(format!("{S1}.jsonl")), &simple(S1));
-    let fork = sessions::fork_session(S1, Some(&work), None, None).unwrap();
+    let fork = sessions::fork_session(S1, Some(&work), None, None, Flavour::Python).unwrap();
     assert_ne!(fork.session_id, S1);
     let info = sessions::get_session_info(&fork.session_id, Some(&work), Flavour::Python)
         .unwrap()
@@ -208,7 +208,8 @@ fn fork_round_trip() {
         sessions::get_session_messages(&fork.session_id, None, Page::all(), false).unwrap();
     assert_eq!(messages.len(), 2);
     assert!(messages.iter().all(|m| m.session_id == fork.session_id));
-    let upto = sessions::fork_session(S1, None, Some(&u(1)), Some("Mine")).unwrap();
+    let upto =
+        sessions::fork_session(S1, None, Some(&u(1)), Some("Mine"), Flavour::Python).unwrap();
     let info = sessions::get_session_info(&upto.session_id, None, Flavour::Python)
         .unwrap()
         .unwrap();
@@ -219,7 +220,7 @@ fn fork_round_trip() {
             .len(),
         1
     );
-    let err = sessions::fork_session(S1, None, Some(&u(77)), None).unwrap_err();
+    let err = sessions::fork_session(S1, None, Some(&u(77)), None, Flavour::Python).unwrap_err();
     assert!(err.to_string().contains("not found in session"), "{err}");
 }
 
@@ -283,7 +284,11 @@ fn dump() {
         )
     };
     let msgs = |v: Vec<sessions::SessionMessage>| {
-        Value::from(v.iter().map(|m| m.to_value()).collect::<Vec<_>>())
+        Value::from(
+            v.iter()
+                .map(|m| m.to_value(Flavour::Python))
+                .collect::<Vec<_>>(),
+        )
     };
     let one =
         |v: Option<sessions::SessionInfo>| v.map_or(Value::Null, |s| s.to_value(Flavour::Python));

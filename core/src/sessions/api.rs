@@ -80,8 +80,8 @@ fn infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
     Value::Array(items.iter().map(|i| i.to_value(flavour)).collect())
 }
 
-fn messages(items: Vec<SessionMessage>) -> Value {
-    Value::Array(items.into_iter().map(SessionMessage::into_value).collect())
+fn messages(items: Vec<SessionMessage>, flavour: Flavour) -> Value {
+    Value::Array(items.into_iter().map(|m| m.into_value(flavour)).collect())
 }
 
 fn fork_result(result: ForkSessionResult, flavour: Flavour) -> Value {
@@ -106,11 +106,11 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// The answer as a JSON value (the messages read and parsed).
-    pub fn into_value(self) -> Value {
+    /// The answer as a JSON value (the messages read and parsed, as `flavour` shapes them).
+    pub fn into_value(self, flavour: Flavour) -> Value {
         match self {
             Reply::Value(value) => value,
-            Reply::Messages(lines) => messages(lines.into_messages()),
+            Reply::Messages(lines) => messages(lines.into_messages(), flavour),
         }
     }
 }
@@ -119,7 +119,7 @@ impl Reply {
 ///
 /// Blocking: it reads the file system (and may run `git worktree list`).
 pub fn call(flavour: Flavour, method: &str, args: Value) -> Result<Value> {
-    reply(flavour, method, args).map(Reply::into_value)
+    reply(flavour, method, args).map(|r| r.into_value(flavour))
 }
 
 /// [`call`], with the conversation reads answered as [`Reply::Messages`].
@@ -184,6 +184,7 @@ pub fn reply(flavour: Flavour, method: &str, args: Value) -> Result<Reply> {
                 a.dir(),
                 a.up_to_message_id.as_deref(),
                 a.title.as_deref(),
+                flavour,
             )?,
             flavour,
         ),
@@ -238,6 +239,7 @@ pub async fn call_store(
                 a.include_system_messages.unwrap_or(false),
             )
             .await?,
+            flavour,
         ),
         "list_subagents" => list_subagents_from_store(store, a.id(), a.dir())
             .await?
@@ -246,6 +248,7 @@ pub async fn call_store(
             let agent = a.agent_id.as_deref().unwrap_or_default();
             messages(
                 get_subagent_messages_from_store(store, a.id(), agent, a.dir(), a.page()).await?,
+                flavour,
             )
         }
         "rename_session" => {

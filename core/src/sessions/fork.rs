@@ -4,11 +4,11 @@
 
 use super::lite::{first_prompt, last_field, LITE_BUF};
 use super::locate::find_session_file;
-use super::mutate::{iso_now, new_uuid, python_json};
+use super::mutate::{iso_now_for, new_uuid, python_json};
 use super::node::TRANSCRIPT_TYPES;
 use super::paths::validate_uuid;
 use super::{ForkSessionResult, Problem};
-use crate::{Error, Result};
+use crate::{Error, Flavour, Result};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -64,6 +64,7 @@ fn build(
     up_to: Option<&str>,
     title: Option<&str>,
     derive_title: impl FnOnce() -> Option<String>,
+    flavour: Flavour,
 ) -> Result<(String, Vec<Value>)> {
     let no_messages = || refuse(Problem::NoMessagesToFork(session_id.to_owned()));
     let mut transcript: Vec<&Value> = transcript
@@ -107,7 +108,7 @@ fn build(
         return Err(no_messages());
     }
     let forked_id = new_uuid();
-    let now = iso_now();
+    let now = iso_now_for(flavour);
     let mut out = Vec::with_capacity(writable.len() + 2);
     for (i, original) in writable.iter().enumerate() {
         let old_uuid = uuid_of(original);
@@ -218,12 +219,15 @@ fn title_from_entries(entries: &[Value]) -> Option<String> {
 /// replacements carried over, and a `custom-title` entry added last: `title` (trimmed), else
 /// the source's title or first prompt + " (fork)".
 ///
+/// The last entry's new `timestamp` is written as `flavour`'s SDK writes one.
+///
 /// Errors: a refused id, no messages to fork, or `up_to_message_id` not in the transcript.
 pub fn fork_entries(
     entries: &[Value],
     session_id: &str,
     up_to_message_id: Option<&str>,
     title: Option<&str>,
+    flavour: Flavour,
 ) -> Result<(String, Vec<Value>)> {
     check_ids(session_id, up_to_message_id)?;
     let (transcript, replacements) = partition(entries, session_id);
@@ -234,6 +238,7 @@ pub fn fork_entries(
         up_to_message_id,
         title,
         || title_from_entries(entries),
+        flavour,
     )
 }
 
@@ -257,6 +262,7 @@ pub fn fork_session(
     dir: Option<&Path>,
     up_to_message_id: Option<&str>,
     title: Option<&str>,
+    flavour: Flavour,
 ) -> Result<ForkSessionResult> {
     check_ids(session_id, up_to_message_id)?;
     let (path, project) = find_session_file(session_id, dir).ok_or_else(|| {
@@ -295,6 +301,7 @@ pub fn fork_session(
         up_to_message_id,
         title,
         derive,
+        flavour,
     )?;
     let mut data = String::new();
     for line in &lines {
@@ -329,7 +336,7 @@ mod tests {
             json!({"type":"content-replacement","sessionId":S,"replacements":[{"k":1}]}),
             json!({"type":"ai-title","aiTitle":"Named"}),
         ];
-        let (id, out) = fork_entries(&entries, S, None, None).unwrap();
+        let (id, out) = fork_entries(&entries, S, None, None, Flavour::Python).unwrap();
         assert_eq!(out.len(), 4);
         assert_eq!(out[0]["sessionId"], id.as_str());
         assert_eq!(
@@ -343,13 +350,24 @@ mod tests {
         assert_eq!(out[1]["parentUuid"], out[0]["uuid"]);
         assert!(out[1].get("teamName").is_none());
         assert_ne!(out[1]["timestamp"], "t3");
+        // Stamped as each SDK stamps: microseconds (Python), `toISOString()` (TypeScript).
+        let (_, ts) = fork_entries(&entries, S, None, None, Flavour::Ts).unwrap();
+        let fraction = |v: &Value| v.as_str().unwrap().split('.').nth(1).map(str::len);
+        assert_eq!(
+            fraction(&ts[1]["timestamp"]),
+            Some(4),
+            "{}",
+            ts[1]["timestamp"]
+        );
+        assert!(matches!(fraction(&out[1]["timestamp"]), Some(7) | None));
         assert_eq!(out[2]["type"], "content-replacement");
         assert_eq!(out[3]["customTitle"], "Named (fork)");
-        let (_, out) = fork_entries(&entries, S, Some(&u(1)), Some("  T ")).unwrap();
+        let (_, out) =
+            fork_entries(&entries, S, Some(&u(1)), Some("  T "), Flavour::Python).unwrap();
         assert_eq!(out.last().unwrap()["customTitle"], "T");
-        assert!(fork_entries(&entries, S, Some(&u(9)), None).is_err());
-        assert!(fork_entries(&entries, S, Some("nope"), None).is_err());
-        assert!(fork_entries(&entries[4..], S, None, None).is_err());
-        assert!(fork_entries(&entries[1..2], S, None, None).is_err());
+        assert!(fork_entries(&entries, S, Some(&u(9)), None, Flavour::Python).is_err());
+        assert!(fork_entries(&entries, S, Some("nope"), None, Flavour::Python).is_err());
+        assert!(fork_entries(&entries[4..], S, None, None, Flavour::Python).is_err());
+        assert!(fork_entries(&entries[1..2], S, None, None, Flavour::Python).is_err());
     }
 }

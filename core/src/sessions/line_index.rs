@@ -17,6 +17,9 @@ pub(crate) struct Span {
     pub message: MessageAt,
     /// `sessionId` when it is a string.
     pub session_id: Option<Box<str>>,
+    /// The TypeScript SDK's further fields of the record, as JSON text; `None` when they are
+    /// the node's `timestamp` alone.
+    pub ts_fields: Option<Box<str>>,
 }
 
 /// The bytes read at a time.
@@ -99,6 +102,7 @@ fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<(Vec<Node>, 
                 len: line.len(),
                 message,
                 session_id: read.session_id,
+                ts_fields: read.ts_fields,
             });
         }
     };

@@ -6,9 +6,11 @@ use super::line_index::{read_exact_at, Span};
 use super::messages::to_message;
 use super::node::Node;
 use super::node_line::MessageAt;
+use super::ts_fields;
 use super::SessionMessage;
+use crate::Flavour;
 use serde_json::value::RawValue;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fs::File;
 
 /// The bytes of `span`'s line that its message needs: the message's text, the whole line for
@@ -88,6 +90,8 @@ pub struct MessageLines {
 struct PageLine {
     kind: Box<str>,
     uuid: Box<str>,
+    /// The entry's `timestamp` when it is a string.
+    timestamp: Option<Box<str>>,
     span: Span,
 }
 
@@ -108,6 +112,9 @@ pub struct RawSessionMessage<'a> {
     pub parent_tool_use_id: Option<&'a str>,
     /// For a subagent's messages: the agent that spawned this subagent.
     pub parent_agent_id: Option<&'a str>,
+    /// The TypeScript SDK's [further fields](SessionMessage::ts_fields) of the record, as
+    /// JSON text to append to it: `,"key":value` each, empty when there are none.
+    pub ts_fields: &'a str,
 }
 
 impl MessageLines {
@@ -125,6 +132,7 @@ impl MessageLines {
             .map(|&i| PageLine {
                 kind: nodes[i].kind.clone(),
                 uuid: nodes[i].uuid.clone(),
+                timestamp: nodes[i].timestamp.clone(),
                 span: std::mem::take(&mut spans[i]),
             })
             .collect();
@@ -303,7 +311,18 @@ impl MessageLines {
                     message: &m.message.to_string(),
                     parent_tool_use_id,
                     parent_agent_id,
+                    ts_fields: &ts_fields::text(m.ts_fields),
                 });
+            }
+        };
+        let timestamp_only;
+        let ts_fields = match &line.span.ts_fields {
+            Some(text) => &**text,
+            None => {
+                timestamp_only = line.timestamp.as_deref().map_or_else(String::new, |t| {
+                    format!(",\"timestamp\":{}", Value::from(t))
+                });
+                timestamp_only.as_str()
             }
         };
         f(RawSessionMessage {
@@ -313,6 +332,7 @@ impl MessageLines {
             message,
             parent_tool_use_id,
             parent_agent_id,
+            ts_fields,
         })
     }
 
@@ -339,12 +359,17 @@ impl RawSessionMessage<'_> {
             message: serde_json::from_str(self.message).ok()?,
             parent_tool_use_id: self.parent_tool_use_id.map(str::to_owned),
             parent_agent_id: self.parent_agent_id.map(str::to_owned),
+            ts_fields: if self.ts_fields.is_empty() {
+                Map::new()
+            } else {
+                serde_json::from_str(&format!("{{{}}}", &self.ts_fields[1..])).ok()?
+            },
         })
     }
 
-    /// Appends the record (as [`SessionMessage::to_value`] shapes it) as JSON text; `false`
-    /// (and nothing appended) when the message's text is no longer JSON.
-    pub fn write_json(&self, out: &mut String) -> bool {
+    /// Appends the record (as [`SessionMessage::to_value`] shapes it for `flavour`) as JSON
+    /// text; `false` (and nothing appended) when the message's text is no longer JSON.
+    pub fn write_json(&self, out: &mut String, flavour: Flavour) -> bool {
         if serde_json::from_str::<&RawValue>(self.message).is_err() {
             return false;
         }
@@ -362,6 +387,9 @@ impl RawSessionMessage<'_> {
         out.push_str(&opt(self.parent_tool_use_id));
         out.push_str(",\"parent_agent_id\":");
         out.push_str(&opt(self.parent_agent_id));
+        if flavour == Flavour::Ts {
+            out.push_str(self.ts_fields);
+        }
         out.push('}');
         true
     }

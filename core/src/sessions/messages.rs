@@ -8,6 +8,7 @@ pub(crate) use super::line_index::index_file;
 use super::locate::find_session_file;
 pub use super::message_lines::{MessageLines, RawSessionMessage};
 use super::paths::is_uuid;
+use super::ts_fields::ts_fields_of;
 use super::SessionMessage;
 use crate::Result;
 use serde_json::Value;
@@ -65,6 +66,7 @@ pub(crate) fn to_message(
         message: entry.get("message").cloned().unwrap_or(Value::Null),
         parent_tool_use_id: parent_tool_use_id.map(str::to_owned),
         parent_agent_id: parent_agent_id.map(str::to_owned),
+        ts_fields: entry.as_object().map(ts_fields_of).unwrap_or_default(),
     }
 }
 

@@ -40,6 +40,7 @@ mod store_mutate;
 mod store_ops;
 mod subagents;
 mod summary;
+mod ts_fields;
 mod types;
 
 pub use archive::{archive_session, unarchive_session};

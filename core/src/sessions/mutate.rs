@@ -84,13 +84,8 @@ pub fn tag_entry(session_id: &str, tag: Option<&str>) -> Result<Value> {
 /// The same entry for a session store, which also gets a fresh `uuid` and a `timestamp`.
 pub fn with_store_stamp(mut entry: Value, flavour: crate::Flavour) -> Value {
     if let Value::Object(map) = &mut entry {
-        let now = match flavour {
-            // JavaScript's `toISOString()`: milliseconds.
-            crate::Flavour::Ts => iso_now_millis(),
-            _ => iso_now(),
-        };
         map.insert("uuid".into(), new_uuid().into());
-        map.insert("timestamp".into(), now.into());
+        map.insert("timestamp".into(), iso_now_for(flavour).into());
     }
     entry
 }
@@ -298,6 +293,15 @@ pub(crate) fn iso_now() -> String {
         format!("{base}Z")
     } else {
         format!("{base}.{micros:06}Z")
+    }
+}
+
+/// Now as `flavour`'s SDK stamps an entry it writes: JavaScript's `toISOString()`
+/// (milliseconds) for TypeScript, [`iso_now`] for Python.
+pub(crate) fn iso_now_for(flavour: crate::Flavour) -> String {
+    match flavour {
+        crate::Flavour::Ts => iso_now_millis(),
+        _ => iso_now(),
     }
 }
 

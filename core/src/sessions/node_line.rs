@@ -8,7 +8,8 @@
 //! a full parse.
 
 use super::message_scan::scan_message;
-use super::node::{MessageParts, Node, TRANSCRIPT_TYPES};
+use super::node::{truthy, MessageParts, Node, TRANSCRIPT_TYPES};
+use super::ts_fields::{only_tool_result, text, ts_fields, ts_fields_of};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -26,8 +27,8 @@ struct LineFields<'a> {
     parent: Str<'a>,
     #[serde(rename = "isSidechain", default)]
     sidechain: Truthy,
-    #[serde(rename = "isMeta", default)]
-    meta: Truthy,
+    #[serde(rename = "isMeta", borrow, default)]
+    meta: Option<&'a RawValue>,
     #[serde(rename = "teamName", default)]
     team: Truthy,
     #[serde(rename = "agentId", borrow, default)]
@@ -39,7 +40,24 @@ struct LineFields<'a> {
     #[serde(rename = "sourceToolAssistantUUID", borrow, default)]
     source: Str<'a>,
     #[serde(borrow, default)]
-    timestamp: Str<'a>,
+    timestamp: Option<&'a RawValue>,
+    /// The fields only the TypeScript SDK's record reads ([`ts_fields`]).
+    #[serde(rename = "interruptedByShutdown", borrow, default)]
+    shutdown: Option<&'a RawValue>,
+    #[serde(rename = "toolDenialUnanswered", borrow, default)]
+    denial_unanswered: Option<&'a RawValue>,
+    #[serde(rename = "toolDenialKind", borrow, default)]
+    denial_kind: Option<&'a RawValue>,
+    #[serde(rename = "isCompactSummary", borrow, default)]
+    compact: Option<&'a RawValue>,
+    #[serde(rename = "isVisibleInTranscriptOnly", borrow, default)]
+    transcript_only: Option<&'a RawValue>,
+    #[serde(rename = "isQueuedCommand", borrow, default)]
+    queued: Option<&'a RawValue>,
+    #[serde(rename = "isCompletedLocalCommand", borrow, default)]
+    local_command: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    origin: Option<&'a RawValue>,
 }
 
 /// One indexed transcript line: its node, and what reading its message needs again.
@@ -49,6 +67,9 @@ pub(crate) struct IndexedLine {
     /// `sessionId` when it is a string.
     pub session_id: Option<Box<str>>,
     pub message: MessageAt,
+    /// The TypeScript SDK's further fields of the record, as JSON text ([`ts_fields`]);
+    /// `None` when they are the node's `timestamp` alone.
+    pub ts_fields: Option<Box<str>>,
 }
 
 /// Where a line's `message` is.
@@ -78,6 +99,13 @@ fn exact(line: &str) -> Option<IndexedLine> {
         node: Node::from_value(&entry)?,
         session_id: None,
         message: MessageAt::Reparse,
+        ts_fields: Some(
+            entry
+                .as_object()
+                .map(ts_fields_of)
+                .map(text)
+                .unwrap_or_default(),
+        ),
     })
 }
 
@@ -116,6 +144,48 @@ impl<'a> LineFields<'a> {
             }),
             content_is_list: m.content.is_some(),
         });
+        let raw =
+            |r: Option<&RawValue>| r.and_then(|r| serde_json::from_str::<Value>(r.get()).ok());
+        let field = |key: &str| {
+            raw(match key {
+                "isMeta" => self.meta,
+                "timestamp" => self.timestamp,
+                "interruptedByShutdown" => self.shutdown,
+                "toolDenialUnanswered" => self.denial_unanswered,
+                "toolDenialKind" => self.denial_kind,
+                "isCompactSummary" => self.compact,
+                "isVisibleInTranscriptOnly" => self.transcript_only,
+                "isQueuedCommand" => self.queued,
+                "isCompletedLocalCommand" => self.local_command,
+                "origin" => self.origin,
+                _ => None,
+            })
+        };
+        let rare = [
+            self.meta,
+            self.shutdown,
+            self.denial_unanswered,
+            self.denial_kind,
+            self.compact,
+            self.transcript_only,
+            self.queued,
+            self.local_command,
+            self.origin,
+        ];
+        // Most lines have none of them but a string timestamp, which the node keeps anyway:
+        // their record's fields are made from it when the line is read ([`MessageLines`]).
+        let odd_timestamp = self.timestamp.is_some_and(|t| !t.get().starts_with('"'));
+        let ts_fields = (odd_timestamp || rare.iter().any(Option::is_some)).then(|| {
+            let tool_result = parts.as_ref().and_then(|m| only_tool_result(&m.blocks));
+            text(ts_fields(&field, tool_result))
+        });
+        let meta = self.meta.is_some() && field("isMeta").is_some_and(|v| truthy(&v));
+        let timestamp: Option<Cow<'_, str>> = self.timestamp.and_then(|t| {
+            serde_json::from_str::<&str>(t.get())
+                .map(Cow::Borrowed)
+                .or_else(|_| serde_json::from_str::<String>(t.get()).map(Cow::Owned))
+                .ok()
+        });
         let agent_id = self
             .agent_id
             .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
@@ -124,16 +194,17 @@ impl<'a> LineFields<'a> {
             &kind,
             &uuid,
             self.parent.get(),
-            [self.sidechain.0, self.meta.0, self.team.0],
+            [self.sidechain.0, meta, self.team.0],
             agent_id,
             parts,
             self.source.get(),
-            self.timestamp.get(),
+            timestamp.as_deref(),
         );
         Some(Some(IndexedLine {
             node,
             session_id: self.session_id.get().map(Into::into),
             message: at,
+            ts_fields,
         }))
     }
 }

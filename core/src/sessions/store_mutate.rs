@@ -110,13 +110,13 @@ pub async fn fork_session_via_store(
         })?;
     if ts_unchecked {
         // The TypeScript SDK reports an empty transcript first, then the missing fork point.
-        fork_entries(&loaded, session_id, None, title)?;
+        fork_entries(&loaded, session_id, None, title, flavour)?;
         return Err(Error::Sessions(Problem::MessageNotInSession {
             message_id: up_to.unwrap_or_default().to_owned(),
             session_id: session_id.to_owned(),
         }));
     }
-    let (new_id, entries) = fork_entries(&loaded, session_id, up_to, title)?;
+    let (new_id, entries) = fork_entries(&loaded, session_id, up_to, title, flavour)?;
     store
         .append(&main_key(&project_key, &new_id), entries)
         .await

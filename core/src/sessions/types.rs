@@ -97,16 +97,22 @@ pub struct SessionMessage {
     pub parent_tool_use_id: Option<String>,
     /// For a subagent's messages: the agent that spawned this subagent, if not the main session.
     pub parent_agent_id: Option<String>,
+    /// The further fields of the TypeScript SDK's record, in its order: the entry's
+    /// `timestamp`, and `interruptedByShutdown`, `toolDenialUnanswered`, `tool_result_meta`,
+    /// `isCompactSummary`, `is_meta`, `isQueuedCommand`, `isCompletedLocalCommand` and `origin`
+    /// where the entry sets them. The Python SDK's record has none of them.
+    pub ts_fields: Map<String, Value>,
 }
 
 impl SessionMessage {
-    /// The record both official SDKs return (the same snake_case keys in each).
-    pub fn to_value(&self) -> Value {
-        self.clone().into_value()
+    /// The record `flavour`'s SDK returns: the same six snake_case keys in each, then the
+    /// TypeScript SDK's [further fields](Self::ts_fields).
+    pub fn to_value(&self, flavour: Flavour) -> Value {
+        self.clone().into_value(flavour)
     }
 
     /// [`to_value`](Self::to_value), without copying the message.
-    pub fn into_value(self) -> Value {
+    pub fn into_value(self, flavour: Flavour) -> Value {
         let mut out = Map::new();
         out.insert("type".into(), self.kind.into());
         out.insert("uuid".into(), self.uuid.into());
@@ -114,6 +120,9 @@ impl SessionMessage {
         out.insert("message".into(), self.message);
         out.insert("parent_tool_use_id".into(), self.parent_tool_use_id.into());
         out.insert("parent_agent_id".into(), self.parent_agent_id.into());
+        if flavour == Flavour::Ts {
+            out.extend(self.ts_fields);
+        }
         Value::Object(out)
     }
 }
