@@ -4,8 +4,17 @@ import native from './native.js'
 /** Thrown when a query is aborted (its `abortController` fired). */
 export class AbortError extends Error {}
 
+/** The MCP SDK's error for a JSON-RPC error answer (`code`), as a tool's `extra` throws it. */
+class McpError extends Error {
+  constructor(message) {
+    super(message)
+    this.name = 'McpError'
+    this.data = undefined
+  }
+}
+
 /** The JS classes an error record may name (`class`). */
-const CLASSES = { Error, ReferenceError, AbortError }
+const CLASSES = { Error, ReferenceError, AbortError, McpError }
 
 /** The core's records of the error an aborted query throws, and of one aborted before it began. */
 const { ABORT_ERROR, ABORTED_BEFORE_START } = native.constants()

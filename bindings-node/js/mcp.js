@@ -2,6 +2,8 @@
 // Input schemas are zod raw shapes (zod 3 or zod 4), turned into JSON Schema as the official
 // SDK's MCP server does; arguments are checked by zod before a handler runs.
 import { createRequire } from 'node:module'
+import native from './native.js'
+import { fromRecord } from './errors.js'
 
 const require = createRequire(import.meta.url)
 
@@ -77,6 +79,46 @@ export class SdkMcpServer {
       input = parsed.data
     }
     return entry.definition.handler(input, extra)
+  }
+}
+
+/** Where the MCP SDK's server keeps a request's task (`params._meta`). */
+const RELATED_TASK = 'io.modelcontextprotocol/related-task'
+
+/**
+ * The `extra` a tool handler gets, shaped as the MCP SDK's server gives it: the call's
+ * `signal`, `_meta` (the CLI's `claudecode/toolUseId` and `progressToken`) and `requestId`,
+ * and `sendNotification` / `sendRequest`, which reach the CLI through the call's `link`.
+ */
+export function toolExtra(signal, requestId, meta, link) {
+  const send = async (kind, message, timeoutMs) => {
+    const answer = JSON.parse(await native.toolLinkSend(link, kind, JSON.stringify(message), timeoutMs))
+    if (answer.error) throw fromRecord(answer.error)
+    return answer.ok
+  }
+  return {
+    signal,
+    sessionId: undefined,
+    _meta: meta ?? undefined,
+    sendNotification: async (notification) => {
+      if (!signal.aborted) await send('notify', notification)
+    },
+    sendRequest: async (request, resultSchema, options) => {
+      if (signal.aborted) throw new Error('MCP error -32000: Request was cancelled')
+      const result = await send('request', request, options?.timeout)
+      // Checked as the MCP SDK checks it: by the caller's schema.
+      const parsed = resultSchema.safeParse(result)
+      if (!parsed.success) throw parsed.error
+      return parsed.data
+    },
+    authInfo: undefined,
+    requestId,
+    requestInfo: undefined,
+    taskId: meta?.[RELATED_TASK]?.taskId,
+    taskStore: undefined,
+    taskRequestedTtl: undefined,
+    closeSSEStream: undefined,
+    closeStandaloneSSEStream: undefined,
   }
 }
 

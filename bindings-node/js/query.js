@@ -4,6 +4,7 @@ import native, { answering, errorAnswer } from './native.js'
 import { prepare, serverData } from './options.js'
 import { aborted, fromRecord } from './errors.js'
 import { runStoreMethod } from './sessions.js'
+import { toolExtra } from './mcp.js'
 
 /** Starts a session; see the official `query()`. */
 export function query({ prompt, options = {} } = {}) {
@@ -478,9 +479,11 @@ export async function runCallback(callbacks, calls, kind, index, payload, id) {
       case 'hook':
         value = await callbacks.hooks[index](args[0], args[1] ?? undefined, { signal })
         break
-      case 'tool':
-        value = await callbacks.servers[index].call(args[0], args[1], { signal })
+      case 'tool': {
+        const [name, input, requestId, meta, link] = args
+        value = await callbacks.servers[index].call(name, input, toolExtra(signal, requestId, meta, link))
         break
+      }
       case 'onElicitation':
       case 'onUserDialog':
         value = await callbacks[kind](args.request, { signal, requestId: args.requestId })

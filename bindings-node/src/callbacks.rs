@@ -19,8 +19,9 @@
 
 use crate::errors::invalid;
 use crate::host_loop::{direct_env, CallContext};
+use crate::tool_links::link_id;
 use claude_wire::hooks::{HookCallback, HookOutput};
-use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolResult};
+use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolCall, ToolResult};
 use claude_wire::options::{Callbacks, RequestHandler, StderrCallback};
 use claude_wire::permission::{CanUseTool, PermissionResult};
 use claude_wire::transport::outside_host;
@@ -326,10 +327,14 @@ fn sdk_server(bridge: &Arc<Bridge>, position: u32, spec: ServerSpec) -> SdkMcpSe
     }
     for tool in spec.tools {
         let (bridge, name) = (bridge.clone(), tool.name.clone());
-        let handler = Arc::new(move |args: Value| {
+        let handler = Arc::new(move |args: Value, call: ToolCall| {
             let (bridge, name) = (bridge.clone(), name.clone());
+            // The handler's `extra` is built from these: `requestId`, `_meta`, and the link
+            // its `sendNotification` / `sendRequest` use.
+            let link = link_id(call.link());
+            let payload = json!([name, args, call.request_id, call.meta, link]);
             Box::pin(async move {
-                let result = bridge.call("tool", index, json!([name, args])).await?;
+                let result = bridge.call("tool", index, payload).await?;
                 Ok(ToolResult::from_value(&result)?)
             }) as claude_wire::BoxFuture<'static, Result<ToolResult, CallbackError>>
         });

@@ -37,6 +37,14 @@ impl ToJs for Error {
         if let Some(details) = details {
             insert_details(&mut out, details);
         }
+        if let Error::Mcp {
+            code: Some(code), ..
+        } = self
+        {
+            // The MCP SDK's `McpError`: its JSON-RPC code as `code`.
+            out.insert("class".into(), "McpError".into());
+            out.insert("extra".into(), json!({ "code": code }));
+        }
         Value::Object(out)
     }
 }

@@ -18,6 +18,7 @@ mod sessions;
 mod spawn;
 mod teardown;
 mod testing;
+mod tool_links;
 
 use napi_derive::napi;
 use serde_json::{json, Value};

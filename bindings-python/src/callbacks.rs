@@ -9,7 +9,7 @@ use crate::classes::classes;
 use crate::host_loop::Host;
 use crate::{awaitable, pyfuture, pyjson};
 use claude_wire::hooks::{HookCallback, HookOutput};
-use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolHandler, ToolResult};
+use claude_wire::mcp::{SdkMcpServer, SdkMcpTool, ToolCall, ToolHandler, ToolResult};
 use claude_wire::options::StderrCallback;
 use claude_wire::permission::{CanUseTool, PermissionResult, ToolPermissionContext};
 use claude_wire::CallbackError;
@@ -347,7 +347,8 @@ pub fn sdk_server(
 
 fn tool_handler(func: Py<PyAny>, cell: LoopCell) -> ToolHandler {
     let func = Arc::new(func);
-    Arc::new(move |args: Value| {
+    // The Python SDK's handlers take the arguments alone.
+    Arc::new(move |args: Value, _: ToolCall| {
         let (func, cell) = (func.clone(), cell.clone());
         Box::pin(async move {
             let result = call(&cell, &func, |py| {

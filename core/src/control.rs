@@ -11,6 +11,7 @@ mod answers;
 mod claim;
 mod methods;
 mod requests;
+mod server_messages;
 
 pub use answers::*;
 pub use claim::{ClaimOutcome, SpareClaim};

@@ -192,6 +192,17 @@ pub enum Error {
     #[error("Not connected. Call connect() first.")]
     NotConnected,
 
+    /// An in-process MCP server's message to the CLI was refused or failed, in the MCP SDK's
+    /// words (`Server does not support logging (...)`, `Not connected`, `MCP error <code>:
+    /// <message>`).
+    #[error("{message}")]
+    Mcp {
+        /// The JSON-RPC error code, for an error the MCP SDK throws as `McpError`.
+        code: Option<i64>,
+        /// The text.
+        message: String,
+    },
+
     /// The session is over (the CLI exited or the client disconnected) before the operation finished.
     #[error("session closed: {0}")]
     SessionClosed(String),

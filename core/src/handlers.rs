@@ -3,11 +3,12 @@
 //! silent (its callback answered `null`).
 
 use crate::hooks::HookRegistry;
-use crate::mcp::{self, SdkServers};
+use crate::mcp::{self, SdkServers, Unanswered};
 use crate::options::{ClaudeAgentOptions, McpServerConfig, RequestHandler};
 use crate::permission::{self, CanUseTool};
 use crate::{ts_callbacks, Flavour};
 use serde_json::{json, Map, Value};
+use std::sync::Weak;
 
 /// The user's callbacks, looked up by the handler tasks.
 #[derive(Default)]
@@ -43,12 +44,13 @@ impl Handlers {
         self.can_use_tool.is_some() || !self.hooks.is_empty() || !self.mcp_servers.is_empty()
     }
 
-    /// Computes the answer to one request (`request_id` is its envelope's id); `Err` becomes
-    /// an error response, `Ok(None)` no answer at all.
+    /// Computes the answer to one request (`request_id` is its envelope's id) of `session`;
+    /// `Err` becomes an error response, `Ok(None)` no answer at all.
     pub(crate) async fn handle(
         &self,
         request: Map<String, Value>,
         request_id: &str,
+        session: Weak<dyn Unanswered>,
     ) -> Result<Option<Value>, String> {
         let subtype = request
             .get("subtype")
@@ -57,7 +59,7 @@ impl Handlers {
         let answer = match subtype {
             "can_use_tool" => self.can_use_tool(request, request_id).await,
             "hook_callback" => self.hook_callback(request).await,
-            "mcp_message" => self.mcp_message(request).await,
+            "mcp_message" => self.mcp_message(request, session).await,
             "elicitation" => match &self.on_elicitation {
                 Some(handler) => {
                     let argument =
@@ -119,8 +121,12 @@ impl Handlers {
             .map_err(|e| e.to_string())
     }
 
-    async fn mcp_message(&self, request: Map<String, Value>) -> Result<Value, String> {
-        mcp::answer_mcp_message(&request, |name| self.mcp_servers.find(name))
+    async fn mcp_message(
+        &self,
+        request: Map<String, Value>,
+        session: Weak<dyn Unanswered>,
+    ) -> Result<Value, String> {
+        mcp::answer_mcp_message(&request, |name| self.mcp_servers.find(name), Some(session))
             .await
             .map_err(|e| e.to_string())
     }

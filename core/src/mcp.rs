@@ -6,11 +6,14 @@
 //! control request. Tool failures (unknown tool, invalid input, handler error or panic) are
 //! results with `isError: true` the model can read, never protocol errors.
 
+mod outgoing;
 mod registry;
 mod result;
 mod settings;
 mod validate;
 
+pub use outgoing::{not_connected, notification_message, ServerLink};
+pub(crate) use outgoing::{Outgoing, Unanswered};
 pub(crate) use registry::SdkServers;
 pub use result::{ToolContent, ToolResult};
 pub use settings::sdk_server_settings;
@@ -29,9 +32,31 @@ const METHOD_NOT_FOUND: i64 = -32601;
 /// JSON-RPC "invalid request".
 const INVALID_REQUEST: i64 = -32600;
 
-/// A tool handler: receives the validated arguments, returns the tool result.
-pub type ToolHandler =
-    Arc<dyn Fn(Value) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync>;
+/// A tool handler: receives the validated arguments and what the call's request says besides,
+/// returns the tool result.
+pub type ToolHandler = Arc<
+    dyn Fn(Value, ToolCall) -> BoxFuture<'static, Result<ToolResult, CallbackError>> + Send + Sync,
+>;
+
+/// What a tool handler learns of the `tools/call` request besides the arguments, and its way
+/// back to the CLI.
+#[derive(Debug, Clone, Default)]
+pub struct ToolCall {
+    /// The request's JSON-RPC id.
+    pub request_id: Value,
+    /// The request's `params._meta`: the CLI sends the tool use's id
+    /// (`claudecode/toolUseId`) and a `progressToken` for progress notifications.
+    pub meta: Option<Value>,
+    link: Option<ServerLink>,
+}
+
+impl ToolCall {
+    /// The server's link to the session that made the call (its notifications and requests
+    /// go there); `None` for a call answered outside a session ([`SdkMcpServer::handle`]).
+    pub fn link(&self) -> Option<&ServerLink> {
+        self.link.as_ref()
+    }
+}
 
 /// One tool of an in-process server.
 #[derive(Clone)]
@@ -79,7 +104,7 @@ where
     F: Fn(Value) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<ToolResult, CallbackError>> + Send + 'static,
 {
-    let handler: ToolHandler = Arc::new(move |args| Box::pin(handler(args)));
+    let handler: ToolHandler = Arc::new(move |args, _| Box::pin(handler(args)));
     SdkMcpTool::new(name, description, input_schema, handler)
 }
 
@@ -173,14 +198,14 @@ impl SdkMcpTool {
     }
 
     /// Validates `arguments` and runs the handler; every failure becomes an `isError` result.
-    pub async fn call(&self, arguments: Value) -> ToolResult {
+    pub async fn call(&self, arguments: Value, call: ToolCall) -> ToolResult {
         let run = async {
             if self.validate_input {
                 if let Err(message) = validate::check_arguments(&self.input_schema, &arguments) {
                     return ToolResult::error(message);
                 }
             }
-            let handled = (self.handler)(arguments);
+            let handled = (self.handler)(arguments, call);
             match crate::callback::guarded(format!("Tool '{}'", self.name), handled).await {
                 Ok(result) => result,
                 Err(error) => ToolResult::error(error.to_string()),
@@ -215,6 +240,8 @@ pub struct SdkMcpServer {
     /// The settings of its config the CLI receives (TypeScript SDK: `timeout`, `tools`, ...;
     /// see [`sdk_server_settings`]); empty by default.
     pub settings: Map<String, Value>,
+    /// Its requests to the CLI waiting for an answer.
+    pub(crate) outgoing: Outgoing,
 }
 
 /// Creates an in-process MCP server with these tools.
@@ -228,6 +255,7 @@ pub fn create_sdk_mcp_server(
         version: version.into(),
         tools,
         settings: Map::new(),
+        outgoing: Outgoing::default(),
     }
 }
 
@@ -268,6 +296,11 @@ impl SdkMcpServer {
     /// Answers one JSON-RPC message from the CLI; returns the JSON-RPC reply. Notifications and
     /// responses get the ack `{"jsonrpc":"2.0","result":{}}`; an unknown method gets error -32601.
     pub async fn handle(&self, message: Value) -> Value {
+        self.handle_linked(message, None).await
+    }
+
+    /// [`SdkMcpServer::handle`], with the link its tool calls get.
+    pub(crate) async fn handle_linked(&self, message: Value, link: Option<ServerLink>) -> Value {
         let Some(obj) = message.as_object() else {
             return rpc_error(
                 Value::Null,
@@ -279,7 +312,11 @@ impl SdkMcpServer {
         let id = obj.get("id").filter(|id| !id.is_null()).cloned();
         let params = obj.get("params").and_then(Value::as_object);
         match (method, id) {
-            (None, _) if obj.contains_key("result") || obj.contains_key("error") => ack(),
+            (None, _) if obj.contains_key("result") || obj.contains_key("error") => {
+                // The answer to one of the server's own requests.
+                self.outgoing.answer(obj);
+                ack()
+            }
             (None, id) => rpc_error(
                 id.unwrap_or(Value::Null),
                 INVALID_REQUEST,
@@ -291,7 +328,14 @@ impl SdkMcpServer {
                 "initialize" => rpc_result(id, self.initialize_result(params)),
                 "ping" => rpc_result(id, json!({})),
                 "tools/list" => rpc_result(id, self.list_tools()),
-                "tools/call" => rpc_result(id, self.call_tool(params).await.to_value()),
+                "tools/call" => {
+                    let call = ToolCall {
+                        request_id: id.clone(),
+                        meta: params.and_then(|p| p.get("_meta")).cloned(),
+                        link,
+                    };
+                    rpc_result(id, self.call_tool(params, call).await.to_value())
+                }
                 other => rpc_error(id, METHOD_NOT_FOUND, &format!("Method not found: {other}")),
             },
         }
@@ -336,7 +380,7 @@ impl SdkMcpServer {
         json!({"tools": self.tools.iter().map(SdkMcpTool::to_list_entry).collect::<Vec<_>>()})
     }
 
-    async fn call_tool(&self, params: Option<&Map<String, Value>>) -> ToolResult {
+    async fn call_tool(&self, params: Option<&Map<String, Value>>, call: ToolCall) -> ToolResult {
         let name = params
             .and_then(|p| p.get("name"))
             .and_then(Value::as_str)
@@ -348,7 +392,7 @@ impl SdkMcpServer {
             None | Some(Value::Null) => json!({}),
             Some(args) => args.clone(),
         };
-        tool.call(arguments).await
+        tool.call(arguments, call).await
     }
 }
 
@@ -360,16 +404,20 @@ pub async fn handle_mcp_message(
     servers: &[(String, SdkMcpServer)],
     request: &Map<String, Value>,
 ) -> Result<Value, CallbackError> {
-    answer_mcp_message(request, |name| {
-        servers.iter().find(|(n, _)| n == name).map(|(_, s)| s)
-    })
+    answer_mcp_message(
+        request,
+        |name| servers.iter().find(|(n, _)| n == name).map(|(_, s)| s),
+        None,
+    )
     .await
 }
 
-/// [`handle_mcp_message`] with the server found by `find`.
+/// [`handle_mcp_message`] with the server found by `find`; its tool calls get a link to
+/// `session`, when there is one.
 pub(crate) async fn answer_mcp_message<S: std::ops::Deref<Target = SdkMcpServer>>(
     request: &Map<String, Value>,
     find: impl FnOnce(&str) -> Option<S>,
+    session: Option<std::sync::Weak<dyn Unanswered>>,
 ) -> Result<Value, CallbackError> {
     let server_name = request.get("server_name").and_then(Value::as_str);
     let message = request.get("message").filter(|m| !m.is_null());
@@ -377,7 +425,10 @@ pub(crate) async fn answer_mcp_message<S: std::ops::Deref<Target = SdkMcpServer>
         return Err("Missing server_name or message for MCP request".into());
     };
     let reply = match find(server_name) {
-        Some(server) => server.handle(message.clone()).await,
+        Some(server) => {
+            let link = session.map(|s| ServerLink::new(s, server.outgoing.clone(), server_name));
+            server.handle_linked(message.clone(), link).await
+        }
         None => {
             let id = message.get("id").cloned().unwrap_or(Value::Null);
             rpc_error(
@@ -408,7 +459,7 @@ mod tests {
 
     #[test]
     fn annotations_in_either_spelling_split_into_hints_and_meta() {
-        let handler: ToolHandler = Arc::new(|_| Box::pin(async { Ok(ToolResult::text("")) }));
+        let handler: ToolHandler = Arc::new(|_, _| Box::pin(async { Ok(ToolResult::text("")) }));
         for given in [
             json!({"read_only_hint": true, "max_result_size_chars": 9, "title": null, "other": 1}),
             json!({"readOnlyHint": true, "maxResultSizeChars": 9, "destructiveHint": null}),

@@ -24,7 +24,8 @@ pub enum ErrorKind {
     JsonDecode,
     /// [`Error::MessageParse`].
     MessageParse,
-    /// [`Error::ControlRequest`], [`Error::ControlTimeout`] and [`Error::InitializeTimeout`].
+    /// [`Error::ControlRequest`], [`Error::ControlTimeout`], [`Error::InitializeTimeout`] and
+    /// [`Error::Mcp`].
     Control,
     /// [`Error::Json`].
     Internal,
@@ -78,7 +79,8 @@ impl Error {
             Error::MessageParse { .. } => ErrorKind::MessageParse,
             Error::ControlRequest { .. }
             | Error::ControlTimeout { .. }
-            | Error::InitializeTimeout(_) => ErrorKind::Control,
+            | Error::InitializeTimeout(_)
+            | Error::Mcp { .. } => ErrorKind::Control,
             Error::Json(_) => ErrorKind::Internal,
             Error::Sessions(p) if p.is_not_found() => ErrorKind::NotFound,
             Error::Sessions(_) => ErrorKind::InvalidArgument,

@@ -149,8 +149,10 @@ impl Shared {
         let shared = self.clone();
         let (abort, registration) = AbortHandle::new_pair();
         let task_id = id.clone();
+        let session: std::sync::Weak<dyn crate::mcp::Unanswered> = Arc::downgrade(self) as _;
         let answer = async move {
-            let handled = crate::callback::guarded("callback", handlers.handle(request, &task_id));
+            let handled = handlers.handle(request, &task_id, session);
+            let handled = crate::callback::guarded("callback", handled);
             let outcome = match shared.callback_timeout {
                 Some(limit) => tokio::time::timeout(limit, handled)
                     .await
@@ -187,6 +189,19 @@ impl Shared {
         } else {
             InlineTask::start(task);
         }
+    }
+}
+
+/// An in-process MCP server's own `mcp_message`: written without waiting for its answer,
+/// which is then dropped as unknown.
+impl crate::mcp::Unanswered for Shared {
+    fn send_unanswered(&self, request: Value) -> crate::BoxFuture<'_, crate::Result<()>> {
+        let id = control::next_request_id();
+        Box::pin(async move {
+            self.transport
+                .write(&control::request_frame(&id, request))
+                .await
+        })
     }
 }
 

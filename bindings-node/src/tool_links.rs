@@ -1,0 +1,79 @@
+//! The way back to the CLI for a tool handler: its `extra.sendNotification` and
+//! `extra.sendRequest` reach the session that called it through the server's link, held here
+//! under a number the JS side gets with each call. As the MCP SDK's server, a handler's
+//! `extra` works for as long as the session runs, also after the call returned; then it
+//! answers "Not connected".
+
+use crate::errors::failed;
+use claude_wire::mcp::{not_connected, ServerLink};
+use napi_derive::napi;
+use serde_json::{json, Map, Value};
+use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The links of running sessions' servers, each under its number.
+static LINKS: LazyLock<Mutex<Links>> = LazyLock::new(Default::default);
+
+#[derive(Default)]
+struct Links {
+    next: u32,
+    held: Vec<(u32, ServerLink)>,
+}
+
+fn links() -> MutexGuard<'static, Links> {
+    LINKS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The number of `link` (0 for none, which reaches nothing): the one it has if it is held
+/// already. Links of sessions that ended are let go here.
+pub fn link_id(link: Option<&ServerLink>) -> u32 {
+    let Some(link) = link else {
+        return 0;
+    };
+    let mut links = links();
+    links.held.retain(|(_, held)| held.is_open());
+    if let Some((id, _)) = links.held.iter().find(|(_, held)| held == link) {
+        return *id;
+    }
+    links.next = links.next.wrapping_add(1).max(1);
+    let id = links.next;
+    links.held.push((id, link.clone()));
+    id
+}
+
+/// Sends an in-process server's `message` (JSON text) to the CLI through link `link`: `kind`
+/// `"notify"` (a notification) or `"request"` (waits for the answer's result, at most
+/// `timeoutMs`). Resolves to `{"ok": result}`, `{}` or `{"error": record}` as JSON text.
+#[napi]
+pub async fn tool_link_send(
+    link: u32,
+    kind: String,
+    message: String,
+    timeout_ms: Option<f64>,
+) -> String {
+    let found = links()
+        .held
+        .iter()
+        .find(|(id, _)| *id == link)
+        .map(|(_, l)| l.clone());
+    let outcome = match (found, serde_json::from_str::<Value>(&message)) {
+        (None, _) => Err(not_connected()),
+        (_, Err(e)) => Err(claude_wire::Error::from(e)),
+        (Some(link), Ok(message)) if kind == "notify" => link.notify(message).await.map(|()| None),
+        (Some(link), Ok(Value::Object(request))) => {
+            let timeout = timeout_ms
+                .filter(|ms| *ms >= 0.0)
+                .map(|ms| Duration::from_millis(ms as u64));
+            link.request(request, timeout).await.map(Some)
+        }
+        (Some(_), Ok(_)) => Err(claude_wire::Error::Mcp {
+            code: None,
+            message: "an MCP request must be an object".into(),
+        }),
+    };
+    match outcome {
+        Ok(Some(value)) => json!({ "ok": value }).to_string(),
+        Ok(None) => Value::Object(Map::new()).to_string(),
+        Err(e) => failed(&e).to_string(),
+    }
+}

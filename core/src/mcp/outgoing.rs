@@ -1,0 +1,290 @@
+//! What an in-process server sends the CLI of its own accord, as the TypeScript SDK's server
+//! does: notifications (a tool's progress, a changed tool list) and requests. Both go out as
+//! `mcp_message` control requests whose control answer nobody waits for; the answer to a
+//! request comes back as an `mcp_message` of the CLI's, matched here by its JSON-RPC id.
+
+use crate::{BoxFuture, Error, Result};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// How long a server's request waits for the CLI's answer unless told otherwise (the MCP
+/// SDK's default).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Writes a control request whose answer nobody waits for: the session's side of a
+/// [`ServerLink`].
+pub(crate) trait Unanswered: Send + Sync {
+    fn send_unanswered(&self, request: Value) -> BoxFuture<'_, Result<()>>;
+}
+
+/// An in-process server's way to the CLI of one session: its notifications and requests go
+/// out there. A tool handler has the link of its call ([`ToolCall::link`](super::ToolCall::link)).
+#[derive(Clone)]
+pub struct ServerLink {
+    session: Weak<dyn Unanswered>,
+    outgoing: Outgoing,
+    server_name: String,
+}
+
+impl std::fmt::Debug for ServerLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerLink")
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Two links are the same when they reach the same server of the same session.
+impl PartialEq for ServerLink {
+    fn eq(&self, other: &Self) -> bool {
+        Weak::ptr_eq(&self.session, &other.session) && self.server_name == other.server_name
+    }
+}
+
+impl ServerLink {
+    /// Whether its session still runs.
+    pub fn is_open(&self) -> bool {
+        self.session.strong_count() > 0
+    }
+
+    pub(crate) fn new(
+        session: Weak<dyn Unanswered>,
+        outgoing: Outgoing,
+        server_name: &str,
+    ) -> Self {
+        ServerLink {
+            session,
+            outgoing,
+            server_name: server_name.to_owned(),
+        }
+    }
+
+    /// Sends `notification` to the CLI, as the server's MCP library would: a tool's progress
+    /// (`notifications/progress` with the `progressToken` of the call's
+    /// [`ToolCall::meta`](super::ToolCall::meta)), a changed tool list. Returns once it is
+    /// written. A notification the server may not send (it has tools only: no logging,
+    /// resources or prompts) is [`Error::Mcp`], in the MCP SDK's words.
+    pub async fn notify(&self, notification: Value) -> Result<()> {
+        let message = notification_message(notification).map_err(|message| Error::Mcp {
+            code: None,
+            message,
+        })?;
+        self.write(message).await
+    }
+
+    /// Sends `request` (`{"method", "params"}`) to the CLI and waits for the answer's
+    /// `result`, at most `timeout` (60 s by default, as the MCP SDK). The CLI's error answer,
+    /// and no answer in time, are [`Error::Mcp`] with the code: `MCP error <code>: <message>`.
+    pub async fn request(
+        &self,
+        request: Map<String, Value>,
+        timeout: Option<Duration>,
+    ) -> Result<Value> {
+        let (message, id, answer) = self.outgoing.request(request);
+        let _forget = Forget(&self.outgoing, &id);
+        self.write(message).await?;
+        match tokio::time::timeout(timeout.unwrap_or(REQUEST_TIMEOUT), answer).await {
+            Ok(Ok(response)) => response_outcome(response).map_err(|(code, message)| Error::Mcp {
+                code: Some(code),
+                message,
+            }),
+            Ok(Err(_)) => Err(not_connected()),
+            Err(_) => Err(Error::Mcp {
+                code: Some(REQUEST_TIMED_OUT),
+                message: format!("MCP error {REQUEST_TIMED_OUT}: Request timed out"),
+            }),
+        }
+    }
+
+    async fn write(&self, message: Value) -> Result<()> {
+        let session = self.session.upgrade().ok_or_else(not_connected)?;
+        let request =
+            json!({"subtype": "mcp_message", "server_name": self.server_name, "message": message});
+        // A CLI that stopped reading is, to the server, a transport that closed.
+        session
+            .send_unanswered(request)
+            .await
+            .map_err(|_| not_connected())
+    }
+}
+
+/// The MCP SDK's error once the server's transport closed: here, its session is over.
+pub fn not_connected() -> Error {
+    Error::Mcp {
+        code: None,
+        message: "Not connected".into(),
+    }
+}
+
+/// The JSON-RPC code of a request that got no answer in time.
+const REQUEST_TIMED_OUT: i64 = -32001;
+
+/// Stops waiting for an answer when the request is done or given up.
+struct Forget<'a>(&'a Outgoing, &'a str);
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.0.forget(self.1);
+    }
+}
+
+/// `notification` as the server sends it: checked against the server's capabilities (it has
+/// tools, nothing else), then `{...notification, "jsonrpc": "2.0"}`. The error is the MCP
+/// SDK's text for a notification the server may not send.
+pub fn notification_message(notification: Value) -> Result<Value, String> {
+    let Value::Object(mut message) = notification else {
+        return Err("an MCP notification must be an object with a method".into());
+    };
+    let method = message
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let missing = match method {
+        "notifications/message" => Some("Server does not support logging"),
+        "notifications/resources/updated" | "notifications/resources/list_changed" => {
+            Some("Server does not support notifying about resources")
+        }
+        "notifications/prompts/list_changed" => {
+            Some("Server does not support notifying of prompt list changes")
+        }
+        // The CLI does not announce URL elicitation to in-process servers.
+        "notifications/elicitation/complete" => Some("Client does not support URL elicitation"),
+        _ => None,
+    };
+    if let Some(missing) = missing {
+        return Err(format!("{missing} (required for {method})"));
+    }
+    message.shift_remove("jsonrpc");
+    message.insert("jsonrpc".into(), "2.0".into());
+    Ok(Value::Object(message))
+}
+
+/// The server's requests to the CLI that wait for an answer, by JSON-RPC id.
+#[derive(Clone, Default)]
+pub(crate) struct Outgoing {
+    inner: Arc<Mutex<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    next_id: u64,
+    waiting: HashMap<String, oneshot::Sender<Value>>,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing").finish_non_exhaustive()
+    }
+}
+
+impl Outgoing {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `request` as sent (`{...request, "jsonrpc": "2.0", "id": n}`, ids counting from 0 as
+    /// the MCP SDK's do), its id, and where its answer (the JSON-RPC response) arrives.
+    pub(crate) fn request(
+        &self,
+        request: Map<String, Value>,
+    ) -> (Value, String, oneshot::Receiver<Value>) {
+        let (tx, rx) = oneshot::channel();
+        let mut state = self.state();
+        let id = state.next_id;
+        state.next_id += 1;
+        state.waiting.insert(id.to_string(), tx);
+        let mut message = request;
+        message.shift_remove("jsonrpc");
+        message.shift_remove("id");
+        message.insert("jsonrpc".into(), "2.0".into());
+        message.insert("id".into(), id.into());
+        (Value::Object(message), id.to_string(), rx)
+    }
+
+    /// Hands a JSON-RPC response to the request it answers; false when none waits for it.
+    pub(crate) fn answer(&self, response: &Map<String, Value>) -> bool {
+        let id = match response.get("id") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => return false,
+        };
+        let waiting = self.state().waiting.remove(&id);
+        waiting.is_some_and(|tx| tx.send(Value::Object(response.clone())).is_ok())
+    }
+
+    /// Stops waiting for the answer to `id` (the caller gave up).
+    pub(crate) fn forget(&self, id: &str) {
+        self.state().waiting.remove(id);
+    }
+}
+
+/// The outcome of a JSON-RPC response: its `result`, or its error in the MCP SDK's words
+/// (`MCP error <code>: <message>`).
+pub(crate) fn response_outcome(mut response: Value) -> Result<Value, (i64, String)> {
+    if let Some(error) = response.get_mut("error").map(Value::take) {
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(-32603);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error");
+        return Err((code, format!("MCP error {code}: {message}")));
+    }
+    Ok(response
+        .get_mut("result")
+        .map(Value::take)
+        .unwrap_or_else(|| Value::Object(Map::new())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn notifications_framed_and_checked() {
+        let progress = json!({"method": "notifications/progress", "params": {"progressToken": 2, "progress": 1}});
+        assert_eq!(
+            notification_message(progress).unwrap().to_string(),
+            r#"{"method":"notifications/progress","params":{"progressToken":2,"progress":1},"jsonrpc":"2.0"}"#
+        );
+        assert_eq!(
+            notification_message(json!({"method": "notifications/message", "params": {}}))
+                .unwrap_err(),
+            "Server does not support logging (required for notifications/message)"
+        );
+        assert!(
+            notification_message(json!({"method": "notifications/tools/list_changed"})).is_ok()
+        );
+    }
+
+    #[test]
+    fn requests_get_their_answers_by_id() {
+        let outgoing = Outgoing::default();
+        let (first, id, mut rx) =
+            outgoing.request(json!({"method": "roots/list"}).as_object().unwrap().clone());
+        assert_eq!(
+            first,
+            json!({"method": "roots/list", "jsonrpc": "2.0", "id": 0})
+        );
+        let (_, second, _rx2) = outgoing.request(Map::new());
+        assert_eq!((id.as_str(), second.as_str()), ("0", "1"));
+        let reply = json!({"jsonrpc": "2.0", "id": 0, "result": {"roots": []}});
+        assert!(outgoing.answer(reply.as_object().unwrap()));
+        assert!(
+            !outgoing.answer(reply.as_object().unwrap()),
+            "answered once"
+        );
+        assert_eq!(
+            response_outcome(rx.try_recv().unwrap()),
+            Ok(json!({"roots": []}))
+        );
+        let failed = json!({"id": 1, "error": {"code": -32601, "message": "Method not found"}});
+        assert_eq!(
+            response_outcome(failed),
+            Err((-32601, "MCP error -32601: Method not found".into()))
+        );
+    }
+}
