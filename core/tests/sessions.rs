@@ -71,14 +71,16 @@ fn list_info_and_messages() {
         .unwrap()
         .unwrap();
     assert_eq!(info.session_id, S1);
-    let messages = sessions::get_session_messages(S1, Some(&work), Page::all(), false).unwrap();
+    let messages =
+        sessions::get_session_messages(S1, Some(&work), Page::all(), false, Flavour::Python)
+            .unwrap();
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[1].message["content"][0]["text"], "hi");
     let page = Page {
         limit: Some(1),
         offset: 1,
     };
-    let one = sessions::get_session_messages(S1, None, page, false).unwrap();
+    let one = sessions::get_session_messages(S1, None, page, false, Flavour::Python).unwrap();
     assert_eq!(one, messages[1..]);
 }
 
@@ -95,9 +97,11 @@ fn missing_everything_is_empty_not_an_error() {
     assert!(sessions::get_session_info(S1, None, Flavour::Python)
         .unwrap()
         .is_none());
-    assert!(sessions::get_session_messages(S1, None, Page::all(), false)
-        .unwrap()
-        .is_empty());
+    assert!(
+        sessions::get_session_messages(S1, None, Page::all(), false, Flavour::Python)
+            .unwrap()
+            .is_empty()
+    );
     assert!(sessions::list_subagents(S1, None).unwrap().is_empty());
 }
 
@@ -111,7 +115,7 @@ fn bad_ids_are_refused_before_any_path() {
         "11111111-1111-4111-8111-11111111111/",
     ] {
         assert!(
-            sessions::get_session_messages(bad, None, Page::all(), false)
+            sessions::get_session_messages(bad, None, Page::all(), false, Flavour::Python)
                 .unwrap()
                 .is_empty()
         );
@@ -126,11 +130,15 @@ fn bad_ids_are_refused_before_any_path() {
         assert!(sessions::delete_session(bad, None).is_err());
         assert!(sessions::fork_session(bad, None, None, None, Flavour::Python).is_err());
     }
-    assert!(
-        sessions::get_subagent_messages(S1, "../../etc/passwd", None, Page::all())
-            .unwrap()
-            .is_empty()
-    );
+    assert!(sessions::get_subagent_messages(
+        S1,
+        "../../etc/passwd",
+        None,
+        Page::all(),
+        Flavour::Python
+    )
+    .unwrap()
+    .is_empty());
 }
 
 #[test]
@@ -205,7 +213,8 @@ fn fork_round_trip() {
         .unwrap();
     assert_eq!(info.summary, "hello there (fork)");
     let messages =
-        sessions::get_session_messages(&fork.session_id, None, Page::all(), false).unwrap();
+        sessions::get_session_messages(&fork.session_id, None, Page::all(), false, Flavour::Python)
+            .unwrap();
     assert_eq!(messages.len(), 2);
     assert!(messages.iter().all(|m| m.session_id == fork.session_id));
     let upto =
@@ -215,7 +224,7 @@ fn fork_round_trip() {
         .unwrap();
     assert_eq!(info.summary, "Mine");
     assert_eq!(
-        sessions::get_session_messages(&upto.session_id, None, Page::all(), false)
+        sessions::get_session_messages(&upto.session_id, None, Page::all(), false, Flavour::Python)
             .unwrap()
             .len(),
         1
@@ -297,11 +306,11 @@ fn dump() {
         "list_dir": info(sessions::list_sessions(&ListSessions::in_dir("/work/proj").limit(2)).unwrap()),
         "info1": one(sessions::get_session_info(S1, None, Flavour::Python).unwrap()),
         "info4": one(sessions::get_session_info(s4, Some(Path::new("/work/proj")), Flavour::Python).unwrap()),
-        "msgs1": msgs(sessions::get_session_messages(S1, None, Page::all(), false).unwrap()),
-        "msgs4p": msgs(sessions::get_session_messages(s4, None, Page { limit: Some(3), offset: 2 }, false).unwrap()),
+        "msgs1": msgs(sessions::get_session_messages(S1, None, Page::all(), false, Flavour::Python).unwrap()),
+        "msgs4p": msgs(sessions::get_session_messages(s4, None, Page { limit: Some(3), offset: 2 }, false, Flavour::Python).unwrap()),
         "subs": sessions::list_subagents(S1, None).unwrap(),
-        "sub_abc": msgs(sessions::get_subagent_messages(S1, "abc", None, Page::all()).unwrap()),
-        "sub_def": msgs(sessions::get_subagent_messages(S1, "def", None, Page::all()).unwrap()),
+        "sub_abc": msgs(sessions::get_subagent_messages(S1, "abc", None, Page::all(), Flavour::Python).unwrap()),
+        "sub_def": msgs(sessions::get_subagent_messages(S1, "def", None, Page::all(), Flavour::Python).unwrap()),
     });
     println!("PARITY{}", serde_json::to_string(&out).unwrap());
 }

@@ -146,6 +146,7 @@ pub fn reply(flavour: Flavour, method: &str, args: Value) -> Result<Reply> {
                 a.dir(),
                 a.page(),
                 a.include_system_messages.unwrap_or(false),
+                flavour,
             )?))
         }
         "list_subagents" => list_subagents(a.id(), a.dir())?.into(),
@@ -156,6 +157,7 @@ pub fn reply(flavour: Flavour, method: &str, args: Value) -> Result<Reply> {
                 agent,
                 a.dir(),
                 a.page(),
+                flavour,
             )?));
         }
         "rename_session" => {
@@ -237,6 +239,7 @@ pub async fn call_store(
                 a.dir(),
                 a.page(),
                 a.include_system_messages.unwrap_or(false),
+                flavour,
             )
             .await?,
             flavour,
@@ -247,7 +250,8 @@ pub async fn call_store(
         "get_subagent_messages" => {
             let agent = a.agent_id.as_deref().unwrap_or_default();
             messages(
-                get_subagent_messages_from_store(store, a.id(), agent, a.dir(), a.page()).await?,
+                get_subagent_messages_from_store(store, a.id(), agent, a.dir(), a.page(), flavour)
+                    .await?,
                 flavour,
             )
         }

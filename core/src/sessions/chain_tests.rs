@@ -1,6 +1,7 @@
 //! Tests of `chain.rs`.
 use super::super::messages::{messages_from_entries, Page};
 use super::*;
+use crate::Flavour;
 use serde_json::{json, Value};
 
 fn u(n: u32) -> String {
@@ -8,7 +9,7 @@ fn u(n: u32) -> String {
 }
 
 fn last2(entries: &[Value]) -> Vec<String> {
-    messages_from_entries(entries, Page::all(), false)
+    messages_from_entries(entries, Page::all(), false, Flavour::Python)
         .iter()
         .map(|m| m.uuid[34..].to_owned())
         .collect()
@@ -59,10 +60,11 @@ fn compaction_interruption_and_cycles() {
         json!({"type":"user","uuid":u(5),"parentUuid":u(4),"message":{"content":"[Request interrupted by user]"}}),
     ];
     assert_eq!(last2(&entries), ["04", "05"]);
-    let with_system: Vec<String> = messages_from_entries(&entries, Page::all(), true)
-        .iter()
-        .map(|m| m.kind.clone())
-        .collect();
+    let with_system: Vec<String> =
+        messages_from_entries(&entries, Page::all(), true, Flavour::Python)
+            .iter()
+            .map(|m| m.kind.clone())
+            .collect();
     assert_eq!(with_system, ["system", "user", "user"]);
     // A parent cycle ends the walk instead of looping.
     let cycle = vec![

@@ -4,7 +4,7 @@
 //! lines that start in its byte range.
 
 use super::node::Node;
-use super::node_line::{index_line, MessageAt};
+use super::node_line::{index_line, Indexed, MessageAt};
 use std::fs::File;
 use std::path::Path;
 
@@ -29,8 +29,19 @@ const PART: u64 = 8 << 20;
 /// The most threads one index uses.
 const MAX_THREADS: usize = 4;
 
+/// A transcript file's index, in file order.
+#[derive(Debug, Default)]
+pub(crate) struct FileIndex {
+    /// Its entries.
+    pub nodes: Vec<Node>,
+    /// Their lines.
+    pub spans: Vec<Span>,
+    /// The prompts the CLI took up mid-turn ([`Indexed::Absorbed`]).
+    pub absorbed: Vec<Box<str>>,
+}
+
 /// The transcript entries of a file and their lines, in file order.
-pub(crate) fn index_file(path: &Path) -> std::io::Result<(Vec<Node>, Vec<Span>)> {
+pub(crate) fn index_file(path: &Path) -> std::io::Result<FileIndex> {
     let file = File::open(path)?;
     let len = file.metadata()?.len();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -47,7 +58,7 @@ pub(crate) fn index_file(path: &Path) -> std::io::Result<(Vec<Node>, Vec<Span>)>
             }
         })
         .collect();
-    let results: Vec<std::io::Result<(Vec<Node>, Vec<Span>)>> = std::thread::scope(|scope| {
+    let results: Vec<std::io::Result<FileIndex>> = std::thread::scope(|scope| {
         let file = &file;
         let handles: Vec<_> = bounds
             .windows(2)
@@ -61,24 +72,21 @@ pub(crate) fn index_file(path: &Path) -> std::io::Result<(Vec<Node>, Vec<Span>)>
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut nodes = Vec::new();
-    let mut spans = Vec::new();
+    let mut whole = FileIndex::default();
     for part in results {
-        let (n, s) = part?;
-        if nodes.is_empty() {
-            (nodes, spans) = (n, s);
-        } else {
-            nodes.extend(n);
-            spans.extend(s);
-        }
+        let part = part?;
+        whole.nodes.extend(part.nodes);
+        whole.spans.extend(part.spans);
+        whole.absorbed.extend(part.absorbed);
     }
-    Ok((nodes, spans))
+    Ok(whole)
 }
 
 /// The entries of the lines that start at an offset in `start..end`.
-fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<(Vec<Node>, Vec<Span>)> {
+fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<FileIndex> {
     let mut nodes = Vec::new();
     let mut spans = Vec::new();
+    let mut absorbed = Vec::new();
     let mut add = |line: &[u8], offset: u64| {
         let Ok(text) = std::str::from_utf8(line) else {
             return;
@@ -87,7 +95,12 @@ fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<(Vec<Node>, 
         if trimmed.is_empty() {
             return;
         }
-        if let Some(read) = index_line(trimmed) {
+        let read = match index_line(trimmed) {
+            Some(Indexed::Entry(read)) => read,
+            Some(Indexed::Absorbed(key)) => return absorbed.push(key),
+            None => return,
+        };
+        {
             let lead = trimmed.as_ptr() as usize - text.as_ptr() as usize;
             let message = match read.message {
                 MessageAt::At { start, len } => MessageAt::At {
@@ -143,7 +156,11 @@ fn index_part(file: &File, start: u64, end: u64) -> std::io::Result<(Vec<Node>, 
         }
         filled += n;
     }
-    Ok((nodes, spans))
+    Ok(FileIndex {
+        nodes,
+        spans,
+        absorbed,
+    })
 }
 
 #[cfg(unix)]
@@ -210,17 +227,21 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let file = File::open(&path).unwrap();
         let whole = index_part(&file, 0, u64::MAX).unwrap();
-        assert_eq!(whole.0.len(), 41);
+        assert_eq!(whole.nodes.len(), 41);
         let len = text.len() as u64;
         for cut in 0..=len + 1 {
-            let (mut nodes, mut spans) = index_part(&file, 0, cut).unwrap();
-            let (n2, s2) = index_part(&file, cut, u64::MAX).unwrap();
-            nodes.extend(n2);
-            spans.extend(s2);
+            let FileIndex {
+                mut nodes,
+                mut spans,
+                ..
+            } = index_part(&file, 0, cut).unwrap();
+            let rest = index_part(&file, cut, u64::MAX).unwrap();
+            nodes.extend(rest.nodes);
+            spans.extend(rest.spans);
             let uuids: Vec<_> = nodes.iter().map(|n| n.uuid.clone()).collect();
-            let expect: Vec<_> = whole.0.iter().map(|n| n.uuid.clone()).collect();
+            let expect: Vec<_> = whole.nodes.iter().map(|n| n.uuid.clone()).collect();
             assert_eq!(uuids, expect, "cut at {cut}");
-            for (a, b) in spans.iter().zip(&whole.1) {
+            for (a, b) in spans.iter().zip(&whole.spans) {
                 assert_eq!((a.offset, a.len), (b.offset, b.len));
             }
         }
@@ -231,7 +252,7 @@ mod tests {
         );
         std::fs::write(&path, format!("{long}{text}")).unwrap();
         let file = File::open(&path).unwrap();
-        let (nodes, spans) = index_part(&file, 0, u64::MAX).unwrap();
+        let FileIndex { nodes, spans, .. } = index_part(&file, 0, u64::MAX).unwrap();
         assert_eq!((&*nodes[0].uuid, spans[0].len), ("big", long.len()));
         assert_eq!(nodes.len(), 42);
     }

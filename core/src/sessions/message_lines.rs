@@ -7,6 +7,7 @@ use super::messages::to_message;
 use super::node::Node;
 use super::node_line::MessageAt;
 use super::ts_fields;
+use super::ts_view::{self, queued_message, Shown};
 use super::SessionMessage;
 use crate::Flavour;
 use serde_json::value::RawValue;
@@ -93,6 +94,21 @@ struct PageLine {
     /// The entry's `timestamp` when it is a string.
     timestamp: Option<Box<str>>,
     span: Span,
+    /// How the TypeScript SDK's view shows the entry, when not as it is.
+    view: View,
+}
+
+/// How a page line's entry is shown.
+#[derive(Debug, Default)]
+enum View {
+    /// As it is.
+    #[default]
+    Entry,
+    /// Marked `isCompletedLocalCommand`.
+    Completed,
+    /// As the user message its queued prompt stands for: the message and the record's
+    /// fields after the six, as JSON text (nothing of the line is read).
+    Queued(Box<str>, Box<str>),
 }
 
 /// One message as read from its transcript line: the record's fields and the API message as
@@ -118,22 +134,47 @@ pub struct RawSessionMessage<'a> {
 }
 
 impl MessageLines {
-    /// The lines of `page` of `chain` (indices into `nodes` and `spans`, the file's index).
+    /// The lines of `page`, entries shown of a chain (indices into `nodes` and `spans`, the
+    /// file's index).
     pub(crate) fn new(
         file: File,
         nodes: &[Node],
         mut spans: Vec<Span>,
-        chain: &[usize],
+        page: &[Shown],
         parent_tool_use_id: Option<String>,
         parent_agent_id: Option<String>,
     ) -> Self {
-        let lines = chain
+        let lines = page
             .iter()
-            .map(|&i| PageLine {
-                kind: nodes[i].kind.clone(),
-                uuid: nodes[i].uuid.clone(),
-                timestamp: nodes[i].timestamp.clone(),
-                span: std::mem::take(&mut spans[i]),
+            .map(|&shown| {
+                let (i, view) = match shown {
+                    Shown::Entry { node, completed } => (
+                        node,
+                        if completed {
+                            View::Completed
+                        } else {
+                            View::Entry
+                        },
+                    ),
+                    Shown::Queued { node } => (node, View::Entry),
+                };
+                let mut line = PageLine {
+                    kind: nodes[i].kind.clone(),
+                    uuid: nodes[i].uuid.clone(),
+                    timestamp: nodes[i].timestamp.clone(),
+                    span: std::mem::take(&mut spans[i]),
+                    view,
+                };
+                if let Some((uuid, message, fields)) = matches!(shown, Shown::Queued { .. })
+                    .then(|| queued_message(&nodes[i]))
+                    .flatten()
+                {
+                    line.kind = "user".into();
+                    line.uuid = uuid.into();
+                    line.span.message = MessageAt::Absent;
+                    line.view = View::Queued(message.into(), fields.into());
+                }
+                line
             })
             .collect();
         MessageLines {
@@ -291,6 +332,17 @@ impl MessageLines {
     ) -> std::result::Result<(), E> {
         let parent_tool_use_id = self.parent_tool_use_id.as_deref();
         let parent_agent_id = self.parent_agent_id.as_deref();
+        if let View::Queued(message, ts_fields) = &line.view {
+            return f(RawSessionMessage {
+                kind: &line.kind,
+                uuid: &line.uuid,
+                session_id: line.span.session_id.as_deref().unwrap_or_default(),
+                message,
+                parent_tool_use_id,
+                parent_agent_id,
+                ts_fields,
+            });
+        }
         let message = match line.span.message {
             MessageAt::Absent => "null",
             MessageAt::At { .. } => match text.map_or_else(|| std::str::from_utf8(bytes), Ok) {
@@ -303,7 +355,10 @@ impl MessageLines {
                 let Ok(entry) = serde_json::from_slice::<Value>(bytes) else {
                     return Ok(());
                 };
-                let m = to_message(&entry, parent_tool_use_id, parent_agent_id);
+                let mut m = to_message(&entry, parent_tool_use_id, parent_agent_id);
+                if matches!(line.view, View::Completed) {
+                    m.ts_fields = ts_view::completed_map(m.ts_fields);
+                }
                 return f(RawSessionMessage {
                     kind: &m.kind,
                     uuid: &m.uuid,
@@ -316,7 +371,7 @@ impl MessageLines {
             }
         };
         let timestamp_only;
-        let ts_fields = match &line.span.ts_fields {
+        let mut ts_fields = match &line.span.ts_fields {
             Some(text) => &**text,
             None => {
                 timestamp_only = line.timestamp.as_deref().map_or_else(String::new, |t| {
@@ -325,6 +380,11 @@ impl MessageLines {
                 timestamp_only.as_str()
             }
         };
+        let completed;
+        if matches!(line.view, View::Completed) {
+            completed = ts_view::completed_fields(ts_fields);
+            ts_fields = &completed;
+        }
         f(RawSessionMessage {
             kind: &line.kind,
             uuid: &line.uuid,
@@ -425,9 +485,15 @@ mod tests {
                 lines.push(line);
             }
             std::fs::write(&path, lines.join("\n")).unwrap();
-            let (nodes, spans) = index_file(&path).unwrap();
+            let super::super::line_index::FileIndex { nodes, spans, .. } =
+                index_file(&path).unwrap();
             assert_eq!(nodes.len(), count);
-            let all: Vec<usize> = (0..count).collect();
+            let all: Vec<Shown> = (0..count)
+                .map(|node| Shown::Entry {
+                    node,
+                    completed: false,
+                })
+                .collect();
             let file = File::open(&path).unwrap();
             let read = MessageLines::new(file, &nodes, spans, &all, None, Some("p".into()));
             // An error of `f` stops the reading.

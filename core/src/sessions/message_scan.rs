@@ -4,6 +4,7 @@
 //! passed over with a vectorised search for their string ends. A repeated key reads as its last
 //! value, as in a parsed `Value`.
 
+use super::ts_marks::may_start_marked;
 use memchr::memchr2;
 use std::borrow::Cow;
 
@@ -16,11 +17,19 @@ pub(super) struct ScannedMessage<'a> {
     pub id: Option<Cow<'a, str>>,
     /// The object blocks, when `content` is a list.
     pub content: Option<Vec<Block<'a>>>,
+    /// Whether a text (a string `content`, a block's `text` or string `content`) may start
+    /// with one of the CLI's markers ([`may_start_marked`]): the TypeScript view then reads
+    /// the entry whole.
+    pub marked: bool,
 }
 
 /// Reads a message's JSON text (valid JSON); `None` when it is not an object.
 pub(super) fn scan_message(text: &str) -> Option<ScannedMessage<'_>> {
-    let mut s = Scanner { text, i: 0 };
+    let mut s = Scanner {
+        text,
+        i: 0,
+        marked: false,
+    };
     s.ws();
     if s.peek() != Some(b'{') {
         return None;
@@ -32,17 +41,20 @@ pub(super) fn scan_message(text: &str) -> Option<ScannedMessage<'_>> {
             "content" if s.peek() == Some(b'[') => message.content = Some(s.blocks()),
             "content" => {
                 message.content = None;
+                s.note_start();
                 s.skip_value();
             }
             _ => s.skip_value(),
         };
     })?;
+    message.marked = s.marked;
     Some(message)
 }
 
 struct Scanner<'a> {
     text: &'a str,
     i: usize,
+    marked: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -96,6 +108,14 @@ impl<'a> Scanner<'a> {
         } else {
             self.skip_value();
             None
+        }
+    }
+
+    /// At a value: notes a string that may start with a marker ([`ScannedMessage::marked`]).
+    fn note_start(&mut self) {
+        let bytes = self.bytes();
+        if bytes.get(self.i) == Some(&b'"') && may_start_marked(&bytes[self.i + 1..]) {
+            self.marked = true;
         }
     }
 
@@ -186,6 +206,10 @@ impl<'a> Scanner<'a> {
                         "type" => block[0] = s.string_value(),
                         "id" => block[1] = s.string_value(),
                         "tool_use_id" => block[2] = s.string_value(),
+                        "text" | "content" => {
+                            s.note_start();
+                            s.skip_value();
+                        }
                         _ => s.skip_value(),
                     });
                     if read.is_none() {

@@ -4,13 +4,14 @@
 //! page, not the transcript.
 
 use super::chain::{conversation, is_visible, Node};
-pub(crate) use super::line_index::index_file;
+pub(crate) use super::line_index::{index_file, FileIndex};
 use super::locate::find_session_file;
 pub use super::message_lines::{MessageLines, RawSessionMessage};
 use super::paths::is_uuid;
 use super::ts_fields::ts_fields_of;
+use super::ts_view::{self, absorbed_key, Shown};
 use super::SessionMessage;
-use crate::Result;
+use crate::{Flavour, Result};
 use serde_json::Value;
 use std::fs::File;
 use std::path::Path;
@@ -73,7 +74,10 @@ pub(crate) fn to_message(
 /// The messages of a session's main conversation, oldest first: the `parentUuid` chain from
 /// the newest leaf, with parallel tool calls and results whole, user and assistant messages
 /// only (also system ones with `include_system`, as the TypeScript SDK's
-/// `includeSystemMessages`), then `page`.
+/// `includeSystemMessages`), then `page`. In the TypeScript flavour, as that SDK shows them:
+/// a prompt queued mid-turn that the model took up is a user message (`isQueuedCommand`), a
+/// finished local command's entries are marked, and a quiet turn's empty closing entry is
+/// left out.
 ///
 /// Empty when the id is not a UUID, the session is not found, or nothing is visible; corrupt
 /// or truncated lines are skipped. With `dir`, looks in its project directory then its
@@ -83,8 +87,9 @@ pub fn get_session_messages(
     dir: Option<&Path>,
     page: Page,
     include_system: bool,
+    flavour: Flavour,
 ) -> Result<Vec<SessionMessage>> {
-    Ok(session_message_lines(session_id, dir, page, include_system)?.into_messages())
+    Ok(session_message_lines(session_id, dir, page, include_system, flavour)?.into_messages())
 }
 
 /// [`get_session_messages`], located but not read: the lines of the page's messages.
@@ -93,6 +98,7 @@ pub fn session_message_lines(
     dir: Option<&Path>,
     page: Page,
     include_system: bool,
+    flavour: Flavour,
 ) -> Result<MessageLines> {
     if !is_uuid(session_id) {
         return Ok(MessageLines::default());
@@ -100,14 +106,75 @@ pub fn session_message_lines(
     let Some((path, _)) = find_session_file(session_id, dir) else {
         return Ok(MessageLines::default());
     };
-    let (nodes, spans) = index_file(&path)?;
-    let visible: Vec<usize> = conversation(&nodes)
+    let FileIndex {
+        nodes,
+        spans,
+        absorbed,
+    } = index_file(&path)?;
+    let shown = shown(&nodes, &absorbed, include_system, flavour);
+    let file = File::open(&path)?;
+    let page = &shown[page.range(shown.len())];
+    Ok(MessageLines::new(file, &nodes, spans, page, None, None))
+}
+
+/// What a main conversation shows, as `flavour`'s SDK shows it.
+fn shown(
+    nodes: &[Node],
+    absorbed: &[Box<str>],
+    include_system: bool,
+    flavour: Flavour,
+) -> Vec<Shown> {
+    let mut chain = conversation(nodes);
+    if flavour == Flavour::Ts {
+        let trailing = ts_view::trailing(nodes, &chain);
+        let after = trailing.len();
+        chain.extend(trailing);
+        return ts_view::view(nodes, &chain, after, false, Some(absorbed))
+            .into_iter()
+            .filter(|&s| ts_view::is_shown(nodes, s, include_system))
+            .collect();
+    }
+    chain
         .into_iter()
         .filter(|&i| is_visible(&nodes[i], include_system))
-        .collect();
-    let file = File::open(&path)?;
-    let chain = &visible[page.range(visible.len())];
-    Ok(MessageLines::new(file, &nodes, spans, chain, None, None))
+        .map(|node| Shown::Entry {
+            node,
+            completed: false,
+        })
+        .collect()
+}
+
+/// The message of a shown entry of `entries`, which `at` maps nodes to.
+pub(crate) fn entry_message(
+    nodes: &[Node],
+    entries: &[&Value],
+    shown: Shown,
+    parent_tool_use_id: Option<&str>,
+    parent_agent_id: Option<&str>,
+) -> SessionMessage {
+    match shown {
+        Shown::Entry { node, completed } => {
+            let mut m = to_message(entries[node], parent_tool_use_id, parent_agent_id);
+            if completed {
+                m.ts_fields = ts_view::completed_map(m.ts_fields);
+            }
+            m
+        }
+        Shown::Queued { node } => {
+            let (uuid, message, ts_fields) =
+                ts_view::queued_message(&nodes[node]).unwrap_or_default();
+            let session_id = entries[node].get("sessionId").and_then(Value::as_str);
+            SessionMessage {
+                kind: "user".into(),
+                uuid: uuid.into(),
+                session_id: session_id.unwrap_or_default().into(),
+                message: serde_json::from_str(message).unwrap_or_default(),
+                parent_tool_use_id: parent_tool_use_id.map(str::to_owned),
+                parent_agent_id: parent_agent_id.map(str::to_owned),
+                ts_fields: ts_view::fields_map(ts_fields),
+            }
+        }
+    }
 }
 
 /// The messages of a conversation held in memory (a session store's entries), exactly as
@@ -117,18 +184,19 @@ pub fn messages_from_entries(
     entries: &[Value],
     page: Page,
     include_system: bool,
+    flavour: Flavour,
 ) -> Vec<SessionMessage> {
-    let (nodes, at): (Vec<Node>, Vec<usize>) = entries
+    let (nodes, at): (Vec<Node>, Vec<&Value>) = entries
         .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Node::from_value(e).map(|n| (n, i)))
+        .filter_map(|e| Node::from_value(e).map(|n| (n, e)))
         .unzip();
-    let visible: Vec<usize> = conversation(&nodes)
-        .into_iter()
-        .filter(|&i| is_visible(&nodes[i], include_system))
-        .collect();
-    visible[page.range(visible.len())]
+    let absorbed: Vec<Box<str>> = entries
         .iter()
-        .map(|&i| to_message(&entries[at[i]], None, None))
+        .filter_map(|e| e.as_object().and_then(absorbed_key))
+        .collect();
+    let shown = shown(&nodes, &absorbed, include_system, flavour);
+    shown[page.range(shown.len())]
+        .iter()
+        .map(|&s| entry_message(&nodes, &at, s, None, None))
         .collect()
 }

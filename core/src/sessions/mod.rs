@@ -41,6 +41,8 @@ mod store_ops;
 mod subagents;
 mod summary;
 mod ts_fields;
+mod ts_marks;
+mod ts_view;
 mod types;
 
 pub use archive::{archive_session, unarchive_session};

@@ -1,5 +1,6 @@
 //! The compact index entry of one transcript line: what the chain needs, not the message.
 
+use super::ts_marks::{marks_of, TsMarks};
 use serde_json::Value;
 
 /// The entry types that take part in the `parentUuid` chain.
@@ -26,6 +27,9 @@ pub(crate) struct Node {
     pub is_tool_result: bool,
     pub source_tool_assistant: Option<Box<str>>,
     pub timestamp: Option<Box<str>>,
+    /// What the TypeScript SDK's view reads of the entry beyond the chain, for the few
+    /// entries that have any.
+    pub ts: Option<Box<TsMarks>>,
 }
 
 pub(super) fn truthy(v: &Value) -> bool {
@@ -75,7 +79,7 @@ impl Node {
         });
         let flag = |k: &str| obj.get(k).is_some_and(truthy);
         let text = |k: &str| obj.get(k).and_then(Value::as_str);
-        Some(Node::build(
+        let mut node = Node::build(
             kind,
             uuid,
             text("parentUuid"),
@@ -84,14 +88,19 @@ impl Node {
             parts,
             text("sourceToolAssistantUUID"),
             text("timestamp"),
-        ))
+        );
+        node.ts = marks_of(obj);
+        Some(node)
     }
 
     /// The node of one JSONL line, reading only the fields the chain needs; `None` for a line
     /// that is not JSON or not a transcript entry.
     #[cfg(test)]
     pub fn from_line(line: &str) -> Option<Node> {
-        super::node_line::index_line(line).map(|l| l.node)
+        match super::node_line::index_line(line)? {
+            super::node_line::Indexed::Entry(l) => Some(l.node),
+            super::node_line::Indexed::Absorbed(_) => None,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -10,6 +10,8 @@
 use super::message_scan::scan_message;
 use super::node::{truthy, MessageParts, Node, TRANSCRIPT_TYPES};
 use super::ts_fields::{only_tool_result, text, ts_fields, ts_fields_of};
+use super::ts_marks::{marks_of, may_have_marks, Hints};
+use super::ts_view::absorbed;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -58,6 +60,31 @@ struct LineFields<'a> {
     local_command: Option<&'a RawValue>,
     #[serde(borrow, default)]
     origin: Option<&'a RawValue>,
+    /// Read by the TypeScript SDK's view ([`may_have_marks`]).
+    #[serde(rename = "closesQuietTurn", borrow, default)]
+    closes_quiet: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    attachment: Option<&'a RawValue>,
+    /// A `queue-operation` line's, for the prompts the CLI took up mid-turn.
+    #[serde(borrow, default)]
+    operation: Str<'a>,
+    #[serde(borrow, default)]
+    reason: Str<'a>,
+    #[serde(rename = "deliveryId", borrow, default)]
+    delivery_id: Str<'a>,
+    #[serde(rename = "commandUuid", borrow, default)]
+    command_uuid: Str<'a>,
+}
+
+/// What one line gives the index. Returned once per line and taken apart at once: boxing the
+/// entry would cost an allocation a line.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Indexed {
+    /// A transcript entry.
+    Entry(IndexedLine),
+    /// A prompt the CLI took up mid-turn: its key ([`absorbed`]).
+    Absorbed(Box<str>),
 }
 
 /// One indexed transcript line: its node, and what reading its message needs again.
@@ -84,8 +111,9 @@ pub(crate) enum MessageAt {
     Reparse,
 }
 
-/// Reads one JSONL line: `None` when it is not JSON or not a transcript entry.
-pub(crate) fn index_line(line: &str) -> Option<IndexedLine> {
+/// Reads one JSONL line: `None` when it is not JSON, or neither a transcript entry nor a
+/// prompt taken up.
+pub(crate) fn index_line(line: &str) -> Option<Indexed> {
     match serde_json::from_str::<LineFields<'_>>(line) {
         Ok(fields) => fields.into_indexed(line).unwrap_or_else(|| exact(line)),
         Err(_) => exact(line),
@@ -93,9 +121,19 @@ pub(crate) fn index_line(line: &str) -> Option<IndexedLine> {
 }
 
 /// Duplicate keys and other oddities: the slow, exact path over a full parse.
-fn exact(line: &str) -> Option<IndexedLine> {
+fn exact(line: &str) -> Option<Indexed> {
     let entry = serde_json::from_str::<Value>(line).ok()?;
-    Some(IndexedLine {
+    let text_of = |key: &str| entry.get(key).and_then(Value::as_str);
+    if text_of("type") == Some("queue-operation") {
+        let key = absorbed(
+            text_of("operation"),
+            text_of("reason"),
+            text_of("deliveryId"),
+            text_of("commandUuid"),
+        );
+        return key.map(Indexed::Absorbed);
+    }
+    Some(Indexed::Entry(IndexedLine {
         node: Node::from_value(&entry)?,
         session_id: None,
         message: MessageAt::Reparse,
@@ -106,16 +144,25 @@ fn exact(line: &str) -> Option<IndexedLine> {
                 .map(text)
                 .unwrap_or_default(),
         ),
-    })
+    }))
 }
 
 impl<'a> LineFields<'a> {
-    /// The line read; `Some(None)` when it is no transcript entry, `None` when its message
-    /// needs the exact path.
-    fn into_indexed(self, line: &str) -> Option<Option<IndexedLine>> {
+    /// The line read; `Some(None)` when it gives nothing, `None` when its message needs the
+    /// exact path.
+    fn into_indexed(self, line: &str) -> Option<Option<Indexed>> {
         let Some(kind) = self.kind.0 else {
             return Some(None);
         };
+        if kind == "queue-operation" {
+            let key = absorbed(
+                self.operation.get(),
+                self.reason.get(),
+                self.delivery_id.get(),
+                self.command_uuid.get(),
+            );
+            return Some(key.map(Indexed::Absorbed));
+        }
         if !TRANSCRIPT_TYPES.contains(&&*kind) {
             return Some(None);
         }
@@ -134,6 +181,7 @@ impl<'a> LineFields<'a> {
                 (scan_message(text), at)
             }
         };
+        let text_marked = fields.as_ref().is_some_and(|m| m.marked);
         let parts = fields.as_ref().map(|m| MessageParts {
             id: m.id.as_deref(),
             blocks: m.content.as_ref().map_or_else(Vec::new, |blocks| {
@@ -190,7 +238,7 @@ impl<'a> LineFields<'a> {
             .agent_id
             .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
             .map(|v| v.to_string());
-        let node = Node::build(
+        let mut node = Node::build(
             &kind,
             &uuid,
             self.parent.get(),
@@ -200,12 +248,25 @@ impl<'a> LineFields<'a> {
             self.source.get(),
             timestamp.as_deref(),
         );
-        Some(Some(IndexedLine {
+        let hints = Hints {
+            attachment: self.attachment.map(RawValue::get),
+            closes_quiet: self.closes_quiet.is_some(),
+            compact: self.compact.is_some(),
+            origin: self.origin.is_some(),
+            meta: self.meta.is_some(),
+            text_marked,
+        };
+        if may_have_marks(&kind, &hints) {
+            if let Ok(Value::Object(entry)) = serde_json::from_str::<Value>(line) {
+                node.ts = marks_of(&entry);
+            }
+        }
+        Some(Some(Indexed::Entry(IndexedLine {
             node,
             session_id: self.session_id.get().map(Into::into),
             message: at,
             ts_fields,
-        }))
+        })))
     }
 }
 

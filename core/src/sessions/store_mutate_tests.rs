@@ -129,13 +129,26 @@ async fn fork_through_the_store() {
     assert_eq!(calls[0], format!("load {}", sid(1)));
     assert!(calls[1].starts_with(&format!("append {} ", fork.session_id)));
     assert_eq!(calls.len(), 2);
-    let original =
-        get_session_messages_from_store(&store, &sid(1), Some(dir()), Page::all(), false).await;
+    let original = get_session_messages_from_store(
+        &store,
+        &sid(1),
+        Some(dir()),
+        Page::all(),
+        false,
+        Flavour::Python,
+    )
+    .await;
     let original = original.unwrap();
-    let forked =
-        get_session_messages_from_store(&store, &fork.session_id, Some(dir()), Page::all(), false)
-            .await
-            .unwrap();
+    let forked = get_session_messages_from_store(
+        &store,
+        &fork.session_id,
+        Some(dir()),
+        Page::all(),
+        false,
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(forked.len(), 4);
     for (a, b) in original.iter().zip(&forked) {
         assert_eq!(a.message, b.message);
@@ -159,10 +172,16 @@ async fn fork_through_the_store() {
     )
     .await
     .unwrap();
-    let part_messages =
-        get_session_messages_from_store(&store, &part.session_id, Some(dir()), Page::all(), false)
-            .await
-            .unwrap();
+    let part_messages = get_session_messages_from_store(
+        &store,
+        &part.session_id,
+        Some(dir()),
+        Page::all(),
+        false,
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(part_messages.len(), 2);
     store.take_calls();
 }

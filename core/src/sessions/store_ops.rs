@@ -346,6 +346,7 @@ pub async fn get_session_messages_from_store(
     dir: Option<&Path>,
     page: Page,
     include_system: bool,
+    flavour: Flavour,
 ) -> Result<Vec<SessionMessage>> {
     if !is_uuid(session_id) {
         return Ok(Vec::new());
@@ -354,7 +355,7 @@ pub async fn get_session_messages_from_store(
     let entries = store.load(&key).await.map_err(store_error("load"))?;
     Ok(entries
         .filter(|e| !e.is_empty())
-        .map(|e| messages_from_entries(&e, page, include_system))
+        .map(|e| messages_from_entries(&e, page, include_system, flavour))
         .unwrap_or_default())
 }
 
@@ -408,6 +409,7 @@ pub async fn get_subagent_messages_from_store(
     agent_id: &str,
     dir: Option<&Path>,
     page: Page,
+    flavour: Flavour,
 ) -> Result<Vec<SessionMessage>> {
     if !is_uuid(session_id) || agent_id.is_empty() {
         return Ok(Vec::new());
@@ -431,7 +433,7 @@ pub async fn get_subagent_messages_from_store(
     key.subpath = Some(subpath);
     let entries = store.load(&key).await.map_err(store_error("load"))?;
     Ok(entries
-        .map(|e| subagent_messages_from_entries(&e, page))
+        .map(|e| subagent_messages_from_entries(&e, page, flavour))
         .unwrap_or_default())
 }
 

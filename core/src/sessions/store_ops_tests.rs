@@ -452,31 +452,54 @@ async fn messages_of_one_session() {
     let mut entries = conversation(1, "first", 1);
     entries.insert(1, json!({"type": "tag", "tag": "x", "sessionId": sid(1)}));
     store.seed(&sid(1), entries).await;
-    let all = get_session_messages_from_store(&store, &sid(1), Some(dir()), Page::all(), false)
-        .await
-        .unwrap();
+    let all = get_session_messages_from_store(
+        &store,
+        &sid(1),
+        Some(dir()),
+        Page::all(),
+        false,
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         all.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>(),
         ["user", "assistant"]
     );
     assert_eq!(all[0].uuid, uid(1, 1));
-    let second =
-        get_session_messages_from_store(&store, &sid(1), Some(dir()), page(None, 1), false)
-            .await
-            .unwrap();
+    let second = get_session_messages_from_store(
+        &store,
+        &sid(1),
+        Some(dir()),
+        page(None, 1),
+        false,
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(second, all[1..]);
-    assert!(
-        get_session_messages_from_store(&store, "x", None, Page::all(), false)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        get_session_messages_from_store(&store, &sid(7), Some(dir()), Page::all(), false)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(get_session_messages_from_store(
+        &store,
+        "x",
+        None,
+        Page::all(),
+        false,
+        Flavour::Python
+    )
+    .await
+    .unwrap()
+    .is_empty());
+    assert!(get_session_messages_from_store(
+        &store,
+        &sid(7),
+        Some(dir()),
+        Page::all(),
+        false,
+        Flavour::Python
+    )
+    .await
+    .unwrap()
+    .is_empty());
     assert_eq!(store.take_calls().len(), 3);
 }
 
@@ -523,17 +546,30 @@ async fn subagents_listed_and_read() {
         .await
         .unwrap();
     assert_eq!(agents, ["a1", "b2"]);
-    let messages =
-        get_subagent_messages_from_store(&store, &sid(1), "a1", Some(dir()), Page::all())
-            .await
-            .unwrap();
+    let messages = get_subagent_messages_from_store(
+        &store,
+        &sid(1),
+        "a1",
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(messages.len(), 2);
     // The last agent_metadata entry gives the parents.
     assert_eq!(messages[0].parent_tool_use_id.as_deref(), Some("tu_2"));
     assert_eq!(messages[0].parent_agent_id.as_deref(), Some("p"));
-    let nested = get_subagent_messages_from_store(&store, &sid(1), "b2", Some(dir()), Page::all())
-        .await
-        .unwrap();
+    let nested = get_subagent_messages_from_store(
+        &store,
+        &sid(1),
+        "b2",
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await
+    .unwrap();
     assert_eq!(nested[0].message["content"], "nested");
     assert_eq!(nested[0].parent_tool_use_id, None);
     assert_eq!(
@@ -546,12 +582,27 @@ async fn subagents_listed_and_read() {
             format!("load {} subagents/workflows/run1/agent-b2", sid(1)),
         ]
     );
-    let none =
-        get_subagent_messages_from_store(&store, &sid(1), "c3", Some(dir()), Page::all()).await;
+    let none = get_subagent_messages_from_store(
+        &store,
+        &sid(1),
+        "c3",
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await;
     assert!(none.unwrap().is_empty());
     assert_eq!(store.take_calls(), [format!("list_subkeys {}", sid(1))]);
     for (session, agent) in [("bad", "a1"), (sid(1).as_str(), "")] {
-        let r = get_subagent_messages_from_store(&store, session, agent, None, Page::all()).await;
+        let r = get_subagent_messages_from_store(
+            &store,
+            session,
+            agent,
+            None,
+            Page::all(),
+            Flavour::Python,
+        )
+        .await;
         assert!(r.unwrap().is_empty());
     }
     assert!(list_subagents_from_store(&store, "bad", None)
@@ -577,11 +628,25 @@ async fn subagents_without_list_subkeys() {
         "sessionStore.listSubkeys is not implemented -- cannot list subagents. Provide a store with a listSubkeys() method."
     );
     // The direct path only: a nested agent is not found.
-    let direct =
-        get_subagent_messages_from_store(&store, &sid(1), "a1", Some(dir()), Page::all()).await;
+    let direct = get_subagent_messages_from_store(
+        &store,
+        &sid(1),
+        "a1",
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await;
     assert_eq!(direct.unwrap().len(), 2);
-    let nested =
-        get_subagent_messages_from_store(&store, &sid(1), "b2", Some(dir()), Page::all()).await;
+    let nested = get_subagent_messages_from_store(
+        &store,
+        &sid(1),
+        "b2",
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await;
     assert!(nested.unwrap().is_empty());
     assert_eq!(
         store.take_calls(),

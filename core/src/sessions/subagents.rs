@@ -3,10 +3,11 @@
 
 use super::chain::{subagent_conversation, Node};
 use super::locate::find_session_file;
-use super::messages::{index_file, to_message, MessageLines, Page};
+use super::messages::{entry_message, index_file, FileIndex, MessageLines, Page};
 use super::paths::is_uuid;
+use super::ts_view::{self, Shown};
 use super::SessionMessage;
-use crate::Result;
+use crate::{Flavour, Result};
 use serde_json::Value;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -99,8 +100,9 @@ pub fn get_subagent_messages(
     agent_id: &str,
     dir: Option<&Path>,
     page: Page,
+    flavour: Flavour,
 ) -> Result<Vec<SessionMessage>> {
-    Ok(subagent_message_lines(session_id, agent_id, dir, page)?.into_messages())
+    Ok(subagent_message_lines(session_id, agent_id, dir, page, flavour)?.into_messages())
 }
 
 /// [`get_subagent_messages`], located but not read: the lines of the page's messages.
@@ -109,6 +111,7 @@ pub fn subagent_message_lines(
     agent_id: &str,
     dir: Option<&Path>,
     page: Page,
+    flavour: Flavour,
 ) -> Result<MessageLines> {
     if !is_uuid(session_id) || agent_id.is_empty() || agent_id.contains(['/', '\\', '\0']) {
         return Ok(MessageLines::default());
@@ -122,15 +125,12 @@ pub fn subagent_message_lines(
     else {
         return Ok(MessageLines::default());
     };
-    let Ok((nodes, spans)) = index_file(&path) else {
+    let Ok(FileIndex { nodes, spans, .. }) = index_file(&path) else {
         return Ok(MessageLines::default());
     };
     let meta = read_sidecar(&path);
     let (tool_use_id, parent_agent_id) = parent_ids_from_agent_metadata(meta.as_ref());
-    let chain: Vec<usize> = subagent_conversation(&nodes)
-        .into_iter()
-        .filter(|&i| nodes[i].is_user_or_assistant())
-        .collect();
+    let chain = shown(&nodes, flavour);
     let Ok(file) = File::open(&path) else {
         return Ok(MessageLines::default());
     };
@@ -148,7 +148,11 @@ pub fn subagent_message_lines(
 /// A subagent's messages from a session store's entries, as [`get_subagent_messages`] reads
 /// them from disk. The store holds the sidecar as `{"type":"agent_metadata",...}` entries:
 /// the last one gives the parent ids, and none is taken as a transcript line.
-pub fn subagent_messages_from_entries(entries: &[Value], page: Page) -> Vec<SessionMessage> {
+pub fn subagent_messages_from_entries(
+    entries: &[Value],
+    page: Page,
+    flavour: Flavour,
+) -> Vec<SessionMessage> {
     let mut meta = None;
     let mut transcript: Vec<&Value> = Vec::with_capacity(entries.len());
     for e in entries {
@@ -166,12 +170,40 @@ pub fn subagent_messages_from_entries(entries: &[Value], page: Page) -> Vec<Sess
         .into_iter()
         .filter_map(|e| Node::from_value(e).map(|n| (n, e)))
         .unzip();
-    let chain: Vec<usize> = subagent_conversation(&nodes)
-        .into_iter()
-        .filter(|&i| nodes[i].is_user_or_assistant())
-        .collect();
+    let chain = shown(&nodes, flavour);
     chain[page.range(chain.len())]
         .iter()
-        .map(|&i| to_message(at[i], tool_use_id.as_deref(), parent_agent_id.as_deref()))
+        .map(|&s| {
+            entry_message(
+                &nodes,
+                &at,
+                s,
+                tool_use_id.as_deref(),
+                parent_agent_id.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// What a subagent's conversation shows, as `flavour`'s SDK shows it: its user and assistant
+/// messages (meta ones too), in the TypeScript flavour also its prompts queued mid-turn.
+fn shown(nodes: &[Node], flavour: Flavour) -> Vec<Shown> {
+    let chain = subagent_conversation(nodes);
+    let all = if flavour == Flavour::Ts {
+        ts_view::view(nodes, &chain, 0, true, None)
+    } else {
+        chain
+            .into_iter()
+            .map(|node| Shown::Entry {
+                node,
+                completed: false,
+            })
+            .collect()
+    };
+    all.into_iter()
+        .filter(|s| match *s {
+            Shown::Queued { .. } => true,
+            Shown::Entry { node, .. } => nodes[node].is_user_or_assistant(),
+        })
         .collect()
 }

@@ -22,7 +22,7 @@ const DENIAL_KINDS: [&str; 7] = [
 const UNANSWERED: &str = "stream-closed";
 
 /// A task notification's `runId` is reported when it is an id of this shape.
-fn is_run_id(id: &str) -> bool {
+pub(crate) fn is_run_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
         && id
             .bytes()
