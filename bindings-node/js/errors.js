@@ -13,6 +13,13 @@ class McpError extends Error {
   }
 }
 
+/** The MCP SDK's error for a request its caller cancelled. */
+export function cancelledRequest() {
+  const error = new McpError('MCP error -32000: Request was cancelled')
+  error.code = -32000
+  return error
+}
+
 /** The JS classes an error record may name (`class`). */
 const CLASSES = { Error, ReferenceError, AbortError, McpError }
 

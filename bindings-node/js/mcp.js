@@ -3,7 +3,7 @@
 // SDK's MCP server does; arguments are checked by zod before a handler runs.
 import { createRequire } from 'node:module'
 import native from './native.js'
-import { fromRecord } from './errors.js'
+import { cancelledRequest, fromRecord } from './errors.js'
 
 const require = createRequire(import.meta.url)
 
@@ -104,7 +104,7 @@ export function toolExtra(signal, requestId, meta, link) {
       if (!signal.aborted) await send('notify', notification)
     },
     sendRequest: async (request, resultSchema, options) => {
-      if (signal.aborted) throw new Error('MCP error -32000: Request was cancelled')
+      if (signal.aborted) throw cancelledRequest()
       const result = await send('request', request, options?.timeout)
       // Checked as the MCP SDK checks it: by the caller's schema.
       const parsed = resultSchema.safeParse(result)

@@ -1,8 +1,9 @@
 //! The way back to the CLI for a tool handler: its `extra.sendNotification` and
 //! `extra.sendRequest` reach the session that called it through the server's link, held here
 //! under a number the JS side gets with each call. As the MCP SDK's server, a handler's
-//! `extra` works for as long as the session runs, also after the call returned; then it
-//! answers "Not connected".
+//! `extra` works for as long as the session reads from the CLI, also after the call
+//! returned; then it answers "Not connected". Links of sessions that ended are let go at the
+//! next call or send.
 
 use crate::errors::failed;
 use claude_wire::mcp::{not_connected, ServerLink};
@@ -24,14 +25,20 @@ fn links() -> MutexGuard<'static, Links> {
     LINKS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The held links, those of sessions that ended let go.
+fn open_links() -> MutexGuard<'static, Links> {
+    let mut links = links();
+    links.held.retain(|(_, held)| held.is_open());
+    links
+}
+
 /// The number of `link` (0 for none, which reaches nothing): the one it has if it is held
-/// already. Links of sessions that ended are let go here.
+/// already.
 pub fn link_id(link: Option<&ServerLink>) -> u32 {
     let Some(link) = link else {
         return 0;
     };
-    let mut links = links();
-    links.held.retain(|(_, held)| held.is_open());
+    let mut links = open_links();
     if let Some((id, _)) = links.held.iter().find(|(_, held)| held == link) {
         return *id;
     }
@@ -51,7 +58,7 @@ pub async fn tool_link_send(
     message: String,
     timeout_ms: Option<f64>,
 ) -> String {
-    let found = links()
+    let found = open_links()
         .held
         .iter()
         .find(|(id, _)| *id == link)

@@ -18,6 +18,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// [`ServerLink`].
 pub(crate) trait Unanswered: Send + Sync {
     fn send_unanswered(&self, request: Value) -> BoxFuture<'_, Result<()>>;
+    /// Resolves once the session reads nothing more from the CLI: no answer can come then.
+    fn finished(&self) -> BoxFuture<'static, ()>;
+    /// Whether [`Unanswered::finished`] has resolved.
+    fn is_finished(&self) -> bool;
 }
 
 /// An in-process server's way to the CLI of one session: its notifications and requests go
@@ -45,9 +49,9 @@ impl PartialEq for ServerLink {
 }
 
 impl ServerLink {
-    /// Whether its session still runs.
+    /// Whether its session still reads from the CLI.
     pub fn is_open(&self) -> bool {
-        self.session.strong_count() > 0
+        self.session.upgrade().is_some_and(|s| !s.is_finished())
     }
 
     pub(crate) fn new(
@@ -77,7 +81,8 @@ impl ServerLink {
 
     /// Sends `request` (`{"method", "params"}`) to the CLI and waits for the answer's
     /// `result`, at most `timeout` (60 s by default, as the MCP SDK). The CLI's error answer,
-    /// and no answer in time, are [`Error::Mcp`] with the code: `MCP error <code>: <message>`.
+    /// no answer in time, and the session's end before the answer are [`Error::Mcp`] with the
+    /// code: `MCP error <code>: <message>`.
     pub async fn request(
         &self,
         request: Map<String, Value>,
@@ -85,17 +90,28 @@ impl ServerLink {
     ) -> Result<Value> {
         let (message, id, answer) = self.outgoing.request(request);
         let _forget = Forget(&self.outgoing, &id);
+        let finished = self.session.upgrade().ok_or_else(not_connected)?.finished();
         self.write(message).await?;
-        match tokio::time::timeout(timeout.unwrap_or(REQUEST_TIMEOUT), answer).await {
-            Ok(Ok(response)) => response_outcome(response).map_err(|(code, message)| Error::Mcp {
-                code: Some(code),
-                message,
-            }),
-            Ok(Err(_)) => Err(not_connected()),
-            Err(_) => Err(Error::Mcp {
-                code: Some(REQUEST_TIMED_OUT),
-                message: format!("MCP error {REQUEST_TIMED_OUT}: Request timed out"),
-            }),
+        let answered = async {
+            tokio::select! {
+                answer = answer => answer.ok(),
+                () = finished => None,
+            }
+        };
+        let mcp = |code: i64, text: &str| Error::Mcp {
+            code: Some(code),
+            message: format!("MCP error {code}: {text}"),
+        };
+        match tokio::time::timeout(timeout.unwrap_or(REQUEST_TIMEOUT), answered).await {
+            Ok(Some(response)) => {
+                response_outcome(response).map_err(|(code, message)| Error::Mcp {
+                    code: Some(code),
+                    message,
+                })
+            }
+            // The MCP SDK's answer to a request pending when its transport closed.
+            Ok(None) => Err(mcp(CONNECTION_CLOSED, "Connection closed")),
+            Err(_) => Err(mcp(REQUEST_TIMED_OUT, "Request timed out")),
         }
     }
 
@@ -121,6 +137,8 @@ pub fn not_connected() -> Error {
 
 /// The JSON-RPC code of a request that got no answer in time.
 const REQUEST_TIMED_OUT: i64 = -32001;
+/// The JSON-RPC code of a request whose connection closed before the answer.
+const CONNECTION_CLOSED: i64 = -32000;
 
 /// Stops waiting for an answer when the request is done or given up.
 struct Forget<'a>(&'a Outgoing, &'a str);
@@ -286,5 +304,49 @@ mod tests {
             response_outcome(failed),
             Err((-32601, "MCP error -32601: Method not found".into()))
         );
+    }
+
+    /// A session that takes every message and ends after `after`.
+    struct Ending {
+        after: std::time::Duration,
+        ended: std::sync::atomic::AtomicBool,
+    }
+
+    impl Unanswered for Ending {
+        fn send_unanswered(&self, _: Value) -> BoxFuture<'_, Result<()>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn finished(&self) -> BoxFuture<'static, ()> {
+            Box::pin(tokio::time::sleep(self.after))
+        }
+        fn is_finished(&self) -> bool {
+            self.ended.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_pending_when_the_session_ends_fails_at_once() {
+        let session: Arc<dyn Unanswered> = Arc::new(Ending {
+            after: Duration::from_millis(50),
+            ended: false.into(),
+        });
+        let outgoing = Outgoing::default();
+        let link = ServerLink::new(Arc::downgrade(&session), outgoing.clone(), "s");
+        assert!(link.is_open());
+        let started = std::time::Instant::now();
+        let ping = Map::from_iter([("method".to_owned(), json!("ping"))]);
+        let failed = link.request(ping, None).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(failed.to_string(), "MCP error -32000: Connection closed");
+        assert!(
+            outgoing.state().waiting.is_empty(),
+            "no answer is waited for any more"
+        );
+        drop(session);
+        assert!(!link.is_open());
+        let after = link
+            .notify(json!({"method": "notifications/progress"}))
+            .await;
+        assert_eq!(after.unwrap_err().to_string(), "Not connected");
     }
 }

@@ -203,6 +203,17 @@ impl crate::mcp::Unanswered for Shared {
                 .await
         })
     }
+
+    fn is_finished(&self) -> bool {
+        self.run.borrow().finished
+    }
+
+    fn finished(&self) -> crate::BoxFuture<'static, ()> {
+        let mut run = self.run.subscribe();
+        Box::pin(async move {
+            let _ = run.wait_for(|state| state.finished).await;
+        })
+    }
 }
 
 /// Where the reader takes the CLI's output from: raw lines when the transport gives them.

@@ -6,11 +6,10 @@ use super::line_index::{read_exact_at, Span};
 use super::messages::to_message;
 use super::node::Node;
 use super::node_line::MessageAt;
+use super::raw_message::RawSessionMessage;
 use super::ts_fields;
 use super::ts_view::{self, queued_message, Shown};
 use super::SessionMessage;
-use crate::Flavour;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fs::File;
 
@@ -109,28 +108,6 @@ enum View {
     /// As the user message its queued prompt stands for: the message and the record's
     /// fields after the six, as JSON text (nothing of the line is read).
     Queued(Box<str>, Box<str>),
-}
-
-/// One message as read from its transcript line: the record's fields and the API message as
-/// the JSON text stored in the line (`null` when the entry has none).
-#[derive(Debug, Clone, Copy)]
-pub struct RawSessionMessage<'a> {
-    /// `"user"` or `"assistant"` (or `"system"`).
-    pub kind: &'a str,
-    /// The transcript entry's UUID.
-    pub uuid: &'a str,
-    /// The session the message belongs to.
-    pub session_id: &'a str,
-    /// The Anthropic API message as stored: JSON text, checked when the transcript was
-    /// indexed. Parse it as such, and skip the message if that fails (the file changed since).
-    pub message: &'a str,
-    /// For a subagent's messages: the `tool_use` id of the Agent call that started it.
-    pub parent_tool_use_id: Option<&'a str>,
-    /// For a subagent's messages: the agent that spawned this subagent.
-    pub parent_agent_id: Option<&'a str>,
-    /// The TypeScript SDK's [further fields](SessionMessage::ts_fields) of the record, as
-    /// JSON text to append to it: `,"key":value` each, empty when there are none.
-    pub ts_fields: &'a str,
 }
 
 impl MessageLines {
@@ -340,6 +317,7 @@ impl MessageLines {
                 message,
                 parent_tool_use_id,
                 parent_agent_id,
+                timestamp: None,
                 ts_fields,
             });
         }
@@ -366,24 +344,23 @@ impl MessageLines {
                     message: &m.message.to_string(),
                     parent_tool_use_id,
                     parent_agent_id,
+                    timestamp: None,
                     ts_fields: &ts_fields::text(m.ts_fields),
                 });
             }
         };
-        let timestamp_only;
-        let mut ts_fields = match &line.span.ts_fields {
-            Some(text) => &**text,
-            None => {
-                timestamp_only = line.timestamp.as_deref().map_or_else(String::new, |t| {
-                    format!(",\"timestamp\":{}", Value::from(t))
-                });
-                timestamp_only.as_str()
-            }
-        };
+        // Most lines: the fields are the node's timestamp alone (`span.ts_fields` is `None`).
+        let mut timestamp = line.timestamp.as_deref();
+        let mut ts_fields = line.span.ts_fields.as_deref().unwrap_or_default();
         let completed;
         if matches!(line.view, View::Completed) {
-            completed = ts_view::completed_fields(ts_fields);
-            ts_fields = &completed;
+            let mut fields = match &line.span.ts_fields {
+                Some(text) => ts_view::fields_map(text),
+                None => Map::from_iter(timestamp.map(|t| ("timestamp".to_owned(), t.into()))),
+            };
+            fields = ts_view::completed_map(fields);
+            completed = ts_fields::text(fields);
+            (ts_fields, timestamp) = (&completed, None);
         }
         f(RawSessionMessage {
             kind: &line.kind,
@@ -392,6 +369,7 @@ impl MessageLines {
             message,
             parent_tool_use_id,
             parent_agent_id,
+            timestamp,
             ts_fields,
         })
     }
@@ -406,52 +384,6 @@ impl MessageLines {
             Ok::<(), std::convert::Infallible>(())
         });
         out
-    }
-}
-
-impl RawSessionMessage<'_> {
-    /// The message, parsed; `None` when its text is no longer JSON.
-    pub fn to_message(&self) -> Option<SessionMessage> {
-        Some(SessionMessage {
-            kind: self.kind.to_owned(),
-            uuid: self.uuid.to_owned(),
-            session_id: self.session_id.to_owned(),
-            message: serde_json::from_str(self.message).ok()?,
-            parent_tool_use_id: self.parent_tool_use_id.map(str::to_owned),
-            parent_agent_id: self.parent_agent_id.map(str::to_owned),
-            ts_fields: if self.ts_fields.is_empty() {
-                Map::new()
-            } else {
-                serde_json::from_str(&format!("{{{}}}", &self.ts_fields[1..])).ok()?
-            },
-        })
-    }
-
-    /// Appends the record (as [`SessionMessage::to_value`] shapes it for `flavour`) as JSON
-    /// text; `false` (and nothing appended) when the message's text is no longer JSON.
-    pub fn write_json(&self, out: &mut String, flavour: Flavour) -> bool {
-        if serde_json::from_str::<&RawValue>(self.message).is_err() {
-            return false;
-        }
-        let text = |s: &str| Value::from(s).to_string();
-        let opt = |s: Option<&str>| s.map_or_else(|| "null".to_owned(), text);
-        out.push_str("{\"type\":");
-        out.push_str(&text(self.kind));
-        out.push_str(",\"uuid\":");
-        out.push_str(&text(self.uuid));
-        out.push_str(",\"session_id\":");
-        out.push_str(&text(self.session_id));
-        out.push_str(",\"message\":");
-        out.push_str(self.message);
-        out.push_str(",\"parent_tool_use_id\":");
-        out.push_str(&opt(self.parent_tool_use_id));
-        out.push_str(",\"parent_agent_id\":");
-        out.push_str(&opt(self.parent_agent_id));
-        if flavour == Flavour::Ts {
-            out.push_str(self.ts_fields);
-        }
-        out.push('}');
-        true
     }
 }
 

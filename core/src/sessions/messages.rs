@@ -6,8 +6,9 @@
 use super::chain::{conversation, is_visible, Node};
 pub(crate) use super::line_index::{index_file, FileIndex};
 use super::locate::find_session_file;
-pub use super::message_lines::{MessageLines, RawSessionMessage};
+pub use super::message_lines::MessageLines;
 use super::paths::is_uuid;
+pub use super::raw_message::RawSessionMessage;
 use super::ts_fields::ts_fields_of;
 use super::ts_view::{self, absorbed_key, Shown};
 use super::SessionMessage;
@@ -134,14 +135,11 @@ fn shown(
             .filter(|&s| ts_view::is_shown(nodes, s, include_system))
             .collect();
     }
-    chain
-        .into_iter()
-        .filter(|&i| is_visible(&nodes[i], include_system))
-        .map(|node| Shown::Entry {
-            node,
-            completed: false,
-        })
-        .collect()
+    Shown::plain(
+        chain
+            .into_iter()
+            .filter(|&i| is_visible(&nodes[i], include_system)),
+    )
 }
 
 /// The message of a shown entry of `entries`, which `at` maps nodes to.

@@ -33,6 +33,7 @@ mod node;
 mod node_line;
 mod paths;
 mod problem;
+mod raw_message;
 mod resume;
 mod store;
 mod store_json;

@@ -11,7 +11,7 @@ use super::message_scan::scan_message;
 use super::node::{truthy, MessageParts, Node, TRANSCRIPT_TYPES};
 use super::ts_fields::{only_tool_result, text, ts_fields, ts_fields_of};
 use super::ts_marks::{marks_of, may_have_marks, Hints};
-use super::ts_view::absorbed;
+use super::ts_view::{absorbed, absorbed_key};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -42,7 +42,7 @@ struct LineFields<'a> {
     #[serde(rename = "sourceToolAssistantUUID", borrow, default)]
     source: Str<'a>,
     #[serde(borrow, default)]
-    timestamp: Option<&'a RawValue>,
+    timestamp: Raw<'a>,
     /// The fields only the TypeScript SDK's record reads ([`ts_fields`]).
     #[serde(rename = "interruptedByShutdown", borrow, default)]
     shutdown: Option<&'a RawValue>,
@@ -123,19 +123,16 @@ pub(crate) fn index_line(line: &str) -> Option<Indexed> {
 /// Duplicate keys and other oddities: the slow, exact path over a full parse.
 fn exact(line: &str) -> Option<Indexed> {
     let entry = serde_json::from_str::<Value>(line).ok()?;
-    let text_of = |key: &str| entry.get(key).and_then(Value::as_str);
-    if text_of("type") == Some("queue-operation") {
-        let key = absorbed(
-            text_of("operation"),
-            text_of("reason"),
-            text_of("deliveryId"),
-            text_of("commandUuid"),
-        );
-        return key.map(Indexed::Absorbed);
+    let object = entry.as_object()?;
+    if object.get("type").and_then(Value::as_str) == Some("queue-operation") {
+        return absorbed_key(object).map(Indexed::Absorbed);
     }
     Some(Indexed::Entry(IndexedLine {
         node: Node::from_value(&entry)?,
-        session_id: None,
+        session_id: object
+            .get("sessionId")
+            .and_then(Value::as_str)
+            .map(Into::into),
         message: MessageAt::Reparse,
         ts_fields: Some(
             entry
@@ -197,7 +194,7 @@ impl<'a> LineFields<'a> {
         let field = |key: &str| {
             raw(match key {
                 "isMeta" => self.meta,
-                "timestamp" => self.timestamp,
+                "timestamp" => self.timestamp.0,
                 "interruptedByShutdown" => self.shutdown,
                 "toolDenialUnanswered" => self.denial_unanswered,
                 "toolDenialKind" => self.denial_kind,
@@ -222,13 +219,13 @@ impl<'a> LineFields<'a> {
         ];
         // Most lines have none of them but a string timestamp, which the node keeps anyway:
         // their record's fields are made from it when the line is read ([`MessageLines`]).
-        let odd_timestamp = self.timestamp.is_some_and(|t| !t.get().starts_with('"'));
+        let odd_timestamp = self.timestamp.0.is_some_and(|t| !t.get().starts_with('"'));
         let ts_fields = (odd_timestamp || rare.iter().any(Option::is_some)).then(|| {
             let tool_result = parts.as_ref().and_then(|m| only_tool_result(&m.blocks));
             text(ts_fields(&field, tool_result))
         });
         let meta = self.meta.is_some() && field("isMeta").is_some_and(|v| truthy(&v));
-        let timestamp: Option<Cow<'_, str>> = self.timestamp.and_then(|t| {
+        let timestamp: Option<Cow<'_, str>> = self.timestamp.0.and_then(|t| {
             serde_json::from_str::<&str>(t.get())
                 .map(Cow::Borrowed)
                 .or_else(|_| serde_json::from_str::<String>(t.get()).map(Cow::Owned))
@@ -337,6 +334,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// A field's JSON text whatever it holds, `null` included (an `Option<&RawValue>` reads
+/// `null` as absent).
+#[derive(Default)]
+struct Raw<'a>(Option<&'a RawValue>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&RawValue>::deserialize(d).map(|raw| Raw(Some(raw)))
     }
 }
 

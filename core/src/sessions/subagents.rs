@@ -192,13 +192,7 @@ fn shown(nodes: &[Node], flavour: Flavour) -> Vec<Shown> {
     let all = if flavour == Flavour::Ts {
         ts_view::view(nodes, &chain, 0, true, None)
     } else {
-        chain
-            .into_iter()
-            .map(|node| Shown::Entry {
-                node,
-                completed: false,
-            })
-            .collect()
+        Shown::plain(chain)
     };
     all.into_iter()
         .filter(|s| match *s {

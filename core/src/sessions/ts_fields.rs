@@ -30,7 +30,7 @@ pub(crate) fn is_run_id(id: &str) -> bool {
 }
 
 /// JavaScript's truth value of a JSON value (objects and arrays are always true).
-fn js_truthy(value: &Value) -> bool {
+pub(crate) fn js_truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,

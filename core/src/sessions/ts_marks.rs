@@ -3,7 +3,7 @@
 //! ends, channel origins and queued prompts. Read when the entry is indexed, and kept with its
 //! node for the few entries that have any.
 
-use super::ts_fields::{is_run_id, text, ts_fields_of};
+use super::ts_fields::{is_run_id, js_truthy, text, ts_fields_of};
 use serde_json::{Map, Value};
 
 /// The CLI's markers of an interrupted turn or call, at the start of a user entry's text.
@@ -27,7 +27,7 @@ const TAGS: [(&str, Tag); 4] = [
 /// Whether a text as it stands in the line (JSON-escaped, without its quote) may start with
 /// one of the markers above: the fast reading's cue to read the entry whole.
 pub(crate) fn may_start_marked(raw: &[u8]) -> bool {
-    raw.first() == Some(&b'\\')
+    raw.starts_with(b"\\u")
         || TAGS.iter().any(|(tag, _)| raw.starts_with(tag.as_bytes()))
         || INTERRUPTED.iter().any(|m| raw.starts_with(m.as_bytes()))
 }
@@ -88,14 +88,8 @@ pub(super) struct Queued {
     pub(super) shown: bool,
 }
 
-fn js_truthy(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(_) => true,
-    }
+fn truthy(value: Option<&Value>) -> bool {
+    value.is_some_and(js_truthy)
 }
 
 fn nonempty(value: Option<&Value>) -> Option<Box<str>> {
@@ -170,7 +164,7 @@ pub(crate) fn may_have_marks(kind: &str, hints: &Hints<'_>) -> bool {
         "attachment" => hints
             .attachment
             .is_some_and(|a| a.contains("\"queued_command\"")),
-        "assistant" => hints.closes_quiet,
+        "assistant" => hints.closes_quiet || (hints.origin && hints.meta),
         "user" => hints.compact || hints.origin || hints.text_marked,
         _ => hints.origin && hints.meta,
     }
@@ -184,7 +178,7 @@ pub(crate) fn marks_of(entry: &Map<String, Value>) -> Option<Box<TsMarks>> {
         .unwrap_or_default();
     let message = entry.get("message");
     let mut marks = TsMarks {
-        compact: js_truthy(entry.get("isCompactSummary")),
+        compact: truthy(entry.get("isCompactSummary")),
         shown: shows(entry.get("origin")),
         ..TsMarks::default()
     };
@@ -254,7 +248,7 @@ fn queued_command(entry: &Map<String, Value>, marks: &mut TsMarks) {
     let origin = command
         .get("origin")
         .filter(|o| o.get("kind").is_some_and(Value::is_string));
-    let is_meta = js_truthy(command.get("isMeta"));
+    let is_meta = truthy(command.get("isMeta"));
     let origin = queued_origin(origin, command.get("commandMode"), command.get("runId"));
     let mut record = Map::new();
     if is_meta {

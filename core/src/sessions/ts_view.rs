@@ -6,7 +6,6 @@
 //! [`ts_marks`](super::ts_marks).
 
 use super::node::Node;
-use super::ts_fields::text;
 use super::ts_marks::{Queued, Tag};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -79,6 +78,19 @@ pub(crate) enum Shown {
     Queued { node: usize },
 }
 
+impl Shown {
+    /// The entries of `chain` shown as they are.
+    pub(crate) fn plain(chain: impl IntoIterator<Item = usize>) -> Vec<Shown> {
+        chain
+            .into_iter()
+            .map(|node| Shown::Entry {
+                node,
+                completed: false,
+            })
+            .collect()
+    }
+}
+
 /// A queued prompt shown as a user message: its uuid, message text and record fields.
 pub(crate) fn queued_message(node: &Node) -> Option<(&str, &str, &str)> {
     let queued = node.ts.as_ref()?.queued.as_ref()?;
@@ -125,7 +137,7 @@ fn delivered(all: &[Node], absorbed: &[Box<str>]) -> HashMap<String, usize> {
     for key in absorbed {
         *counts.entry(key.to_string()).or_default() += 1;
     }
-    let mut delivery_copies: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut delivery_copies: HashMap<String, Vec<&str>> = HashMap::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut copies: HashMap<&str, &str> = HashMap::new();
     let mut mixed: HashSet<&str> = HashSet::new();
@@ -133,11 +145,10 @@ fn delivered(all: &[Node], absorbed: &[Box<str>]) -> HashMap<String, usize> {
         let Some(marks) = &node.ts else { continue };
         if let Some(id) = &marks.delivery_id {
             if seen.insert(&node.uuid) {
-                let key = format!("delivery:{id}");
-                match delivery_copies.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, list)) => list.push(&node.uuid),
-                    None => delivery_copies.push((key, vec![&node.uuid])),
-                }
+                delivery_copies
+                    .entry(format!("delivery:{id}"))
+                    .or_default()
+                    .push(&node.uuid);
             }
         } else if let Some(source) = &marks.source_uuid {
             let copy = marks.copy.as_deref().unwrap_or_default();
@@ -264,7 +275,7 @@ fn taken_by_count(
     if taken.is_empty() {
         return out;
     }
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (c, &i) in list.iter().enumerate() {
         let Some(marks) = nodes[i].ts.as_deref() else {
             continue;
@@ -277,10 +288,7 @@ fn taken_by_count(
         if !taken.contains_key(&key) {
             continue;
         }
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(c),
-            None => groups.push((key, vec![c])),
-        }
+        groups.entry(key).or_default().push(c);
     }
     for (key, members) in groups {
         if key.starts_with("delivery:") {
@@ -331,11 +339,6 @@ pub(crate) fn fields_map(ts_fields: &str) -> Map<String, Value> {
         Some(inner) => serde_json::from_str(&format!("{{{inner}}}")).unwrap_or_default(),
         None => Map::new(),
     }
-}
-
-/// [`completed_map`] of fields as JSON text.
-pub(crate) fn completed_fields(ts_fields: &str) -> Box<str> {
-    text(completed_map(fields_map(ts_fields)))
 }
 
 /// A record's fields after the six with `isCompletedLocalCommand` in its place: after the
