@@ -580,12 +580,29 @@ async function projectKey(memory, sessionId) {
   throw new Error(`no project key holds ${sessionId}`)
 }
 
-test("getSessionMessages: the TypeScript record's further fields, from a file and from a store", { skip }, async () => {
-  // A transcript that sets each field the TypeScript record carries beyond the declared six.
-  const dir = join(fx.root, 'marks')
+/** A directory and the config's project directory for it (for a hand-written transcript). */
+function transcriptDir(label) {
+  const dir = join(fx.root, label)
   mkdirSync(dir, { recursive: true })
   const project = join(fx.config, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'))
   mkdirSync(project, { recursive: true })
+  return { dir, project }
+}
+
+/** Imports the session into a store of each package; both read `theirs` from it. */
+async function sameFromStore(sessionId, dir, theirs) {
+  const theirStore = new official.InMemorySessionStore()
+  const myStore = new ours.InMemorySessionStore()
+  await official.importSessionToStore(sessionId, theirStore, { dir })
+  await ours.importSessionToStore(sessionId, myStore, { dir })
+  const fromStore = await ours.getSessionMessages(sessionId, { dir, sessionStore: myStore })
+  assert.deepEqual(fromStore, await official.getSessionMessages(sessionId, { dir, sessionStore: theirStore }))
+  assert.deepEqual(fromStore, theirs)
+}
+
+test("getSessionMessages: the TypeScript record's further fields, from a file and from a store", { skip }, async () => {
+  // A transcript that sets each field the TypeScript record carries beyond the declared six.
+  const { dir, project } = transcriptDir('marks')
   const sessionId = '11111111-2222-4333-8444-555555555555'
   const uuid = (n) => `aaaaaaaa-0000-4000-8000-00000000000${n}`
   const entry = (n, type, message, extra = {}) => ({
@@ -628,20 +645,11 @@ test("getSessionMessages: the TypeScript record's further fields, from a file an
   // Key order too: the records are compared as the official SDK writes them.
   assert.deepEqual(mine.map((m) => Object.keys(m)), theirs.map((m) => Object.keys(m)))
   assert.deepEqual(theirs[2].tool_result_meta, [{ id: 'toolu_1', non_execution_kind: 'user-rejected' }])
-  const theirStore = new official.InMemorySessionStore()
-  const myStore = new ours.InMemorySessionStore()
-  await official.importSessionToStore(sessionId, theirStore, { dir })
-  await ours.importSessionToStore(sessionId, myStore, { dir })
-  const fromStore = await ours.getSessionMessages(sessionId, { dir, sessionStore: myStore })
-  assert.deepEqual(fromStore, await official.getSessionMessages(sessionId, { dir, sessionStore: theirStore }))
-  assert.deepEqual(fromStore, theirs)
+  await sameFromStore(sessionId, dir, theirs)
 })
 
 test("getSessionMessages: the official view of queued prompts, local commands, quiet turns and channel entries", { skip }, async () => {
-  const dir = join(fx.root, 'views')
-  mkdirSync(dir, { recursive: true })
-  const project = join(fx.config, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'))
-  mkdirSync(project, { recursive: true })
+  const { dir, project } = transcriptDir('views')
   const sessionId = '22222222-3333-4444-8555-666666666666'
   let n = 0
   let parent = null
@@ -685,13 +693,7 @@ test("getSessionMessages: the official view of queued prompts, local commands, q
   const theirs = await official.getSessionMessages(sessionId, { dir })
   assert.ok(theirs.some((m) => m.isQueuedCommand), 'the view converts queued prompts')
   assert.ok(theirs.some((m) => m.isCompletedLocalCommand), 'and marks local commands')
-  const theirStore = new official.InMemorySessionStore()
-  const myStore = new ours.InMemorySessionStore()
-  await official.importSessionToStore(sessionId, theirStore, { dir })
-  await ours.importSessionToStore(sessionId, myStore, { dir })
-  const fromStore = await ours.getSessionMessages(sessionId, { dir, sessionStore: myStore })
-  assert.deepEqual(fromStore, await official.getSessionMessages(sessionId, { dir, sessionStore: theirStore }))
-  assert.deepEqual(fromStore, theirs)
+  await sameFromStore(sessionId, dir, theirs)
 })
 
 test('getSessionMessages: a prompt the real CLI took up mid-turn, as the official SDK shows it', { skip }, async () => {

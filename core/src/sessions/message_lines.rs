@@ -309,25 +309,22 @@ impl MessageLines {
     ) -> std::result::Result<(), E> {
         let parent_tool_use_id = self.parent_tool_use_id.as_deref();
         let parent_agent_id = self.parent_agent_id.as_deref();
-        if let View::Queued(message, ts_fields) = &line.view {
-            return f(RawSessionMessage {
-                kind: &line.kind,
-                uuid: &line.uuid,
-                session_id: line.span.session_id.as_deref().unwrap_or_default(),
-                message,
-                parent_tool_use_id,
-                parent_agent_id,
-                timestamp: None,
-                ts_fields,
-            });
-        }
-        let message = match line.span.message {
-            MessageAt::Absent => "null",
-            MessageAt::At { .. } => match text.map_or_else(|| std::str::from_utf8(bytes), Ok) {
-                Ok(text) => text,
-                Err(_) => return Ok(()),
-            },
-            MessageAt::Reparse => {
+        // Most lines: the fields are the node's timestamp alone (`span.ts_fields` is `None`).
+        let mut timestamp = line.timestamp.as_deref();
+        let mut ts_fields = line.span.ts_fields.as_deref().unwrap_or_default();
+        let message = match (&line.view, line.span.message) {
+            (View::Queued(message, fields), _) => {
+                (timestamp, ts_fields) = (None, fields);
+                message
+            }
+            (_, MessageAt::Absent) => "null",
+            (_, MessageAt::At { .. }) => {
+                match text.map_or_else(|| std::str::from_utf8(bytes), Ok) {
+                    Ok(text) => text,
+                    Err(_) => return Ok(()),
+                }
+            }
+            (_, MessageAt::Reparse) => {
                 // A repeated key: a full parse, where the last value wins, as in the other
                 // readers.
                 let Ok(entry) = serde_json::from_slice::<Value>(bytes) else {
@@ -349,9 +346,6 @@ impl MessageLines {
                 });
             }
         };
-        // Most lines: the fields are the node's timestamp alone (`span.ts_fields` is `None`).
-        let mut timestamp = line.timestamp.as_deref();
-        let mut ts_fields = line.span.ts_fields.as_deref().unwrap_or_default();
         let completed;
         if matches!(line.view, View::Completed) {
             let mut fields = match &line.span.ts_fields {

@@ -1,7 +1,7 @@
 //! The compact index entry of one transcript line: what the chain needs, not the message.
 
 use super::ts_marks::{marks_of, TsMarks};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The entry types that take part in the `parentUuid` chain.
 pub(crate) const TRANSCRIPT_TYPES: [&str; 5] =
@@ -43,10 +43,29 @@ pub(super) fn truthy(v: &Value) -> bool {
     }
 }
 
+/// Each object block of a message's list `content`: its `type`, `id` and `tool_use_id`, where
+/// they are strings.
+pub(super) type Blocks<'v> = Vec<(Option<&'v str>, Option<&'v str>, Option<&'v str>)>;
+
+/// [`Blocks`] of a parsed message.
+pub(super) fn blocks_of(message: Option<&Map<String, Value>>) -> Blocks<'_> {
+    match message.and_then(|m| m.get("content")) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|b| {
+                let s = |k: &str| b.get(k).and_then(Value::as_str);
+                (s("type"), s("id"), s("tool_use_id"))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The parts of a message the chain reads.
 pub(super) struct MessageParts<'v> {
     pub id: Option<&'v str>,
-    pub blocks: Vec<(Option<&'v str>, Option<&'v str>, Option<&'v str>)>,
+    pub blocks: Blocks<'v>,
     pub content_is_list: bool,
 }
 
@@ -61,20 +80,9 @@ impl Node {
         let uuid = obj.get("uuid")?.as_str()?;
         let message = obj.get("message").and_then(Value::as_object);
         let content = message.and_then(|m| m.get("content"));
-        let blocks: Vec<_> = match content {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|b| {
-                    let s = |k: &str| b.get(k).and_then(Value::as_str);
-                    (s("type"), s("id"), s("tool_use_id"))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
         let parts = message.map(|m| MessageParts {
             id: m.get("id").and_then(Value::as_str),
-            blocks,
+            blocks: blocks_of(message),
             content_is_list: matches!(content, Some(Value::Array(_))),
         });
         let flag = |k: &str| obj.get(k).is_some_and(truthy);

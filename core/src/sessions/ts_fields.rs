@@ -4,6 +4,7 @@
 //! worked out once, when a transcript line is indexed (or an entry read); the index keeps them
 //! as the JSON text to append to the record ([`text`]), so writing a message stays a copy.
 
+use super::node::blocks_of;
 use serde_json::{Map, Value};
 
 /// The denial kinds of a tool call that did not run which the record reports, with the one
@@ -137,21 +138,7 @@ pub(crate) fn text(fields: Map<String, Value>) -> Box<str> {
 
 /// [`ts_fields`] of a parsed entry.
 pub(crate) fn ts_fields_of(entry: &Map<String, Value>) -> Map<String, Value> {
-    let blocks: Vec<_> = match entry
-        .get("message")
-        .and_then(Value::as_object)
-        .and_then(|m| m.get("content"))
-    {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_object)
-            .map(|b| {
-                let s = |k: &str| b.get(k).and_then(Value::as_str);
-                (s("type"), s("id"), s("tool_use_id"))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let blocks = blocks_of(entry.get("message").and_then(Value::as_object));
     ts_fields(&|key| entry.get(key).cloned(), only_tool_result(&blocks))
 }
 
