@@ -226,10 +226,12 @@ impl<'a> LineFields<'a> {
         });
         let meta = self.meta.is_some() && field("isMeta").is_some_and(|v| truthy(&v));
         let timestamp: Option<Cow<'_, str>> = self.timestamp.0.and_then(|t| {
-            serde_json::from_str::<&str>(t.get())
-                .map(Cow::Borrowed)
-                .or_else(|_| serde_json::from_str::<String>(t.get()).map(Cow::Owned))
-                .ok()
+            // Most timestamps are plain strings: their text between the quotes, as it is.
+            let raw = t.get();
+            match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                Some(plain) if !plain.contains('\\') => Some(Cow::Borrowed(plain)),
+                _ => serde_json::from_str::<String>(raw).ok().map(Cow::Owned),
+            }
         });
         let agent_id = self
             .agent_id
