@@ -147,6 +147,18 @@ async function settled(dir) {
   }
 }
 
+/** The options of a real CLI session in `cwd` against `server`, tools allowed. */
+function cliOptions(cwd, server) {
+  return {
+    pathToClaudeCodeExecutable: realCli,
+    model: 'claude-sonnet-4-5',
+    cwd,
+    permissionMode: 'bypassPermissions',
+    allowDangerouslySkipPermissions: true,
+    env: { ...process.env, ...isolatedEnv(server, fx.root) },
+  }
+}
+
 /** Runs one CLI session with `prompts` (each sent after the previous result) in `cwd`. */
 async function run(cwd, prompts, replies) {
   const server = await ModelServer.start(replies)
@@ -162,14 +174,7 @@ async function run(cwd, prompts, replies) {
     }
     const q = ours.query({
       prompt: turns(),
-      options: {
-        pathToClaudeCodeExecutable: realCli,
-        model: 'claude-sonnet-4-5',
-        cwd,
-        permissionMode: 'bypassPermissions',
-        allowDangerouslySkipPermissions: true,
-        env: { ...process.env, ...isolatedEnv(server, fx.root) },
-      },
+      options: cliOptions(cwd, server),
     })
     let sessionId
     for await (const message of q) {
@@ -711,14 +716,7 @@ test('getSessionMessages: a prompt the real CLI took up mid-turn, as the officia
     }
     const q = ours.query({
       prompt: prompts(),
-      options: {
-        pathToClaudeCodeExecutable: realCli,
-        model: 'claude-sonnet-4-5',
-        cwd,
-        permissionMode: 'bypassPermissions',
-        allowDangerouslySkipPermissions: true,
-        env: { ...process.env, ...isolatedEnv(server, fx.root) },
-      },
+      options: cliOptions(cwd, server),
     })
     for await (const message of q) {
       sessionId ??= message.session_id

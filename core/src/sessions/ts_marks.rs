@@ -102,11 +102,7 @@ fn nonempty(value: Option<&Value>) -> Option<Box<str>> {
 /// An origin that shows a meta entry.
 fn shows(origin: Option<&Value>) -> bool {
     let kind = origin.and_then(|o| o.get("kind")).and_then(Value::as_str);
-    match kind {
-        Some("peer") => true,
-        Some(kind) => SHOWN_ORIGINS.contains(&kind),
-        None => false,
-    }
+    kind.is_some_and(|kind| SHOWN_ORIGINS.contains(&kind))
 }
 
 /// The text a user entry's local command tag and interruption markers are read from: a
