@@ -116,7 +116,7 @@ impl ClaudeClient {
                     self.disconnect().await?;
                 }
                 let transport = self.next_transport()?;
-                Arc::new(Session::open(&self.options, transport).await?)
+                Arc::new(Session::open(&self.options, transport, None).await?)
             }
         };
         match prompt {

@@ -7,13 +7,13 @@ use crate::prompt::{feed_prompt, Prompt};
 use crate::session::Session;
 use crate::transport::Transport;
 use crate::{Error, Flavour, Result};
-use futures::future::{BoxFuture, FutureExt, Shared};
+use futures::future::{AbortHandle, Abortable, BoxFuture, FutureExt, Shared};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde_json::Value;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 /// Runs a one-shot query and streams its messages.
 ///
@@ -79,30 +79,59 @@ impl Query {
         transport: Option<Arc<dyn Transport>>,
     ) -> Query {
         let eager = options.flavour == Flavour::Ts;
-        let open = async move { Session::open(&options, transport).await.map(Arc::new) }.boxed();
-        Query::starting(open, prompt, eager)
+        // The TypeScript SDK writes the prompt once `initialize` is written, not answered.
+        let (early, told) = match eager {
+            true => {
+                let (early, told) = oneshot::channel();
+                (Some(early), Some(told))
+            }
+            false => (None, None),
+        };
+        let open = async move {
+            Session::open(&options, transport, early)
+                .await
+                .map(Arc::new)
+        }
+        .boxed();
+        Query::starting(open, prompt, eager, told)
     }
 
     /// A query whose session comes from `open` (a fresh CLI, or one claimed from a pool); the
-    /// prompt is fed once it is there. `eager`: start at once, when in a tokio runtime.
+    /// prompt is fed once it is there, or once `early` tells the session's I/O (its
+    /// `initialize` written). `eager`: start at once, when in a tokio runtime.
     pub(crate) fn starting(
         open: BoxFuture<'static, Result<Arc<Session>>>,
         prompt: Prompt,
         eager: bool,
+        early: Option<oneshot::Receiver<Arc<crate::session::Shared>>>,
     ) -> Query {
         let (closing, mut closed) = watch::channel(false);
         // Eager queries are the TypeScript SDK's (see `start_failure`).
         let typescript = eager;
         let start: Start = async move {
-            // A close during the start drops it: the CLI is killed before the prompt is sent.
-            let session = tokio::select! {
-                session = open => session?,
+            let mut prompt = Some(prompt);
+            let mut fed_early = None;
+            // A close during the start drops it: the CLI is killed.
+            let opened = tokio::select! {
+                session = open_feeding(open, early, &mut prompt, &mut fed_early) => session,
                 _ = closed.wait_for(|closed| *closed) => {
-                    return Err(Error::SessionClosed("the query was closed while starting".into()))
+                    Err(Error::SessionClosed("the query was closed while starting".into()))
                 }
             };
-            let io = session.io();
-            session.spawn(feed_prompt(io, prompt));
+            let session = match opened {
+                Ok(session) => session,
+                Err(error) => {
+                    if let Some(feeding) = fed_early {
+                        feeding.abort();
+                    }
+                    return Err(error);
+                }
+            };
+            match (fed_early, prompt) {
+                (Some(feeding), _) => session.adopt(feeding),
+                (None, Some(prompt)) => session.spawn(feed_prompt(session.io(), prompt)),
+                (None, None) => {}
+            }
             Ok::<_, Error>(session)
         }
         .boxed()
@@ -267,6 +296,31 @@ impl QueryHandle {
 /// answers `initialize` (a `resume` of a session it cannot find): under the TypeScript SDK,
 /// whose queries start eagerly, that result comes first (as the CLI wrote it), then the error,
 /// as it does for a running session.
+/// Waits for the session from `open`. With `early`, the prompt is fed (taken from `prompt`, its
+/// task's handle left in `fed`) as soon as the session tells that `initialize` is written.
+async fn open_feeding(
+    mut open: BoxFuture<'static, Result<Arc<Session>>>,
+    early: Option<oneshot::Receiver<Arc<crate::session::Shared>>>,
+    prompt: &mut Option<Prompt>,
+    fed: &mut Option<AbortHandle>,
+) -> Result<Arc<Session>> {
+    let Some(early) = early else {
+        return open.await;
+    };
+    tokio::select! {
+        session = &mut open => return session,
+        // An error: the session dropped `early`, the prompt waits for the answer.
+        Ok(io) = early => {
+            if let Some(text) = prompt.take() {
+                let (feeding, registration) = AbortHandle::new_pair();
+                tokio::spawn(Abortable::new(feed_prompt(io, text), registration));
+                *fed = Some(feeding);
+            }
+        }
+    }
+    open.await
+}
+
 fn start_failure(error: Error, typescript: bool) -> Vec<Result<Value>> {
     let result = match &error {
         Error::ErrorResult { result, .. } if typescript => Some((**result).clone()),

@@ -113,6 +113,9 @@ pub(crate) struct SessionConfig {
     pub mirror: Option<(Arc<dyn SessionStore>, PathBuf, FlushMode)>,
     /// See [`Shared::_resumed`].
     pub resumed: Option<MaterializedResume>,
+    /// Told the session's I/O once `initialize` is written, for a prompt that need not wait
+    /// for the answer (see [`Session::open`]).
+    pub early: Option<tokio::sync::oneshot::Sender<Arc<Shared>>>,
     /// A host loop watches the CLI's stdout ([`ClaudeAgentOptions::host_loop`]): the reader
     /// runs where that loop wakes it.
     pub host_reads: bool,
@@ -161,6 +164,7 @@ impl Session {
                 .map(|startup| StartupWatch::new(startup.limit)),
             _resumed: config.resumed,
         });
+        let early = config.early;
         let backlog = inbox.backlog();
         let (reader, registration) = AbortHandle::new_pair();
         let read = Abortable::new(
@@ -181,25 +185,60 @@ impl Session {
             initialize: config.initialize,
             initialize_timeout: config.initialize_timeout,
         };
-        match &session.shared.startup {
-            Some(watch) => {
-                // The watch's limit governs; the request's own timeout only backs it up.
-                let backstop = watch.longest().max(session.initialize_timeout);
-                let backstop = backstop.saturating_mul(2);
-                watch.race(session.reinitialize(Some(backstop))).await?
+        let (written, tell) = match early {
+            Some(early) => {
+                let (written, wrote) = tokio::sync::oneshot::channel();
+                let io = session.shared.clone();
+                let tell = async move {
+                    if wrote.await.is_ok() {
+                        let _ = early.send(io);
+                    }
+                };
+                (Some(written), Some(tell))
             }
-            None => session.reinitialize(None).await?,
+            None => (None, None),
         };
+        let initialized = async {
+            match &session.shared.startup {
+                Some(watch) => {
+                    // The watch's limit governs; the request's own timeout only backs it up.
+                    let backstop = watch.longest().max(session.initialize_timeout);
+                    let backstop = backstop.saturating_mul(2);
+                    let initialize = session.initialize_noting(Some(backstop), written);
+                    watch.race(initialize).await
+                }
+                None => session.initialize_noting(None, written).await,
+            }
+        };
+        // `tell` ends once the request is written, or failed before that.
+        let (initialized, _) = tokio::join!(initialized, async {
+            if let Some(tell) = tell {
+                tell.await
+            }
+        });
+        initialized?;
         Ok(session)
     }
 
     /// Sends the session's `initialize` request (again) and keeps the answer as server info.
     /// `timeout` defaults to the initialize timeout, not the control timeout.
     pub(crate) async fn reinitialize(&self, timeout: Option<Duration>) -> Result<Value> {
+        self.initialize_noting(timeout, None).await
+    }
+
+    /// [`Session::reinitialize`], telling `written` once the request is written.
+    async fn initialize_noting(
+        &self,
+        timeout: Option<Duration>,
+        written: Option<tokio::sync::oneshot::Sender<()>>,
+    ) -> Result<Value> {
         let mut request = self.initialize.clone();
         request.insert("subtype".into(), "initialize".into());
         let timeout = timeout.unwrap_or(self.initialize_timeout);
-        let info = self.request(Value::Object(request), Some(timeout)).await?;
+        let info = self
+            .shared
+            .request_noting_write(Value::Object(request), Some(timeout), written)
+            .await?;
         *self.server_info.write().unwrap_or_else(|e| e.into_inner()) = Some(info.clone());
         Ok(info)
     }
@@ -272,6 +311,11 @@ impl Session {
     {
         let (handle, registration) = AbortHandle::new_pair();
         tokio::spawn(Abortable::new(task, registration));
+        self.adopt(handle);
+    }
+
+    /// Stops the task of `handle` when the session closes, as one it spawned.
+    pub(crate) fn adopt(&self, handle: AbortHandle) {
         self.tasks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -445,9 +489,15 @@ impl Drop for CancelOnDrop<'_> {
 
 impl Session {
     /// Starts a session for `options`, over `transport` or else the CLI as a subprocess.
+    ///
+    /// `early` is told the session's I/O as soon as `initialize` is written, so that the prompt
+    /// goes out behind it without waiting for the answer, as the TypeScript SDK sends it;
+    /// unless the request carries what the prompt must wait for (see
+    /// [`ClaudeAgentOptions::prompt_waits_for_initialize`]), when `early` is dropped.
     pub(crate) async fn open(
         options: &ClaudeAgentOptions,
         transport: Option<Arc<dyn Transport>>,
+        early: Option<tokio::sync::oneshot::Sender<Arc<Shared>>>,
     ) -> Result<Session> {
         let (resumed, mirror) = match &options.session_store {
             Some(store) => {
@@ -462,6 +512,7 @@ impl Session {
         };
         let handlers = Handlers::from_options(options);
         let initialize = options.initialize_request(&handlers.hooks);
+        let early = early.filter(|_| !ClaudeAgentOptions::prompt_waits_for_initialize(&initialize));
         let config = SessionConfig {
             handlers,
             control_timeout: options
@@ -478,6 +529,7 @@ impl Session {
             mirror,
             resumed,
             host_reads: options.host_loop.is_some(),
+            early,
         };
         Session::start(transport, config).await
     }

@@ -295,3 +295,39 @@ test('startup() past its limit while a SessionStart hook runs: the official erro
     await server.close()
   }
 })
+
+test('the prompt goes out behind the initialize request, or after its answer for a blocking hook, as in the official SDK', { skip }, async () => {
+  const { server, options } = await realSession([text('one'), text('two'), text('three'), text('four')])
+  // What the SDK writes to the CLI and reads back, in order, seen through a spawn of our own.
+  const order = async (sdk, extra) => {
+    const seen = []
+    const spawnClaudeCodeProcess = (spawned) => {
+      const child = spawn(spawned.command, spawned.args, { cwd: spawned.cwd, env: spawned.env, stdio: ['pipe', 'pipe', 'ignore'] })
+      const write = child.stdin.write.bind(child.stdin)
+      child.stdin.write = (chunk, ...rest) => {
+        for (const line of String(chunk).split('\n').filter(Boolean)) {
+          const frame = JSON.parse(line)
+          seen.push(`in:${frame.request?.subtype ?? frame.type}`)
+        }
+        return write(chunk, ...rest)
+      }
+      child.stdout.on('data', (chunk) => {
+        if (String(chunk).includes('"control_response"') && !seen.includes('out:answer')) seen.push('out:answer')
+      })
+      return child
+    }
+    await collect(sdk.query({ prompt: 'hi', options: { ...options, ...extra, spawnClaudeCodeProcess } }))
+    return seen.filter((s) => ['in:initialize', 'in:user', 'out:answer'].includes(s))
+  }
+  const blocking = { hooks: { PreToolUse: [{ hooks: [async () => ({})], onFailure: 'block' }] } }
+  try {
+    const early = ['in:initialize', 'in:user', 'out:answer']
+    const held = ['in:initialize', 'out:answer', 'in:user']
+    assert.deepEqual(await order(official, {}), early)
+    assert.deepEqual(await order({ query }, {}), early)
+    assert.deepEqual(await order(official, blocking), held)
+    assert.deepEqual(await order({ query }, blocking), held)
+  } finally {
+    await server.close()
+  }
+})

@@ -27,6 +27,31 @@ impl ClaudeAgentOptions {
         }
     }
 
+    /// True when a prompt must wait for the answer to this `initialize` request, not only for
+    /// the request to be written (the TypeScript SDK's rule): it carries settings, disallowed
+    /// tools or MCP servers the CLI must confirm first, or a hook whose failure blocks.
+    pub(crate) fn prompt_waits_for_initialize(request: &Map<String, Value>) -> bool {
+        const CONFIRMED_FIRST: [&str; 4] = [
+            "managedSettings",
+            "settings",
+            "disallowedTools",
+            "mcpServers",
+        ];
+        let blocking_hook = request
+            .get("hooks")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|events| events.values())
+            .filter_map(Value::as_array)
+            .flatten()
+            .any(|matcher| {
+                matcher
+                    .get("onFailure")
+                    .is_some_and(|mode| !mode.is_null() && mode != "continue")
+            });
+        blocking_hook || CONFIRMED_FIRST.iter().any(|key| request.contains_key(*key))
+    }
+
     /// The Python SDK's `initialize` fields besides `hooks`: `agents`, `excludeDynamicSections`,
     /// `systemPromptSnapshot`, `skills` (only for an explicit list) and `forwardSubagentText`.
     /// Unset options add nothing.
@@ -307,5 +332,33 @@ mod tests {
             json!({"systemPromptSnapshot": true})
         );
         assert!(ClaudeAgentOptions::new().initialize_fields().is_empty());
+    }
+
+    #[test]
+    fn the_prompt_waits_for_what_the_cli_must_confirm() {
+        let waits = |request: Value| {
+            let Value::Object(request) = request else {
+                unreachable!()
+            };
+            ClaudeAgentOptions::prompt_waits_for_initialize(&request)
+        };
+        assert!(!waits(
+            json!({"subtype": "initialize", "systemPrompt": [""]})
+        ));
+        for key in [
+            "managedSettings",
+            "settings",
+            "disallowedTools",
+            "mcpServers",
+        ] {
+            assert!(waits(json!({ key: {} })), "{key}");
+        }
+        let hooks = |on_failure: Value| {
+            json!({"hooks": {"Stop": [{"hookCallbackIds": ["hook_0"]}],
+                             "PreToolUse": [{"hookCallbackIds": ["hook_1"], "onFailure": on_failure}]}})
+        };
+        assert!(waits(hooks(json!("block"))));
+        assert!(!waits(hooks(json!("continue"))));
+        assert!(!waits(hooks(Value::Null)));
     }
 }

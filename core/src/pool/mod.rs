@@ -162,7 +162,7 @@ impl Pool {
     fn start_query(&self, prompt: Prompt, adjust: Adjust) -> Query {
         let inner = self.inner.clone();
         let eager = inner.options.flavour == Flavour::Ts;
-        Query::starting(claimed(inner, adjust).boxed(), prompt, eager)
+        Query::starting(claimed(inner, adjust).boxed(), prompt, eager, None)
     }
 
     /// A multi-turn client connected to a warm CLI (the pool's options). After its

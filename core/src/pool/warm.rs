@@ -227,7 +227,7 @@ pub(crate) async fn drive(inner: Arc<Inner>) {
     loop {
         for _ in 0..inner.starts_needed(starts.len()) {
             let options = inner.options.clone();
-            starts.spawn(async move { Session::open(&options, None).await });
+            starts.spawn(async move { Session::open(&options, None, None).await });
         }
         inner.state().stats.starting = starts.len();
         if inner.state().stats.closed {
