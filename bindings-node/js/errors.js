@@ -20,6 +20,17 @@ export function cancelledRequest() {
   return error
 }
 
+/**
+ * The MCP SDK's error for a request whose caller's signal aborted it: the reason itself when it
+ * is an `McpError`, else one with the request-timeout code that quotes the reason.
+ */
+export function abortedRequest(reason) {
+  if (reason instanceof McpError) return reason
+  const error = new McpError(`MCP error -32001: ${String(reason)}`)
+  error.code = -32001
+  return error
+}
+
 /** The JS classes an error record may name (`class`). */
 const CLASSES = { Error, ReferenceError, AbortError, McpError }
 

@@ -3,7 +3,7 @@
 // SDK's MCP server does; arguments are checked by zod before a handler runs.
 import { createRequire } from 'node:module'
 import native from './native.js'
-import { cancelledRequest, fromRecord } from './errors.js'
+import { abortedRequest, cancelledRequest, fromRecord } from './errors.js'
 
 const require = createRequire(import.meta.url)
 
@@ -105,7 +105,13 @@ export function toolExtra(signal, requestId, meta, link) {
     },
     sendRequest: async (request, resultSchema, options) => {
       if (signal.aborted) throw cancelledRequest()
-      const result = await send('request', request, options?.timeout)
+      options?.signal?.throwIfAborted()
+      const answer = send('request', request, options?.timeout).catch((error) => {
+        // The MCP SDK's timeout error says how long it waited.
+        if (error.code === -32001) error.data = { timeout: options?.timeout ?? MCP_REQUEST_TIMEOUT_MS }
+        throw error
+      })
+      const result = await (options?.signal ? untilAborted(answer, options.signal) : answer)
       // Checked as the MCP SDK checks it: by the caller's schema.
       const parsed = resultSchema.safeParse(result)
       if (!parsed.success) throw parsed.error
@@ -120,6 +126,22 @@ export function toolExtra(signal, requestId, meta, link) {
     closeSSEStream: undefined,
     closeStandaloneSSEStream: undefined,
   }
+}
+
+/** How long a request waits for its answer by default (the core's, the MCP SDK's). */
+const { MCP_REQUEST_TIMEOUT_MS } = native.constants()
+
+/** `answer`, or the MCP SDK's error once `signal` aborts first (a later answer is dropped). */
+function untilAborted(answer, signal) {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortedRequest(signal.reason))
+    signal.addEventListener('abort', onAbort, { once: true })
+    const settle = (done) => (value) => {
+      signal.removeEventListener('abort', onAbort)
+      done(value)
+    }
+    answer.then(settle(resolve), settle(reject))
+  })
 }
 
 const isZod4 = (value) => typeof value === 'object' && value !== null && '_zod' in value

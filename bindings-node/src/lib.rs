@@ -52,6 +52,7 @@ pub fn constants() -> Value {
             .map(|(mode, sources)| (mode.to_string(), json!(sources)))
             .collect::<serde_json::Map<_, _>>(),
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
+        "MCP_REQUEST_TIMEOUT_MS": claude_wire::mcp::REQUEST_TIMEOUT.as_millis() as u64,
         "ABORT_ERROR": errors::aborted_record(true),
         "ABORTED_BEFORE_START": errors::aborted_record(false),
     })

@@ -12,7 +12,7 @@ mod result;
 mod settings;
 mod validate;
 
-pub use outgoing::{not_connected, notification_message, ServerLink};
+pub use outgoing::{not_connected, notification_message, ServerLink, REQUEST_TIMEOUT};
 pub(crate) use outgoing::{Outgoing, Unanswered};
 pub(crate) use registry::SdkServers;
 pub use result::{ToolContent, ToolResult};

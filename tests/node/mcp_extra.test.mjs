@@ -1,6 +1,6 @@
 // A tool handler's `extra`, beside the official SDK's against the real CLI: its keys, the
 // call's `_meta` and `requestId`, and `sendNotification` / `sendRequest` with what they
-// answer, also once the session is over.
+// answer (also with the caller's timeout and abort signal), also once the session is over.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { z } from 'zod'
@@ -20,7 +20,7 @@ async function run(sdk) {
     try {
       seen[label] = { ok: (await fn()) ?? null }
     } catch (error) {
-      seen[label] = { error: error.message, name: error.name, code: error.code ?? null }
+      seen[label] = { error: error?.message, name: error?.name, code: error?.code ?? null, ...(error?.data !== undefined && { data: error.data }) }
     }
   }
   const passes = { safeParse: (data) => ({ success: true, data }) }
@@ -36,6 +36,25 @@ async function run(sdk) {
     await attempt('log', () => extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'x' } }))
     await attempt('ping', () => extra.sendRequest({ method: 'ping' }, passes))
     await attempt('roots', () => extra.sendRequest({ method: 'roots/list' }, passes, { timeout: 5000 }))
+    // The caller's own signal and timeout (the CLI answers a ping within milliseconds).
+    await attempt('timedOut', () => extra.sendRequest({ method: 'ping' }, passes, { timeout: 0 }))
+    const early = new AbortController()
+    early.abort()
+    await attempt('abortedBefore', () => extra.sendRequest({ method: 'ping' }, passes, { signal: early.signal }))
+    const during = new AbortController()
+    await attempt('abortedDuring', () => {
+      const asked = extra.sendRequest({ method: 'ping' }, passes, { signal: during.signal })
+      during.abort()
+      return asked
+    })
+    const why = new AbortController()
+    await attempt('abortedWhy', () => {
+      const asked = extra.sendRequest({ method: 'ping' }, passes, { signal: why.signal })
+      why.abort('why')
+      return asked
+    })
+    await attempt('abortedWhyBefore', () => extra.sendRequest({ method: 'ping' }, passes, { signal: why.signal }))
+    await attempt('notAborted', () => extra.sendRequest({ method: 'ping' }, passes, { signal: new AbortController().signal }))
     kept = extra
     return { content: [{ type: 'text', text: String(a + b) }] }
   })
@@ -59,6 +78,12 @@ test("a tool handler's extra: the official keys, _meta, notifications and reques
   assert.deepEqual(mine, theirs)
   assert.deepEqual(mine.roots, { error: 'MCP error -32601: Method not found', name: 'McpError', code: -32601 })
   assert.deepEqual(mine.after, { error: 'Not connected', name: 'Error', code: null })
+  assert.deepEqual(mine.timedOut, { error: 'MCP error -32001: Request timed out', name: 'McpError', code: -32001, data: { timeout: 0 } })
+  assert.deepEqual(mine.abortedBefore, { error: 'This operation was aborted', name: 'AbortError', code: 20 })
+  assert.deepEqual(mine.abortedDuring, { error: 'MCP error -32001: AbortError: This operation was aborted', name: 'McpError', code: -32001 })
+  assert.deepEqual(mine.abortedWhy.error, 'MCP error -32001: why')
+  assert.deepEqual(mine.abortedWhyBefore, { error: undefined, name: undefined, code: null })
+  assert.deepEqual(mine.notAborted, { ok: {} })
   assert.equal(mine.kinds.sendNotification, 'function')
   assert.deepEqual(mine.metaKeys, ['claudecode/toolUseId', 'progressToken'])
 })

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 
 /// How long a server's request waits for the CLI's answer unless told otherwise (the MCP
 /// SDK's default).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Writes a control request whose answer nobody waits for: the session's side of a
 /// [`ServerLink`].
