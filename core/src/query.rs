@@ -110,7 +110,7 @@ impl Query {
         let typescript = eager;
         let start: Start = async move {
             let mut prompt = Some(prompt);
-            let mut fed_early = None;
+            let mut fed_early = AbortOnDrop(None);
             // A close during the start drops it: the CLI is killed.
             let opened = tokio::select! {
                 session = open_feeding(open, early, &mut prompt, &mut fed_early) => session,
@@ -118,16 +118,9 @@ impl Query {
                     Err(Error::SessionClosed("the query was closed while starting".into()))
                 }
             };
-            let session = match opened {
-                Ok(session) => session,
-                Err(error) => {
-                    if let Some(feeding) = fed_early {
-                        feeding.abort();
-                    }
-                    return Err(error);
-                }
-            };
-            match (fed_early, prompt) {
+            // On an error, `fed_early` stops the prompt's task as it goes.
+            let session = opened?;
+            match (fed_early.0.take(), prompt) {
                 (Some(feeding), _) => session.adopt(feeding),
                 (None, Some(prompt)) => session.spawn(feed_prompt(session.io(), prompt)),
                 (None, None) => {}
@@ -292,17 +285,25 @@ impl QueryHandle {
     }
 }
 
-/// What a query that failed to start yields. A CLI that ends with an error result before it
-/// answers `initialize` (a `resume` of a session it cannot find): under the TypeScript SDK,
-/// whose queries start eagerly, that result comes first (as the CLI wrote it), then the error,
-/// as it does for a running session.
+/// The prompt's task while the start is under way: stopped unless the session takes it (a
+/// start that fails, or is dropped, must not leave it holding the CLI).
+struct AbortOnDrop(Option<AbortHandle>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
+}
+
 /// Waits for the session from `open`. With `early`, the prompt is fed (taken from `prompt`, its
 /// task's handle left in `fed`) as soon as the session tells that `initialize` is written.
 async fn open_feeding(
     mut open: BoxFuture<'static, Result<Arc<Session>>>,
     early: Option<oneshot::Receiver<Arc<crate::session::Shared>>>,
     prompt: &mut Option<Prompt>,
-    fed: &mut Option<AbortHandle>,
+    fed: &mut AbortOnDrop,
 ) -> Result<Arc<Session>> {
     let Some(early) = early else {
         return open.await;
@@ -314,13 +315,17 @@ async fn open_feeding(
             if let Some(text) = prompt.take() {
                 let (feeding, registration) = AbortHandle::new_pair();
                 tokio::spawn(Abortable::new(feed_prompt(io, text), registration));
-                *fed = Some(feeding);
+                fed.0 = Some(feeding);
             }
         }
     }
     open.await
 }
 
+/// What a query that failed to start yields. A CLI that ends with an error result before it
+/// answers `initialize` (a `resume` of a session it cannot find): under the TypeScript SDK,
+/// whose queries start eagerly, that result comes first (as the CLI wrote it), then the error,
+/// as it does for a running session.
 fn start_failure(error: Error, typescript: bool) -> Vec<Result<Value>> {
     let result = match &error {
         Error::ErrorResult { result, .. } if typescript => Some((**result).clone()),

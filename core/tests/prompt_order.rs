@@ -90,7 +90,7 @@ async fn typescript_writes_the_prompt_behind_the_initialize_request() {
 }
 
 #[tokio::test]
-async fn typescript_holds_the_prompt_for_a_blocking_hook_or_mcp_servers() {
+async fn typescript_holds_the_prompt_for_a_blocking_hook() {
     let blocking = flavoured(Flavour::Ts).hook(
         "PreToolUse",
         vec![HookMatcher::new(None)
@@ -134,6 +134,16 @@ async fn a_failed_initialize_stops_a_prompt_already_written() {
     let last = seen.last().expect("the start's error").to_string();
     assert!(last.contains("bad settings"), "{last}");
     // Nothing is left writing to the CLI, which is let go.
+    let let_go = tokio::time::timeout(WAIT, async { while peer.recv().await.is_some() {} });
+    assert!(let_go.await.is_ok(), "the CLI's input stays open");
+}
+
+#[tokio::test]
+async fn a_query_dropped_while_starting_lets_go_of_a_prompt_already_written() {
+    let (mut peer, _init, drain) = start(flavoured(Flavour::Ts)).await;
+    assert_eq!(next_frame(&mut peer, WAIT).await.unwrap()["type"], "user");
+    // Dropped before `initialize` is answered: the query, its start and the prompt's task.
+    drain.abort();
     let let_go = tokio::time::timeout(WAIT, async { while peer.recv().await.is_some() {} });
     assert!(let_go.await.is_ok(), "the CLI's input stays open");
 }

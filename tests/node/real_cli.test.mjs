@@ -299,6 +299,8 @@ test('startup() past its limit while a SessionStart hook runs: the official erro
 test('the prompt goes out behind the initialize request, or after its answer for a blocking hook, as in the official SDK', { skip }, async () => {
   const { server, options } = await realSession([text('one'), text('two'), text('three'), text('four')])
   // What the SDK writes to the CLI and reads back, in order, seen through a spawn of our own.
+  // The CLI takes hundreds of milliseconds to answer initialize, far longer than either SDK
+  // takes to write a prompt it does not hold back, so the order is the SDK's choice.
   const order = async (sdk, extra) => {
     const seen = []
     const spawnClaudeCodeProcess = (spawned) => {
