@@ -127,7 +127,10 @@ impl Transport for PyTransport {
     }
 
     async fn close(&self) -> Result<()> {
-        self.closed.store(true, Ordering::SeqCst);
+        // Once: a session may close its transport on more than one path.
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
         let closed = self
             .call("close", |py| Ok(pyo3::types::PyTuple::empty(py)))
             .await;
@@ -159,7 +162,6 @@ impl Drop for PyTransport {
             return;
         };
         let orphan = PyTransport::new(object, self.cell.clone());
-        orphan.closed.store(true, Ordering::SeqCst);
         crate::runtime::get().spawn(async move {
             let _ = orphan.close().await;
         });
