@@ -12,7 +12,7 @@ use crate::host_loop::Hold;
 use claude_wire::transport::JsonMessage;
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use napi::bindgen_prelude::{FromNapiValue, JsValue, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, Unknown};
 use napi::{sys, Env};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -121,7 +121,8 @@ impl QueryState {
             return Err(napi::Error::from_reason("a batch is already awaited"));
         }
         if let Some(text) = self.ready_batch() {
-            return Ok(env.create_string(&text)?.to_unknown());
+            // SAFETY: on the JS thread, inside a napi call.
+            return unsafe { Unknown::from_napi_value(env.raw(), js_text(env.raw(), &text)?) };
         }
         let (mut deferred, mut promise) = (std::ptr::null_mut(), std::ptr::null_mut());
         // SAFETY: on the JS thread, inside a napi call.
@@ -144,11 +145,12 @@ impl QueryState {
             *lock(&self.waiting) = Some(waiting);
             return;
         };
-        let env = Env::from_raw(self.env());
+        let env = self.env();
         // Fails only while the environment stops (it can no longer run JS): nothing waits then.
-        if let Ok(text) = env.create_string(&text) {
+        // SAFETY: on the JS thread with a handle scope open (see above).
+        if let Ok(text) = unsafe { js_text(env, &text) } {
             // SAFETY: on the deferred's JS thread; a deferred is settled once (it was taken).
-            unsafe { sys::napi_resolve_deferred(env.raw(), waiting.0, text.raw()) };
+            unsafe { sys::napi_resolve_deferred(env, waiting.0, text) };
         }
     }
 
@@ -156,11 +158,11 @@ impl QueryState {
     /// "error"?: record, "done": bool}` as JSON text; `None` when there is none yet (the waker
     /// is woken when there is). Message `i` of `holes` is a huge line taken apart: its string
     /// `hole` stands for the text `takeHole(hole)` gives.
-    fn ready_batch(&self) -> Option<String> {
+    fn ready_batch(&self) -> Option<Vec<u8>> {
         let waker = Waker::from(self.waker.clone());
         let mut cx = Context::from_waker(&waker);
         let mut messages = lock(&self.messages);
-        let mut batch = Batch::new();
+        let mut batch = Batch::new(self.last_batch.load(Ordering::Relaxed));
         napi::bindgen_prelude::within_runtime_if_available(|| {
             let mut item = messages.poll_next(&mut cx)?;
             while batch.add(item, self) && !batch.full() {
@@ -176,7 +178,9 @@ impl QueryState {
             drop(messages);
             self.release();
         }
-        Some(batch.text())
+        let text = batch.text();
+        self.last_batch.store(text.len(), Ordering::Relaxed);
+        Some(text)
     }
 }
 
@@ -192,9 +196,14 @@ struct Batch {
 }
 
 impl Batch {
-    fn new() -> Batch {
+    /// A batch with room for `like` bytes (the last one's size, so that a flood's batches are
+    /// not copied as they grow; no more than a full batch, after a huge line).
+    fn new(like: usize) -> Batch {
+        let like = like.min(BATCH_BYTES);
+        let mut out = Vec::with_capacity(like + like / 8);
+        out.extend_from_slice(b"{\"messages\":[");
         Batch {
-            out: b"{\"messages\":[".to_vec(),
+            out,
             holes: Vec::new(),
             held: 0,
             count: 0,
@@ -238,7 +247,7 @@ impl Batch {
         self.count >= BATCH_MESSAGES || self.out.len() + self.held >= BATCH_BYTES
     }
 
-    fn text(mut self) -> String {
+    fn text(mut self) -> Vec<u8> {
         self.out.push(b']');
         if !self.holes.is_empty() {
             self.out.extend_from_slice(b",\"holes\":");
@@ -255,7 +264,23 @@ impl Batch {
         } else {
             b",\"done\":false}"
         });
-        // Every part is UTF-8: checked lines, and what serde_json writes.
-        String::from_utf8(self.out).unwrap_or_default()
+        self.out
+    }
+}
+
+/// A JS string of `text`, UTF-8 (checked lines, and what serde_json writes), handed to V8 as
+/// bytes: V8 decodes them anyway, so they are not checked here a second time.
+///
+/// # Safety
+/// On the JS thread of `env`, with a handle scope open.
+unsafe fn js_text(env: sys::napi_env, text: &[u8]) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    // SAFETY: as the caller promises; the bytes are read, not kept.
+    let status = unsafe {
+        sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut value)
+    };
+    match status {
+        sys::Status::napi_ok => Ok(value),
+        _ => Err(napi::Error::from_reason("cannot make a string")),
     }
 }

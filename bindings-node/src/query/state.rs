@@ -14,7 +14,7 @@ use napi::bindgen_prelude::{Array, Buffer};
 use napi::Env;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
@@ -39,6 +39,8 @@ pub(crate) struct QueryState {
     process: Option<Arc<JsProcess>>,
     /// The main strings of huge lines a batch left out, by placeholder, until `takeHole`.
     holes: Mutex<HashMap<String, String>>,
+    /// The size of the last batch's text: the room the next one starts with.
+    pub(super) last_batch: AtomicUsize,
 }
 
 impl QueryState {
@@ -76,6 +78,7 @@ impl QueryState {
             warnings,
             process,
             holes: Mutex::default(),
+            last_batch: AtomicUsize::new(0),
         });
         teardown::close_with(env, Arc::downgrade(&state) as _)?;
         Ok(state)
