@@ -698,6 +698,9 @@ test("getSessionMessages: the official view of queued prompts, local commands, q
   const theirs = await official.getSessionMessages(sessionId, { dir })
   assert.ok(theirs.some((m) => m.isQueuedCommand), 'the view converts queued prompts')
   assert.ok(theirs.some((m) => m.isCompletedLocalCommand), 'and marks local commands')
+  // The summaries over such a transcript (its first prompt, title, ...), as JSON.
+  await same('getSessionInfo', sessionId, { dir })
+  await same('listSessions', { dir })
   await sameFromStore(sessionId, dir, theirs)
 })
 
@@ -730,4 +733,6 @@ test('getSessionMessages: a prompt the real CLI took up mid-turn, as the officia
   const theirs = await official.getSessionMessages(sessionId, { dir: cwd })
   assert.ok(theirs.some((m) => m.isQueuedCommand && m.message.content === 'MID-TURN follow up'), JSON.stringify(theirs.map((m) => m.message.content)))
   assert.deepEqual(await ours.getSessionMessages(sessionId, { dir: cwd }), theirs)
+  await same('getSessionInfo', sessionId, { dir: cwd })
+  await same('listSessions', { dir: cwd })
 })
