@@ -90,6 +90,7 @@ impl ServerLink {
     ) -> Result<Value> {
         let (message, id, answer) = self.outgoing.request(request);
         let _forget = Forget(&self.outgoing, &id);
+        let rpc_id = message["id"].clone();
         let finished = self.session.upgrade().ok_or_else(not_connected)?.finished();
         self.write(message).await?;
         let answered = async {
@@ -111,7 +112,16 @@ impl ServerLink {
             }
             // The MCP SDK's answer to a request pending when its transport closed.
             Ok(None) => Err(mcp(CONNECTION_CLOSED, "Connection closed")),
-            Err(_) => Err(mcp(REQUEST_TIMED_OUT, "Request timed out")),
+            Err(_) => {
+                let error = mcp(REQUEST_TIMED_OUT, "Request timed out");
+                // As the MCP SDK: the CLI is told the request was given up, and why (the
+                // error as JavaScript prints it).
+                let reason = format!("McpError: {error}");
+                let cancelled = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                    "params": {"requestId": rpc_id, "reason": reason}});
+                let _ = self.write(cancelled).await;
+                Err(error)
+            }
         }
     }
 
