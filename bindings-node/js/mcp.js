@@ -91,8 +91,8 @@ const RELATED_TASK = 'io.modelcontextprotocol/related-task'
  * and `sendNotification` / `sendRequest`, which reach the CLI through the call's `link`.
  */
 export function toolExtra(signal, requestId, meta, link) {
-  const send = async (kind, message, timeoutMs) => {
-    const answer = JSON.parse(await native.toolLinkSend(link, kind, JSON.stringify(message), timeoutMs))
+  const send = async (kind, message, timeoutMs, canceller) => {
+    const answer = JSON.parse(await native.toolLinkSend(link, kind, JSON.stringify(message), timeoutMs, canceller))
     if (answer.error) throw fromRecord(answer.error)
     return answer.ok
   }
@@ -105,13 +105,16 @@ export function toolExtra(signal, requestId, meta, link) {
     },
     sendRequest: async (request, resultSchema, options) => {
       if (signal.aborted) throw cancelledRequest()
-      options?.signal?.throwIfAborted()
-      const answer = send('request', request, options?.timeout).catch((error) => {
+      const caller = options?.signal
+      caller?.throwIfAborted()
+      // An abort gives the request up at the CLI too, with the abort's reason.
+      const canceller = caller ? native.toolLinkCanceller() : undefined
+      const answer = send('request', request, options?.timeout, canceller).catch((error) => {
         // The MCP SDK's timeout error says how long it waited.
         if (error.code === -32001) error.data = { timeout: options?.timeout ?? MCP_REQUEST_TIMEOUT_MS }
         throw error
       })
-      const result = await (options?.signal ? untilAborted(answer, options.signal) : answer)
+      const result = await (caller ? untilAborted(answer, caller, canceller) : answer)
       // Checked as the MCP SDK checks it: by the caller's schema.
       const parsed = resultSchema.safeParse(result)
       if (!parsed.success) throw parsed.error
@@ -131,10 +134,16 @@ export function toolExtra(signal, requestId, meta, link) {
 /** How long a request waits for its answer by default (the core's, the MCP SDK's). */
 const { MCP_REQUEST_TIMEOUT_MS } = native.constants()
 
-/** `answer`, or the MCP SDK's error once `signal` aborts first (a later answer is dropped). */
-function untilAborted(answer, signal) {
+/**
+ * `answer`, or the MCP SDK's error once `signal` aborts first (a later answer is dropped); the
+ * request of `canceller` is then given up at the CLI.
+ */
+function untilAborted(answer, signal, canceller) {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(abortedRequest(signal.reason))
+    const onAbort = () => {
+      native.toolLinkCancel(canceller, String(signal.reason))
+      reject(abortedRequest(signal.reason))
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     const settle = (done) => (value) => {
       signal.removeEventListener('abort', onAbort)

@@ -9,8 +9,11 @@ use crate::errors::failed;
 use claude_wire::mcp::{not_connected, ServerLink};
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// The links of running sessions' servers, each under its number.
 static LINKS: LazyLock<Mutex<Links>> = LazyLock::new(Default::default);
@@ -51,13 +54,22 @@ pub fn link_id(link: Option<&ServerLink>) -> u32 {
 /// Sends an in-process server's `message` (JSON text) to the CLI through link `link`: `kind`
 /// `"notify"` (a notification) or `"request"` (waits for the answer's result, at most
 /// `timeoutMs`). Resolves to `{"ok": result}`, `{}` or `{"error": record}` as JSON text.
+/// A request is given up through its canceller (`toolLinkCanceller`, `toolLinkCancel`).
 #[napi]
 pub async fn tool_link_send(
     link: u32,
     kind: String,
     message: String,
     timeout_ms: Option<f64>,
+    canceller: Option<u32>,
 ) -> String {
+    let cancelled = canceller.and_then(|id| lock(&CANCELLERS).get_mut(&id)?.1.take());
+    let cancel = async move {
+        match cancelled {
+            Some(reason) => reason.await.unwrap_or_default(),
+            None => std::future::pending().await,
+        }
+    };
     let found = open_links()
         .held
         .iter()
@@ -71,16 +83,56 @@ pub async fn tool_link_send(
             let timeout = timeout_ms
                 .filter(|ms| *ms >= 0.0)
                 .map(|ms| Duration::from_millis(ms as u64));
-            link.request(request, timeout).await.map(Some)
+            link.request_or_cancel(request, timeout, cancel)
+                .await
+                .map(Some)
         }
         (Some(_), Ok(_)) => Err(claude_wire::Error::Mcp {
             code: None,
             message: "an MCP request must be an object".into(),
         }),
     };
+    if let Some(id) = canceller {
+        lock(&CANCELLERS).remove(&id);
+    }
     match outcome {
         Ok(Some(value)) => json!({ "ok": value }).to_string(),
         Ok(None) => Value::Object(Map::new()).to_string(),
         Err(e) => failed(&e).to_string(),
+    }
+}
+
+/// The way to give up a request, by number: the reason goes in, the request takes it out.
+type Canceller = (
+    Option<oneshot::Sender<String>>,
+    Option<oneshot::Receiver<String>>,
+);
+
+/// The cancellers of requests under way (or about to be sent).
+static CANCELLERS: LazyLock<Mutex<HashMap<u32, Canceller>>> = LazyLock::new(Default::default);
+static NEXT_CANCELLER: AtomicU32 = AtomicU32::new(0);
+
+fn lock<T>(mutex: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A fresh canceller for one `toolLinkSend` request (made before it is sent, so that a cancel
+/// right after the send is not lost).
+#[napi]
+pub fn tool_link_canceller() -> u32 {
+    let id = NEXT_CANCELLER.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = oneshot::channel();
+    lock(&CANCELLERS).insert(id, (Some(tx), Some(rx)));
+    id
+}
+
+/// Gives up the request of `canceller` with `reason` (the caller's abort reason, as text).
+#[napi]
+pub fn tool_link_cancel(canceller: u32, reason: String) {
+    let sender = lock(&CANCELLERS)
+        .get_mut(&canceller)
+        .and_then(|entry| entry.0.take());
+    if let Some(sender) = sender {
+        let _ = sender.send(reason);
     }
 }

@@ -1,6 +1,7 @@
-//! A tool's request to the CLI that gets no answer in time: the tool gets the MCP SDK's error,
-//! and the CLI is told the request was given up (`notifications/cancelled`), as the MCP SDK
-//! tells it. Played against an in-memory CLI that never answers the request.
+//! A tool's request to the CLI that gets no answer in time, or that its caller gives up: the
+//! tool gets the MCP SDK's error, and the CLI is told the request was given up
+//! (`notifications/cancelled`, with the reason), as the MCP SDK tells it. Played against an
+//! in-memory CLI that never answers the request.
 
 use claude_wire::mcp::{create_sdk_mcp_server, SdkMcpTool, ToolCall, ToolHandler, ToolResult};
 use claude_wire::options::McpServerConfig;
@@ -13,13 +14,25 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-#[tokio::test]
-async fn a_request_given_up_is_cancelled_at_the_cli() {
-    let handler: ToolHandler = Arc::new(|_args: Value, call: ToolCall| {
+/// Runs one tool call whose handler sends a `ping` the CLI never answers, given up after
+/// 100 ms by a timeout (`cancel_with` `None`) or by the caller with that reason; returns what
+/// the server sent the CLI (as text) and the tool's text (the request's error).
+async fn ping_given_up(cancel_with: Option<&'static str>) -> (Vec<String>, Value) {
+    let handler: ToolHandler = Arc::new(move |_args: Value, call: ToolCall| {
         Box::pin(async move {
             let link = call.link().expect("a call in a session has a link");
             let ping = Map::from_iter([("method".to_owned(), json!("ping"))]);
-            let outcome = link.request(ping, Some(Duration::from_millis(100))).await;
+            let soon = Duration::from_millis(100);
+            let outcome = match cancel_with {
+                None => link.request(ping, Some(soon)).await,
+                Some(reason) => {
+                    let cancel = async move {
+                        tokio::time::sleep(soon).await;
+                        reason.to_owned()
+                    };
+                    link.request_or_cancel(ping, None, cancel).await
+                }
+            };
             let error = outcome.expect_err("no answer comes");
             Ok(ToolResult::text(error.to_string()))
         })
@@ -57,8 +70,16 @@ async fn a_request_given_up_is_cancelled_at_the_cli() {
     })
     .await
     .expect("the tool call is answered");
-    // Compared as text: the MCP SDK's key order too.
     let sent: Vec<String> = sent.iter().map(Value::to_string).collect();
+    peer.exit();
+    drop(tokio::time::timeout(WAIT, drain).await);
+    (sent, answer["result"]["content"][0]["text"].clone())
+}
+
+#[tokio::test]
+async fn a_request_that_times_out_is_cancelled_at_the_cli() {
+    let (sent, text) = ping_given_up(None).await;
+    // Compared as text: the MCP SDK's key order too.
     assert_eq!(
         sent,
         [
@@ -66,10 +87,18 @@ async fn a_request_given_up_is_cancelled_at_the_cli() {
             r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":0,"reason":"McpError: MCP error -32001: Request timed out"}}"#,
         ]
     );
+    assert_eq!(text, "MCP error -32001: Request timed out");
+}
+
+#[tokio::test]
+async fn a_request_its_caller_gives_up_is_cancelled_at_the_cli_with_the_reason() {
+    let (sent, text) = ping_given_up(Some("AbortError: This operation was aborted")).await;
     assert_eq!(
-        answer["result"]["content"][0]["text"],
-        "MCP error -32001: Request timed out"
+        sent[1],
+        r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":0,"reason":"AbortError: This operation was aborted"}}"#
     );
-    peer.exit();
-    drop(tokio::time::timeout(WAIT, drain).await);
+    assert_eq!(
+        text,
+        "MCP error -32001: AbortError: This operation was aborted"
+    );
 }

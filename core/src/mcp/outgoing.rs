@@ -88,6 +88,19 @@ impl ServerLink {
         request: Map<String, Value>,
         timeout: Option<Duration>,
     ) -> Result<Value> {
+        self.request_or_cancel(request, timeout, std::future::pending())
+            .await
+    }
+
+    /// [`ServerLink::request`], given up when `cancel` gives a reason first: the CLI is told
+    /// (`notifications/cancelled` with that reason), and the error is the MCP SDK's for a
+    /// cancelled request, `MCP error -32001: <reason>`.
+    pub async fn request_or_cancel(
+        &self,
+        request: Map<String, Value>,
+        timeout: Option<Duration>,
+        cancel: impl std::future::Future<Output = String>,
+    ) -> Result<Value> {
         let (message, id, answer) = self.outgoing.request(request);
         let _forget = Forget(&self.outgoing, &id);
         let rpc_id = message["id"].clone();
@@ -103,26 +116,31 @@ impl ServerLink {
             code: Some(code),
             message: format!("MCP error {code}: {text}"),
         };
-        match tokio::time::timeout(timeout.unwrap_or(REQUEST_TIMEOUT), answered).await {
-            Ok(Some(response)) => {
-                response_outcome(response).map_err(|(code, message)| Error::Mcp {
-                    code: Some(code),
-                    message,
-                })
-            }
-            // The MCP SDK's answer to a request pending when its transport closed.
-            Ok(None) => Err(mcp(CONNECTION_CLOSED, "Connection closed")),
-            Err(_) => {
-                let error = mcp(REQUEST_TIMED_OUT, "Request timed out");
-                // As the MCP SDK: the CLI is told the request was given up, and why (the
-                // error as JavaScript prints it).
-                let reason = format!("McpError: {error}");
-                let cancelled = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
-                    "params": {"requestId": rpc_id, "reason": reason}});
-                let _ = self.write(cancelled).await;
-                Err(error)
-            }
-        }
+        let waited = tokio::time::timeout(timeout.unwrap_or(REQUEST_TIMEOUT), answered);
+        let (error, reason) = tokio::select! {
+            waited = waited => match waited {
+                Ok(Some(response)) => {
+                    return response_outcome(response).map_err(|(code, message)| Error::Mcp {
+                        code: Some(code),
+                        message,
+                    })
+                }
+                // The MCP SDK's answer to a request pending when its transport closed.
+                Ok(None) => return Err(mcp(CONNECTION_CLOSED, "Connection closed")),
+                Err(_) => {
+                    let error = mcp(REQUEST_TIMED_OUT, "Request timed out");
+                    // The reason is the error as JavaScript prints it.
+                    let reason = format!("McpError: {error}");
+                    (error, reason)
+                }
+            },
+            reason = cancel => (mcp(REQUEST_TIMED_OUT, &reason), reason),
+        };
+        // As the MCP SDK: the CLI is told the request was given up, and why.
+        let cancelled = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+            "params": {"requestId": rpc_id, "reason": reason}});
+        let _ = self.write(cancelled).await;
+        Err(error)
     }
 
     async fn write(&self, message: Value) -> Result<()> {
