@@ -91,8 +91,8 @@ const RELATED_TASK = 'io.modelcontextprotocol/related-task'
  * and `sendNotification` / `sendRequest`, which reach the CLI through the call's `link`.
  */
 export function toolExtra(signal, requestId, meta, link) {
-  const send = async (kind, message, timeoutMs, canceller) => {
-    const answer = JSON.parse(await native.toolLinkSend(link, kind, JSON.stringify(message), timeoutMs, canceller))
+  const send = async (kind, text, timeoutMs, canceller) => {
+    const answer = JSON.parse(await native.toolLinkSend(link, kind, text, timeoutMs, canceller))
     if (answer.error) throw fromRecord(answer.error)
     return answer.ok
   }
@@ -101,17 +101,21 @@ export function toolExtra(signal, requestId, meta, link) {
     sessionId: undefined,
     _meta: meta ?? undefined,
     sendNotification: async (notification) => {
-      if (!signal.aborted) await send('notify', notification)
+      if (!signal.aborted) await send('notify', JSON.stringify(notification))
     },
     sendRequest: async (request, resultSchema, options) => {
       if (signal.aborted) throw cancelledRequest()
       const caller = options?.signal
       caller?.throwIfAborted()
+      // Everything that can throw before the send is done first, so that a canceller made
+      // for the send is always ended by it.
+      const text = JSON.stringify(request)
+      const timeout = typeof options?.timeout === 'number' ? options.timeout : undefined
       // An abort gives the request up at the CLI too, with the abort's reason.
       const canceller = caller ? native.toolLinkCanceller() : undefined
-      const answer = send('request', request, options?.timeout, canceller).catch((error) => {
-        // The MCP SDK's timeout error says how long it waited.
-        if (error.code === -32001) error.data = { timeout: options?.timeout ?? MCP_REQUEST_TIMEOUT_MS }
+      const answer = send('request', text, timeout, canceller).catch((error) => {
+        // The MCP SDK's timeout error says how long it waited (the CLI's own errors keep theirs).
+        if (error.message === MCP_REQUEST_TIMED_OUT) error.data = { timeout: timeout ?? MCP_REQUEST_TIMEOUT_MS }
         throw error
       })
       const result = await (caller ? untilAborted(answer, caller, canceller) : answer)
@@ -132,7 +136,7 @@ export function toolExtra(signal, requestId, meta, link) {
 }
 
 /** How long a request waits for its answer by default (the core's, the MCP SDK's). */
-const { MCP_REQUEST_TIMEOUT_MS } = native.constants()
+const { MCP_REQUEST_TIMEOUT_MS, MCP_REQUEST_TIMED_OUT } = native.constants()
 
 /**
  * `answer`, or the MCP SDK's error once `signal` aborts first (a later answer is dropped); the

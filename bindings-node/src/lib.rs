@@ -53,6 +53,7 @@ pub fn constants() -> Value {
             .collect::<serde_json::Map<_, _>>(),
         "PINNED_CLI_VERSION": claude_wire::PINNED_CLI_VERSION,
         "MCP_REQUEST_TIMEOUT_MS": claude_wire::mcp::REQUEST_TIMEOUT.as_millis() as u64,
+        "MCP_REQUEST_TIMED_OUT": claude_wire::mcp::TIMED_OUT,
         "ABORT_ERROR": errors::aborted_record(true),
         "ABORTED_BEFORE_START": errors::aborted_record(false),
     })

@@ -80,9 +80,8 @@ pub async fn tool_link_send(
         (_, Err(e)) => Err(claude_wire::Error::from(e)),
         (Some(link), Ok(message)) if kind == "notify" => link.notify(message).await.map(|()| None),
         (Some(link), Ok(Value::Object(request))) => {
-            let timeout = timeout_ms
-                .filter(|ms| *ms >= 0.0)
-                .map(|ms| Duration::from_millis(ms as u64));
+            // As a JS timer: a negative or NaN delay is none.
+            let timeout = timeout_ms.map(|ms| Duration::from_millis(ms.max(0.0) as u64));
             link.request_or_cancel(request, timeout, cancel)
                 .await
                 .map(Some)

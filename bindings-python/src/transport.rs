@@ -10,7 +10,8 @@ use crate::pyfuture;
 use async_trait::async_trait;
 use claude_wire::transport::{FrameStream, Transport};
 use claude_wire::{Error, Result};
-use futures::StreamExt;
+use futures::future::{BoxFuture, Shared};
+use futures::{FutureExt, StreamExt};
 use pyo3::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -23,7 +24,12 @@ pub struct PyTransport {
     reader: Mutex<Option<LoopTask>>,
     /// `close()` was called: dropping the transport need not call it.
     closed: AtomicBool,
+    /// The user's `close()` under way or done, which every `close` waits for.
+    closing: Mutex<Option<Closing>>,
 }
+
+/// The one run of a user's `close()`; its error as the text of a connection error.
+type Closing = Shared<BoxFuture<'static, std::result::Result<(), String>>>;
 
 impl PyTransport {
     /// Wraps `object`; its coroutines run on the loop `cell` is bound to.
@@ -33,7 +39,30 @@ impl PyTransport {
             cell,
             reader: Mutex::new(None),
             closed: AtomicBool::new(false),
+            closing: Mutex::new(None),
         }
+    }
+
+    /// Starts the user's `close()` as a task of its own, so that a caller that gives up (a
+    /// session task stopped at its end) does not cancel it halfway.
+    fn start_closing(&self) -> Closing {
+        self.closed.store(true, Ordering::SeqCst);
+        let object = pyfuture::attach(|py| self.object.clone_ref(py));
+        let cell = self.cell.clone();
+        let task = crate::runtime::get().spawn(async move {
+            let object = object.ok_or("the Python interpreter is shutting down")?;
+            let once = PyTransport::new(object, cell);
+            // Closed here: dropping it must not close it again.
+            once.closed.store(true, Ordering::SeqCst);
+            let closed = once.call("close", |py| Ok(pyo3::types::PyTuple::empty(py)));
+            closed.await.map_err(|e| match e {
+                Error::Connection(text) => text,
+                other => other.to_string(),
+            })
+        });
+        async move { task.await.unwrap_or_else(|e| Err(e.to_string())) }
+            .boxed()
+            .shared()
     }
 
     /// Calls `method(*args)` and awaits its result on the session's loop when it is awaitable.
@@ -126,17 +155,19 @@ impl Transport for PyTransport {
             .await
     }
 
+    /// Runs the user's `close()` once: a session may close its transport on more than one
+    /// path, and each waits for that one run.
     async fn close(&self) -> Result<()> {
-        // Once: a session may close its transport on more than one path.
-        if self.closed.swap(true, Ordering::SeqCst) {
-            return Ok(());
-        }
-        let closed = self
-            .call("close", |py| Ok(pyo3::types::PyTuple::empty(py)))
-            .await;
+        let closing = self
+            .closing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(|| self.start_closing())
+            .clone();
+        let closed = closing.await;
         // Stops the reader task (if still running) on its loop.
         drop(self.reader.lock().unwrap_or_else(|e| e.into_inner()).take());
-        closed
+        closed.map_err(Error::Connection)
     }
 
     fn is_ready(&self) -> bool {
@@ -163,7 +194,7 @@ impl Drop for PyTransport {
         };
         let orphan = PyTransport::new(object, self.cell.clone());
         crate::runtime::get().spawn(async move {
-            let _ = orphan.close().await;
+            let _ = orphan.start_closing().await;
         });
     }
 }

@@ -12,7 +12,7 @@ mod result;
 mod settings;
 mod validate;
 
-pub use outgoing::{not_connected, notification_message, ServerLink, REQUEST_TIMEOUT};
+pub use outgoing::{not_connected, notification_message, ServerLink, REQUEST_TIMEOUT, TIMED_OUT};
 pub(crate) use outgoing::{Outgoing, Unanswered};
 pub(crate) use registry::SdkServers;
 pub use result::{ToolContent, ToolResult};

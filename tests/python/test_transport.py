@@ -127,3 +127,24 @@ async def test_a_failing_transport_is_a_connection_error() -> None:
         async for _ in claude_wire.query(prompt="hi", transport=FailingTransport(TURN)):
             pass
     assert await wait_no_children() == []
+
+
+class SlowClose(SubprocessTransport):
+    closed_fully = False
+
+    async def close(self) -> None:
+        await super().close()
+        await asyncio.sleep(0.3)
+        self.closed_fully = True
+
+
+async def test_a_slow_close_runs_once_and_to_its_end() -> None:
+    transport = SlowClose(TURN)
+    async for _ in claude_wire.query(prompt="hi", transport=transport):
+        pass
+    # However many ways the session ends by, the user's close() runs once, and is not cut
+    # short by the session's own tasks stopping.
+    await asyncio.sleep(0.5)
+    assert transport.calls.count("close") == 1
+    assert transport.closed_fully
+    assert await wait_no_children() == []

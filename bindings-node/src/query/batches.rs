@@ -162,16 +162,17 @@ impl QueryState {
         let waker = Waker::from(self.waker.clone());
         let mut cx = Context::from_waker(&waker);
         let mut messages = lock(&self.messages);
-        let mut batch = Batch::new(self.last_batch.load(Ordering::Relaxed));
-        napi::bindgen_prelude::within_runtime_if_available(|| {
+        let batch = napi::bindgen_prelude::within_runtime_if_available(|| {
             let mut item = messages.poll_next(&mut cx)?;
+            // Made once something is ready: a wait allocates nothing.
+            let mut batch = Batch::new(self.last_batch.load(Ordering::Relaxed));
             while batch.add(item, self) && !batch.full() {
                 match messages.next_now() {
                     Some(next) => item = next,
                     None => break,
                 }
             }
-            Some(())
+            Some(batch)
         })?;
         if batch.done {
             *messages = Messages::Over;

@@ -128,7 +128,10 @@ impl ServerLink {
                 // The MCP SDK's answer to a request pending when its transport closed.
                 Ok(None) => return Err(mcp(CONNECTION_CLOSED, "Connection closed")),
                 Err(_) => {
-                    let error = mcp(REQUEST_TIMED_OUT, "Request timed out");
+                    let error = Error::Mcp {
+                        code: Some(REQUEST_TIMED_OUT),
+                        message: TIMED_OUT.into(),
+                    };
                     // The reason is the error as JavaScript prints it.
                     let reason = format!("McpError: {error}");
                     (error, reason)
@@ -165,6 +168,8 @@ pub fn not_connected() -> Error {
 
 /// The JSON-RPC code of a request that got no answer in time.
 const REQUEST_TIMED_OUT: i64 = -32001;
+/// The error of a request that got no answer in time (the MCP SDK's text).
+pub const TIMED_OUT: &str = "MCP error -32001: Request timed out";
 /// The JSON-RPC code of a request whose connection closed before the answer.
 const CONNECTION_CLOSED: i64 = -32000;
 
