@@ -54,6 +54,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(not_connected, m)?)?;
+    m.add_function(wrap_pyfunction!(client_methods, m)?)?;
     m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
     m.add_function(wrap_pyfunction!(cli::find_cli, m)?)?;
     m.add_function(wrap_pyfunction!(cli::install_cli, m)?)?;
@@ -70,6 +71,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn redact<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let value = pyjson::from_py(value)?;
     pyjson::to_py(py, &claude_wire::redact::json(&value))
+}
+
+/// The official Python client's control methods (the core's table): `(name, [(parameter,
+/// defaults to None)], doc)` each.
+#[pyfunction]
+fn client_methods() -> Vec<(&'static str, Vec<(&'static str, bool)>, &'static str)> {
+    claude_wire::control::PYTHON_CLIENT_METHODS
+        .iter()
+        .map(|m| (m.name, m.params.to_vec(), m.doc))
+        .collect()
 }
 
 /// The error a client method raises before `connect()` (the core's wording).

@@ -10,11 +10,13 @@
 mod answers;
 mod claim;
 mod methods;
+mod python_client;
 mod requests;
 mod server_messages;
 
 pub use answers::*;
 pub use claim::{ClaimOutcome, SpareClaim};
+pub use python_client::{ClientMethod, PYTHON_CLIENT_METHODS};
 pub use requests::*;
 
 use crate::options::{McpServerConfig, PermissionMode};

@@ -248,9 +248,15 @@ def test_client_and_query_signatures_match() -> None:
         "__aenter__",
         "__aexit__",
     ):
-        mine = inspect.signature(getattr(claude_wire.ClaudeSDKClient, method))
-        ref = inspect.signature(getattr(official.ClaudeSDKClient, method))
+        mine_fn = getattr(claude_wire.ClaudeSDKClient, method)
+        ref_fn = getattr(official.ClaudeSDKClient, method)
+        mine, ref = inspect.signature(mine_fn), inspect.signature(ref_fn)
         assert list(mine.parameters) == list(ref.parameters), method
+        # The control methods are made from the core's table: defaults and kind as well.
+        assert [p.default for p in mine.parameters.values()] == [
+            p.default for p in ref.parameters.values()
+        ], method
+        assert inspect.iscoroutinefunction(mine_fn) == inspect.iscoroutinefunction(ref_fn), method
     assert list(inspect.signature(claude_wire.query).parameters) == list(
         inspect.signature(official.query).parameters
     )

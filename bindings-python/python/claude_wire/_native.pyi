@@ -28,6 +28,7 @@ __all__ = [
     "query",
     "redact",
     "not_connected",
+    "client_methods",
     "cli_env",
     "find_cli",
     "install_cli",
@@ -108,6 +109,7 @@ class Pool:
     def warm_pids(self) -> list[int]: ...
     def close(self) -> Awaitable[None]: ...
 
+def client_methods() -> list[tuple[str, list[tuple[str, bool]], str]]: ...
 def not_connected() -> Exception:
     """The error a client method raises before ``connect()``."""
 

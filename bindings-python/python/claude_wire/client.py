@@ -1,19 +1,15 @@
-"""Multi-turn client."""
+"""Multi-turn client. Its control methods (``interrupt``, ``set_model``, ...) are made from the
+core's table of the official client's methods; ``client.pyi`` declares their types."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+import inspect
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from . import _native
 from .transport import Transport
-from .types import (
-    ClaudeAgentOptions,
-    ContextUsageResponse,
-    McpStatusResponse,
-    Message,
-    PermissionMode,
-)
+from .types import ClaudeAgentOptions, Message
 
 
 class ClaudeSDKClient:
@@ -83,49 +79,6 @@ class ClaudeSDKClient:
         """
         return await self._session().control(request, timeout)
 
-    async def interrupt(self) -> None:
-        """Interrupts the running turn."""
-        await self._call("interrupt")
-
-    async def set_permission_mode(self, mode: PermissionMode) -> None:
-        """Changes the permission mode of the session."""
-        await self._call("set_permission_mode", mode=mode)
-
-    async def set_model(self, model: str | None = None) -> None:
-        """Switches the model (``None`` restores the default)."""
-        await self._call("set_model", model=model)
-
-    async def rewind_files(self, user_message_id: str) -> None:
-        """Restores files to their state at a user message (needs ``enable_file_checkpointing``)."""
-        await self._call("rewind_files", user_message_id=user_message_id)
-
-    async def reconnect_mcp_server(self, server_name: str) -> None:
-        """Reconnects an MCP server."""
-        await self._call("reconnect_mcp_server", server_name=server_name)
-
-    async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
-        """Enables or disables an MCP server."""
-        await self._call("toggle_mcp_server", server_name=server_name, enabled=enabled)
-
-    async def stop_task(self, task_id: str) -> None:
-        """Stops a background task."""
-        await self._call("stop_task", task_id=task_id)
-
-    async def get_mcp_status(self) -> McpStatusResponse:
-        """Status of every MCP server (``{"mcpServers": [...]}``)."""
-        result: McpStatusResponse = await self._call("get_mcp_status")
-        return result
-
-    async def get_context_usage(self) -> ContextUsageResponse:
-        """Breakdown of the context window usage."""
-        result: ContextUsageResponse = await self._call("get_context_usage")
-        return result
-
-    async def get_server_info(self) -> dict[str, Any] | None:
-        """The CLI's answer to the initialize request (commands, models, ...)."""
-        info: dict[str, Any] | None = await self._call("get_server_info")
-        return info
-
     async def disconnect(self) -> None:
         """Ends the session and reaps the CLI. Safe to call more than once."""
         if self._native is not None:
@@ -138,3 +91,33 @@ class ClaudeSDKClient:
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> bool:
         await self.disconnect()
         return False
+
+
+def _control_method(
+    name: str, params: list[tuple[str, bool]], doc: str
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """A client method that sends control method ``name`` with its arguments by name."""
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [inspect.Parameter("self", keyword)]
+        + [
+            inspect.Parameter(param, keyword, default=None if optional else inspect.Parameter.empty)
+            for param, optional in params
+        ]
+    )
+
+    async def method(self: ClaudeSDKClient, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        del bound.arguments["self"]
+        return await self._call(name, **bound.arguments)
+
+    method.__name__ = name
+    method.__qualname__ = f"ClaudeSDKClient.{name}"
+    method.__doc__ = doc
+    method.__signature__ = signature  # type: ignore[attr-defined]
+    return method
+
+
+for _name, _params, _doc in _native.client_methods():
+    setattr(ClaudeSDKClient, _name, _control_method(_name, _params, _doc))
