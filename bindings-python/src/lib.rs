@@ -73,10 +73,13 @@ fn redact<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py
     pyjson::to_py(py, &claude_wire::redact::json(&value))
 }
 
+/// One row of [`client_methods`].
+type ClientMethodRow = (&'static str, Vec<(&'static str, bool)>, &'static str);
+
 /// The official Python client's control methods (the core's table): `(name, [(parameter,
 /// defaults to None)], doc)` each.
 #[pyfunction]
-fn client_methods() -> Vec<(&'static str, Vec<(&'static str, bool)>, &'static str)> {
+fn client_methods() -> Vec<ClientMethodRow> {
     claude_wire::control::PYTHON_CLIENT_METHODS
         .iter()
         .map(|m| (m.name, m.params.to_vec(), m.doc))
