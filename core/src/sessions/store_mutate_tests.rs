@@ -1,7 +1,7 @@
 //! Tests of `store_mutate.rs`, with the recording store of `store_ops_tests.rs`.
 
 use super::super::store_ops::tests::{
-    conversation, dir, key, seed_subagents, sid, uid, Down, Recorder, ALL,
+    conversation, dir, key, python_messages, seed_subagents, sid, uid, Down, Recorder, ALL,
 };
 use super::super::*;
 use crate::{Error, Flavour};
@@ -129,26 +129,8 @@ async fn fork_through_the_store() {
     assert_eq!(calls[0], format!("load {}", sid(1)));
     assert!(calls[1].starts_with(&format!("append {} ", fork.session_id)));
     assert_eq!(calls.len(), 2);
-    let original = get_session_messages_from_store(
-        &store,
-        &sid(1),
-        Some(dir()),
-        Page::all(),
-        false,
-        Flavour::Python,
-    )
-    .await;
-    let original = original.unwrap();
-    let forked = get_session_messages_from_store(
-        &store,
-        &fork.session_id,
-        Some(dir()),
-        Page::all(),
-        false,
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let original = python_messages(&store, &sid(1), Some(dir()), Page::all()).await;
+    let forked = python_messages(&store, &fork.session_id, Some(dir()), Page::all()).await;
     assert_eq!(forked.len(), 4);
     for (a, b) in original.iter().zip(&forked) {
         assert_eq!(a.message, b.message);
@@ -172,16 +154,7 @@ async fn fork_through_the_store() {
     )
     .await
     .unwrap();
-    let part_messages = get_session_messages_from_store(
-        &store,
-        &part.session_id,
-        Some(dir()),
-        Page::all(),
-        false,
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let part_messages = python_messages(&store, &part.session_id, Some(dir()), Page::all()).await;
     assert_eq!(part_messages.len(), 2);
     store.take_calls();
 }

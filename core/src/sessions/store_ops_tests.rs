@@ -30,6 +30,18 @@ pub(crate) fn dir() -> &'static Path {
     DIR.get_or_init(std::env::temp_dir)
 }
 
+/// The Python view of a session's messages in `store` (a page of them), which must load.
+pub(crate) async fn python_messages(
+    store: &dyn SessionStore,
+    session_id: &str,
+    directory: Option<&Path>,
+    page: Page,
+) -> Vec<SessionMessage> {
+    get_session_messages_from_store(store, session_id, directory, page, false, Flavour::Python)
+        .await
+        .unwrap()
+}
+
 pub(crate) fn key(session_id: &str) -> SessionKey {
     SessionKey {
         project_key: project_key_for_directory(Some(dir())),
@@ -452,54 +464,20 @@ async fn messages_of_one_session() {
     let mut entries = conversation(1, "first", 1);
     entries.insert(1, json!({"type": "tag", "tag": "x", "sessionId": sid(1)}));
     store.seed(&sid(1), entries).await;
-    let all = get_session_messages_from_store(
-        &store,
-        &sid(1),
-        Some(dir()),
-        Page::all(),
-        false,
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let all = python_messages(&store, &sid(1), Some(dir()), Page::all()).await;
     assert_eq!(
         all.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>(),
         ["user", "assistant"]
     );
     assert_eq!(all[0].uuid, uid(1, 1));
-    let second = get_session_messages_from_store(
-        &store,
-        &sid(1),
-        Some(dir()),
-        page(None, 1),
-        false,
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let second = python_messages(&store, &sid(1), Some(dir()), page(None, 1)).await;
     assert_eq!(second, all[1..]);
-    assert!(get_session_messages_from_store(
-        &store,
-        "x",
-        None,
-        Page::all(),
-        false,
-        Flavour::Python
-    )
-    .await
-    .unwrap()
-    .is_empty());
-    assert!(get_session_messages_from_store(
-        &store,
-        &sid(7),
-        Some(dir()),
-        Page::all(),
-        false,
-        Flavour::Python
-    )
-    .await
-    .unwrap()
-    .is_empty());
+    assert!(python_messages(&store, "x", None, Page::all())
+        .await
+        .is_empty());
+    assert!(python_messages(&store, &sid(7), Some(dir()), Page::all())
+        .await
+        .is_empty());
     assert_eq!(store.take_calls().len(), 3);
 }
 
