@@ -42,6 +42,22 @@ pub(crate) async fn python_messages(
         .unwrap()
 }
 
+/// The Python view of all of a subagent's messages in `store`, for the session `sid(1)`.
+async fn subagent_of_first(
+    store: &dyn SessionStore,
+    agent: &str,
+) -> crate::Result<Vec<SessionMessage>> {
+    get_subagent_messages_from_store(
+        store,
+        &sid(1),
+        agent,
+        Some(dir()),
+        Page::all(),
+        Flavour::Python,
+    )
+    .await
+}
+
 pub(crate) fn key(session_id: &str) -> SessionKey {
     SessionKey {
         project_key: project_key_for_directory(Some(dir())),
@@ -524,30 +540,12 @@ async fn subagents_listed_and_read() {
         .await
         .unwrap();
     assert_eq!(agents, ["a1", "b2"]);
-    let messages = get_subagent_messages_from_store(
-        &store,
-        &sid(1),
-        "a1",
-        Some(dir()),
-        Page::all(),
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let messages = subagent_of_first(&store, "a1").await.unwrap();
     assert_eq!(messages.len(), 2);
     // The last agent_metadata entry gives the parents.
     assert_eq!(messages[0].parent_tool_use_id.as_deref(), Some("tu_2"));
     assert_eq!(messages[0].parent_agent_id.as_deref(), Some("p"));
-    let nested = get_subagent_messages_from_store(
-        &store,
-        &sid(1),
-        "b2",
-        Some(dir()),
-        Page::all(),
-        Flavour::Python,
-    )
-    .await
-    .unwrap();
+    let nested = subagent_of_first(&store, "b2").await.unwrap();
     assert_eq!(nested[0].message["content"], "nested");
     assert_eq!(nested[0].parent_tool_use_id, None);
     assert_eq!(
@@ -560,15 +558,7 @@ async fn subagents_listed_and_read() {
             format!("load {} subagents/workflows/run1/agent-b2", sid(1)),
         ]
     );
-    let none = get_subagent_messages_from_store(
-        &store,
-        &sid(1),
-        "c3",
-        Some(dir()),
-        Page::all(),
-        Flavour::Python,
-    )
-    .await;
+    let none = subagent_of_first(&store, "c3").await;
     assert!(none.unwrap().is_empty());
     assert_eq!(store.take_calls(), [format!("list_subkeys {}", sid(1))]);
     for (session, agent) in [("bad", "a1"), (sid(1).as_str(), "")] {
@@ -606,25 +596,9 @@ async fn subagents_without_list_subkeys() {
         "sessionStore.listSubkeys is not implemented -- cannot list subagents. Provide a store with a listSubkeys() method."
     );
     // The direct path only: a nested agent is not found.
-    let direct = get_subagent_messages_from_store(
-        &store,
-        &sid(1),
-        "a1",
-        Some(dir()),
-        Page::all(),
-        Flavour::Python,
-    )
-    .await;
+    let direct = subagent_of_first(&store, "a1").await;
     assert_eq!(direct.unwrap().len(), 2);
-    let nested = get_subagent_messages_from_store(
-        &store,
-        &sid(1),
-        "b2",
-        Some(dir()),
-        Page::all(),
-        Flavour::Python,
-    )
-    .await;
+    let nested = subagent_of_first(&store, "b2").await;
     assert!(nested.unwrap().is_empty());
     assert_eq!(
         store.take_calls(),
