@@ -29,7 +29,7 @@ const textSize = (message) =>
   message.message.content.reduce((sum, block) => sum + (block.type === 'text' ? block.text.length : 0), 0)
 
 async function drain(prompt, options) {
-  const run = { assistants: 0, biggest: 0, first: null, result: null, error: null }
+  const run = { assistants: 0, biggest: 0, first: null, resultAt: null, result: null, error: null }
   try {
     for await (const message of sdk.query({ prompt, options: { pathToClaudeCodeExecutable: cli, ...options } })) {
       run.first ??= performance.now()
@@ -37,6 +37,7 @@ async function drain(prompt, options) {
         run.assistants++
         run.biggest = Math.max(run.biggest, textSize(message))
       } else if (message.type === 'result') {
+        run.resultAt = performance.now()
         run.result = message
         options.onResult?.()
       }
@@ -96,7 +97,9 @@ async function main() {
     case 'realcli': {
       const start = performance.now()
       const run = await drain('go', { model: 'test-model', maxTurns: 1 })
-      return { first_ms: run.first && run.first - start, result_ms: performance.now() - start, error: run.error }
+      const endMs = performance.now() - start
+      const ms = (at) => at && at - start
+      return { first_ms: ms(run.first), result_ms: ms(run.resultAt), end_ms: endMs, error: run.error }
     }
     default:
       throw new Error(`unknown scenario ${scenario}`)

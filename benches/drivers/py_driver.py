@@ -46,6 +46,7 @@ class Run:
         self.assistants = 0
         self.biggest = 0
         self.first: float | None = None
+        self.result_at: float | None = None
         self.result = None
         self.error: str | None = None
 
@@ -61,6 +62,7 @@ async def drain(prompt, options) -> Run:
                 size = sum(len(getattr(block, "text", "")) for block in message.content)
                 run.biggest = max(run.biggest, size)
             elif isinstance(message, sdk.ResultMessage):
+                run.result_at = time.perf_counter()
                 run.result = message
     except Exception as error:  # reported, not raised: a failure is a figure
         run.error = f"{type(error).__name__}: {error}"[:200]
@@ -154,9 +156,17 @@ async def main() -> dict:
         options = sdk.ClaudeAgentOptions(cli_path=CLI, model="test-model", max_turns=1)
         start = time.perf_counter()
         run = await drain("go", options)
-        result_ms = (time.perf_counter() - start) * 1e3
-        first_ms = (run.first - start) * 1e3 if run.first else None
-        return {"first_ms": first_ms, "result_ms": result_ms, "error": run.error}
+        end_ms = (time.perf_counter() - start) * 1e3
+
+        def ms(at: float | None) -> float | None:
+            return (at - start) * 1e3 if at is not None else None
+
+        return {
+            "first_ms": ms(run.first),
+            "result_ms": ms(run.result_at),
+            "end_ms": end_ms,
+            "error": run.error,
+        }
     raise SystemExit(f"unknown scenario {SCENARIO}")
 
 

@@ -35,7 +35,11 @@ MEASURES = {
     "bigline": [("peak_rss_mb", "peak RSS MB")],
     "import": [("import_ms", "ms")],
     "concurrent": [("seconds", "to last result s"), ("rss_per_session_kb", "host KB/session")],
-    "realcli": [("first_ms", "to 1st message ms"), ("result_ms", "to result ms")],
+    "realcli": [
+        ("first_ms", "to 1st message ms"),
+        ("result_ms", "to result ms"),
+        ("end_ms", "to end (CLI exited) ms"),
+    ],
 }
 LINE_MB = 50
 

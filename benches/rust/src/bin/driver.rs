@@ -64,9 +64,10 @@ async fn main() {
             let opts = options().model("test-model").max_turns(1);
             let start = Instant::now();
             let run = drain(query("go", opts)).await;
-            let result_ms = start.elapsed().as_secs_f64() * 1e3;
-            let first_ms = run.first.map(|t| (t - start).as_secs_f64() * 1e3);
-            json!({"first_ms": first_ms, "result_ms": result_ms, "error": run.error})
+            let end_ms = start.elapsed().as_secs_f64() * 1e3;
+            let ms = |at: Option<Instant>| at.map(|t| (t - start).as_secs_f64() * 1e3);
+            json!({"first_ms": ms(run.first), "result_ms": ms(run.result_at), "end_ms": end_ms,
+                   "error": run.error})
         }
         other => panic!("unknown scenario {other}"),
     };
@@ -78,6 +79,7 @@ struct Run {
     assistants: usize,
     biggest: usize,
     first: Option<Instant>,
+    result_at: Option<Instant>,
     result: Option<(bool, Option<String>)>,
     error: Option<String>,
 }
@@ -92,7 +94,10 @@ async fn drain(mut messages: claude_wire::Query) -> Run {
                 let size = reply.content().iter().filter_map(ContentBlock::as_text);
                 run.biggest = run.biggest.max(size.map(str::len).sum());
             }
-            Ok(Message::Result(result)) => run.result = Some((result.is_error, result.result)),
+            Ok(Message::Result(result)) => {
+                run.result_at = Some(Instant::now());
+                run.result = Some((result.is_error, result.result));
+            }
             Ok(_) => {}
             Err(error) => {
                 run.error = Some(error.to_string().chars().take(200).collect());

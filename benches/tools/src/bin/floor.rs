@@ -105,6 +105,7 @@ fn main() {
     let cpu = cpu_seconds() - cpu0;
     drop(stdin);
     let _ = child.wait();
+    let end_ms = start.elapsed().as_secs_f64() * 1e3;
 
     let result = result.expect("no result message");
     let figures = match scenario {
@@ -124,7 +125,7 @@ fn main() {
             json!({"ok": biggest >= n << 20, "line_mb": biggest as f64 / (1 << 20) as f64,
                    "peak_rss_mb": peak_rss_mb()})
         }
-        "realcli" => json!({"first_ms": first_ms, "result_ms": seconds * 1e3,
+        "realcli" => json!({"first_ms": first_ms, "result_ms": seconds * 1e3, "end_ms": end_ms,
                             "is_error": result["is_error"]}),
         other => panic!("unknown scenario {other}"),
     };
