@@ -151,7 +151,7 @@ impl Starter {
         }
         let c = classes(py)?;
         let done = Bound::new(py, Done { tx: self.tx.take() })?;
-        // On Python 3.12+ the task's first step runs here, and may already deliver the result.
+        // The task's first step runs here (see `start_task`), and may already deliver the result.
         let started = c
             .run_callback
             .bind(py)

@@ -1,9 +1,11 @@
-"""Callbacks run in a task of the caller's event loop, answered from inside that task; on
-Python 3.12+ the task starts eagerly. Checked on this interpreter and, when one is installed, on
-a Python 3.12+ as well (the eager path), in a fresh process against the scripted fake CLI."""
+"""Callbacks run in a task of the caller's event loop, answered from inside that task; the task
+starts eagerly (Python 3.12's eager start; on 3.11 its first step is run at once). Checked on
+this interpreter and, when one is installed, on a Python 3.12+ as well, in a fresh process
+against the scripted fake CLI."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import glob
 import json
@@ -13,11 +15,13 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_cli import result_frame
 
 import claude_wire
+import claude_wire._internal as internal
 from claude_wire import PermissionResultAllow
 
 FAKE = Path(__file__).resolve().parents[1] / "fake_cli" / "fake_claude.py"
@@ -30,8 +34,8 @@ import claude_wire._internal as internal
 from claude_wire import ClaudeAgentOptions, PermissionResultAllow
 
 seen = []
-# Whether each callback's task was already done when it was handed back: started eagerly
-# (3.12+) and finished without waiting.
+# Whether each callback's task was already done when it was handed back: started eagerly and
+# finished without waiting.
 done_at_start = []
 start_task = internal.start_task
 
@@ -150,11 +154,10 @@ def test_callbacks_run_in_a_task_and_answer_from_it(python: str) -> None:
     out = json.loads(done.stdout)
     assert out["seen"] == [["Allow", True], ["Wait", True], ["Boom", True]]
     assert out["results"] == 1
-    eager = out["version"] >= [3, 12]
-    assert python == sys.executable or eager, out["version"]
+    assert python == sys.executable or out["version"] >= [3, 12], out["version"]
     # Started eagerly, a callback that does not wait is done before the loop turns again; one
-    # that waits is not. Without eager start none is.
-    assert out["eager"] == [eager, False, eager]
+    # that waits is not.
+    assert out["eager"] == [True, False, True]
     assert "never retrieved" not in done.stderr and "never awaited" not in done.stderr, done.stderr
 
 
@@ -200,3 +203,62 @@ async def test_a_plain_function_callback_keeps_its_context_variables_to_itself()
         pass
     assert seen == ["session"] * len(tools)
     assert var.get() == "session"
+
+
+async def test_a_task_started_from_inside_a_task_runs_on_the_next_turn() -> None:
+    # Only a plain callback of the loop runs the first step at once: inside a task (whose step
+    # is under way) it waits for the loop, on Python 3.11 as on 3.12 where it starts eagerly.
+    steps: list[str] = []
+
+    async def callback() -> None:
+        steps.append("callback")
+
+    task = internal.start_task(callback())
+    steps.append("returned")
+    await task
+    eager = sys.version_info >= (3, 12)
+    assert steps == (["callback", "returned"] if eager else ["returned", "callback"])
+
+
+async def test_a_task_started_from_a_loop_callback_runs_at_once() -> None:
+    loop = asyncio.get_running_loop()
+    steps: list[str] = []
+    started: asyncio.Future[asyncio.Future[None]] = loop.create_future()
+
+    async def callback() -> None:
+        steps.append("callback")
+
+    def from_the_loop() -> None:
+        started.set_result(internal.start_task(callback()))
+        steps.append("returned")
+
+    loop.call_soon(from_the_loop)
+    task = await started
+    assert task.done() and steps == ["callback", "returned"]
+
+
+async def test_a_loop_with_a_task_factory_gets_its_task_from_it() -> None:
+    loop = asyncio.get_running_loop()
+    made: list[asyncio.Task[None]] = []
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any) -> asyncio.Task[None]:
+        made.append(asyncio.Task(coro, loop=loop))
+        return made[-1]
+
+    async def callback() -> None:
+        pass
+
+    started: asyncio.Future[tuple[asyncio.Future[None], bool]] = loop.create_future()
+
+    def from_the_loop() -> None:
+        task = internal.start_task(callback())
+        started.set_result((task, task.done()))
+
+    loop.set_task_factory(factory)
+    try:
+        loop.call_soon(from_the_loop)
+        task, done_at_once = await started
+    finally:
+        loop.set_task_factory(None)
+    assert made == [task] and not done_at_once
+    await task

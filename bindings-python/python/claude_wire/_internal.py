@@ -47,4 +47,22 @@ if sys.version_info >= (3, 12):
         return asyncio.Task(coro, loop=loop, eager_start=True)
 
 else:
-    start_task = asyncio.ensure_future
+
+    def start_task(coro: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
+        """As above, without the eager start Python 3.11 lacks: the task's first step, which the
+        loop would run on its next turn, is taken off the loop's queue and run here. Only from
+        a plain callback of a standard loop (the reader's), not from inside a task (whose step
+        is under way and would make the first step fail), and only when that step is the one
+        this task just queued."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(coro)
+        ready = getattr(loop, "_ready", None)
+        if (
+            isinstance(loop, asyncio.BaseEventLoop)
+            and loop.get_task_factory() is None
+            and ready
+            and getattr(ready[-1]._callback, "__self__", None) is task
+            and asyncio.current_task(loop) is None
+        ):
+            ready.pop()._run()
+        return task
