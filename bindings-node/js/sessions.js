@@ -57,14 +57,24 @@ async function call(method, args) {
   return answer.ok
 }
 
+/**
+ * A session's metadata as the official SDK gives it: every key there, `undefined` where the
+ * value is unknown (the core's `null`; no value of it is ever `null`).
+ */
+function sessionInfo(info) {
+  for (const key in info) if (info[key] === null) info[key] = undefined
+  return info
+}
+
 /** Sessions of a project directory (and its git worktrees) or of every project, newest first. */
 export async function listSessions(options = {}) {
-  return call('list_sessions', { ...options })
+  return (await call('list_sessions', { ...options })).map(sessionInfo)
 }
 
 /** One session's metadata, or `undefined` when there is none. */
 export async function getSessionInfo(sessionId, options = {}) {
-  return (await call('get_session_info', { ...options, sessionId })) ?? undefined
+  const info = await call('get_session_info', { ...options, sessionId })
+  return info === null ? undefined : sessionInfo(info)
 }
 
 /** The conversation of a session (its main chain). */

@@ -22,14 +22,18 @@ let official
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+/** What stands for a key whose value is `undefined` (a key JSON would drop). */
+const UNSET = '<undefined>'
+
 /**
- * `{ok: value}` or `{error: message}` of calling `fn`; the value as JSON has it (the official
- * SDK sets some absent fields of SDKSessionInfo to `undefined`, claude-wire leaves them out).
+ * `{ok: value}` or `{error: message}` of calling `fn`; the value as JSON has it, a key set to
+ * `undefined` kept as UNSET (SDKSessionInfo has every key, some of them `undefined`).
  */
 async function outcome(fn) {
   try {
     const value = await fn()
-    return { ok: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) }
+    const text = JSON.stringify(value, (key, v) => (v === undefined && key !== '' ? UNSET : v))
+    return { ok: value === undefined ? undefined : JSON.parse(text) }
   } catch (error) {
     return { error: error?.message ?? String(error) }
   }
@@ -73,6 +77,8 @@ async function same(name, ...args) {
   const theirs = known(name, await outcome(() => official[name](...args)))
   const mine = near(known(name, await outcome(() => ours[name](...args))), theirs)
   assert.deepEqual(mine, theirs, `${name}(${JSON.stringify(args)})`)
+  // The same keys in the same order, too.
+  assert.equal(JSON.stringify(mine), JSON.stringify(theirs), `${name}(${JSON.stringify(args)}): key order`)
   return theirs
 }
 

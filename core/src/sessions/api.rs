@@ -80,6 +80,17 @@ fn infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
     Value::Array(items.iter().map(|i| i.to_value(flavour)).collect())
 }
 
+/// [`infos`] of a store's listing: the TypeScript SDK's have no `archived` key.
+fn store_infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
+    let mut out = infos(items, flavour);
+    for info in out.as_array_mut().into_iter().flatten() {
+        if let Some(info) = info.as_object_mut() {
+            info.shift_remove("archived");
+        }
+    }
+    out
+}
+
 fn messages(items: Vec<SessionMessage>, flavour: Flavour) -> Value {
     Value::Array(items.into_iter().map(|m| m.into_value(flavour)).collect())
 }
@@ -225,7 +236,7 @@ pub async fn call_store(
         .or_else(|| method.strip_suffix("_via_store"))
         .unwrap_or(method);
     Ok(match plain {
-        "list_sessions" => infos(
+        "list_sessions" => store_infos(
             list_sessions_from_store(store, a.dir(), a.page(), flavour).await?,
             flavour,
         ),

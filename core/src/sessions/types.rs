@@ -31,19 +31,16 @@ pub struct SessionInfo {
 }
 
 impl SessionInfo {
-    /// The record `flavour`'s official SDK returns: snake_case fields with `None` for Python
-    /// (`SDKSessionInfo` dataclass fields), camelCase with absent keys for TypeScript.
+    /// The record `flavour`'s official SDK returns, every key in its order with `null` for an
+    /// unknown value: snake_case for Python (`SDKSessionInfo` dataclass fields, `None`), and
+    /// camelCase plus `archived` for TypeScript, whose records hold `undefined` there (the
+    /// binding turns each `null` into it: no value of this record is ever `null`).
     pub fn to_value(&self, flavour: Flavour) -> Value {
         let ts = flavour == Flavour::Ts;
         let mut out = Map::new();
-        let mut put = |snake: &str, camel: &str, value: Option<Value>| match (ts, value) {
-            (true, Some(v)) => {
-                out.insert(camel.to_owned(), v);
-            }
-            (true, None) => {}
-            (false, v) => {
-                out.insert(snake.to_owned(), v.unwrap_or(Value::Null));
-            }
+        let mut put = |snake: &str, camel: &str, value: Option<Value>| {
+            let key = if ts { camel } else { snake };
+            out.insert(key.to_owned(), value.unwrap_or(Value::Null));
         };
         put(
             "session_id",
