@@ -1321,6 +1321,142 @@ class SessionMessage(_Record):
 
 
 # ---------------------------------------------------------------------------
+# The control protocol's frames (type shapes only: what a custom transport reads and writes)
+# ---------------------------------------------------------------------------
+
+McpServer: TypeAlias = SdkMcpServerInstance
+
+
+class SDKControlInterruptRequest(TypedDict):
+    """Stop the turn under way."""
+
+    subtype: Literal["interrupt"]
+
+
+class SDKControlPermissionRequest(TypedDict):
+    """The CLI asks whether a tool may run (answered by ``can_use_tool``)."""
+
+    subtype: Literal["can_use_tool"]
+    tool_name: str
+    input: dict[str, Any]
+    permission_suggestions: list[dict[str, Any]] | None
+    blocked_path: str | None
+    decision_reason: NotRequired[str]
+    title: NotRequired[str]
+    display_name: NotRequired[str]
+    description: NotRequired[str]
+    tool_use_id: str
+    agent_id: NotRequired[str]
+
+
+class SDKControlInitializeRequest(TypedDict):
+    """The first request of a session: hooks, agents and the other settings sent at start."""
+
+    subtype: Literal["initialize"]
+    hooks: dict[HookEvent, Any] | None
+    agents: NotRequired[dict[str, dict[str, Any]]]
+    excludeDynamicSections: NotRequired[bool]
+    systemPromptSnapshot: NotRequired[bool]
+    skills: NotRequired[list[str]]
+    forwardSubagentText: NotRequired[bool]
+
+
+class SDKControlSetPermissionModeRequest(TypedDict):
+    """Change the permission mode of the running session."""
+
+    subtype: Literal["set_permission_mode"]
+    mode: PermissionMode
+
+
+class SDKHookCallbackRequest(TypedDict):
+    """The CLI runs one of the session's hook callbacks, named by its id."""
+
+    subtype: Literal["hook_callback"]
+    callback_id: str
+    input: Any
+    tool_use_id: str | None
+
+
+class SDKControlMcpMessageRequest(TypedDict):
+    """A JSON-RPC message for an in-process MCP server."""
+
+    subtype: Literal["mcp_message"]
+    server_name: str
+    message: Any
+
+
+class SDKControlRewindFilesRequest(TypedDict):
+    """Put files back as they were at a user message."""
+
+    subtype: Literal["rewind_files"]
+    user_message_id: str
+
+
+class SDKControlMcpReconnectRequest(TypedDict):
+    """Connect an MCP server again (the key is camelCase on the wire)."""
+
+    subtype: Literal["mcp_reconnect"]
+    serverName: str
+
+
+class SDKControlMcpToggleRequest(TypedDict):
+    """Turn an MCP server on or off (the key is camelCase on the wire)."""
+
+    subtype: Literal["mcp_toggle"]
+    serverName: str
+    enabled: bool
+
+
+class SDKControlStopTaskRequest(TypedDict):
+    """Stop a background task."""
+
+    subtype: Literal["stop_task"]
+    task_id: str
+
+
+class SDKControlRequest(TypedDict):
+    """A ``control_request`` frame, in either direction."""
+
+    type: Literal["control_request"]
+    request_id: str
+    request: (
+        SDKControlInterruptRequest
+        | SDKControlPermissionRequest
+        | SDKControlInitializeRequest
+        | SDKControlSetPermissionModeRequest
+        | SDKHookCallbackRequest
+        | SDKControlMcpMessageRequest
+        | SDKControlRewindFilesRequest
+        | SDKControlMcpReconnectRequest
+        | SDKControlMcpToggleRequest
+        | SDKControlStopTaskRequest
+    )
+
+
+class ControlResponse(TypedDict):
+    """A request's answer."""
+
+    subtype: Literal["success"]
+    request_id: str
+    response: dict[str, Any] | None
+
+
+class ControlErrorResponse(TypedDict):
+    """A request's failure, as text."""
+
+    subtype: Literal["error"]
+    request_id: str
+    error: str
+
+
+class SDKControlResponse(TypedDict):
+    """A ``control_response`` frame."""
+
+    type: Literal["control_response"]
+    response: ControlResponse | ControlErrorResponse
+
+
+# ---------------------------------------------------------------------------
 # Options
 # ---------------------------------------------------------------------------
 
