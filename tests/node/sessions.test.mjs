@@ -512,6 +512,20 @@ test('store-backed session functions beside the official ones', { skip }, async 
   }
   await both('listSessions', (sdk, sessionStore) => sdk.listSessions({ sessionStore, dir: fx.cwd }))
   await both('listSessions paged', (sdk, sessionStore) => sdk.listSessions({ sessionStore, dir: fx.cwd, limit: 1, offset: 1 }))
+  // A store that lists sessions but keeps no summaries: each row is loaded (every key,
+  // `archived` too); a row whose load fails is bare (`sessionId`, `summary`, `lastModified`).
+  const listingOnly = (store, failing) => ({
+    append: (key, entries) => store.append(key, entries),
+    load: async (key) => {
+      if (key.sessionId === failing) throw new Error('load failed')
+      return store.load(key)
+    },
+    listSessions: (projectKey) => store.listSessions(projectKey),
+  })
+  await both('listSessions without summaries', (sdk, store) => sdk.listSessions({ sessionStore: listingOnly(store), dir: fx.cwd }))
+  await both('listSessions with a failed load', (sdk, store) =>
+    sdk.listSessions({ sessionStore: listingOnly(store, fx.ids.turns), dir: fx.cwd }),
+  )
   for (const id of [...Object.values(fx.ids), UNKNOWN, BAD]) {
     await both(`getSessionInfo ${id}`, (sdk, sessionStore) => sdk.getSessionInfo(id, { sessionStore, dir: fx.cwd }))
     await both(`getSessionMessages ${id}`, (sdk, sessionStore) => sdk.getSessionMessages(id, { sessionStore, dir: fx.cwd }))

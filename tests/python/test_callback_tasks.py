@@ -205,9 +205,9 @@ async def test_a_plain_function_callback_keeps_its_context_variables_to_itself()
     assert var.get() == "session"
 
 
-async def test_a_task_started_from_inside_a_task_runs_on_the_next_turn() -> None:
-    # Only a plain callback of the loop runs the first step at once: inside a task (whose step
-    # is under way) it waits for the loop, on Python 3.11 as on 3.12 where it starts eagerly.
+async def test_a_task_started_from_inside_a_task_waits_for_the_loop_before_3_12() -> None:
+    # Before 3.12, only a plain callback of the loop runs the first step at once: inside a task
+    # (whose step is under way) it waits for the loop. 3.12's eager start runs it either way.
     steps: list[str] = []
 
     async def callback() -> None:

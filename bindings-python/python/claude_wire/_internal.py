@@ -49,20 +49,28 @@ if sys.version_info >= (3, 12):
 else:
 
     def start_task(coro: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
-        """As above, without the eager start Python 3.11 lacks: the task's first step, which the
-        loop would run on its next turn, is taken off the loop's queue and run here. Only from
-        a plain callback of a standard loop (the reader's), not from inside a task (whose step
-        is under way and would make the first step fail), and only when that step is the one
-        this task just queued."""
+        """As above, without the eager start Python before 3.12 lacks: the task's first step,
+        which the loop would run on its next turn, is taken off the loop's queue and run here.
+        Only from a plain callback of a standard loop (the reader's), not from inside a task
+        (whose step is under way and would make the first step fail), and only when that step
+        is the one this task just queued."""
         loop = asyncio.get_running_loop()
         task = asyncio.ensure_future(coro)
         ready = getattr(loop, "_ready", None)
         if (
-            isinstance(loop, asyncio.BaseEventLoop)
-            and loop.get_task_factory() is None
-            and ready
-            and getattr(ready[-1]._callback, "__self__", None) is task
-            and asyncio.current_task(loop) is None
+            not ready
+            or not isinstance(loop, asyncio.BaseEventLoop)
+            or loop.get_task_factory() is not None
+            or asyncio.current_task(loop) is not None
         ):
-            ready.pop()._run()
+            return task
+        step = ready[-1]
+        if getattr(getattr(step, "_callback", None), "__self__", None) is task:
+            # Another thread may queue a callback in between (call_soon_threadsafe): what the
+            # pop takes is run only if it is the step looked at, else it goes back.
+            handle = ready.pop()
+            if handle is step:
+                handle._run()
+            else:
+                ready.append(handle)
         return task

@@ -1324,7 +1324,8 @@ class SessionMessage(_Record):
 # The control protocol's frames (type shapes only: what a custom transport reads and writes)
 # ---------------------------------------------------------------------------
 
-McpServer: TypeAlias = SdkMcpServerInstance
+# An MCP server object, as the official module names it for annotations (`Any` at run time).
+McpServer: TypeAlias = Any
 
 
 class SDKControlInterruptRequest(TypedDict):

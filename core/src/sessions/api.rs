@@ -80,15 +80,28 @@ fn infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
     Value::Array(items.iter().map(|i| i.to_value(flavour)).collect())
 }
 
-/// [`infos`] of a store's listing: the TypeScript SDK's have no `archived` key.
-fn store_infos(items: Vec<SessionInfo>, flavour: Flavour) -> Value {
-    let mut out = infos(items, flavour);
-    for info in out.as_array_mut().into_iter().flatten() {
-        if let Some(info) = info.as_object_mut() {
-            info.shift_remove("archived");
+/// [`infos`] of a store's listing. The TypeScript SDK's record of a row depends on how it was
+/// made: from a summary it has no `archived`, and a row whose load failed has
+/// `sessionId`, `summary` and `lastModified` only.
+fn store_infos(rows: Vec<(SessionInfo, RowSource)>, flavour: Flavour) -> Value {
+    let shaped = rows.iter().map(|(info, made)| {
+        let mut value = info.to_value(flavour);
+        if let (Flavour::Ts, Some(record)) = (flavour, value.as_object_mut()) {
+            match made {
+                RowSource::Summary => {
+                    record.shift_remove("archived");
+                }
+                RowSource::LoadFailed => {
+                    record.retain(|key, _| {
+                        ["sessionId", "summary", "lastModified"].contains(&key.as_str())
+                    });
+                }
+                RowSource::Loaded => {}
+            }
         }
-    }
-    out
+        value
+    });
+    Value::Array(shaped.collect())
 }
 
 fn messages(items: Vec<SessionMessage>, flavour: Flavour) -> Value {
@@ -237,7 +250,7 @@ pub async fn call_store(
         .unwrap_or(method);
     Ok(match plain {
         "list_sessions" => store_infos(
-            list_sessions_from_store(store, a.dir(), a.page(), flavour).await?,
+            list_store_rows(store, a.dir(), a.page(), flavour).await?,
             flavour,
         ),
         "get_session_info" => get_session_info_from_store(store, a.id(), a.dir(), flavour)

@@ -87,6 +87,7 @@ pub use store_ops::{
     get_session_info_from_store, get_session_messages_from_store, get_subagent_messages_from_store,
     list_sessions_from_store, list_subagents_from_store, STORE_LIST_LOAD_CONCURRENCY,
 };
+pub(crate) use store_ops::{list_store_rows, RowSource};
 pub use subagents::{
     get_subagent_messages, list_subagents, parent_ids_from_agent_metadata, subagent_message_lines,
     subagent_messages_from_entries,

@@ -73,6 +73,18 @@ async fn load_jsonl(
         .map(|e| jsonl_for(&e, flavour)))
 }
 
+/// How a row of a store's listing was made, which decides the keys of the TypeScript SDK's
+/// record of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowSource {
+    /// From a kept summary: every key but `archived`.
+    Summary,
+    /// By loading the transcript: every key.
+    Loaded,
+    /// The load failed: `sessionId`, an empty `summary` and `lastModified` only.
+    LoadFailed,
+}
+
 /// The info of each listed session, by loading it (at most
 /// [`STORE_LIST_LOAD_CONCURRENCY`] loads at once, started in listing order), aligned with
 /// `rows`. `last_modified` is the listed mtime. A failed load gives a bare row (empty summary)
@@ -84,33 +96,35 @@ async fn infos_via_load(
     project_key: &str,
     project_path: Option<&str>,
     flavour: Flavour,
-) -> Vec<Option<SessionInfo>> {
+) -> Vec<Option<(SessionInfo, RowSource)>> {
+    type Row = Option<(SessionInfo, RowSource)>;
     // The futures are made before the first await: a stream holding a closure over borrowed
     // rows would make callers that spawn the listing fail the (higher-ranked) `Send` check.
-    let loads: Vec<crate::BoxFuture<'_, Option<SessionInfo>>> = rows
+    let loads: Vec<crate::BoxFuture<'_, Row>> = rows
         .iter()
-        .map(
-            |(session_id, mtime)| -> crate::BoxFuture<'_, Option<SessionInfo>> {
-                Box::pin(async move {
-                    match load_jsonl(store, project_key, session_id, flavour).await {
-                        Err(_) => Some(SessionInfo {
+        .map(|(session_id, mtime)| -> crate::BoxFuture<'_, Row> {
+            Box::pin(async move {
+                match load_jsonl(store, project_key, session_id, flavour).await {
+                    Err(_) => Some((
+                        SessionInfo {
                             session_id: session_id.clone(),
                             last_modified: *mtime,
                             ..SessionInfo::default()
+                        },
+                        RowSource::LoadFailed,
+                    )),
+                    Ok(None) => None,
+                    Ok(Some(jsonl)) => info_from_jsonl(session_id, &jsonl, *mtime, project_path)
+                        .map(|info| {
+                            let info = SessionInfo {
+                                last_modified: *mtime,
+                                ..info
+                            };
+                            (info, RowSource::Loaded)
                         }),
-                        Ok(None) => None,
-                        Ok(Some(jsonl)) => {
-                            info_from_jsonl(session_id, &jsonl, *mtime, project_path).map(|info| {
-                                SessionInfo {
-                                    last_modified: *mtime,
-                                    ..info
-                                }
-                            })
-                        }
-                    }
-                })
-            },
-        )
+                }
+            })
+        })
         .collect();
     futures::stream::iter(loads)
         .buffered(STORE_LIST_LOAD_CONCURRENCY)
@@ -137,6 +151,17 @@ pub async fn list_sessions_from_store(
     page: Page,
     flavour: Flavour,
 ) -> Result<Vec<SessionInfo>> {
+    let rows = list_store_rows(store, dir, page, flavour).await?;
+    Ok(rows.into_iter().map(|(info, _)| info).collect())
+}
+
+/// [`list_sessions_from_store`], with how each row was made.
+pub(crate) async fn list_store_rows(
+    store: &dyn SessionStore,
+    dir: Option<&Path>,
+    page: Page,
+    flavour: Flavour,
+) -> Result<Vec<(SessionInfo, RowSource)>> {
     let project_path = canonical_dir(dir.unwrap_or(Path::new(".")));
     let project_key = project_dir_name(&project_path);
     let has_list = store.supports(StoreMethod::ListSessions);
@@ -178,12 +203,13 @@ pub async fn list_sessions_from_store(
         let infos = infos_via_load(store, rows, &project_key, path, flavour).await;
         return Ok(infos.into_iter().flatten().collect());
     }
-    let mut infos: Vec<SessionInfo> = infos_via_load(store, &listing, &project_key, path, flavour)
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
-    infos.sort_by_key(|i| Reverse(i.last_modified));
+    let mut infos: Vec<(SessionInfo, RowSource)> =
+        infos_via_load(store, &listing, &project_key, path, flavour)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+    infos.sort_by_key(|(i, _)| Reverse(i.last_modified));
     let range = page.range(infos.len());
     Ok(infos.drain(range).collect())
 }
@@ -198,8 +224,8 @@ struct Listing<'a> {
 
 /// One row of a summaries-backed listing, before paging.
 enum Slot {
-    /// From a fresh summary.
-    Known(SessionInfo),
+    /// From a fresh summary, or loaded.
+    Known(SessionInfo, RowSource),
     /// A fresh summary with nothing to show (a sidechain): kept for paging by the TypeScript
     /// SDK only, then dropped.
     Hidden,
@@ -213,7 +239,7 @@ impl Listing<'_> {
         summaries: Vec<SessionSummaryEntry>,
         listing: Option<Vec<StoreListEntry>>,
         page: Page,
-    ) -> Vec<SessionInfo> {
+    ) -> Vec<(SessionInfo, RowSource)> {
         // Planned in a plain function: its borrowing closures must not live across the await
         // (callers spawn the listing, which needs a `Send` future).
         let mut page_slots = self.plan_page(&summaries, listing.as_deref(), page);
@@ -231,14 +257,17 @@ impl Listing<'_> {
             let mut filled = filled.into_iter();
             for (_, slot) in page_slots.iter_mut() {
                 if matches!(slot, Slot::Fill(_)) {
-                    *slot = filled.next().flatten().map_or(Slot::Hidden, Slot::Known);
+                    *slot = filled
+                        .next()
+                        .flatten()
+                        .map_or(Slot::Hidden, |(info, made)| Slot::Known(info, made));
                 }
             }
         }
         page_slots
             .into_iter()
             .filter_map(|(_, s)| match s {
-                Slot::Known(info) => Some(info),
+                Slot::Known(info, made) => Some((info, made)),
                 _ => None,
             })
             .collect()
@@ -257,7 +286,7 @@ impl Listing<'_> {
         let ts = self.flavour == Flavour::Ts;
         let info_of = |s: &SessionSummaryEntry| {
             summary_to_info(s, Some(self.project_path), self.flavour)
-                .map_or(Slot::Hidden, Slot::Known)
+                .map_or(Slot::Hidden, |info| Slot::Known(info, RowSource::Summary))
         };
         let mut slots: Vec<(i64, Slot)> = Vec::new();
         let mut covered: HashSet<&str> = HashSet::new();
@@ -279,8 +308,8 @@ impl Listing<'_> {
                 });
             } else if stale.is_none() {
                 covered.insert(&s.session_id);
-                if let Slot::Known(info) = info_of(s) {
-                    slots.push((s.mtime, Slot::Known(info)));
+                if let known @ Slot::Known(..) = info_of(s) {
+                    slots.push((s.mtime, known));
                 }
             }
         }
