@@ -70,6 +70,7 @@ pub(crate) async fn feed_prompt(io: Arc<Shared>, prompt: Prompt) {
         // The TypeScript SDK keeps stdin open for a text prompt's whole run, so control
         // requests work until its result; the run is waited for if the CLI may still ask.
         Some(before) if text && io.flavour() == Flavour::Ts => {
+            io.end_input_at_result(before);
             io.wait_result(before).await;
             if io.bidirectional() {
                 io.wait_run_over(before).await;

@@ -409,6 +409,11 @@ impl Shared {
             .and_then(Value::as_str)
             .unwrap_or("unknown")
             .to_string();
+        if self.flavour == Flavour::Ts && self.input_ending() {
+            return Err(Error::SessionClosed(
+                "the input ended with the result".into(),
+            ));
+        }
         let id = control::next_request_id();
         let reply = self.pending.register(&id, &subtype)?;
         if let Err(error) = self

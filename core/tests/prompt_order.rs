@@ -1,7 +1,7 @@
 //! When the prompt goes out: behind the written `initialize` request (the TypeScript SDK), or
 //! after its answer (the Python SDK; and the TypeScript SDK when the request carries what the
-//! CLI must confirm first). Played against an in-memory CLI that answers `initialize` only when
-//! the test says so.
+//! CLI must confirm first); and that a text prompt's input ends with its result. Played against
+//! an in-memory CLI that answers `initialize` only when the test says so.
 
 use claude_wire::hooks::{hook, HookFailureMode, HookMatcher, HookOutput};
 use claude_wire::transport::{channel_transport, CliPeer};
@@ -146,4 +146,54 @@ async fn a_query_dropped_while_starting_lets_go_of_a_prompt_already_written() {
     drain.abort();
     let let_go = tokio::time::timeout(WAIT, async { while peer.recv().await.is_some() {} });
     assert!(let_go.await.is_ok(), "the CLI's input stays open");
+}
+
+#[tokio::test]
+async fn typescript_refuses_a_control_request_made_on_the_result_that_ends_the_input() {
+    // The TypeScript SDK ends a text prompt's input before it hands the result over, so a
+    // control request made on seeing that result fails, even where closing the input has not
+    // happened yet (this runtime has one thread: the consumer goes first).
+    let (transport, mut peer) = channel_transport();
+    let mut query = query_with_transport("hello", flavoured(Flavour::Ts), Arc::new(transport));
+    let consumer = tokio::spawn(async move {
+        let mut outcome = None;
+        while let Some(message) = query.next().await {
+            let kind = message
+                .ok()
+                .map(|m| serde_json::to_value(m).unwrap()["type"].clone());
+            if kind == Some(json!("result")) {
+                let control = query.control().expect("a control handle");
+                outcome = Some(control.set_model(Some("other")).await);
+            }
+        }
+        outcome
+    });
+    let init = next_frame(&mut peer, WAIT).await.expect("initialize");
+    answer(&peer, &init);
+    assert_eq!(next_frame(&mut peer, WAIT).await.unwrap()["type"], "user");
+    finish(&peer);
+    // The CLI answers what it is sent, as the real one would until its input ends.
+    let mut sent = Vec::new();
+    while let Some(frame) = next_frame(&mut peer, WAIT).await {
+        if frame["type"] == "control_request" {
+            peer.send(json!({"type": "control_response", "response": {
+                "subtype": "success", "request_id": frame["request_id"], "response": {}}}));
+        }
+        sent.push(frame);
+    }
+    peer.exit();
+    let outcome = tokio::time::timeout(WAIT, consumer)
+        .await
+        .expect("the query ends")
+        .unwrap()
+        .expect("a result was seen");
+    let error = outcome.expect_err("refused: the input ended with the result");
+    assert_eq!(
+        error.message(Flavour::Ts),
+        "Query closed before response received"
+    );
+    assert!(
+        sent.is_empty(),
+        "nothing written after the result: {sent:?}"
+    );
 }

@@ -30,6 +30,9 @@ pub(crate) struct RunState {
     /// Background agents and workflows the CLI started and has not reported finished: they
     /// may still ask for permissions, hooks or MCP calls, so stdin stays open for them.
     pub tasks_in_flight: std::collections::BTreeSet<String>,
+    /// A text prompt under the TypeScript flavour: its input ends at the first result after
+    /// this many (unless the CLI may still ask us something then).
+    pub input_ends_after: Option<u64>,
 }
 
 /// Task types whose work can still need stdin after the turn's result (as the official SDKs).
@@ -133,6 +136,24 @@ impl Shared {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .take();
+    }
+
+    /// The input ends at the first result after `results_before` (see [`Shared::input_ending`]).
+    pub(crate) fn end_input_at_result(&self, results_before: u64) {
+        self.run
+            .send_modify(|run| run.input_ends_after = Some(results_before));
+    }
+
+    /// The result that ends the input was read, and the CLI cannot ask anything: the input is
+    /// over, though closing it may still be under way. The TypeScript SDK closes it before it
+    /// hands that result over, so a control request made once the result is seen fails there.
+    pub(crate) fn input_ending(&self) -> bool {
+        let ending = {
+            let run = self.run.borrow();
+            run.input_ends_after
+                .is_some_and(|before| run.results > before)
+        };
+        ending && !self.bidirectional()
     }
 
     /// The prompt's first message is out (or nothing will be written).
