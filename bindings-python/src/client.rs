@@ -1,4 +1,9 @@
 //! `Client`: the native side of `ClaudeSDKClient`, forwarding to `claude_wire::ClaudeClient`.
+//!
+//! The core client is made at the first `connect`, from the options the Python client holds
+//! then (as the official client reads them, with their errors and warnings there). Before it,
+//! calls go to a core client that never connects, so what a call does before `connect` (fail
+//! with "not connected", or do nothing) is the core's.
 
 use crate::awaitable::cancel_task;
 use crate::callbacks::{capture_loop, LoopCell};
@@ -13,13 +18,16 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 /// A multi-turn session.
 #[pyclass(module = "claude_wire._native")]
 pub struct Client {
-    client: Owned<Arc<ClaudeClient>>,
+    /// `None` until the first `connect`.
+    client: Mutex<Option<Owned<Arc<ClaudeClient>>>>,
+    /// The user's `Transport` object, connected again (as the same object) at each `connect`.
+    transport: Option<Py<PyAny>>,
     cell: LoopCell,
     /// Prompt pumps running on the caller's loop (cancelled on disconnect/drop, and when a
     /// connect fails or is cancelled).
@@ -117,20 +125,67 @@ impl Client {
     /// Wraps a core client already connected (claimed from a session pool).
     pub fn from_core(client: ClaudeClient, cell: LoopCell) -> Self {
         Client {
-            client: Owned::new(Arc::new(client)),
+            client: Mutex::new(Some(Owned::new(Arc::new(client)))),
+            transport: None,
             cell,
             pumps: Arc::default(),
         }
     }
 
-    /// The core client, bound to the caller's loop (callbacks run on the loop that last drove
-    /// the session); an error in a forked child.
+    fn slot(&self) -> MutexGuard<'_, Option<Owned<Arc<ClaudeClient>>>> {
+        self.client.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The core client (one that never connects before the first `connect`), bound to the
+    /// caller's loop (callbacks run on the loop that last drove the session); an error in a
+    /// forked child.
     fn core(&self, py: Python<'_>) -> PyResult<Arc<ClaudeClient>> {
-        let client = self.client.get().map_err(|e| to_pyerr(py, e))?.clone();
+        let client = match &*self.slot() {
+            Some(owned) => owned.get().map_err(|e| to_pyerr(py, e))?.clone(),
+            None => unconnected(),
+        };
         // Outside a running loop (a sync call site) the binding stays as it was.
         let _ = capture_loop(py, &self.cell);
         Ok(client)
     }
+
+    /// The core client, made from `options` if this is the first `connect`.
+    fn core_for_connect(&self, options: &Bound<'_, PyAny>) -> PyResult<Arc<ClaudeClient>> {
+        let py = options.py();
+        let mut slot = self.slot();
+        if let Some(owned) = &*slot {
+            return Ok(owned.get().map_err(|e| to_pyerr(py, e))?.clone());
+        }
+        let core_options = options::convert(options, &self.cell)?;
+        options::emit_warnings(py, &core_options)?;
+        let client = match &self.transport {
+            Some(object) => {
+                let (object, cell) = (Arc::new(object.clone_ref(py)), self.cell.clone());
+                let factory: claude_wire::TransportFactory = Arc::new(move || {
+                    let object = pyfuture::attach(|py| object.clone_ref(py)).ok_or_else(|| {
+                        claude_wire::Error::Connection(
+                            "the Python interpreter is shutting down".into(),
+                        )
+                    })?;
+                    Ok(Arc::new(PyTransport::new(object, cell.clone())) as _)
+                });
+                ClaudeClient::with_transport_factory(core_options, factory)
+            }
+            None => ClaudeClient::new(core_options),
+        };
+        let client = Arc::new(client);
+        *slot = Some(Owned::new(client.clone()));
+        Ok(client)
+    }
+}
+
+/// A core client that is never connected: every call on it is the core's answer to a call
+/// made before `connect`.
+fn unconnected() -> Arc<ClaudeClient> {
+    static UNCONNECTED: OnceLock<Arc<ClaudeClient>> = OnceLock::new();
+    UNCONNECTED
+        .get_or_init(|| Arc::new(ClaudeClient::new(Default::default())))
+        .clone()
 }
 
 /// Runs a unit-returning client call as an asyncio future.
@@ -143,44 +198,29 @@ macro_rules! forward {
 
 #[pymethods]
 impl Client {
-    /// A client over the CLI, or over a user's `Transport` object (connected again, as the
-    /// same object, at each `connect`).
+    /// A client over the CLI, or over a user's `Transport` object.
     #[new]
-    #[pyo3(signature = (options, transport=None))]
-    fn new(options: &Bound<'_, PyAny>, transport: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
-        let cell: LoopCell = Arc::default();
-        let core_options = options::convert(options, &cell)?;
-        options::emit_warnings(options.py(), &core_options)?;
-        let client = match transport.filter(|t| !t.is_none()) {
-            Some(object) => {
-                let (object, factory_cell) = (Arc::new(object.unbind()), cell.clone());
-                let factory: claude_wire::TransportFactory = Arc::new(move || {
-                    let object = pyfuture::attach(|py| object.clone_ref(py)).ok_or_else(|| {
-                        claude_wire::Error::Connection(
-                            "the Python interpreter is shutting down".into(),
-                        )
-                    })?;
-                    Ok(Arc::new(PyTransport::new(object, factory_cell.clone())) as _)
-                });
-                ClaudeClient::with_transport_factory(core_options, factory)
-            }
-            None => ClaudeClient::new(core_options),
-        };
-        Ok(Client {
-            client: Owned::new(Arc::new(client)),
-            cell,
+    #[pyo3(signature = (transport=None))]
+    fn new(transport: Option<Bound<'_, PyAny>>) -> Self {
+        Client {
+            client: Mutex::new(None),
+            transport: transport.filter(|t| !t.is_none()).map(Bound::unbind),
+            cell: Arc::default(),
             pumps: Arc::default(),
-        })
+        }
     }
 
-    #[pyo3(signature = (prompt=None))]
+    /// Connects (again: the session so far ends first). The first `connect` makes the core
+    /// client from `options`.
+    #[pyo3(signature = (options, prompt=None))]
     fn connect<'py>(
         &self,
         py: Python<'py>,
+        options: Bound<'py, PyAny>,
         prompt: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         capture_loop(py, &self.cell)?;
-        let client = self.core(py)?;
+        let client = self.core_for_connect(&options)?;
         let (core_prompt, pump) = match prompt.filter(|p| !p.is_none()) {
             Some(p) => {
                 let (core, pump) = prompt::from_py(&p)?;
@@ -213,9 +253,14 @@ impl Client {
             .unwrap_or(claude_wire::constants::DEFAULT_SESSION_ID)
             .to_owned();
         capture_loop(py, &self.cell)?;
+        // Refused before the prompt's iterable is read, as the official client refuses it.
+        let client = self.core(py)?;
+        client.ensure_connected().map_err(|e| to_pyerr(py, e))?;
         let (core_prompt, pump) = prompt::from_py(&prompt)?;
         self.start_pump(py, pump)?;
-        forward!(py, self, |c| c.query(core_prompt, &session_id))
+        pyfuture::spawn(py, async move {
+            done(client.query(core_prompt, &session_id).await)
+        })
     }
 
     fn receive_messages(&self, py: Python<'_>) -> PyResult<MessageStream> {
@@ -279,7 +324,11 @@ impl Drop for Client {
     /// cancelled and the session closed from a runtime thread.
     fn drop(&mut self) {
         let pumps = self.take_pumps();
-        let Ok(client) = self.client.get().cloned() else {
+        let client = match &*self.slot() {
+            Some(owned) => owned.get().cloned(),
+            None => Ok(unconnected()),
+        };
+        let Ok(client) = client else {
             std::mem::forget(pumps); // a forked child: the parent's objects are not ours
             return;
         };

@@ -53,7 +53,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(store::run_store_conformance, m)?)?;
     m.add_function(wrap_pyfunction!(entry::query, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
-    m.add_function(wrap_pyfunction!(not_connected, m)?)?;
     m.add_function(wrap_pyfunction!(client_methods, m)?)?;
     m.add_function(wrap_pyfunction!(testing::cli_env, m)?)?;
     m.add_function(wrap_pyfunction!(cli::find_cli, m)?)?;
@@ -84,13 +83,4 @@ fn client_methods() -> Vec<ClientMethodRow> {
         .iter()
         .map(|m| (m.name, m.params.to_vec(), m.doc))
         .collect()
-}
-
-/// The error a client method raises before `connect()` (the core's wording).
-#[pyfunction]
-fn not_connected(py: Python<'_>) -> Bound<'_, PyAny> {
-    errors::to_pyerr(py, claude_wire::Error::NotConnected)
-        .into_value(py)
-        .into_bound(py)
-        .into_any()
 }

@@ -197,6 +197,12 @@ impl ClaudeClient {
         .boxed()
     }
 
+    /// [`Error::NotConnected`] unless a session is connected: what a call needing one fails
+    /// with, checked before a caller starts reading a prompt it would send.
+    pub fn ensure_connected(&self) -> Result<()> {
+        self.current().map(drop)
+    }
+
     /// Control methods of the connected session (interrupt, set model, MCP status, ...).
     pub fn control(&self) -> Result<Control> {
         self.current().map(Control::new)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import typing
+from typing import Any
 
 import pytest
 from fake_cli import result_frame
@@ -268,13 +270,34 @@ def test_client_and_query_signatures_match() -> None:
     )
 
 
-async def test_client_methods_before_connect_raise_cli_connection_error() -> None:
-    client = claude_wire.ClaudeSDKClient()
-    with pytest.raises(claude_wire.CLIConnectionError, match="Not connected"):
+@pytest.mark.parametrize("sdk", [claude_wire, official], ids=["claude_wire", "official"])
+async def test_client_methods_before_connect_raise_cli_connection_error(sdk: Any) -> None:
+    client = sdk.ClaudeSDKClient()
+    with pytest.raises(sdk.CLIConnectionError, match="Not connected"):
         await client.interrupt()
-    with pytest.raises(claude_wire.CLIConnectionError):
-        client.receive_messages()
+    with pytest.raises(sdk.CLIConnectionError, match="Not connected"):
+        await client.query("hi")
+    # An async iterator: the error comes with the first message, not with the call.
+    messages = client.receive_messages()
+    with pytest.raises(sdk.CLIConnectionError, match="Not connected"):
+        await messages.__anext__()
     await client.disconnect()
+
+
+@pytest.mark.parametrize("sdk", [claude_wire, official], ids=["claude_wire", "official"])
+async def test_a_query_before_connect_does_not_read_its_prompt(sdk: Any) -> None:
+    read: list[dict[str, Any]] = []
+
+    async def prompts() -> Any:
+        message = {"type": "user", "message": {"role": "user", "content": "hi"}}
+        read.append(message)
+        yield message
+
+    client = sdk.ClaudeSDKClient()
+    with pytest.raises(sdk.CLIConnectionError, match="Not connected"):
+        await client.query(prompts())
+    await asyncio.sleep(0.05)
+    assert read == []
 
 
 def test_result_message_fields() -> None:

@@ -27,7 +27,6 @@ __all__ = [
     "run_store_conformance",
     "query",
     "redact",
-    "not_connected",
     "client_methods",
     "cli_env",
     "find_cli",
@@ -77,9 +76,11 @@ def query(
 class Client:
     """The native side of ``ClaudeSDKClient``."""
 
-    def __new__(cls, options: ClaudeAgentOptions, transport: Transport | None = None) -> Client: ...
+    def __new__(cls, transport: Transport | None = None) -> Client: ...
     def connect(
-        self, prompt: str | AsyncIterable[dict[str, Any]] | None = None
+        self,
+        options: ClaudeAgentOptions,
+        prompt: str | AsyncIterable[dict[str, Any]] | None = None,
     ) -> Awaitable[None]: ...
     def query(
         self, prompt: str | AsyncIterable[dict[str, Any]], session_id: str | None = None
@@ -110,9 +111,6 @@ class Pool:
     def close(self) -> Awaitable[None]: ...
 
 def client_methods() -> list[tuple[str, list[tuple[str, bool]], str]]: ...
-def not_connected() -> Exception:
-    """The error a client method raises before ``connect()``."""
-
 def redact(value: Any) -> Any:
     """A copy of a JSON-like value with the values of secret-looking keys hidden (the core's
     rule)."""

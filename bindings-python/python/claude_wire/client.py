@@ -25,17 +25,7 @@ class ClaudeSDKClient:
         self, options: ClaudeAgentOptions | None = None, transport: Transport | None = None
     ):
         self.options = options if options is not None else ClaudeAgentOptions()
-        self._transport = transport
-        self._native: Any | None = None
-
-    def _session(self) -> Any:
-        if self._native is None:
-            raise _native.not_connected()
-        return self._native
-
-    async def _call(self, method: str, **args: Any) -> Any:
-        """Calls a control method by name; the core knows the request it sends."""
-        return await self._session().call(method, args)
+        self._native: Any = _native.Client(transport)
 
     def _adopt(self, session: Any) -> None:
         """Takes a native client already connected (from a ``SessionPool``)."""
@@ -44,12 +34,11 @@ class ClaudeSDKClient:
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given.
 
-        Connecting again reconnects; a client from a ``SessionPool`` takes up its warm CLI; a
-        connect that fails or is cancelled leaves nothing running (all decided natively).
+        The options are read at the first connect; connecting again reconnects; a client from
+        a ``SessionPool`` takes up its warm CLI; a connect that fails or is cancelled leaves
+        nothing running (all decided natively).
         """
-        if self._native is None:
-            self._native = _native.Client(self.options, self._transport)
-        await self._native.connect(prompt)
+        await self._native.connect(self.options, prompt)
 
     async def query(
         self,
@@ -57,15 +46,15 @@ class ClaudeSDKClient:
         session_id: str = _native.DEFAULT_SESSION_ID,
     ) -> None:
         """Sends a prompt (a string, or an async iterable of user-message dicts)."""
-        await self._session().query(prompt, session_id)
+        await self._native.query(prompt, session_id)
 
     def receive_messages(self) -> AsyncIterator[Message]:
         """Every message of the session, until it ends."""
-        return self._session().receive_messages()
+        return self._native.receive_messages()
 
     def receive_response(self) -> AsyncIterator[Message]:
         """Messages up to and including the next :class:`ResultMessage`."""
-        return self._session().receive_response()
+        return self._native.receive_response()
 
     async def send_control_request(
         self, request: dict[str, Any], timeout: float | None = None
@@ -77,12 +66,11 @@ class ClaudeSDKClient:
         here (``get_usage``, ``reload_plugins``, ``read_file``, ``mcp_set_servers``, ...), as do
         requests newer CLIs add. ``timeout`` (seconds) overrides ``control_timeout``.
         """
-        return await self._session().control(request, timeout)
+        return await self._native.control(request, timeout)
 
     async def disconnect(self) -> None:
         """Ends the session and reaps the CLI. Safe to call more than once."""
-        if self._native is not None:
-            await self._native.disconnect()
+        await self._native.disconnect()
 
     async def __aenter__(self) -> ClaudeSDKClient:
         await self.connect()
@@ -110,7 +98,7 @@ def _control_method(
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
         del bound.arguments["self"]
-        return await self._call(name, **bound.arguments)
+        return await self._native.call(name, bound.arguments)
 
     method.__name__ = name
     method.__qualname__ = f"ClaudeSDKClient.{name}"
