@@ -149,15 +149,18 @@ impl Client {
         Ok(client)
     }
 
-    /// The core client, made from `options` if this is the first `connect`.
+    /// The core client, made from `options` at the first `connect`; later ones hand it the
+    /// options as they are now, as the official client reads them at every `connect`.
     fn core_for_connect(&self, options: &Bound<'_, PyAny>) -> PyResult<Arc<ClaudeClient>> {
         let py = options.py();
-        let mut slot = self.slot();
-        if let Some(owned) = &*slot {
-            return Ok(owned.get().map_err(|e| to_pyerr(py, e))?.clone());
-        }
         let core_options = options::convert(options, &self.cell)?;
         options::emit_warnings(py, &core_options)?;
+        let mut slot = self.slot();
+        if let Some(owned) = &*slot {
+            let client = owned.get().map_err(|e| to_pyerr(py, e))?.clone();
+            client.set_options(core_options);
+            return Ok(client);
+        }
         let client = match &self.transport {
             Some(object) => {
                 let (object, cell) = (Arc::new(object.clone_ref(py)), self.cell.clone());
@@ -210,8 +213,7 @@ impl Client {
         }
     }
 
-    /// Connects (again: the session so far ends first). The first `connect` makes the core
-    /// client from `options`.
+    /// Connects (again: the session so far ends first) with `options` as they are now.
     #[pyo3(signature = (options, prompt=None))]
     fn connect<'py>(
         &self,

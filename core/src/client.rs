@@ -32,7 +32,8 @@ use std::sync::{Arc, Mutex, RwLock};
 /// # Ok(()) }
 /// ```
 pub struct ClaudeClient {
-    options: ClaudeAgentOptions,
+    /// What the next `connect` starts the CLI with.
+    options: Mutex<Arc<ClaudeAgentOptions>>,
     transport: Mutex<TransportSource>,
     session: RwLock<Option<Arc<Session>>>,
     /// Set while `session` is a pool's warm CLI that no `connect` has taken up yet.
@@ -72,7 +73,7 @@ impl ClaudeClient {
 
     fn with_source(options: ClaudeAgentOptions, source: TransportSource) -> Self {
         ClaudeClient {
-            options,
+            options: Mutex::new(Arc::new(options)),
             transport: Mutex::new(source),
             session: RwLock::new(None),
             adopted: AtomicBool::new(false),
@@ -87,6 +88,12 @@ impl ClaudeClient {
         *client.session.write().unwrap_or_else(|e| e.into_inner()) = Some(session);
         client.adopted.store(true, Ordering::SeqCst);
         client
+    }
+
+    /// Replaces the options that the next `connect` starts the CLI with; the session running
+    /// now keeps its own. The Python SDK's client reads its `options` at every `connect`.
+    pub fn set_options(&self, options: ClaudeAgentOptions) {
+        *self.options.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(options);
     }
 
     /// The transport for a new connection; `None` for the CLI subprocess.
@@ -116,7 +123,12 @@ impl ClaudeClient {
                     self.disconnect().await?;
                 }
                 let transport = self.next_transport()?;
-                Arc::new(Session::open(&self.options, transport, None).await?)
+                let options = self
+                    .options
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                Arc::new(Session::open(&options, transport, None).await?)
             }
         };
         match prompt {

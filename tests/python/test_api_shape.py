@@ -351,3 +351,29 @@ async def test_tool_lists_may_be_sets_or_tuples(fake_options, tmp_path) -> None:
     argv = argv_file.read_text().splitlines()
     assert argv[argv.index("--allowedTools") + 1] == "Read"
     assert argv[argv.index("--disallowedTools") + 1] == "Bash,Edit"
+
+
+@pytest.mark.parametrize("sdk", [claude_wire, official], ids=["ours", "official"])
+async def test_client_reads_its_options_at_every_connect(sdk, fake_options, tmp_path) -> None:
+    import dataclasses
+
+    argv_file = tmp_path / "argv.txt"
+    first = fake_options([], sdk=sdk, env={"FAKE_CLI_ARGV": str(argv_file)}, model="model-a")
+    client = sdk.ClaudeSDKClient(first)
+    await client.connect()
+    await client.disconnect()
+    argv = argv_file.read_text().splitlines()
+    assert argv[argv.index("--model") + 1] == "model-a"
+
+    client.options = dataclasses.replace(first, model="model-b")
+    await client.connect()
+    argv = argv_file.read_text().splitlines()
+    assert argv[argv.index("--model") + 1] == "model-b"
+
+    client.options = dataclasses.replace(first, model="model-c")
+    if sdk is official:
+        await client.disconnect()  # its reconnect would leave the running CLI behind
+    await client.connect()  # ours: a reconnect, the session so far ends first
+    await client.disconnect()
+    argv = argv_file.read_text().splitlines()
+    assert argv[argv.index("--model") + 1] == "model-c"

@@ -34,7 +34,7 @@ class ClaudeSDKClient:
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Starts the CLI and performs the initialize handshake; sends ``prompt`` if given.
 
-        The options are read at the first connect; connecting again reconnects; a client from
+        ``self.options`` is read at every connect; connecting again reconnects; a client from
         a ``SessionPool`` takes up its warm CLI; a connect that fails or is cancelled leaves
         nothing running (all decided natively).
         """
