@@ -9,11 +9,11 @@ use crate::classes::{classes, Classes};
 use crate::huge_str::owned_str;
 use crate::pyjson::{self, to_py};
 use claude_wire::message::{
-    AssistantMessage, ContentBlock, ResultMessage, StreamEvent, UserContent, UserMessage,
+    AssistantMessage, ContentBlock, ResultMessage, StreamEvent, Usage, UserContent, UserMessage,
 };
 use claude_wire::Message;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 type Args<'py> = Vec<Bound<'py, PyAny>>;
@@ -36,6 +36,18 @@ fn result_content<'py>(py: Python<'py>, content: Option<Value>) -> PyResult<Boun
         Some(Value::String(text)) => Ok(owned_str(py, text)),
         other => value(py, other.as_ref()),
     }
+}
+
+/// An assistant message's `usage` as the dict `json.loads` gives, keys in the wire's order.
+fn usage<'py>(py: Python<'py>, usage: Option<Usage>) -> PyResult<Bound<'py, PyAny>> {
+    let Some(usage) = usage else {
+        return Ok(none(py));
+    };
+    let dict = PyDict::new(py);
+    for (key, value) in usage.into_entries() {
+        dict.set_item(PyString::new(py, &key), to_py(py, &value)?)?;
+    }
+    Ok(dict.into_any())
 }
 
 fn number<'py>(py: Python<'py>, n: Option<&Number>) -> PyResult<Bound<'py, PyAny>> {
@@ -162,7 +174,7 @@ fn assistant<'py>(
         PyString::new(py, &body.model).into_any(),
         string(py, m.parent_tool_use_id.as_deref()),
         string(py, m.error.as_ref().map(|e| e.as_str())),
-        value(py, body.usage.as_ref())?,
+        usage(py, body.usage)?,
         string(py, body.id.as_deref()),
         string(py, body.stop_reason.as_deref()),
         string(py, m.session_id.as_deref()),

@@ -301,6 +301,25 @@ async def test_system_data_keeps_the_cli_key_order(fake_options) -> None:
     assert [list(m.data) for m in theirs[:2]] == [list(m.data) for m in mine[:2]]
 
 
+async def test_assistant_usage_keeps_the_cli_key_order(fake_options) -> None:
+    # The core types the common counters; the dict must still come out as `json.loads` gives it.
+    usage = {
+        "cache_creation": {"ephemeral_5m_input_tokens": 0},
+        "output_tokens": 7,
+        "service_tier": None,
+        "input_tokens": 3,
+        "server_tool_use": {"web_search_requests": 1},
+        "cache_read_input_tokens": 2.5,
+    }
+    frame = {"type": "assistant", "message": {"model": "m", "content": [], "usage": usage}, **S}
+    frames = [frame, RESULT]
+    mine = await collect(claude_wire, fake_options(frames))
+    assert json.dumps(mine[0].usage) == json.dumps(usage)
+    official = pytest.importorskip("claude_agent_sdk")
+    theirs = await collect(official, fake_options(frames, sdk=official))
+    assert json.dumps(theirs[0].usage) == json.dumps(mine[0].usage)
+
+
 async def test_invalid_json_line_raises_cli_json_decode_error(fake_options) -> None:
     frames = [
         "{not json",

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::content::{ContentBlock, UserContent};
+use super::usage::Usage;
 use super::wire::{wire_struct, Misfit, Wire};
 
 wire_struct! {
@@ -22,7 +23,7 @@ wire_struct! {
         /// The stop sequence that matched.
         opt stop_sequence: String = "stop_sequence",
         /// Token usage as reported by the API.
-        opt usage: Value = "usage",
+        opt usage: Usage = "usage",
     }
 }
 

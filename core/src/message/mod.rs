@@ -26,6 +26,7 @@ pub(crate) mod fast;
 pub mod policy;
 mod result;
 mod system;
+mod usage;
 pub(crate) mod wire;
 
 use serde_json::Value;
@@ -47,6 +48,7 @@ pub use system::{
     TaskProgress, TaskStarted, TaskUpdated, TaskUsage, ThinkingTokens,
 };
 
+pub use usage::Usage;
 pub use wire::Object;
 
 use wire::Misfit;
