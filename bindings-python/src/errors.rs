@@ -5,6 +5,7 @@ use crate::pyjson;
 use claude_wire::{Error, Flavour};
 use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
+use std::path::Path;
 
 /// Converts a core error into the matching Python exception, worded as the official SDK.
 pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
@@ -23,19 +24,56 @@ fn result_error(
     data: &serde_json::Value,
     exit_code: Option<i32>,
 ) -> PyResult<PyErr> {
-    let cls = &classes(py)?.ResultError;
-    let value = cls.call1(py, (message, pyjson::to_py(py, data)?, exit_code))?;
+    let c = classes(py)?;
+    let value = c
+        .ResultError
+        .call1(py, (message, pyjson::to_py(py, data)?, exit_code))?;
+    // As the official SDK: raised from the `ProcessError` of the CLI's exit.
+    if let Some(code) = exit_code.filter(|code| *code != 0) {
+        let exit = Error::Process {
+            exit_code: Some(code),
+            signal: None,
+            stderr: String::new(),
+        };
+        let cause = c
+            .ProcessError
+            .call1(py, (exit.message(Flavour::Python), code))?;
+        value.setattr(py, "__cause__", cause)?;
+    }
     Ok(PyErr::from_value(value.into_bound(py)))
+}
+
+/// As the official SDK raises a failed start: from the `FileNotFoundError` of a missing `path`.
+fn raised_from_missing(py: Python<'_>, error: &Py<PyAny>, path: &Path) -> PyResult<()> {
+    let path = path.display().to_string();
+    let cause = PyFileNotFoundError::new_err((2, "No such file or directory", path));
+    error.setattr(py, "__cause__", cause.into_value(py))
 }
 
 fn build(py: Python<'_>, err: &Error, flavour: Flavour) -> PyResult<PyErr> {
     let c = classes(py)?;
     let text = err.message(flavour);
     let value = match err {
-        Error::CliNotFound { .. } => c.CLINotFoundError.call1(py, (text,))?,
+        Error::CliNotFound {
+            searched,
+            configured,
+        } => {
+            let value = c.CLINotFoundError.call1(py, (text,))?;
+            if let (true, Some(path)) = (*configured, searched.first()) {
+                value.setattr(py, "cli_path", path.display().to_string())?;
+                if !path.exists() {
+                    raised_from_missing(py, &value, path)?;
+                }
+            }
+            value
+        }
+        Error::CwdNotFound(dir) => {
+            let value = c.CLIConnectionError.call1(py, (text,))?;
+            raised_from_missing(py, &value, dir)?;
+            value
+        }
         Error::InvalidOptions(_) => c.InvalidOptionsError.call1(py, (text,))?,
-        Error::CwdNotFound(_)
-        | Error::Spawn { .. }
+        Error::Spawn { .. }
         | Error::Connection(_)
         | Error::SessionClosed(_)
         | Error::NotConnected
@@ -56,13 +94,13 @@ fn build(py: Python<'_>, err: &Error, flavour: Flavour) -> PyResult<PyErr> {
             }
             value
         }
-        Error::JsonDecode { message, preview } => {
-            let cause = PyValueError::new_err(message.clone()).into_value(py);
-            c.CLIJSONDecodeError.call1(py, (preview.as_str(), cause))?
-        }
-        Error::LineTooLong { .. } => {
-            let cause = PyValueError::new_err(text.clone()).into_value(py);
-            c.CLIJSONDecodeError.call1(py, (text, cause))?
+        Error::JsonDecode { .. } | Error::LineTooLong { .. } => {
+            let line = match err {
+                Error::JsonDecode { preview, .. } => preview.clone(),
+                _ => text,
+            };
+            let cause = PyValueError::new_err(err.decode_cause()).into_value(py);
+            c.CLIJSONDecodeError.call1(py, (line, cause))?
         }
         Error::MessageParse { raw, .. } => c
             .MessageParseError

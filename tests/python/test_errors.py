@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import fake_cli
 import pytest
 from fake_cli import make_fake_cli, result_frame
 
@@ -30,6 +31,72 @@ async def test_missing_cli_path(tmp_path: Path) -> None:
 async def test_missing_cwd(fake_options, tmp_path: Path) -> None:
     with pytest.raises(claude_wire.CLIConnectionError, match="does-not-exist"):
         await drain(fake_options([], cwd=str(tmp_path / "does-not-exist")))
+
+
+@pytest.mark.parametrize("package", ["claude_wire", "claude_agent_sdk"])
+async def test_option_errors_in_the_official_words(fake_options, tmp_path: Path, package) -> None:
+    sdk = pytest.importorskip(package)
+    missing = str(tmp_path / "does-not-exist")
+    with pytest.raises(sdk.CLIConnectionError) as info:
+        async for _ in sdk.query(prompt="go", options=fake_options([], sdk=sdk, cwd=missing)):
+            pass
+    assert str(info.value) == f"Working directory does not exist: {missing}"
+    assert isinstance(info.value.__cause__, FileNotFoundError)
+
+    async def allow(*_: Any) -> Any:
+        return sdk.PermissionResultAllow()
+
+    options = fake_options([], sdk=sdk, can_use_tool=allow, permission_prompt_tool_name="x")
+    with pytest.raises(ValueError) as raised:
+        async for _ in sdk.query(prompt="go", options=options):
+            pass
+    assert str(raised.value) == (
+        "can_use_tool callback cannot be used with permission_prompt_tool_name. "
+        "Please use one or the other."
+    )
+
+
+@pytest.mark.parametrize("package", ["claude_wire", "claude_agent_sdk"])
+async def test_a_relative_cwd_reaches_the_cli_as_given(
+    fake_options, tmp_path: Path, monkeypatch, package
+) -> None:
+    # The CLI reads `PWD`; the official SDK sets it to `cwd` as given.
+    sdk = pytest.importorskip(package)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    seen = tmp_path / "pwd.txt"
+    # Started by the interpreter itself: a shell in between would make `PWD` absolute.
+    cli = tmp_path / "pwd-claude"
+    cli.write_text(
+        f"#!{sys.executable}\nimport os, runpy\n"
+        f"open({str(seen)!r}, 'w').write(os.environ.get('PWD', ''))\n"
+        f"runpy.run_path({fake_cli.__file__!r}, run_name='__main__')\n"
+    )
+    cli.chmod(0o755)
+    options = fake_options([result_frame(session_id="s")], sdk=sdk, cwd="sub")
+    options.cli_path = str(cli)
+    async for _ in sdk.query(prompt="go", options=options):
+        pass
+    assert seen.read_text() == "sub"
+
+
+@pytest.mark.parametrize("package", ["claude_wire", "claude_agent_sdk"])
+async def test_errors_are_raised_from_their_cause(fake_options, tmp_path: Path, package) -> None:
+    sdk = pytest.importorskip(package)
+    missing = tmp_path / "no-such-claude"
+    with pytest.raises(sdk.CLINotFoundError) as info:
+        async for _ in sdk.query(prompt="go", options=sdk.ClaudeAgentOptions(cli_path=missing)):
+            pass
+    assert isinstance(info.value.__cause__, FileNotFoundError)
+
+    failed = result_frame(session_id="s", is_error=True, subtype="error_max_turns")
+    options = fake_options([failed], sdk=sdk, env={"FAKE_CLI_EXIT": "1"})
+    with pytest.raises(sdk.ResultError) as result:
+        async for _ in sdk.query(prompt="go", options=options):
+            pass
+    cause = result.value.__cause__
+    assert type(cause) is sdk.ProcessError and cause.exit_code == 1
+    assert str(cause).startswith("Command failed with exit code 1 (exit code: 1)")
 
 
 async def test_cli_failure_is_process_error_with_exit_code_and_stderr(fake_options) -> None:

@@ -373,9 +373,13 @@ async def test_200mb_line_over_the_default_buffer_is_a_decode_error_and_nothing_
     assert isinstance(await asyncio.wait_for(stream.__anext__(), 10), SystemMessage)
     with pytest.raises(claude_wire.CLIJSONDecodeError) as info:
         await asyncio.wait_for(stream.__anext__(), 60)
-    assert (
-        "max_buffer_size" in str(info.value.original_error) or "max_buffer_size" in info.value.line
+    # The official SDK's wording: the limit in the text, the line's size in the cause.
+    limit = 64 << 20  # claude-wire's default (the official SDK's is 1 MiB)
+    assert str(info.value) == (
+        f"Failed to decode JSON: JSON message exceeded maximum buffer size of {limit} bytes..."
     )
+    assert str(info.value.original_error).startswith("Buffer size ")
+    assert str(info.value.original_error).endswith(f" exceeds limit {limit}")
 
     async def rest() -> list[Any]:
         return [m async for m in stream]
@@ -1023,6 +1027,6 @@ async def test_an_initialize_answer_over_max_buffer_size_fails_at_once(fake) -> 
     stream = claude_wire.query(prompt="go", options=fake(steps, max_buffer_size=10_000))
     with pytest.raises(claude_wire.CLIJSONDecodeError) as info:
         await asyncio.wait_for(stream.__anext__(), 30)
-    assert "max_buffer_size" in str(info.value.original_error)
+    assert "maximum buffer size of 10000 bytes" in str(info.value)
     assert time.monotonic() - started < 10
     assert await wait_no_children() == []

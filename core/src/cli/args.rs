@@ -150,9 +150,9 @@ fn permission_prompt_tool(options: &ClaudeAgentOptions) -> Result<Option<&str>> 
         .as_deref()
         .filter(|s| !s.is_empty());
     match (&options.can_use_tool, named) {
-        (Some(_), Some(tool)) => Err(Error::InvalidOptions(format!(
-            "can_use_tool cannot be combined with permission_prompt_tool_name ({tool:?}); use one or the other"
-        ))),
+        (Some(_), Some(_)) => Err(Error::InvalidOptions(
+            "can_use_tool callback cannot be used with permission_prompt_tool_name. Please use one or the other.".into(),
+        )),
         (Some(_), None) => Ok(Some("stdio")),
         (None, named) => Ok(named),
     }

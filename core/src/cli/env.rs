@@ -84,6 +84,11 @@ pub(super) fn env_with_cwd(
         env.set(FILE_CHECKPOINTING_ENV.into(), "true".into());
     }
     if let Some(dir) = cwd {
+        // The Python SDK hands the CLI `cwd` as it was given, a relative one too.
+        let given = options.cwd.as_deref();
+        let dir = given
+            .filter(|_| options.flavour == Flavour::Python)
+            .unwrap_or(dir);
         env.set("PWD".into(), dir.as_os_str().to_owned());
     }
     env.0

@@ -92,6 +92,15 @@ impl Error {
                 "Claude Code returned an error result: {}",
                 ts_error_result_text(result)
             ),
+            (Flavour::Python, Error::CwdNotFound(dir)) => {
+                format!("Working directory does not exist: {}", dir.display())
+            }
+            // The official SDKs raise these checks' texts bare.
+            (Flavour::Python | Flavour::Ts, Error::InvalidOptions(text)) => text.clone(),
+            // The Python SDK's `CLIJSONDecodeError` is made with this as its "line".
+            (Flavour::Python, Error::LineTooLong { limit, .. }) => {
+                format!("JSON message exceeded maximum buffer size of {limit} bytes")
+            }
             (_, Error::Sessions(problem)) => problem.message(flavour),
             (_, Error::Resume(problem)) => problem.message(flavour),
             (_, Error::Pool(problem)) => problem.message(flavour),
@@ -106,6 +115,18 @@ impl Error {
                 message.clone()
             }
             _ => self.to_string(),
+        }
+    }
+
+    /// What the parser said of a line that is not a message (the Python SDK chains it as a
+    /// `ValueError`).
+    pub fn decode_cause(&self) -> Option<String> {
+        match self {
+            Error::JsonDecode { message, .. } => Some(message.clone()),
+            Error::LineTooLong { len, limit, .. } => {
+                Some(format!("Buffer size {len} exceeds limit {limit}"))
+            }
+            _ => None,
         }
     }
 
