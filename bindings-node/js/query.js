@@ -115,7 +115,12 @@ export class Query {
     } else {
       const { setup, callbacks } = prepare(options, startup)
       this.#callbacks = callbacks
-      this.#native = new native.NativeQuery(setup, text, dispatch, abort)
+      try {
+        this.#native = new native.NativeQuery(setup, text, dispatch, abort)
+      } catch (error) {
+        // Options the CLI's arguments cannot be made from: the official SDK's plain Error.
+        throw error?.code === 'InvalidArg' ? new Error(error.message) : error
+      }
     }
     for (const warning of this.#native.warnings()) {
       process.emitWarning(warning.message, { code: warning.code ?? undefined })

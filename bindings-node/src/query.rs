@@ -107,7 +107,13 @@ impl NativeQuery {
                 let max_line = options.max_buffer_size.unwrap_or(DEFAULT_MAX_LINE_SIZE);
                 Some(JsProcess::new(command, bridge.clone(), max_line))
             }
-            false => None,
+            // As the official SDK: options the CLI's arguments cannot be made from fail the
+            // call itself (the CLI's own start fails later, in the stream).
+            false => {
+                claude_wire::cli::build_args(&options)
+                    .map_err(|e| invalid(e.message(Flavour::Ts)))?;
+                None
+            }
         };
         let warnings = options
             .warnings()

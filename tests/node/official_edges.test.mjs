@@ -105,3 +105,24 @@ test('two tools of one name in a server: refused as the official SDK refuses the
   }
   assert.deepEqual(made(wire), made(official))
 })
+
+test('options the official SDK refuses fail the call, with its words', () => {
+  const cases = [
+    { canUseTool: async () => ({ behavior: 'allow' }), permissionPromptToolName: 'x' },
+    { model: 'claude-opus-4-5', fallbackModel: 'claude-opus-4-5' },
+  ]
+  for (const extra of cases) {
+    // Thrown by `query()` itself, before any CLI starts.
+    const run = (sdk) => {
+      try {
+        sdk.query({ prompt: 'x', options: { pathToClaudeCodeExecutable: QUICK_CLI, ...extra } })
+        return 'no error'
+      } catch (error) {
+        return seen(error)
+      }
+    }
+    const ours = run(wire)
+    assert.deepEqual(ours, run(official))
+    assert.ok(!ours.message.startsWith('invalid options'), ours.message)
+  }
+})
