@@ -277,6 +277,15 @@ pub(crate) fn merge_extra(out: &mut Object, extra: Object) {
     }
 }
 
+/// Makes room in an empty `extra` map for its first entries at once: where there is one there
+/// are usually several (an assistant message's body has `type`, `role` and two `null` stop
+/// fields), and growing an ordered map entry by entry rehashes and reallocates it.
+pub(crate) fn room_for_extra(extra: &mut Object) {
+    if extra.is_empty() {
+        *extra = Object::with_capacity(4);
+    }
+}
+
 /// Maps the field mode (`req` / `opt`) to the Rust field type.
 macro_rules! wire_field_ty {
     (req $t:ty) => { $t };
@@ -332,6 +341,7 @@ macro_rules! wire_fast_field {
         match $slot {
             Some(Some(v)) => Some(v),
             Some(None) => {
+                $crate::message::wire::room_for_extra(&mut $extra);
                 $extra.insert($key.to_owned(), serde_json::Value::Null);
                 None
             }
@@ -423,6 +433,7 @@ macro_rules! wire_struct {
                         other if skip.contains(&other) => $crate::message::fast::ignore(&mut map)?,
                         _ => {
                             let value: serde_json::Value = map.next_value()?;
+                            $crate::message::wire::room_for_extra(&mut extra);
                             extra.insert(key.into_owned(), value);
                         }
                     }
