@@ -177,18 +177,12 @@ impl fmt::Debug for Usage {
 
 impl Wire for Usage {
     fn check(v: &Value) -> Result<(), Misfit> {
-        if v.is_object() {
-            Ok(())
-        } else {
-            Err(Misfit::expected("an object", v))
-        }
+        Object::check(v)
     }
     fn take(v: Value) -> Self {
         let mut usage = Usage::default();
-        if let Value::Object(map) = v {
-            for (key, value) in map {
-                usage.put(key, value);
-            }
+        for (key, value) in Object::take(v) {
+            usage.put(key, value);
         }
         usage
     }
