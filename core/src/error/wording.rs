@@ -258,6 +258,27 @@ mod tests {
                 "Claude Code returned an error result: a; b"
             );
         }
+        let refused = Error::InvalidOptions("Use one or the other.".into());
+        assert_eq!(
+            refused.message(Flavour::Rust),
+            "invalid options: Use one or the other."
+        );
+        for flavour in [Flavour::Python, Flavour::Ts] {
+            assert_eq!(refused.message(flavour), "Use one or the other.");
+        }
+        let long = Error::LineTooLong {
+            len: 300,
+            limit: 200,
+            request_id: None,
+        };
+        assert_eq!(
+            long.message(Flavour::Python),
+            "JSON message exceeded maximum buffer size of 200 bytes"
+        );
+        assert_eq!(
+            long.decode_cause().as_deref(),
+            Some("Buffer size 300 exceeds limit 200")
+        );
         let io = Error::from(std::io::Error::other("x"));
         let copy = io.clone();
         assert_eq!(copy.kind(), ErrorKind::Connection);
