@@ -160,7 +160,8 @@ pub struct HookMatcher {
     pub matcher: Option<String>,
     /// Callbacks run in order.
     pub hooks: Vec<HookCallback>,
-    /// Per-callback timeout the CLI enforces (sent in seconds).
+    /// Per-callback timeout the CLI enforces (sent in seconds); the CLI cancels a callback that
+    /// outlives it.
     pub timeout: Option<Duration>,
     /// What a failing callback means (`onFailure`); `None` leaves the CLI's default.
     pub on_failure: Option<HookFailureMode>,
@@ -209,7 +210,6 @@ impl fmt::Debug for HookMatcher {
 #[derive(Clone, Default)]
 pub struct HookRegistry {
     callbacks: HashMap<String, HookCallback>,
-    timeouts: HashMap<String, Duration>,
     config: Map<String, Value>,
 }
 
@@ -240,9 +240,6 @@ impl HookRegistry {
             .map(|callback| {
                 let id = format!("hook_{}", self.callbacks.len());
                 self.callbacks.insert(id.clone(), callback.clone());
-                if let Some(timeout) = matcher.timeout {
-                    self.timeouts.insert(id.clone(), timeout);
-                }
                 Value::String(id)
             })
             .collect();
@@ -312,13 +309,11 @@ impl HookRegistry {
                 HookContext::default(),
             ),
         );
-        let output = match self.timeouts.get(id) {
-            Some(limit) => tokio::time::timeout(*limit, call)
-                .await
-                .map_err(|_| format!("hook callback {id} timed out after {limit:?}"))??,
-            None => call.await?,
-        };
-        Ok(output.to_value())
+        // The matcher's `timeout` is the CLI's to keep, as in the official SDKs: an answer of
+        // ours at that moment would be an error, which the CLI takes as an empty answer, and
+        // a `PreToolUse` hook's tool would then run; the CLI's own timeout stops it instead
+        // (and cancels the callback).
+        Ok(call.await?.to_value())
     }
 }
 
