@@ -123,14 +123,14 @@ impl Bridge {
         Ok((Arc::new(bridge), KeepAlive(strong)))
     }
 
-    /// Runs the JS callback `kind` #`index` with `payload` and returns its value; dropping the
-    /// future aborts the callback's signal.
-    pub(crate) async fn call(
+    /// Runs the JS callback `kind` #`index` with `payload` and returns its value (`None` for
+    /// `undefined`); dropping the future aborts the callback's signal.
+    pub(crate) async fn answer(
         &self,
         kind: &str,
         index: u32,
         payload: Value,
-    ) -> Result<Value, CallbackError> {
+    ) -> Result<Option<Value>, CallbackError> {
         let (tx, rx) = oneshot::channel();
         let id = register(tx);
         let mut pending = AbortOnDrop {
@@ -160,9 +160,20 @@ impl Bridge {
                 .to_owned()
                 .into());
         }
-        // No `ok` is `undefined` from JS: an empty object, as the official SDK's spread of it
-        // gives; `null` stays `null` (the TypeScript SDK then sends no answer).
-        Ok(answer.remove("ok").unwrap_or_else(|| json!({})))
+        // No `ok` is `undefined` from JS.
+        Ok(answer.remove("ok"))
+    }
+
+    /// [`Bridge::answer`], `undefined` as an empty object (the official SDK's spread of it);
+    /// `null` stays `null` (the TypeScript SDK then sends no answer).
+    pub(crate) async fn call(
+        &self,
+        kind: &str,
+        index: u32,
+        payload: Value,
+    ) -> Result<Value, CallbackError> {
+        let answer = self.answer(kind, index, payload).await?;
+        Ok(answer.unwrap_or_else(|| json!({})))
     }
 
     /// Calls `dispatch` now, on its JS thread (`env`), as user code: what it wakes is not
@@ -291,9 +302,16 @@ fn hook(bridge: Arc<Bridge>, index: u32) -> HookCallback {
         let bridge = bridge.clone();
         Box::pin(async move {
             let output = bridge
-                .call("hook", index, json!([input.raw(), tool_use_id]))
+                .answer("hook", index, json!([input.raw(), tool_use_id]))
                 .await?;
-            Ok(HookOutput::from_value(output)?)
+            match output {
+                // The official SDK forwards it: the CLI reports the hook as failed, and goes on.
+                None | Some(Value::Null) => Ok(HookOutput {
+                    verbatim: Some(Value::Null),
+                    ..HookOutput::default()
+                }),
+                Some(output) => Ok(HookOutput::from_value(output)?),
+            }
         })
     })
 }

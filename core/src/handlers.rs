@@ -58,7 +58,8 @@ impl Handlers {
             .unwrap_or_default();
         let answer = match subtype {
             "can_use_tool" => self.can_use_tool(request, request_id).await,
-            "hook_callback" => self.hook_callback(request).await,
+            // A hook's answer goes out whatever it is (the TypeScript SDK forwards a `null`).
+            "hook_callback" => return self.hook_callback(request).await.map(Some),
             "mcp_message" => self.mcp_message(request, session).await,
             "elicitation" => match &self.on_elicitation {
                 Some(handler) => {

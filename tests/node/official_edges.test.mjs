@@ -126,3 +126,36 @@ test('options the official SDK refuses fail the call, with its words', () => {
     assert.ok(!ours.message.startsWith('invalid options'), ours.message)
   }
 })
+
+test('a hook without an answer, and one past its timeout, as in the official SDK', { skip }, async () => {
+  const run = async (sdk, hooks) => {
+    const { server, options } = await realSession([
+      toolUse('Bash', { command: 'echo RAN', description: 'x' }),
+      text('end'),
+    ])
+    const seenMessages = []
+    try {
+      for await (const m of sdk.query({ prompt: 'go', options: { ...options, hooks } })) {
+        if (m.type === 'system' && m.subtype !== 'init') seenMessages.push(`system/${m.subtype}: ${m.content}`)
+        if (m.type === 'user') seenMessages.push(`tool result: ${JSON.stringify(m.message.content[0].content)}`)
+      }
+      return seenMessages
+    } finally {
+      await server.close()
+    }
+  }
+  // A logging-only hook returns nothing: the official SDK forwards that, and the CLI reports it.
+  const silent = { PreToolUse: [{ hooks: [async () => {}] }], PostToolUse: [{ hooks: [async () => null] }] }
+  const ours = await run(wire, silent)
+  assert.deepEqual(ours, await run(official, silent))
+  assert.equal(ours.filter((m) => m.startsWith('system/informational')).length, 2, ours.join('\n'))
+  // A guard slower than its timeout: the CLI keeps the timeout, and the tool does not run.
+  const slow = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny' } }
+  }
+  const guarded = { PreToolUse: [{ matcher: 'Bash', timeout: 1, hooks: [slow] }] }
+  const guardedRun = await run(wire, guarded)
+  assert.deepEqual(guardedRun, await run(official, guarded))
+  assert.ok(!guardedRun.some((m) => m.includes('RAN')), guardedRun.join('\n'))
+})

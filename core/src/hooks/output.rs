@@ -213,6 +213,10 @@ pub struct HookOutput {
     pub async_timeout: Option<Duration>,
     /// Fields this version does not know, sent as they are.
     pub extra: Map<String, Value>,
+    /// The answer to send instead of the fields above, as it is: the TypeScript SDK forwards
+    /// a hook's `null` or `undefined`, which the CLI reports as a failed hook and treats as
+    /// empty.
+    pub verbatim: Option<Value>,
 }
 
 impl HookOutput {
@@ -275,6 +279,9 @@ impl HookOutput {
     /// The JSON the CLI expects (`continue`, `suppressOutput`, `stopReason`, `decision`,
     /// `systemMessage`, `reason`, `hookSpecificOutput`, `async`, `asyncTimeout`, then `extra`).
     pub fn to_value(&self) -> Value {
+        if let Some(answer) = &self.verbatim {
+            return answer.clone();
+        }
         let mut out = Map::new();
         let mut put = |key: &str, value: Option<Value>| {
             if let Some(v) = value {
