@@ -40,6 +40,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// How long a failed write waits for the reader to report how the CLI ended.
+const EXIT_REPORT: Duration = Duration::from_secs(2);
+
 /// State shared by the session handle, the reader and the handler tasks.
 pub(crate) struct Shared {
     transport: Arc<dyn Transport>,
@@ -415,12 +418,20 @@ impl Shared {
             ));
         }
         let id = control::next_request_id();
-        let reply = self.pending.register(&id, &subtype)?;
+        let mut reply = self.pending.register(&id, &subtype)?;
         if let Err(error) = self
             .transport
             .write(&control::request_frame(&id, request.take()))
             .await
         {
+            // A CLI that is gone: its exit status and stderr follow a moment later, and say
+            // more (the TypeScript SDK reports them); the Python SDK reports the failed write.
+            if self.flavour != Flavour::Python && matches!(error, Error::Connection(_)) {
+                let exit = tokio::time::timeout(EXIT_REPORT, &mut reply).await;
+                if let Ok(Ok(Err(exit @ Error::Process { .. }))) = exit {
+                    return Err(exit);
+                }
+            }
             self.pending.forget(&id);
             // The TypeScript SDK queues a request to a query whose input is over, and fails it
             // when the query closes: "Query closed before response received".

@@ -83,6 +83,29 @@ async fn a_cli_that_exits_at_once_reports_its_stderr() {
 }
 
 #[tokio::test]
+async fn a_cli_gone_before_initialize_is_written_reports_its_exit() {
+    // It closes stdin at once and exits a moment later: the write of `initialize` fails
+    // first, and the exit status and stderr, reported after it, are what the caller gets.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cli = dir.path().join("claude");
+    let script = "#!/bin/sh\nexec 0<&-\necho 'fatal: cannot start' >&2\nsleep 0.3\nexit 3\n";
+    std::fs::write(&cli, script).unwrap();
+    std::fs::set_permissions(&cli, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for _ in 0..3 {
+        let items = collect(ClaudeAgentOptions::new().cli_path(&cli)).await;
+        match &items[..] {
+            [Err(Error::Process {
+                exit_code: Some(3),
+                stderr,
+                ..
+            })] => assert!(stderr.contains("cannot start")),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_crash_mid_stream_keeps_what_came_before_and_names_the_signal() {
     let steps = json!([
         {"answer_initialize": {}},

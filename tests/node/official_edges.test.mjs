@@ -159,3 +159,16 @@ test('a hook without an answer, and one past its timeout, as in the official SDK
   assert.deepEqual(guardedRun, await run(official, guarded))
   assert.ok(!guardedRun.some((m) => m.includes('RAN')), guardedRun.join('\n'))
 })
+
+test('a CLI that exits at once: its exit code and stderr, as in the official SDK', async () => {
+  const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const cli = join(mkdtempSync(join(tmpdir(), 'cw-exit-')), 'claude')
+  writeFileSync(cli, '#!/bin/sh\necho "fatal: cannot start" >&2\nexit 3\n')
+  chmodSync(cli, 0o755)
+  const run = (sdk) => drain(sdk.query({ prompt: 'x', options: { pathToClaudeCodeExecutable: cli } }))
+  const ours = await run(wire)
+  assert.deepEqual(ours, await run(official))
+  assert.equal(ours.error.message, 'Claude Code process exited with code 3. stderr: fatal: cannot start')
+})
