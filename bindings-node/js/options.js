@@ -2,6 +2,7 @@
 // spelling, with callbacks as handles) and the callbacks themselves.
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import native from './native.js'
 import { SdkMcpServer } from './mcp.js'
 import { storeMethods } from './sessions.js'
@@ -37,6 +38,13 @@ export function prepare(options = {}, startup = undefined) {
       data.agents = agentsWithoutInstances(value)
     } else if (key === 'mcpServers') {
       data.mcpServers = serverData(value, (instance) => callbacks.servers.push(instance) - 1)
+    } else if (key === 'env' && value !== null && typeof value === 'object') {
+      // As `child_process.spawn` takes them: any value as its text, `undefined` left out.
+      data.env = Object.fromEntries(
+        Object.entries(value).flatMap(([name, v]) => (v === undefined ? [] : [[name, String(v)]])),
+      )
+    } else if (key === 'cwd' && value instanceof URL) {
+      data.cwd = fileURLToPath(value)
     } else {
       data[key] = value
     }

@@ -172,3 +172,24 @@ test('a CLI that exits at once: its exit code and stderr, as in the official SDK
   assert.deepEqual(ours, await run(official))
   assert.equal(ours.error.message, 'Claude Code process exited with code 3. stderr: fatal: cannot start')
 })
+
+test('env values of any type, and a file URL as cwd, as child_process takes them', async () => {
+  const { mkdtempSync, writeFileSync, chmodSync, readFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { pathToFileURL } = await import('node:url')
+  const dir = mkdtempSync(join(tmpdir(), 'cw-env-'))
+  const cli = join(dir, 'claude')
+  writeFileSync(cli, `#!/bin/sh\nprintf '%s|%s|%s|%s' "$NUM" "$NUL" "$BOOL" "$(pwd)" > "$SEEN"\nexec '${QUICK_CLI}'\n`)
+  chmodSync(cli, 0o755)
+  const run = async (sdk) => {
+    const seen = join(dir, `seen-${sdk === wire ? 'ours' : 'theirs'}`)
+    const env = { ...process.env, SEEN: seen, NUM: 5, NUL: null, BOOL: true, GONE: undefined }
+    const options = { pathToClaudeCodeExecutable: cli, env, cwd: pathToFileURL(dir) }
+    await drain(sdk.query({ prompt: 'x', options }))
+    return readFileSync(seen, 'utf8')
+  }
+  const ours = await run(wire)
+  assert.equal(ours, await run(official))
+  assert.equal(ours, `5|null|true|${dir}`)
+})
