@@ -60,7 +60,10 @@ impl Handlers {
             "can_use_tool" => self.can_use_tool(request, request_id).await,
             // A hook's answer goes out whatever it is (the TypeScript SDK forwards a `null`).
             "hook_callback" => return self.hook_callback(request).await.map(Some),
-            "mcp_message" => self.mcp_message(request, session).await,
+            "mcp_message" => {
+                let answer = self.mcp_message(request, session).await?;
+                return Ok(Some(answer).filter(|a| !a.is_null()));
+            }
             "elicitation" => match &self.on_elicitation {
                 Some(handler) => {
                     let argument =

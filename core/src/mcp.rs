@@ -9,6 +9,7 @@
 mod outgoing;
 mod registry;
 mod result;
+mod running;
 mod settings;
 mod validate;
 
@@ -242,6 +243,8 @@ pub struct SdkMcpServer {
     pub settings: Map<String, Value>,
     /// Its requests to the CLI waiting for an answer.
     pub(crate) outgoing: Outgoing,
+    /// Its tool calls under way.
+    pub(crate) running: running::RunningCalls,
 }
 
 /// Creates an in-process MCP server with these tools.
@@ -256,6 +259,7 @@ pub fn create_sdk_mcp_server(
         tools,
         settings: Map::new(),
         outgoing: Outgoing::default(),
+        running: Default::default(),
     }
 }
 
@@ -294,7 +298,9 @@ impl SdkMcpServer {
     }
 
     /// Answers one JSON-RPC message from the CLI; returns the JSON-RPC reply. Notifications and
-    /// responses get the ack `{"jsonrpc":"2.0","result":{}}`; an unknown method gets error -32601.
+    /// responses get the ack `{"jsonrpc":"2.0","result":{}}`; an unknown method gets error -32601;
+    /// a tool call the CLI cancelled (`notifications/cancelled`) is stopped and gets `null`, no
+    /// reply.
     pub async fn handle(&self, message: Value) -> Value {
         self.handle_linked(message, None).await
     }
@@ -308,6 +314,7 @@ impl SdkMcpServer {
                 "Invalid Request: not a JSON-RPC object",
             );
         };
+        let session = link.as_ref().map_or(0, ServerLink::session_key);
         let method = obj.get("method").and_then(Value::as_str);
         let id = obj.get("id").filter(|id| !id.is_null()).cloned();
         let params = obj.get("params").and_then(Value::as_object);
@@ -322,6 +329,10 @@ impl SdkMcpServer {
                 INVALID_REQUEST,
                 "Invalid Request: no method",
             ),
+            (Some("notifications/cancelled"), None) => {
+                self.running.cancel(session, params);
+                ack()
+            }
             (Some(_), None) => ack(),
             (Some(m), Some(_)) if m.starts_with("notifications/") => ack(),
             (Some(m), Some(id)) => match m {
@@ -334,7 +345,15 @@ impl SdkMcpServer {
                         meta: params.and_then(|p| p.get("_meta")).cloned(),
                         link,
                     };
-                    rpc_result(id, self.call_tool(params, call).await.to_value())
+                    // A call the CLI gave up gets no answer, as from the MCP SDK's server.
+                    match self
+                        .running
+                        .run(session, &id, self.call_tool(params, call))
+                        .await
+                    {
+                        Some(result) => rpc_result(id, result.to_value()),
+                        None => Value::Null,
+                    }
                 }
                 other => rpc_error(id, METHOD_NOT_FOUND, &format!("Method not found: {other}")),
             },
@@ -438,7 +457,12 @@ pub(crate) async fn answer_mcp_message<S: std::ops::Deref<Target = SdkMcpServer>
             )
         }
     };
-    Ok(json!({"mcp_response": reply}))
+    // A cancelled call's control request is left unanswered, as the TypeScript SDK leaves it.
+    Ok(if reply.is_null() {
+        Value::Null
+    } else {
+        json!({"mcp_response": reply})
+    })
 }
 
 fn ack() -> Value {

@@ -96,3 +96,71 @@ async fn a_tool_call_notifies_and_asks_the_cli() {
         json!([-32601, "MCP error -32601: Method not found"])
     );
 }
+
+#[tokio::test]
+async fn an_interrupt_stops_a_tool_call_under_way() {
+    // The CLI sends `notifications/cancelled` for the call: its handler is dropped at once, as
+    // the MCP SDK's server aborts it, and the turn ends.
+    let server = ModelServer::start(Script::from(vec![
+        Reply::tool_use("mcp__slow__wait", json!({})),
+        Reply::text("after"),
+    ]))
+    .await
+    .unwrap();
+    let sandbox = Sandbox::new();
+    let (started_tx, started) = tokio::sync::oneshot::channel::<()>();
+    let started_tx = Arc::new(Mutex::new(Some(started_tx)));
+    let (dropped_tx, dropped) = tokio::sync::oneshot::channel::<()>();
+    let dropped_tx = Arc::new(Mutex::new(Some(dropped_tx)));
+    let handler: ToolHandler = Arc::new(move |_args: Value, _call: ToolCall| {
+        let (started, dropped) = (started_tx.clone(), dropped_tx.clone());
+        Box::pin(async move {
+            struct OnDrop(Arc<Mutex<Option<tokio::sync::oneshot::Sender<()>>>>);
+            impl Drop for OnDrop {
+                fn drop(&mut self) {
+                    if let Some(tx) = self.0.lock().unwrap().take() {
+                        let _ = tx.send(());
+                    }
+                }
+            }
+            let _guard = OnDrop(dropped);
+            if let Some(tx) = started.lock().unwrap().take() {
+                let _ = tx.send(());
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(ToolResult::text("waited"))
+        })
+    });
+    let wait = SdkMcpTool::new("wait", "Waits", Value::Null, handler);
+    let options = support::options(&server, &sandbox)
+        .mcp_server(
+            "slow",
+            McpServerConfig::Sdk(create_sdk_mcp_server("slow", "1.0.0", vec![wait])),
+        )
+        .allowed_tools(vec!["mcp__slow__wait".to_string()]);
+    let client = claude_wire::ClaudeClient::new(options);
+    client.connect(None).await.unwrap();
+    client.query("go", "default").await.unwrap();
+    let mut replies = client.receive_response();
+    let drain = tokio::spawn(async move { while replies.next().await.is_some() {} });
+    tokio::time::timeout(Duration::from_secs(60), started)
+        .await
+        .expect("the tool was called")
+        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.control().unwrap().interrupt(),
+    )
+    .await
+    .expect("the interrupt was answered")
+    .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), dropped)
+        .await
+        .expect("the handler was stopped by the CLI's cancel")
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(30), drain)
+        .await
+        .expect("the turn ended")
+        .unwrap();
+    client.disconnect().await.unwrap();
+}

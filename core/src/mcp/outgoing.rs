@@ -49,6 +49,11 @@ impl PartialEq for ServerLink {
 }
 
 impl ServerLink {
+    /// Tells its session from another's (the calls of one server are told apart by it).
+    pub(crate) fn session_key(&self) -> usize {
+        self.session.as_ptr().cast::<()>() as usize
+    }
+
     /// Whether its session still reads from the CLI.
     pub fn is_open(&self) -> bool {
         self.session.upgrade().is_some_and(|s| !s.is_finished())
