@@ -61,8 +61,14 @@ impl Handlers {
             // A hook's answer goes out whatever it is (the TypeScript SDK forwards a `null`).
             "hook_callback" => return self.hook_callback(request).await.map(Some),
             "mcp_message" => {
-                let answer = self.mcp_message(request, session).await?;
-                return Ok(Some(answer).filter(|a| !a.is_null()));
+                let id = request.get("message").and_then(|m| m.get("id")).cloned();
+                return Ok(match self.mcp_message(request, session).await? {
+                    // A call the CLI cancelled: the TypeScript SDK leaves it unanswered, the
+                    // Python SDK answers it as cancelled.
+                    Value::Null if self.flavour == Flavour::Ts => None,
+                    Value::Null => Some(mcp::cancelled_answer(id)),
+                    answer => Some(answer),
+                });
             }
             "elicitation" => match &self.on_elicitation {
                 Some(handler) => {

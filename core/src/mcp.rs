@@ -17,6 +17,7 @@ pub use outgoing::{not_connected, notification_message, ServerLink, REQUEST_TIME
 pub(crate) use outgoing::{Outgoing, Unanswered};
 pub(crate) use registry::SdkServers;
 pub use result::{ToolContent, ToolResult};
+pub(crate) use running::cancelled_answer;
 pub use settings::sdk_server_settings;
 
 use crate::{BoxFuture, CallbackError};
@@ -457,7 +458,7 @@ pub(crate) async fn answer_mcp_message<S: std::ops::Deref<Target = SdkMcpServer>
             )
         }
     };
-    // A cancelled call's control request is left unanswered, as the TypeScript SDK leaves it.
+    // A cancelled call: `null`, which the caller answers as its flavour's SDK does.
     Ok(if reply.is_null() {
         Value::Null
     } else {

@@ -1369,3 +1369,54 @@ async fn a_client_with_a_transport_factory_reconnects_through_it() {
         client.disconnect().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_tool_call_the_cli_cancels_is_stopped_and_answered_per_flavour() {
+    for flavour in [claude_wire::Flavour::Python, claude_wire::Flavour::Ts] {
+        let wait = tool(
+            "wait",
+            "Waits",
+            json!({"type": "object"}),
+            |_args: Value| async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                Ok(ToolResult::text("waited"))
+            },
+        );
+        let mut options = ClaudeAgentOptions::default().mcp_server(
+            "slow",
+            McpServerConfig::Sdk(create_sdk_mcp_server("slow", "1.0.0", vec![wait])),
+        );
+        options.flavour = flavour;
+        let (_client, mut peer, _) = connect(options).await;
+        let call = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "wait", "arguments": {}}});
+        peer.send(request(
+            "call",
+            json!({"subtype": "mcp_message", "server_name": "slow", "message": call}),
+        ));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "stop"}});
+        peer.send(request(
+            "cancel",
+            json!({"subtype": "mcp_message", "server_name": "slow", "message": cancel}),
+        ));
+        assert_eq!(answer_to(&mut peer, "cancel").await["subtype"], "success");
+        let next = tokio::time::timeout(Duration::from_millis(500), async {
+            loop {
+                let frame = peer.recv().await.expect("session still writing");
+                if frame["response"]["request_id"] == "call" {
+                    return frame["response"].clone();
+                }
+            }
+        })
+        .await;
+        match flavour {
+            // The TypeScript SDK's server gives a cancelled call no answer.
+            claude_wire::Flavour::Ts => assert!(next.is_err(), "{next:?}"),
+            // The Python SDK answers it as cancelled.
+            _ => assert_eq!(
+                next.expect("an answer")["response"]["mcp_response"]["error"]["code"],
+                -32800
+            ),
+        }
+    }
+}

@@ -7,6 +7,13 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// The answer the Python SDK gives a call the CLI cancelled (`mcp_message`'s answer; the
+/// TypeScript SDK's server gives none): JSON-RPC error -32800.
+pub(crate) fn cancelled_answer(id: Option<Value>) -> Value {
+    serde_json::json!({"mcp_response": {"jsonrpc": "2.0", "id": id.unwrap_or(Value::Null),
+        "error": {"code": -32800, "message": "Request cancelled"}}})
+}
+
 /// A call: the session it came from (one server may serve several) and its JSON-RPC id.
 type Key = (usize, String);
 
