@@ -426,8 +426,15 @@ impl Shared {
         {
             // A CLI that is gone: its exit status and stderr follow a moment later, and say
             // more (the TypeScript SDK reports them); the Python SDK reports the failed write.
-            if self.flavour != Flavour::Python && matches!(error, Error::Connection(_)) {
+            if self.flavour != Flavour::Python && crate::transport::cli_gone(&error) {
+                // Forgotten however the wait ends (its caller may give it up).
+                let mut guard = CancelOnDrop {
+                    shared: self,
+                    id: &id,
+                    armed: true,
+                };
                 let exit = tokio::time::timeout(EXIT_REPORT, &mut reply).await;
+                guard.armed = false;
                 if let Ok(Ok(Err(exit @ Error::Process { .. }))) = exit {
                     return Err(exit);
                 }

@@ -17,6 +17,7 @@ pub(crate) use huge_line::HUGE_LINE;
 pub use huge_line::{
     hand_over_in_steps, parse_owned_line, split_owned_line, JsonMessage, SplitLine,
 };
+pub(crate) use subprocess::cli_gone;
 pub use subprocess::{SubprocessConfig, SubprocessTransport};
 
 use crate::Result;

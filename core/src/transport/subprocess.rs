@@ -26,6 +26,17 @@ const FRAME_BATCHES: usize = 16;
 /// After the child ended, how long pipes still held open by its descendants are read.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 
+/// A write refused because the CLI has exited.
+const CLI_EXITED: &str = "the CLI process has exited";
+/// A write the pipe refused (the CLI closed its stdin or is gone).
+const WRITE_FAILED: &str = "writing to the CLI failed";
+
+/// Whether a write failed because the CLI is gone (not because we closed its stdin): how it
+/// ended is then reported a moment later.
+pub(crate) fn cli_gone(error: &Error) -> bool {
+    matches!(error, Error::Connection(reason) if reason == CLI_EXITED || reason.starts_with(WRITE_FAILED))
+}
+
 /// Who watches the CLI's stdout.
 enum Stdout {
     Reactor(ChildStdout),
@@ -257,8 +268,8 @@ impl SubprocessTransport {
             stdin.flush().await
         };
         let outcome = tokio::select! {
-            r = write => r.map_err(|e| format!("writing to the CLI failed: {e}")),
-            _ = exit.wait_for(Option::is_some) => Err("the CLI process has exited".to_string()),
+            r = write => r.map_err(|e| format!("{WRITE_FAILED}: {e}")),
+            _ = exit.wait_for(Option::is_some) => Err(CLI_EXITED.to_string()),
         };
         outcome.map_err(|message| {
             *guard = None;
@@ -299,7 +310,7 @@ impl Transport for SubprocessTransport {
     async fn write(&self, frame: &[u8]) -> Result<()> {
         let child = self.connected_child()?;
         if child.has_exited() {
-            return Err(Error::Connection("the CLI process has exited".into()));
+            return Err(Error::Connection(CLI_EXITED.into()));
         }
         self.write_frame(child, frame).await
     }
