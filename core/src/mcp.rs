@@ -419,7 +419,8 @@ impl SdkMcpServer {
 /// Answers an `mcp_message` control request body (`{server_name, message}`) with the server of
 /// that name among `servers`: returns the response body `{"mcp_response": <JSON-RPC reply>}`. An
 /// unknown server gets a JSON-RPC error reply; a body without `server_name` or `message` is an
-/// error.
+/// error. A tool call the CLI cancelled gives `null`: no answer (the TypeScript SDK gives none;
+/// the Python SDK answers JSON-RPC error -32800).
 pub async fn handle_mcp_message(
     servers: &[(String, SdkMcpServer)],
     request: &Map<String, Value>,
